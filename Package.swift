@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies: the toolchain, Foundation, Dispatch, and two system
+// libraries (OpenSSL's libcrypto, zlib) wrapped as system-library targets.
+let strict: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+let package = Package(
+    name: "efs-backup-verifier",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "manifest-worker", targets: ["ManifestWorker"]),
+        .executable(name: "orchestrator", targets: ["Orchestrator"]),
+        .library(name: "ManifestKit", targets: ["ManifestKit"]),
+        .library(name: "AWSLite", targets: ["AWSLite"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ManifestKit", dependencies: ["CCrypto", "CZlib"], swiftSettings: strict),
+        .target(name: "AWSLite", dependencies: ["CCrypto"], swiftSettings: strict),
+        .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        .executableTarget(name: "Orchestrator", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
+        .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestKit", "ManifestWorker"], swiftSettings: strict),
+        .testTarget(name: "OrchestratorTests", dependencies: ["ManifestKit", "AWSLite", "Orchestrator"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

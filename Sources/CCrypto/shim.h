@@ -1,0 +1,7 @@
+#ifndef EBV_CCRYPTO_SHIM_H
+#define EBV_CCRYPTO_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <openssl/crypto.h>
+#endif

@@ -1,0 +1,58 @@
+/// The kind of file-system object an entry describes (DESIGN.md §3).
+public enum EntryType: String, Sendable, CaseIterable {
+    case file, dir, symlink, fifo, socket, char, block
+}
+
+/// One object below the manifest root: the entry line of manifest format v1.
+///
+/// Paths and symlink targets are raw bytes (any byte but `/` and NUL inside a
+/// component); the codec writes them as `path`/`target` when they are valid UTF-8
+/// and as `pathB64`/`targetB64` otherwise.
+public struct ManifestEntry: Sendable, Equatable {
+    /// Relative, `/`-separated path without a leading `./`.
+    public var path: [UInt8]
+    public var type: EntryType
+    public var size: UInt64
+    /// Permission and special bits (`st_mode & 0o7777`).
+    public var mode: UInt32
+    public var uid: UInt32
+    public var gid: UInt32
+    public var mtimeNs: Int64
+    public var ctimeNs: Int64
+    public var ino: UInt64
+    public var nlink: UInt64
+    /// Lower-case hex SHA-256 of the content (files only, absent on error).
+    public var sha256: String?
+    /// Symlink target bytes (symlinks only).
+    public var target: [UInt8]?
+    /// `"<errno name>: <message>"` when the object could not be read.
+    public var error: String?
+    /// The file's size, mtime or ctime changed while it was hashed.
+    public var unstable: Bool
+
+    public init(
+        path: [UInt8], type: EntryType, size: UInt64 = 0, mode: UInt32 = 0,
+        uid: UInt32 = 0, gid: UInt32 = 0, mtimeNs: Int64 = 0, ctimeNs: Int64 = 0,
+        ino: UInt64 = 0, nlink: UInt64 = 1, sha256: String? = nil, target: [UInt8]? = nil,
+        error: String? = nil, unstable: Bool = false
+    ) {
+        self.path = path
+        self.type = type
+        self.size = size
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.mtimeNs = mtimeNs
+        self.ctimeNs = ctimeNs
+        self.ino = ino
+        self.nlink = nlink
+        self.sha256 = sha256
+        self.target = target
+        self.error = error
+        self.unstable = unstable
+    }
+
+    /// The path as text, for messages: UTF-8 where valid, otherwise with
+    /// replacement characters.
+    public var displayPath: String { String(decoding: path, as: UTF8.self) }
+}

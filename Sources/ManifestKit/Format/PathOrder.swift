@@ -1,0 +1,34 @@
+/// Manifest order: depth-first pre-order with siblings sorted by raw name bytes.
+///
+/// Comparing paths component by component (bytewise) is the same as comparing
+/// the raw bytes with `/` ranked below every other byte, since no name holds
+/// `/` or NUL. So `a` < `a/b` < `a-c` < `ab`.
+public enum PathOrder {
+    /// Negative when `a` sorts first, zero when equal, positive when `b` sorts first.
+    @inlinable
+    public static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in compare(pa, pb) }
+        }
+    }
+
+    @inlinable
+    public static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = Swift.min(a.count, b.count)
+        var i = 0
+        while i < n {
+            let x = a[i], y = b[i]
+            if x != y {
+                let kx: Int = x == 0x2F ? -1 : Int(x)
+                let ky: Int = y == 0x2F ? -1 : Int(y)
+                return kx - ky
+            }
+            i += 1
+        }
+        return a.count - b.count
+    }
+
+    /// True when `a` sorts strictly before `b`.
+    @inlinable
+    public static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool { compare(a, b) < 0 }
+}

@@ -1,0 +1,32 @@
+/// Where bytes go: a file, stdout, an S3 multipart upload (adapted by the
+/// executables; ManifestKit knows nothing of AWS).
+///
+/// Calls come from one thread at a time. `finish()` makes the output durable
+/// and visible (rename into place, complete the upload); `abort()` discards it
+/// so that an interrupted run never leaves something that looks complete.
+public protocol ByteSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    func finish() throws
+    func abort()
+}
+
+extension ByteSink {
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
+
+/// Where bytes come from: a file, stdin, an S3 object stream.
+public protocol ByteSource: AnyObject {
+    /// Reads up to `buffer.count` bytes; returns 0 at the end of the stream.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// A name for error messages (a path or `s3://bucket/key`).
+    var name: String { get }
+}
+
+/// A validated stream of entries in manifest order (a reader, or a fixture).
+public protocol ManifestEntrySource {
+    var header: ManifestHeader { get }
+    /// The next entry, or nil after the last one (when the trailer has been checked).
+    mutating func next() throws -> ManifestEntry?
+}

@@ -1,0 +1,3 @@
+import ManifestKit
+
+print("manifest-worker: not yet implemented")

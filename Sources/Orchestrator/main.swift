@@ -1,0 +1,4 @@
+import ManifestKit
+import AWSLite
+
+print("orchestrator: not yet implemented")
