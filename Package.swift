@@ -21,13 +21,16 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ManifestKit", dependencies: ["CCrypto", "CZlib"], swiftSettings: strict),
         .target(name: "AWSLite", dependencies: ["CCrypto"], swiftSettings: strict),
+        // Test-only helpers (a loopback HTTP server, process runners); not a product.
+        .target(name: "TestSupport", dependencies: [], swiftSettings: strict),
         .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
-        .executableTarget(name: "Orchestrator", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        .target(name: "OrchestratorKit", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
-        .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite"], resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestKit", "ManifestWorker"], swiftSettings: strict),
-        .testTarget(name: "OrchestratorTests", dependencies: ["ManifestKit", "AWSLite", "Orchestrator"], resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestKit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "OrchestratorTests", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["ManifestKit", "AWSLite", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,3 @@
-import ManifestKit
-import AWSLite
+import OrchestratorKit
 
 print("orchestrator: not yet implemented")
