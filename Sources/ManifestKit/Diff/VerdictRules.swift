@@ -21,11 +21,12 @@ enum VerdictRules {
         // B and P differ: written during the backup window.
         let change = b == nil ? "created" : p == nil ? "deleted" : "modified"
         let window = "\(change) during the backup window"
+        let absent = r == nil ? " (absent)" : ""
         if EntryComparison.versionEqual(r, b) {
-            return Outcome(verdict: .changed, detail: "\(window); restored matches baseline", verifiedBytes: verified(r))
+            return Outcome(verdict: .changed, detail: "\(window); restored matches baseline\(absent)", verifiedBytes: verified(r))
         }
         if EntryComparison.versionEqual(r, p) {
-            return Outcome(verdict: .changed, detail: "\(window); restored matches post", verifiedBytes: verified(r))
+            return Outcome(verdict: .changed, detail: "\(window); restored matches post\(absent)", verifiedBytes: verified(r))
         }
         guard let r else {
             return Outcome(verdict: .torn, detail: "\(window); absent from restored")
