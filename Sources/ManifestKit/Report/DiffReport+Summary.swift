@@ -1,23 +1,27 @@
 extension DiffReport {
     /// A short human summary, also the SNS message body: the verdict, counts of
     /// each non-zero class with its severity, what was verified, and the first
-    /// error findings. At most 10 + 2 + `summaryErrorLimit` lines of at most
-    /// 200 characters each.
+    /// error findings. At most 14 + `summaryErrorLimit` lines (one per class,
+    /// four more) of at most 200 characters each, so it fits an SNS message.
     ///
     /// ```
-    /// FAIL: 2 error, 1 warning, 1 info
-    /// three-way diff of 7 paths: 3 files verified, 30 bytes (30 B)
-    /// match 3 (ok)
-    /// changed 1 (info)
+    /// FAIL: 2 error, 2 warning findings
+    /// three-way diff of 6 paths: 2 files verified, 15 bytes (15 B)
+    /// match 2 (ok)
+    /// missing 1 (error)
+    /// corrupt 1 (error)
+    /// metadata 1 (warning)
+    /// lost+found 1 (warning)
     /// errors:
-    ///   corrupt a/b: sha256 differs: baseline 1a2b3c4d… restored 9f8e7d6c…
+    ///   corrupt d/a: sha256 differs: baseline ba7816bf… restored a52d159f…
+    ///   missing gone: absent from restored
     /// ```
     public func summaryText() -> String {
         var lines: [String] = []
         let counted = [Severity.error, .warning, .info]
             .filter { count(of: $0) > 0 }
             .map { "\(count(of: $0)) \($0.rawValue)" }
-        lines.append((passed ? "PASS" : "FAIL") + ": " + (counted.isEmpty ? "no findings" : counted.joined(separator: ", ")))
+        lines.append((passed ? "PASS" : "FAIL") + ": " + (counted.isEmpty ? "no findings" : counted.joined(separator: ", ") + " findings"))
         lines.append("\(isThreeWay ? "three-way" : "two-way") diff of \(tally.entriesCompared) paths: "
                      + "\(tally.filesVerified) files verified, \(tally.bytesVerified) bytes (\(Self.humanBytes(tally.bytesVerified)))")
         for verdict in VerdictClass.allCases where tally[verdict] > 0 {
