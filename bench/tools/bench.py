@@ -111,11 +111,16 @@ class Bench:
         return " ".join([shlex.quote(self.a.bin)] + [shlex.quote(x) for x in args])
 
     # --- hashing corpora -------------------------------------------------
-    def corpus(self, kind):
-        root = os.path.join(self.a.corpus, kind)
-        log("bench: corpus %s (scale %g)" % (kind, self.a.scale))
+    def scale(self, kind):
+        override = {"mixed": self.a.mixed_scale, "lat": self.a.lat_scale}.get(kind)
+        return override if override is not None else self.a.scale
+
+    def corpus(self, kind, name=None, scale=None):
+        root = os.path.join(self.a.corpus, name or kind)
+        scale = self.scale(kind) if scale is None else scale
+        log("bench: corpus %s (scale %g)" % (name or kind, scale))
         subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), root, kind,
-                        "--scale", str(self.a.scale)], check=True)
+                        "--scale", str(scale)], check=True)
         return root
 
     def peers(self, root, files):
@@ -149,8 +154,8 @@ class Bench:
                 log("bench: %s round %d %-16s %.2fs (resident %.0f%% -> %.0f%%)" % (
                     kind, r + 1, name, wall, before * 100, after * 100))
         mw_t = median(times["manifest-worker"])
-        self.emit("### %s: %d files, %.1f MB (resident before/after runs: min %.0f%% / %.0f%%)" % (
-            kind, files, size / 1e6, min(b for b, _ in resident) * 100, min(a for _, a in resident) * 100))
+        self.emit("### %s (scale %g): %d files, %.1f MB (resident before/after runs: min %.0f%% / %.0f%%)" % (
+            kind, self.scale(kind), files, size / 1e6, min(b for b, _ in resident) * 100, min(a for _, a in resident) * 100))
         self.emit()
         rows = []
         summary = {}
@@ -223,14 +228,15 @@ class Bench:
         rows = []
         out = {}
         for kind in ("lat", "small"):
-            root = self.corpus(kind)
+            # 20k (x scale) against 200k (x scale) files of the same shape.
+            root = self.corpus(kind, name="mem20k" if kind == "lat" else None, scale=self.a.scale)
             files, _, _ = corpus_stats(root)
             peaks = []
             for _ in range(self.a.rounds):
                 warm(root)
                 _, peak = run_timed(self.mw("generate", root, "-o", os.path.join(self.a.out, "gen.ndjson.gz"), "--quiet"))
                 peaks.append(peak)
-            rows.append([kind, files, fmt_mb(max(peaks))])
+            rows.append(["small" if kind == "small" else "small, 20k slice", files, fmt_mb(max(peaks))])
             out[kind] = {"files": files, "peakRssKiB": max(peaks)}
         self.emit("### generate peak RSS by tree size")
         self.emit()
@@ -286,6 +292,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--mixed-scale", type=float, help="scale of the mixed corpus (default --scale)")
+    ap.add_argument("--lat-scale", type=float, help="scale of the 20k-file latency slice (default --scale)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--only", default="large,small,mixed,diff,memory,latency")
     args = ap.parse_args()

@@ -4,7 +4,6 @@ import ManifestKit
 enum ShowCommand {
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let path = try ArgumentParser.positionals(arguments, names: ["<manifest>"], command: "show")[0]
-        _ = try context.configuration.concurrency(arguments)
         let json = arguments.has("--json")
         let console = context.console
         try Engine.readManifest(path, header: { header in
