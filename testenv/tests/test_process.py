@@ -1,0 +1,47 @@
+"""The harness process itself: the JSON line, controls, reset keeping keys, shutdown on EOF."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from conftest import TESTENV
+
+
+def test_startup_line_names_loopback_endpoints_and_keys(harness):
+    assert harness.endpoint.startswith("http://127.0.0.1:")
+    assert harness.backup_endpoint.startswith("http://127.0.0.1:")
+    assert harness.endpoint != harness.backup_endpoint
+    assert harness.access_key_id.startswith("AKIA") and len(harness.access_key_id) == 20
+    assert len(harness.secret_access_key) == 40
+    assert harness.region == "us-east-1"
+    print(f"harness startup {harness.startup_seconds:.2f}s")
+
+
+def test_health_and_unknown_control(harness):
+    assert harness.control("GET", "/_harness/health") == (200, {"ok": True})
+    status, body = harness.control("POST", "/_harness/nope", {})
+    assert status == 404
+    assert body == {"error": "no harness control POST /_harness/nope"}
+
+
+def test_moto_reset_wipes_state_but_keeps_the_same_keys(harness):
+    s3 = harness.client("s3")
+    s3.create_bucket(Bucket="before-reset")
+    status, _ = harness.control("POST", "/moto-api/reset")
+    assert status == 200
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == []
+    s3.create_bucket(Bucket="after-reset")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["after-reset"]
+
+
+def test_exits_when_stdin_closes():
+    process = subprocess.Popen([sys.executable, os.path.join(TESTENV, "moto_server.py")],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    info = json.loads(process.stdout.readline())
+    assert set(info) == {"endpoint", "backupEndpoint", "accessKeyId", "secretAccessKey", "region"}
+    started = time.monotonic()
+    process.stdin.close()
+    assert process.wait(timeout=10) == 0
+    assert time.monotonic() - started < 5
