@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -28,6 +29,15 @@ from .sigv4_check import WireRequest, environ_header_values, expected_signature,
 
 _local = threading.local()
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_XML_ERROR = re.compile(rb"<Code>([^<]+)</Code>.*?<Message>([^<]*)</Message>", re.S)
+# moto answers auth failures in XML for every service; JSON-protocol services get the
+# error AWS's front end gives them: x-amzn-ErrorType plus {"__type", "message"}.
+_JSON_AUTH_ERRORS = {
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+    "AccessDenied": "AccessDeniedException",
+}
+_REST_JSON_SERVICES = {"elasticfilesystem", "lambda", "backup"}
 
 USER_NAME = "localaws-test"
 ALLOW_ALL_POLICY = json.dumps(
@@ -71,7 +81,8 @@ def install_signature_patch() -> None:
     """Patch moto in place (idempotent) and turn IAM access-control mode on."""
     if getattr(access_control.IAMRequestBase, "_localaws_patched", False):
         return
-    access_control.IAMRequestBase._calculate_signature = _patched_calculate_signature
+    if os.environ.get("LOCALAWS_UNPATCHED_SIGNATURES") != "1":  # diagnostic: stock moto's check
+        access_control.IAMRequestBase._calculate_signature = _patched_calculate_signature
     access_control.IAMRequestBase._localaws_patched = True
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
 
@@ -131,7 +142,28 @@ class SignedMotoApp:
                 return _error(start_response, "400 Bad Request", "application/xml", xml)
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or path
         _local.wire = WireRequest(environ.get("REQUEST_METHOD", "GET"), raw_uri, lookup, body)
+        json_protocol = bool(lookup("x-amz-target")) or auth.service in _REST_JSON_SERVICES
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return lambda data: None
+
         try:
-            return self.dispatcher(environ, start_response)
+            result = self.dispatcher(environ, capture if json_protocol else start_response)
         finally:
             _local.wire = None
+        if not json_protocol:
+            return result
+        payload = b"".join(result)
+        if hasattr(result, "close"):
+            result.close()
+        match = _XML_ERROR.search(payload) if captured["status"].startswith("403") else None
+        if match and match.group(1).decode() in _JSON_AUTH_ERRORS:
+            code = _JSON_AUTH_ERRORS[match.group(1).decode()]
+            payload = json.dumps({"__type": code, "message": match.group(2).decode()}).encode()
+            start_response(captured["status"], [("Content-Type", "application/x-amz-json-1.1"),
+                                                ("x-amzn-ErrorType", code), ("Content-Length", str(len(payload)))])
+            return [payload]
+        start_response(captured["status"], captured["headers"])
+        return [payload]
