@@ -38,7 +38,7 @@ class BackupApp:
         raw_uri = environ.get("RAW_URI") or environ.get("PATH_INFO", "/")
         raw_path, _, raw_query = raw_uri.partition("?")
         lookup = environ_header_values(environ)
-        operation = None
+        operation, params = None, None
         try:
             self._authenticate(WireRequest(method, raw_uri, lookup, body))
             query = dict(parse_qsl(raw_query, keep_blank_values=True))
@@ -57,7 +57,7 @@ class BackupApp:
             self._record(operation, status, None, params)
         except BackupError as error:
             status, headers, payload = self._error(error)
-            self._record(operation, status, error.code, None)
+            self._record(operation, status, error.code, params)
         headers["x-amzn-RequestId"] = str(uuid.uuid4())
         headers["Content-Length"] = str(len(payload))
         start_response(f"{status} {_REASONS.get(status, 'Status')}", list(headers.items()))
