@@ -77,7 +77,7 @@ class LocalAWS:
 
     def start(self) -> None:
         for server in (self.moto_server, self.backup_server):
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -116,7 +116,7 @@ def main() -> int:
     threading.Thread(target=watch_stdin, daemon=True).start()
     sys.stdout.write(json.dumps(aws.info()) + "\n")
     sys.stdout.flush()
-    while not done.wait(0.5):
+    while not done.wait(0.2):
         pass
     aws.stop()
     return 0

@@ -23,8 +23,6 @@ import json
 import re
 
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ecs.models import ecs_backends
-from moto.efs.models import efs_backends
 
 from .backup_model import BackupError
 from .backup_service import BackupState
@@ -95,6 +93,8 @@ class Controls:
         exit_code = spec.get("exitCode")
         if not isinstance(task_arn, str) or not isinstance(exit_code, int) or isinstance(exit_code, bool):
             raise ControlError(400, "taskArn (string) and exitCode (integer) are required")
+        from moto.ecs.models import ecs_backends  # imported late: it pulls in EC2 (~1-2 s)
+
         backend = ecs_backends[DEFAULT_ACCOUNT_ID][self.region]
         for cluster_tasks in backend.tasks.values():
             for arn, task in cluster_tasks.items():
@@ -127,6 +127,8 @@ class Controls:
             if job_id not in self.backup.restore_jobs:
                 raise ControlError(404, f"no restore job {job_id}")
             if status == "COMPLETED" and spec.get("createFileSystem", "CreatedResourceArn" not in fields):
+                from moto.efs.models import efs_backends  # imported late: it pulls in EC2
+
                 tags = []
                 if plan:
                     tags.append({"Key": "awsbackup-restore-test", "Value": plan})
