@@ -1,0 +1,90 @@
+import Foundation
+import TestSupport
+import XCTest
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The local AWS harness itself: start, controls over URLSession, signature checking on, stop.
+final class LocalAWSHarnessTests: XCTestCase {
+    func testStartsOnLoopbackServesControlsAndStops() async throws {
+        let aws = try LocalAWS.start()
+        XCTAssertEqual(aws.endpoint.host, "127.0.0.1")
+        XCTAssertEqual(aws.backupEndpoint.host, "127.0.0.1")
+        XCTAssertNotEqual(aws.endpoint.port, aws.backupEndpoint.port)
+        XCTAssertEqual(aws.region, "us-east-1")
+        XCTAssertTrue(aws.accessKeyId.hasPrefix("AKIA"))
+        XCTAssertEqual(aws.accessKeyId.count, 20)
+        XCTAssertEqual(aws.secretAccessKey.count, 40)
+        XCTAssertEqual(aws.clientEnvironment["AWS_ENDPOINT_URL_BACKUP"], aws.backupEndpoint.absoluteString)
+        print("LocalAWS startup: \(String(format: "%.2f", aws.startupSeconds)) s")
+
+        let (data, response) = try await URLSession.shared.data(from: aws.endpoint.appendingPathComponent("_harness/health"))
+        XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 200)
+        XCTAssertEqual(try JSONDecoder().decode(LocalAWSJSON.self, from: data), ["ok": true])
+
+        try await aws.reset()
+        XCTAssertTrue(aws.isRunning)
+        aws.stop()
+        XCTAssertFalse(aws.isRunning)
+        aws.stop()  // idempotent
+    }
+
+    func testUnsignedRequestsAreRefused() async throws {
+        let aws = try LocalAWS.shared()
+        try await aws.reset()
+        let (data, response) = try await URLSession.shared.data(from: aws.endpoint.appendingPathComponent("some-bucket"))
+        XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 403)
+        XCTAssertEqual(
+            String(decoding: data, as: UTF8.self),
+            #"{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}"#)
+        let (_, backupResponse) = try await URLSession.shared.data(
+            from: aws.backupEndpoint.appendingPathComponent("backup-jobs/abc"))
+        XCTAssertEqual((backupResponse as? HTTPURLResponse)?.statusCode, 403)
+        XCTAssertEqual((backupResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "x-amzn-ErrorType"),
+                       "MissingAuthenticationTokenException")
+    }
+
+    func testBackupSeedingAndControlErrors() async throws {
+        let aws = try LocalAWS.shared()
+        try await aws.reset()
+        let job = try await aws.seedBackupJob([
+            "BackupJobId": "job-1",
+            "ResourceArn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0",
+            "BackupVaultName": "prod-vault",
+        ])
+        XCTAssertEqual(job["BackupJobId"], "job-1")
+        XCTAssertEqual(job["State"], "COMPLETED")
+        XCTAssertEqual(job["BackupVaultArn"], "arn:aws:backup:us-east-1:123456789012:backup-vault:prod-vault")
+        let calls = try await aws.backupCalls()
+        XCTAssertEqual(calls, [])
+        let jobs = try await aws.restoreJobs()
+        XCTAssertEqual(jobs, [])
+
+        do {
+            try await aws.setRestoreJobStatus("nope", status: "COMPLETED")
+            XCTFail("unknown restore job accepted")
+        } catch let error as LocalAWSError {
+            XCTAssertEqual(error, .controlFailed(
+                path: "/_harness/backup/restore-jobs/nope/status", status: 404, body: #"{"error": "no restore job nope"}"#))
+        }
+        do {
+            try await aws.setTaskExitCode(taskArn: "arn:aws:ecs:us-east-1:123456789012:task/x", exitCode: 2)
+            XCTFail("unknown task accepted")
+        } catch let error as LocalAWSError {
+            XCTAssertEqual(error, .controlFailed(
+                path: "/_harness/ecs/task-exit-code", status: 404,
+                body: #"{"error": "no task arn:aws:ecs:us-east-1:123456789012:task/x"}"#))
+        }
+    }
+
+    func testMissingVenvIsAnErrorNotASkip() {
+        XCTAssertThrowsError(try LocalAWS.start(environment: ["EBV_VENV": "/nonexistent/venv"])) { error in
+            XCTAssertEqual(error as? LocalAWSError, .venvMissing(path: "/nonexistent/venv"))
+            XCTAssertEqual(
+                "\(error)",
+                "LocalAWS: no Python venv at /nonexistent/venv — run scripts/setup (it creates .venv) or set EBV_VENV")
+        }
+    }
+}
