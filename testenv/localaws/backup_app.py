@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from .backup_model import BackupError, BackupModel
 from .backup_service import BackupState
-from .sigv4_check import WireRequest, environ_header_values, expected_signature, parse_authorization
+from .sigv4_check import WireRequest, environ_header_values, parse_authorization, signature_matches
 
 MAX_SKEW_SECONDS = 15 * 60
 
@@ -85,7 +85,7 @@ class BackupApp:
             raise BackupError("InvalidSignatureException", "Signature expired: request time is too far from the server time.", 403)
         if "host" not in auth.signed_headers:
             raise BackupError("InvalidSignatureException", "'Host' must be a signed header.", 403)
-        if expected_signature(request, auth, self.secret_key, s3=False) != auth.signature:
+        if not signature_matches(request, auth, self.secret_key, s3=False):
             raise BackupError(
                 "InvalidSignatureException",
                 "The request signature we calculated does not match the signature you provided. "

@@ -106,19 +106,35 @@ class WireRequest:
     body: bytes
 
 
-def expected_signature(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool) -> str:
-    """The signature a correct client with ``secret_key`` would have sent for ``request``."""
+def expected_signatures(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool) -> list[str]:
+    """The signatures a correct client with ``secret_key`` may have sent for ``request``
+    (one today: a list so that an accepted variant can be added without changing callers)."""
     raw = request.raw_uri
-    split = urlsplit(raw if raw.startswith(("/", "http://", "https://")) else "/" + raw)
+    if raw.startswith(("http://", "https://")):  # absolute-form request target
+        split = urlsplit(raw)
+        path, query = split.path or "/", split.query
+    else:  # origin-form; not urlsplit, which reads a leading "//x" as a host
+        path, _, query = raw.partition("?")
+        path = path if path.startswith("/") else "/" + path
+    return [_signature_for_path(request, auth, secret_key, s3, query, path)]
+
+
+def signature_matches(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool) -> bool:
+    """Whether the request's signature is one a client with ``secret_key`` may send."""
+    return auth.signature in expected_signatures(request, auth, secret_key, s3)
+
+
+def _signature_for_path(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool,
+                        query: str, path: str) -> str:
     signer_cls = _WireS3SigV4Auth if s3 else _WireSigV4Auth
     signer = signer_cls(Credentials(auth.access_key_id, secret_key), auth.service, auth.region)
     signer.wire_signed_headers = auth.signed_headers
-    signer.wire_query = split.query
+    signer.wire_query = query
     headers = HTTPHeaders()
     for name in auth.signed_headers:
         for value in request.header_values(name):
             headers[name] = value
-    aws_request = AWSRequest(method=request.method, url="http://wire" + split.path, data=request.body, headers=headers)
+    aws_request = AWSRequest(method=request.method, url="http://wire" + path, data=request.body, headers=headers)
     amz_date = (request.header_values("x-amz-date") or [""])[0]
     aws_request.context["timestamp"] = amz_date
     canonical = signer.canonical_request(aws_request)
