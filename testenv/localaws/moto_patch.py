@@ -25,7 +25,7 @@ from moto.iam import access_control
 from moto.iam.models import iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from .sigv4_check import WireRequest, environ_header_values, expected_signatures, parse_authorization
+from .sigv4_check import WireRequest, environ_header_values, expected_signature, parse_authorization
 
 _local = threading.local()
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -74,8 +74,7 @@ def _patched_calculate_signature(self) -> str:
         return ""  # cannot match any signature
     secret = self._access_key.create_credentials().secret_key
     is_s3 = isinstance(self, access_control.S3IAMRequest)
-    candidates = expected_signatures(wire, auth, secret, s3=is_s3)
-    return auth.signature if auth.signature in candidates else candidates[0]
+    return expected_signature(wire, auth, secret, s3=is_s3)
 
 
 def install_signature_patch() -> None:

@@ -16,6 +16,7 @@ deliberate changes:
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -106,9 +107,8 @@ class WireRequest:
     body: bytes
 
 
-def expected_signatures(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool) -> list[str]:
-    """The signatures a correct client with ``secret_key`` may have sent for ``request``
-    (one today: a list so that an accepted variant can be added without changing callers)."""
+def expected_signature(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool) -> str:
+    """The signature a correct client with ``secret_key`` would have sent for ``request``."""
     raw = request.raw_uri
     if raw.startswith(("http://", "https://")):  # absolute-form request target
         split = urlsplit(raw)
@@ -116,12 +116,12 @@ def expected_signatures(request: WireRequest, auth: AuthorizationHeader, secret_
     else:  # origin-form; not urlsplit, which reads a leading "//x" as a host
         path, _, query = raw.partition("?")
         path = path if path.startswith("/") else "/" + path
-    return [_signature_for_path(request, auth, secret_key, s3, query, path)]
+    return _signature_for_path(request, auth, secret_key, s3, query, path)
 
 
 def signature_matches(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool) -> bool:
     """Whether the request's signature is one a client with ``secret_key`` may send."""
-    return auth.signature in expected_signatures(request, auth, secret_key, s3)
+    return hmac.compare_digest(auth.signature, expected_signature(request, auth, secret_key, s3))
 
 
 def _signature_for_path(request: WireRequest, auth: AuthorizationHeader, secret_key: str, s3: bool,
