@@ -2,9 +2,14 @@
 
 import hashlib
 import json
+import urllib.error
+import urllib.request
 from urllib.parse import quote
 
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from localaws.backup_model import BackupModel
@@ -239,8 +244,6 @@ def test_wrong_secret_unknown_key_wrong_scope_and_missing_auth_are_403(harness):
     assert (status, headers["x-amzn-ErrorType"]) == (403, "InvalidSignatureException")
     status, headers, _ = harness.signed("ecs", "GET", harness.backup_endpoint + "/backup-jobs/x")
     assert (status, headers["x-amzn-ErrorType"]) == (403, "InvalidSignatureException")
-    import urllib.error
-    import urllib.request
     with pytest.raises(urllib.error.HTTPError) as http_error:
         urllib.request.urlopen(harness.backup_endpoint + "/backup-jobs/x", timeout=10)
     assert (http_error.value.code, http_error.value.headers["x-amzn-ErrorType"]) == (403, "MissingAuthenticationTokenException")
@@ -248,11 +251,6 @@ def test_wrong_secret_unknown_key_wrong_scope_and_missing_auth_are_403(harness):
 
 def test_body_tampered_after_signing_is_rejected(harness):
     body = json.dumps({"ValidationStatus": "SUCCESSFUL"}).encode()
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-    import urllib.error
-    import urllib.request
     request = AWSRequest(method="PUT", url=harness.backup_endpoint + "/restore-jobs/j/validations", data=body,
                          headers={"Content-Type": "application/json"})
     SigV4Auth(Credentials(harness.access_key_id, harness.secret_access_key), "backup", "us-east-1").add_auth(request)

@@ -6,6 +6,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+from botocore.exceptions import ClientError
+
 from conftest import TESTENV
 
 
@@ -45,3 +48,15 @@ def test_exits_when_stdin_closes():
     process.stdin.close()
     assert process.wait(timeout=10) == 0
     assert time.monotonic() - started < 5
+
+
+def test_moto_reset_also_wipes_the_backup_stand_in(harness):
+    status, job = harness.control("POST", "/_harness/backup/backup-jobs", {"BackupJobId": "j-1"})
+    assert (status, job["BackupJobId"]) == (200, "j-1")
+    assert harness.client("backup").describe_backup_job(BackupJobId="j-1")["BackupJobId"] == "j-1"
+    assert harness.control("POST", "/moto-api/reset")[0] == 200
+    status, calls = harness.control("GET", "/_harness/backup/calls")
+    assert (status, calls) == (200, {"calls": []})
+    with pytest.raises(ClientError) as error:
+        harness.client("backup").describe_backup_job(BackupJobId="j-1")
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -2,8 +2,17 @@
 
 import base64
 import hashlib
+import http.client
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
 
+import boto3
 import pytest
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 KEYS = ["plain.txt", "a+b.txt", "with space/and more.txt", "eq=sign&amp.json", "unicodé/ü.txt", "dir/sub/x~y.bin"]
@@ -88,17 +97,24 @@ def test_wrong_secret_is_403_signature_does_not_match(harness):
 
 def test_unknown_access_key_and_unsigned_requests_are_403(harness):
     harness.client("s3").create_bucket(Bucket="bkt")
-    status, _, _ = harness.signed("s3", "GET", harness.endpoint + "/bkt?list-type=2", headers={
-        "x-amz-content-sha256": hashlib.sha256(b"").hexdigest()}, secret=None)
+    headers = {"x-amz-content-sha256": hashlib.sha256(b"").hexdigest()}
+    status, _, _ = harness.signed("s3", "GET", harness.endpoint + "/bkt?list-type=2", headers=headers)
     assert status == 200
-    import urllib.request
-    import urllib.error
-    try:
+    stranger = boto3_client_with_key(harness, "AKIAUNKNOWNUNKNOWN00")
+    with pytest.raises(ClientError) as error:
+        stranger.list_objects_v2(Bucket="bkt")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert error.value.response["Error"]["Code"] == "InvalidAccessKeyId"
+    with pytest.raises(urllib.error.HTTPError) as http_error:
         urllib.request.urlopen(harness.endpoint + "/bkt?list-type=2", timeout=10)
-        raise AssertionError("unsigned request was accepted")
-    except urllib.error.HTTPError as error:
-        assert error.code == 403
-        assert b"MissingAuthenticationTokenException" in error.read()
+    assert http_error.value.code == 403
+    assert b"MissingAuthenticationTokenException" in http_error.value.read()
+
+
+def boto3_client_with_key(harness, access_key_id):
+    return boto3.client("s3", endpoint_url=harness.endpoint, region_name=harness.region,
+                        aws_access_key_id=access_key_id, aws_secret_access_key=harness.secret_access_key,
+                        config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
 
 
 def test_declared_payload_hash_must_match_the_body(harness):
@@ -107,3 +123,18 @@ def test_declared_payload_hash_must_match_the_body(harness):
                                      headers={"x-amz-content-sha256": hashlib.sha256(b"other").hexdigest()})
     assert status == 400
     assert b"<Code>XAmzContentSHA256Mismatch</Code>" in body
+
+
+def test_virtual_host_addressing_is_signed_over_the_host_header(harness):
+    harness.client("s3").create_bucket(Bucket="vbkt")
+    port = urlsplit(harness.endpoint).port
+    body = b"virtual host body"
+    request = AWSRequest(method="PUT", url=f"http://vbkt.localhost:{port}/dir/a%2Bb%20c.txt", data=body,
+                         headers={"x-amz-content-sha256": hashlib.sha256(body).hexdigest()})
+    S3SigV4Auth(Credentials(harness.access_key_id, harness.secret_access_key), "s3", "us-east-1").add_auth(request)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("PUT", "/dir/a%2Bb%20c.txt", body=body,
+                       headers={**dict(request.headers), "Host": f"vbkt.localhost:{port}"})
+    response = connection.getresponse()
+    assert response.status == 200, response.read()
+    assert harness.client("s3").get_object(Bucket="vbkt", Key="dir/a+b c.txt")["Body"].read() == body
