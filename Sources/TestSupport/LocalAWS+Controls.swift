@@ -65,6 +65,11 @@ extension LocalAWS {
         try await control("GET", "/_harness/backup/calls")["calls"]?.arrayValue ?? []
     }
 
+    /// Every SNS message moto accepted: `{"topicArn", "messageId", "message", "subject", "messageAttributes"}`.
+    public func publishedMessages() async throws -> [LocalAWSJSON] {
+        try await control("GET", "/_harness/sns/published")["messages"]?.arrayValue ?? []
+    }
+
     /// Any control call; returns the JSON answer of a 200.
     public func control(_ method: String, _ path: String, body: LocalAWSJSON? = nil) async throws -> LocalAWSJSON {
         var request = URLRequest(url: URL(string: path, relativeTo: endpoint)!.absoluteURL)

@@ -10,6 +10,7 @@
 | POST | /_harness/backup/restore-jobs/{id}/status | ``{"status", "createFileSystem"?: bool, "restoreTestingPlanArn"?, "fields"?: {...}}`` → the restore job |
 | GET  | /_harness/backup/restore-jobs | → ``{"restoreJobs": [job + {"request": StartRestoreJob input}]}`` |
 | GET  | /_harness/backup/calls | → ``{"calls": [{"operation", "status", "error", "input"}]}`` |
+| GET  | /_harness/sns/published | → ``{"messages": [{"topicArn", "messageId", "message", "subject", "messageAttributes"}]}`` in publish order per topic; attributes in moto's stored form ``{"Type", "Value"}`` (works while an S3 multipart upload is open, unlike ``/moto-api/data.json``) |
 
 COMPLETED creates a real EFS file system in moto (``createFileSystem`` defaults to true
 unless ``fields.CreatedResourceArn`` is given) and sets ``CreatedResourceArn`` to it; with
@@ -83,6 +84,8 @@ class Controls:
         if (method, path) == ("GET", "/_harness/backup/calls"):
             with self.backup.lock:
                 return {"calls": list(self.backup.calls)}
+        if (method, path) == ("GET", "/_harness/sns/published"):
+            return self._sns_published()
         match = _STATUS_PATH.match(path)
         if match and method == "POST":
             return self._restore_status(match.group(1), spec)
@@ -116,6 +119,17 @@ class Controls:
                 return {"taskArn": task.task_arn, "lastStatus": task.last_status,
                         "containers": [{"name": c.name, "exitCode": c.exitCode} for c in task.containers]}
         raise ControlError(404, f"no task {task_arn}")
+
+    def _sns_published(self) -> dict:
+        from moto.sns.models import sns_backends
+
+        backend = sns_backends[DEFAULT_ACCOUNT_ID][self.region]
+        messages = []
+        for arn in sorted(backend.topics):
+            for message_id, message, subject, attributes, _group in backend.topics[arn].sent_notifications:
+                messages.append({"topicArn": arn, "messageId": message_id, "message": message,
+                                 "subject": subject, "messageAttributes": attributes or {}})
+        return {"messages": messages}
 
     def _restore_status(self, job_id: str, spec: dict) -> dict:
         status = spec.get("status")

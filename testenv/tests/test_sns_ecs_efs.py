@@ -19,10 +19,12 @@ def test_sns_publish_with_subject_and_attributes(harness):
     answer = sns.publish(TopicArn=topic, Subject="EFS verify: 3 missing", Message="run r-1: torn+missing files & more",
                          MessageAttributes={"verdict": {"DataType": "String", "StringValue": "FAIL"}})
     assert len(answer["MessageId"]) == 36
-    status, data = harness.control("GET", "/moto-api/data.json")
+    status, published = harness.control("GET", "/_harness/sns/published")
     assert status == 200
-    sent = [n for t in data["sns"]["Topic"] for n in t["sent_notifications"]]
-    assert [(n[1], n[2]) for n in sent] == [("run r-1: torn+missing files & more", "EFS verify: 3 missing")]
+    assert published == {"messages": [{
+        "topicArn": topic, "messageId": answer["MessageId"], "message": "run r-1: torn+missing files & more",
+        "subject": "EFS verify: 3 missing",
+        "messageAttributes": {"verdict": {"Type": "String", "Value": "FAIL"}}}]}  # moto's stored form
 
 
 def test_sns_form_body_encoded_with_percent20_and_signed_user_agent_is_accepted(harness):
