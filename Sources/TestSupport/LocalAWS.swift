@@ -110,15 +110,16 @@ public final class LocalAWS: @unchecked Sendable {
         let reader = StartupLineReader(handle: stdout.fileHandleForReading)
         reader.begin()
         guard let line = reader.wait(seconds: timeout) else {
-            terminate(process, stdin: stdin)
-            throw reader.finished
+            let exited = reader.finished  // read before terminating, which closes stdout too
+            terminate(process, stdin: stdin, grace: 0)
+            throw exited
                 ? LocalAWSError.exitedBeforeReady(output: reader.partial)
                 : LocalAWSError.startupTimedOut(seconds: timeout)
         }
         guard let data = line.data(using: .utf8),
               let decoded = try? JSONDecoder().decode(StartupLine.self, from: data)
         else {
-            terminate(process, stdin: stdin)
+            terminate(process, stdin: stdin, grace: 0)
             throw LocalAWSError.badStartupLine(line)
         }
         return try LocalAWS(process: process, stdin: stdin, line: decoded,
@@ -140,15 +141,16 @@ public final class LocalAWS: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        Self.terminate(process, stdin: stdin)
+        Self.terminate(process, stdin: stdin, grace: 5)
     }
 
     /// Whether the harness process is still running.
     public var isRunning: Bool { process.isRunning }
 
-    private static func terminate(_ process: Process, stdin: Pipe) {
+    /// Closes stdin, waits up to `grace` seconds for the exit, then sends SIGTERM and waits.
+    private static func terminate(_ process: Process, stdin: Pipe, grace: Double) {
         try? stdin.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(grace)
         while process.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)
         }

@@ -87,4 +87,26 @@ final class LocalAWSHarnessTests: XCTestCase {
                 "LocalAWS: no Python venv at /nonexistent/venv — run scripts/setup (it creates .venv) or set EBV_VENV")
         }
     }
+
+    func testStartupFailuresAreReportedExactly() throws {
+        let venv = ProcessInfo.processInfo.environment["EBV_VENV"] ?? ""
+        let cases: [(script: String, timeout: Double, expected: LocalAWSError)] = [
+            ("import time\ntime.sleep(30)\n", 0.5, .startupTimedOut(seconds: 0.5)),
+            ("import sys\nsys.exit(3)\n", 20, .exitedBeforeReady(output: "")),
+            ("print('hello')\nimport time\ntime.sleep(30)\n", 20, .badStartupLine("hello")),
+            ("import sys\nsys.stdout.write('partial')\n", 20, .exitedBeforeReady(output: "partial")),
+        ]
+        for (script, timeout, expected) in cases {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("localaws-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("testenv"), withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: root) }
+            try script.write(to: root.appendingPathComponent("testenv/moto_server.py"), atomically: true, encoding: .utf8)
+            var environment = ["EBV_REPO_ROOT": root.path]
+            environment["EBV_VENV"] = venv.isEmpty ? nil : venv
+            XCTAssertThrowsError(try LocalAWS.start(timeout: timeout, environment: environment)) { error in
+                XCTAssertEqual(error as? LocalAWSError, expected)
+            }
+        }
+    }
 }
