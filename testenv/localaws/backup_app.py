@@ -73,7 +73,7 @@ class BackupApp:
         if auth.access_key_id != self.access_key_id:
             raise BackupError("UnrecognizedClientException", "The security token included in the request is invalid.", 403)
         if auth.service != "backup":
-            raise BackupError("InvalidSignatureException", f"Credential should be scoped to correct service: 'backup'.", 403)
+            raise BackupError("InvalidSignatureException", "Credential should be scoped to correct service: 'backup'.", 403)
         if auth.region != self.state.region:
             raise BackupError("InvalidSignatureException", f"Credential should be scoped to a valid region, not '{auth.region}'.", 403)
         amz_date = (request.header_values("x-amz-date") or [""])[0]

@@ -1,6 +1,5 @@
 """SNS, ECS and EFS through moto with signature checking on."""
 
-import json
 from urllib.parse import quote
 
 import pytest
