@@ -22,7 +22,24 @@ public struct URLSessionTransport: HTTPTransport {
         self.session = URLSession(configuration: configuration)
     }
 
+    /// Sends `request`; fails with `HTTPTransportError(.mayHaveBeenSent)` when no
+    /// complete response arrived within `timeout` seconds (the task is cancelled).
     public func send(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse {
+        try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+            group.addTask { try await self.exchange(request, timeout: timeout) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1_000_000_000))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else {
+                throw HTTPTransportError(stage: .mayHaveBeenSent, message: "\(request.method) \(request.url.host ?? ""): no response within \(timeout) s")
+            }
+            return response
+        }
+    }
+
+    private func exchange(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         urlRequest.httpMethod = request.method
         for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
