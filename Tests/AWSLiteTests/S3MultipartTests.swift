@@ -125,3 +125,58 @@ final class S3MultipartTests: XCTestCase {
         }
     }
 }
+
+final class S3BlockingTests: XCTestCase {
+    // Synchronous tests: they run on the main thread, as a CLI's generate/diff would.
+    func testBlockingWriterUploadsPartsAndCompletes() throws {
+        let fake = MultipartServer()
+        let server = try TestHTTPServer { fake.handle($0) }
+        defer { server.stop() }
+        let s3 = try S3Client(configuration: ClientHarness.configuration(server))
+        let sink = S3BlockingWriter(writer: s3.multipartWriter(bucket: "b", key: "k", partSize: 5 * 1024 * 1024))
+        XCTAssertEqual(sink.name, "s3://b/k")
+        let block = [UInt8](repeating: 9, count: 100_000)
+        for _ in 0..<60 { try block.withUnsafeBytes { try sink.write($0) } }  // 6,000,000 bytes
+        try sink.finish()
+        XCTAssertEqual(sink.result?.eTag, "\"final-2\"")
+        XCTAssertEqual(fake.partBodies.current, [1: 5 * 1024 * 1024, 2: 6_000_000 - 5 * 1024 * 1024])
+    }
+
+    func testBlockingWriterAbortLeavesNoObject() throws {
+        let fake = MultipartServer()
+        let server = try TestHTTPServer { fake.handle($0) }
+        defer { server.stop() }
+        let s3 = try S3Client(configuration: ClientHarness.configuration(server))
+        let sink = S3BlockingWriter(writer: s3.multipartWriter(bucket: "b", key: "k", partSize: 5 * 1024 * 1024))
+        let block = [UInt8](repeating: 9, count: 6 * 1024 * 1024)
+        try block.withUnsafeBytes { try sink.write($0) }
+        sink.abort()
+        XCTAssertEqual(server.requests.map(\.method), ["POST", "PUT", "DELETE"])
+    }
+
+    func testBlockingReaderReadsWholeObject() throws {
+        let fake = RangeServer(size: 1000)
+        let server = try TestHTTPServer { fake.handle($0) }
+        defer { server.stop() }
+        let s3 = try S3Client(configuration: ClientHarness.configuration(server))
+        let source = try S3BlockingReader(client: s3, bucket: "b", key: "m.gz", chunkSize: 300)
+        XCTAssertEqual(source.name, "s3://b/m.gz")
+        var all: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 128)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            all += buffer[0..<n]
+        }
+        XCTAssertEqual(all, fake.object)
+        XCTAssertEqual(server.requests.count, 4)
+    }
+
+    func testS3Location() {
+        XCTAssertEqual(S3Location(url: "s3://bucket/dir/a b.gz"), S3Location(bucket: "bucket", key: "dir/a b.gz"))
+        XCTAssertNil(S3Location(url: "s3://bucket/"))
+        XCTAssertNil(S3Location(url: "s3://bucket"))
+        XCTAssertNil(S3Location(url: "/local/path"))
+        XCTAssertEqual(S3Location(bucket: "b", key: "k").description, "s3://b/k")
+    }
+}

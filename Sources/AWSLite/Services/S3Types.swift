@@ -105,3 +105,27 @@ enum S3Dates {
         return formatter.date(from: text)
     }
 }
+
+/// An `s3://bucket/key` location.
+public struct S3Location: Sendable, Equatable, CustomStringConvertible {
+    public var bucket: String
+    public var key: String
+
+    public init(bucket: String, key: String) {
+        self.bucket = bucket
+        self.key = key
+    }
+
+    /// Parses `s3://bucket/key` (the key may contain `/`, is taken verbatim, and must not be empty).
+    public init?(url: String) {
+        guard url.hasPrefix("s3://") else { return nil }
+        let rest = url.dropFirst(5)
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let bucket = String(rest[..<slash])
+        let key = String(rest[rest.index(after: slash)...])
+        guard !bucket.isEmpty, !key.isEmpty else { return nil }
+        self.init(bucket: bucket, key: key)
+    }
+
+    public var description: String { "s3://\(bucket)/\(key)" }
+}
