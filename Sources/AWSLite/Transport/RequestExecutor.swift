@@ -36,6 +36,7 @@ struct RequestExecutor: Sendable {
         let retry = configuration.retry
         var attempt = 1
         while true {
+            if attempt > 1 { try Task.checkCancellation() }
             let outcome: Result<HTTPResponse, Error>
             do {
                 outcome = .success(try await attemptOnce(request))
