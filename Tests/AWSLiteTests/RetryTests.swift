@@ -143,3 +143,42 @@ final class RetryTests: XCTestCase {
         XCTAssertNil(RetryPolicy.parseRetryAfter("soon", now: now))
     }
 }
+
+final class RetryClassifierTests: XCTestCase {
+    private func service(_ code: String?, _ status: Int) -> AWSError {
+        AWSError(kind: .service, service: "x", code: code, message: "m", httpStatus: status)
+    }
+
+    func testClassification() {
+        for code in ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "ProvisionedThroughputExceededException"] {
+            XCTAssertTrue(RetryClassifier.isRetryable(service(code, 400), idempotent: false), code)
+        }
+        XCTAssertTrue(RetryClassifier.isRetryable(service(nil, 429), idempotent: false))
+        XCTAssertTrue(RetryClassifier.isRetryable(service("InternalError", 500), idempotent: true))
+        XCTAssertFalse(RetryClassifier.isRetryable(service("InternalError", 500), idempotent: false))
+        XCTAssertFalse(RetryClassifier.isRetryable(service(nil, 501), idempotent: true))
+        XCTAssertFalse(RetryClassifier.isRetryable(service("LimitExceededException", 400), idempotent: true))
+        XCTAssertFalse(RetryClassifier.isRetryable(service("PreconditionFailed", 412), idempotent: true))
+        XCTAssertFalse(RetryClassifier.isRetryable(AWSError(kind: .credentials, message: "m"), idempotent: true))
+        XCTAssertTrue(RetryClassifier.isRetryable(HTTPTransportError(stage: .notSent, message: ""), idempotent: false))
+        XCTAssertFalse(RetryClassifier.isRetryable(HTTPTransportError(stage: .mayHaveBeenSent, message: ""), idempotent: false))
+        XCTAssertTrue(RetryClassifier.isRetryable(HTTPTransportError(stage: .mayHaveBeenSent, message: ""), idempotent: true))
+    }
+
+    func testCredentialFailureIsNotSentOrRetried() async throws {
+        struct NoCredentials: CredentialProvider {
+            struct Missing: Error {}
+            func credentials() async throws -> Credentials { throw Missing() }
+        }
+        let transport = StubTransport()
+        let config = AWSClientConfiguration(region: "eu-west-1", credentials: NoCredentials(), endpoint: URL(string: "http://127.0.0.1:1")!, transport: transport, signer: .unsigned)
+        do {
+            try await EFSClient(configuration: config).deleteFileSystem("fs-1")
+            XCTFail("expected a credentials error")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.kind, .credentials)
+            XCTAssertEqual(error.operation, "DeleteFileSystem")
+        }
+        XCTAssertEqual(transport.urls.current, [])
+    }
+}
