@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// A ``CredentialHTTPClient`` that must not be called.
-struct UnusedHTTPClient: CredentialHTTPClient {
+struct CredUnusedHTTPClient: CredentialHTTPClient {
     func get(_ url: URL, headers: [(name: String, value: String)], timeout: TimeInterval) async throws -> (status: Int, body: Data) {
         XCTFail("unexpected GET \(url)")
         throw AWSError(kind: .transport, message: "unexpected")
@@ -11,12 +11,12 @@ struct UnusedHTTPClient: CredentialHTTPClient {
 }
 
 final class CredentialChainTests: XCTestCase {
-    let files = memoryFiles([
+    let files = inMemoryFiles([
         "/h/.aws/credentials": "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n[dev]\naws_access_key_id = DEVKEY\naws_secret_access_key = DEVSECRET\naws_session_token = DEVTOKEN\n",
         "/h/.aws/config": "[profile cfg]\naws_access_key_id = CFGKEY\naws_secret_access_key = CFGSECRET\n[profile role]\nrole_arn = arn:aws:iam::1:role/r\n[profile half]\naws_access_key_id = ONLYKEY\n",
     ])
 
-    func chain(_ env: [String: String], http: any CredentialHTTPClient = UnusedHTTPClient()) -> CredentialProviderChain {
+    func chain(_ env: [String: String], http: any CredentialHTTPClient = CredUnusedHTTPClient()) -> CredentialProviderChain {
         CredentialProviderChain.standard(environment: env, fileReader: files, httpClient: http)
     }
 
@@ -36,9 +36,9 @@ final class CredentialChainTests: XCTestCase {
     }
 
     func testPartialEnvironmentIsAnError() async {
-        await assertThrows(try await chain(["HOME": "/h", "AWS_ACCESS_KEY_ID": "K"]).credentials(),
+        await assertThrowsAWSError(try await chain(["HOME": "/h", "AWS_ACCESS_KEY_ID": "K"]).credentials(),
                            AWSError(kind: .credentials, message: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"))
-        await assertThrows(try await chain(["HOME": "/h", "AWS_SECRET_ACCESS_KEY": "S"]).credentials(),
+        await assertThrowsAWSError(try await chain(["HOME": "/h", "AWS_SECRET_ACCESS_KEY": "S"]).credentials(),
                            AWSError(kind: .credentials, message: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"))
     }
 
@@ -56,13 +56,13 @@ final class CredentialChainTests: XCTestCase {
     }
 
     func testProfileProblems() async {
-        await assertThrows(
+        await assertThrowsAWSError(
             try await chain(["HOME": "/h", "AWS_PROFILE": "missing"]).credentials(),
             AWSError(kind: .configuration, message: "profile 'missing' (AWS_PROFILE) not found in /h/.aws/credentials or /h/.aws/config"))
-        await assertThrows(
+        await assertThrowsAWSError(
             try await chain(["HOME": "/h", "AWS_PROFILE": "half"]).credentials(),
             AWSError(kind: .credentials, message: "profile 'half' in /h/.aws/config has aws_access_key_id but no aws_secret_access_key"))
-        await assertThrows(
+        await assertThrowsAWSError(
             try await chain(["HOME": "/h", "AWS_PROFILE": "role"]).credentials(),
             AWSError(
                 kind: .credentials,
@@ -70,7 +70,7 @@ final class CredentialChainTests: XCTestCase {
     }
 
     func testNothingConfiguredNamesEverySource() async {
-        await assertThrows(
+        await assertThrowsAWSError(
             try await chain(["HOME": "/nowhere"]).credentials(),
             AWSError(
                 kind: .credentials, code: "CredentialsNotFound",
@@ -78,7 +78,7 @@ final class CredentialChainTests: XCTestCase {
     }
 
     func testContainerWhenNothingElse() async throws {
-        let http = RecordingHTTPClient(answers: [.success((200, Data(#"{"AccessKeyId":"CK","SecretAccessKey":"CS","Token":"CT","Expiration":"2026-11-22T06:00:00Z"}"#.utf8)))])
+        let http = CredRecordingHTTPClient(answers: [.success((200, Data(#"{"AccessKeyId":"CK","SecretAccessKey":"CS","Token":"CT","Expiration":"2026-11-22T06:00:00Z"}"#.utf8)))])
         let creds = try await chain(["HOME": "/nowhere", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"], http: http).credentials()
         XCTAssertEqual(creds.accessKeyId, "CK")
         XCTAssertEqual(creds.sessionToken, "CT")
@@ -94,7 +94,7 @@ final class CredentialChainTests: XCTestCase {
 }
 
 /// Asserts that `body` throws exactly `expected`.
-func assertThrows<T>(_ body: @autoclosure () async throws -> T, _ expected: AWSError, file: StaticString = #filePath, line: UInt = #line) async {
+func assertThrowsAWSError<T>(_ body: @autoclosure () async throws -> T, _ expected: AWSError, file: StaticString = #filePath, line: UInt = #line) async {
     do {
         _ = try await body()
         XCTFail("expected \(expected)", file: file, line: line)
@@ -104,7 +104,7 @@ func assertThrows<T>(_ body: @autoclosure () async throws -> T, _ expected: AWSE
 }
 
 /// A scripted ``CredentialHTTPClient``: answers in order (the last repeats) and records calls.
-final class RecordingHTTPClient: CredentialHTTPClient, @unchecked Sendable {
+final class CredRecordingHTTPClient: CredentialHTTPClient, @unchecked Sendable {
     private let lock = NSLock()
     private var answers: [Result<(Int, Data), any Error>]
     private var calls: [(url: String, headers: [(name: String, value: String)], timeout: TimeInterval)] = []

@@ -10,7 +10,7 @@ final class CredentialContainerTests: XCTestCase {
 
     func provider(_ env: [String: String], files: [String: String] = [:], timeout: TimeInterval = 2) -> ContainerCredentialProvider {
         ContainerCredentialProvider(
-            environment: env, fileReader: memoryFiles(files), httpClient: URLSessionCredentialHTTPClient(),
+            environment: env, fileReader: inMemoryFiles(files), httpClient: URLSessionCredentialHTTPClient(),
             timeout: timeout, attempts: 3, retryDelay: .milliseconds(20))
     }
 
@@ -41,7 +41,7 @@ final class CredentialContainerTests: XCTestCase {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": "env-token",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/var/run/token",
         ]
-        let tokens = TokenFile("file-token-1")
+        let tokens = CredTokenFile("file-token-1")
         let p = ContainerCredentialProvider(
             environment: env, fileReader: { path in path == "/var/run/token" ? tokens.value : nil },
             httpClient: URLSessionCredentialHTTPClient(), retryDelay: .milliseconds(20))
@@ -62,25 +62,25 @@ final class CredentialContainerTests: XCTestCase {
         let server = try TestHTTPServer { _ in .text(200, Self.answer) }
         defer { server.stop() }
         let uri = server.baseURL + "/c"
-        await assertThrows(
+        await assertThrowsAWSError(
             try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "abc\r\nX-Evil: 1"]).credentials(),
             AWSError(kind: .credentials, message: "AWS_CONTAINER_AUTHORIZATION_TOKEN: the token contains CR or LF, which is not a legal header value"))
-        await assertThrows(
+        await assertThrowsAWSError(
             try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "abc\n"]).credentials(),
             AWSError(kind: .credentials, message: "AWS_CONTAINER_AUTHORIZATION_TOKEN: the token contains CR or LF, which is not a legal header value"))
-        await assertThrows(
+        await assertThrowsAWSError(
             try await provider(
                 ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/t"], files: ["/t": "token\n"]
             ).credentials(),
             AWSError(kind: .credentials, message: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (/t): the token contains CR or LF, which is not a legal header value"))
-        await assertThrows(
+        await assertThrowsAWSError(
             try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/missing"]).credentials(),
             AWSError(kind: .credentials, message: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (/missing): file not found"))
         XCTAssertEqual(server.requests.count, 0)
     }
 
     func testRetriesUntilTheThirdAttempt() async throws {
-        let counter = Counter()
+        let counter = CredCounter()
         let server = try TestHTTPServer { _ in
             switch counter.next() {
             case 1: return .text(500, "busy")
@@ -98,7 +98,7 @@ final class CredentialContainerTests: XCTestCase {
         let server = try TestHTTPServer { _ in .text(404, "no such role") }
         defer { server.stop() }
         let uri = server.baseURL + "/c"
-        await assertThrows(
+        await assertThrowsAWSError(
             try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri]).credentials(),
             AWSError(kind: .credentials, message: "container credentials from \(uri) failed after 3 attempts: HTTP 404: no such role"))
         XCTAssertEqual(server.requests.count, 3)
@@ -108,14 +108,14 @@ final class CredentialContainerTests: XCTestCase {
         let server = try TestHTTPServer { _ in .text(200, #"{"AccessKeyId":"A"}"#) }
         defer { server.stop() }
         let uri = server.baseURL + "/c"
-        await assertThrows(
+        await assertThrowsAWSError(
             try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri]).credentials(),
             AWSError(kind: .credentials, message: "container credentials from \(uri) failed after 3 attempts: container credentials: AccessKeyId or SecretAccessKey missing"))
         XCTAssertEqual(server.requests.count, 3)
     }
 
     func testTimeoutCountsAsAFailedAttempt() async throws {
-        let counter = Counter()
+        let counter = CredCounter()
         let server = try TestHTTPServer { _ in
             if counter.next() == 1 { Thread.sleep(forTimeInterval: 1.5) }
             return .text(200, Self.answer)
@@ -129,13 +129,13 @@ final class CredentialContainerTests: XCTestCase {
     }
 
     func testDefaultsAreTwoSecondsAndThreeAttempts() async throws {
-        let http = RecordingHTTPClient(answers: [.success((503, Data()))])
+        let http = CredRecordingHTTPClient(answers: [.success((503, Data()))])
         let p = ContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/id"], fileReader: memoryFiles([:]),
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/id"], fileReader: inMemoryFiles([:]),
             httpClient: http, retryDelay: .milliseconds(1))
         XCTAssertEqual(p.timeout, 2)
         XCTAssertEqual(p.attempts, 3)
-        await assertThrows(
+        await assertThrowsAWSError(
             try await p.credentials(),
             AWSError(kind: .credentials, message: "container credentials from http://169.254.170.2/v2/credentials/id failed after 3 attempts: HTTP 503: "))
         XCTAssertEqual(http.callCount, 3)
@@ -200,7 +200,7 @@ final class CredentialContainerTests: XCTestCase {
 }
 
 /// A thread-safe counter for server handlers.
-final class Counter: @unchecked Sendable {
+final class CredCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
     func next() -> Int { lock.withLock { value += 1; return value } }
@@ -208,7 +208,7 @@ final class Counter: @unchecked Sendable {
 }
 
 /// A token file whose contents a test can change.
-final class TokenFile: @unchecked Sendable {
+final class CredTokenFile: @unchecked Sendable {
     private let lock = NSLock()
     private var text: String
     init(_ text: String) { self.text = text }

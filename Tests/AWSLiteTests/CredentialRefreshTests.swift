@@ -4,7 +4,7 @@ import TestSupport
 import XCTest
 
 /// An injected clock a test moves by hand.
-final class TestClock: @unchecked Sendable {
+final class CredTestClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
     init(_ start: Date) { current = start }
@@ -15,15 +15,15 @@ final class TestClock: @unchecked Sendable {
 
 /// A provider that hands out numbered credentials expiring `lifetime` after the
 /// clock's now, optionally slowly, optionally failing.
-final class CountingProvider: CredentialProvider, @unchecked Sendable {
+final class CredCountingProvider: CredentialProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     private var failing = false
-    let clock: TestClock
+    let clock: CredTestClock
     let lifetime: TimeInterval?
     let delay: Duration
 
-    init(clock: TestClock, lifetime: TimeInterval?, delay: Duration = .zero) {
+    init(clock: CredTestClock, lifetime: TimeInterval?, delay: Duration = .zero) {
         self.clock = clock
         self.lifetime = lifetime
         self.delay = delay
@@ -46,8 +46,8 @@ final class CredentialRefreshTests: XCTestCase {
     let start = Date(timeIntervalSince1970: 1_795_300_000)
 
     func testCachesUntilTheMarginThenRefreshes() async throws {
-        let clock = TestClock(start)
-        let base = CountingProvider(clock: clock, lifetime: 3600)
+        let clock = CredTestClock(start)
+        let base = CredCountingProvider(clock: clock, lifetime: 3600)
         let provider = RefreshingCredentialProvider(wrapping: base, refreshMargin: 300, now: clock.closure)
         var key = try await provider.credentials().accessKeyId
         XCTAssertEqual(key, "KEY1")
@@ -65,8 +65,8 @@ final class CredentialRefreshTests: XCTestCase {
     }
 
     func testCredentialsWithoutExpirationAreKept() async throws {
-        let clock = TestClock(start)
-        let base = CountingProvider(clock: clock, lifetime: nil)
+        let clock = CredTestClock(start)
+        let base = CredCountingProvider(clock: clock, lifetime: nil)
         let provider = RefreshingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await provider.credentials()
         clock.advance(86_400 * 365)
@@ -76,8 +76,8 @@ final class CredentialRefreshTests: XCTestCase {
     }
 
     func testExpiredCredentialsAreRefetched() async throws {
-        let clock = TestClock(start)
-        let base = CountingProvider(clock: clock, lifetime: 900)
+        let clock = CredTestClock(start)
+        let base = CredCountingProvider(clock: clock, lifetime: 900)
         let provider = RefreshingCredentialProvider(wrapping: base, refreshMargin: 0, now: clock.closure)
         _ = try await provider.credentials()
         clock.advance(900)
@@ -87,8 +87,8 @@ final class CredentialRefreshTests: XCTestCase {
     }
 
     func testFailedRefreshKeepsUnexpiredCredentialsButNotExpiredOnes() async throws {
-        let clock = TestClock(start)
-        let base = CountingProvider(clock: clock, lifetime: 3600)
+        let clock = CredTestClock(start)
+        let base = CredCountingProvider(clock: clock, lifetime: 3600)
         let provider = RefreshingCredentialProvider(wrapping: base, refreshMargin: 300, now: clock.closure)
         _ = try await provider.credentials()
         base.setFailing(true)
@@ -97,15 +97,15 @@ final class CredentialRefreshTests: XCTestCase {
         XCTAssertEqual(key, "KEY1")
         XCTAssertEqual(base.fetches, 2)
         clock.advance(120)
-        await assertThrows(try await provider.credentials(), AWSError(kind: .credentials, message: "fetch 3 failed"))
+        await assertThrowsAWSError(try await provider.credentials(), AWSError(kind: .credentials, message: "fetch 3 failed"))
         base.setFailing(false)
         let next = try await provider.credentials().accessKeyId
         XCTAssertEqual(next, "KEY4")
     }
 
     func testConcurrentCallersShareOneFetch() async throws {
-        let clock = TestClock(start)
-        let base = CountingProvider(clock: clock, lifetime: 3600, delay: .milliseconds(200))
+        let clock = CredTestClock(start)
+        let base = CredCountingProvider(clock: clock, lifetime: 3600, delay: .milliseconds(200))
         let provider = RefreshingCredentialProvider(wrapping: base, now: clock.closure)
         let keys = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<25 { group.addTask { try await provider.credentials().accessKeyId } }
@@ -126,7 +126,7 @@ final class CredentialRefreshTests: XCTestCase {
     }
 
     func testConcurrentCallersCauseOneContainerRequest() async throws {
-        let clock = TestClock(ISO8601Timestamp.parse("2026-11-22T05:00:00Z")!)
+        let clock = CredTestClock(ISO8601Timestamp.parse("2026-11-22T05:00:00Z")!)
         let server = try TestHTTPServer { _ in
             Thread.sleep(forTimeInterval: 0.2)
             return .text(200, #"{"AccessKeyId":"ASIA1","SecretAccessKey":"S","Token":"T","Expiration":"2026-11-22T06:00:00Z"}"#)
@@ -134,7 +134,7 @@ final class CredentialRefreshTests: XCTestCase {
         defer { server.stop() }
         let provider = DefaultCredentialProvider.make(
             environment: ["HOME": "/nowhere", "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds"],
-            fileReader: memoryFiles([:]), now: clock.closure)
+            fileReader: inMemoryFiles([:]), now: clock.closure)
         let keys = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<10 { group.addTask { try await provider.credentials().accessKeyId } }
             var keys: [String] = []
@@ -149,8 +149,8 @@ final class CredentialRefreshTests: XCTestCase {
     }
 
     func testInvalidateForcesAFetch() async throws {
-        let clock = TestClock(start)
-        let base = CountingProvider(clock: clock, lifetime: nil)
+        let clock = CredTestClock(start)
+        let base = CredCountingProvider(clock: clock, lifetime: nil)
         let provider = RefreshingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await provider.credentials()
         await provider.invalidate()

@@ -2,7 +2,7 @@ import AWSLite
 import XCTest
 
 final class RegionResolverTests: XCTestCase {
-    let files = memoryFiles([
+    let files = inMemoryFiles([
         "/h/.aws/config": "[default]\nregion = eu-west-1\n[profile p]\nregion = ap-southeast-2\n[profile none]\noutput = json\n",
     ])
 

@@ -2,7 +2,7 @@ import AWSLite
 import XCTest
 
 /// A ``FileReader`` over an in-memory map of path → contents.
-func memoryFiles(_ files: [String: String]) -> FileReader {
+func inMemoryFiles(_ files: [String: String]) -> FileReader {
     { path in files[path] }
 }
 
@@ -83,7 +83,7 @@ final class SharedConfigTests: XCTestCase {
     }
 
     func testDefaultPathsUseHomeAndDefaultProfile() throws {
-        let files = memoryFiles([
+        let files = inMemoryFiles([
             "/home/u/.aws/credentials": "[default]\naws_access_key_id = K\n[profile x]\naws_access_key_id = PX\n",
             "/home/u/.aws/config": "[default]\nregion = eu-west-1\n[x]\nregion = nope\n",
         ])
@@ -97,7 +97,7 @@ final class SharedConfigTests: XCTestCase {
     }
 
     func testProfileSelectionAndFileOverrides() throws {
-        let files = memoryFiles([
+        let files = inMemoryFiles([
             "/c/creds": "[work]\naws_access_key_id = W\n[profile work]\naws_access_key_id = literal\n",
             "/c/conf": "[profile work]\nregion = ap-south-1\n[work]\nregion = ignored\n",
         ])
@@ -112,7 +112,7 @@ final class SharedConfigTests: XCTestCase {
     }
 
     func testTildeInOverridePathsAndMissingFiles() throws {
-        let files = memoryFiles(["/home/u/alt/creds": "[default]\nx = 1\n"])
+        let files = inMemoryFiles(["/home/u/alt/creds": "[default]\nx = 1\n"])
         let config = try SharedConfig.load(
             environment: ["HOME": "/home/u", "AWS_SHARED_CREDENTIALS_FILE": "~/alt/creds"], fileReader: files)
         XCTAssertEqual(config.credentialsProfile, ["x": "1"])
@@ -123,7 +123,7 @@ final class SharedConfigTests: XCTestCase {
     }
 
     func testExplicitProfileMissingIsAnError() {
-        let files = memoryFiles(["/home/u/.aws/config": "[profile other]\nregion = a\n"])
+        let files = inMemoryFiles(["/home/u/.aws/config": "[profile other]\nregion = a\n"])
         XCTAssertThrowsError(try SharedConfig.load(environment: ["HOME": "/home/u", "AWS_PROFILE": "nope"], fileReader: files)) {
             XCTAssertEqual(
                 $0 as? AWSError,
@@ -132,7 +132,7 @@ final class SharedConfigTests: XCTestCase {
     }
 
     func testMalformedFilePropagates() {
-        let files = memoryFiles(["/home/u/.aws/credentials": "oops\n"])
+        let files = inMemoryFiles(["/home/u/.aws/credentials": "oops\n"])
         XCTAssertThrowsError(try SharedConfig.load(environment: ["HOME": "/home/u"], fileReader: files)) {
             XCTAssertEqual(($0 as? AWSError)?.message, "/home/u/.aws/credentials line 1: property outside any [section]")
         }

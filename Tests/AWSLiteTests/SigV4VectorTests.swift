@@ -30,7 +30,7 @@ final class SigV4VectorTests: XCTestCase {
     }
 
     func testVanillaSignatureIsThePublishedOne() throws {
-        let v = try VectorCase.load(Self.suiteURL.appendingPathComponent("get-vanilla"))
+        let v = try SigV4VectorCase.load(Self.suiteURL.appendingPathComponent("get-vanilla"))
         var request = v.request
         let result = SigV4.sign(
             &request, credentials: v.credentials, region: v.region, service: v.service,
@@ -40,7 +40,7 @@ final class SigV4VectorTests: XCTestCase {
 
     private func runCase(_ name: String) throws {
         let dir = Self.suiteURL.appendingPathComponent(name)
-        let v = try VectorCase.load(dir)
+        let v = try SigV4VectorCase.load(dir)
         var request = v.request
         let result = SigV4.sign(
             &request, credentials: v.credentials, region: v.region, service: v.service,
@@ -54,7 +54,7 @@ final class SigV4VectorTests: XCTestCase {
         XCTAssertEqual(result.signature, try text(dir, "header-signature.txt"), "\(name): signature")
 
         // The signed request: same headers (as a set; order is the library's own).
-        let expected = try VectorRequest.parse(try text(dir, "header-signed-request.txt"))
+        let expected = try SigV4VectorRequest.parse(try text(dir, "header-signed-request.txt"))
         XCTAssertEqual(request.host, expected.host, name)
         XCTAssertEqual(headerSet(request.headers), headerSet(expected.headers), "\(name): signed request headers")
     }
@@ -69,7 +69,7 @@ final class SigV4VectorTests: XCTestCase {
 }
 
 /// One case's inputs: context.json and request.txt.
-struct VectorCase {
+struct SigV4VectorCase {
     var request: SignableRequest
     var body: [UInt8]
     var credentials: Credentials
@@ -81,15 +81,15 @@ struct VectorCase {
     var options: SigningOptions
     var payloadHash: String { SigV4.sha256Hex(body) }
 
-    static func load(_ dir: URL) throws -> VectorCase {
+    static func load(_ dir: URL) throws -> SigV4VectorCase {
         let contextData = try Data(contentsOf: dir.appendingPathComponent("context.json"))
         let context = try XCTUnwrap(try JSONSerialization.jsonObject(with: contextData) as? [String: Any])
         let creds = try XCTUnwrap(context["credentials"] as? [String: Any])
         let token = creds["token"] as? String
         let omit = context["omit_session_token"] as? Bool ?? false
-        let parsed = try VectorRequest.parse(try String(contentsOf: dir.appendingPathComponent("request.txt"), encoding: .utf8))
+        let parsed = try SigV4VectorRequest.parse(try String(contentsOf: dir.appendingPathComponent("request.txt"), encoding: .utf8))
         let timestamp = try XCTUnwrap(context["timestamp"] as? String)
-        return VectorCase(
+        return SigV4VectorCase(
             request: parsed.request, body: parsed.body,
             credentials: Credentials(
                 accessKeyId: try XCTUnwrap(creds["access_key_id"] as? String),
@@ -109,13 +109,13 @@ struct VectorCase {
 /// A raw HTTP/1.1 request as the suite writes it: `METHOD target HTTP/1.1` (the
 /// target may hold spaces), header lines (a line starting with whitespace
 /// continues the previous value), a blank line, the body.
-struct VectorRequest {
+struct SigV4VectorRequest {
     var request: SignableRequest
     var body: [UInt8]
     var host: String { request.host }
     var headers: [(name: String, value: String)] { request.headers }
 
-    static func parse(_ text: String) throws -> VectorRequest {
+    static func parse(_ text: String) throws -> SigV4VectorRequest {
         var lines = text.components(separatedBy: "\n")
         let requestLine = lines.removeFirst()
         let firstSpace = try XCTUnwrap(requestLine.firstIndex(of: " "))
@@ -138,7 +138,7 @@ struct VectorRequest {
         let host = try XCTUnwrap(headers.first { $0.name.lowercased() == "host" }).value
         headers.removeAll { $0.name.lowercased() == "host" }
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        return VectorRequest(
+        return SigV4VectorRequest(
             request: SignableRequest(
                 method: method, host: host, path: String(parts[0]),
                 query: parts.count > 1 ? String(parts[1]) : "", headers: headers),
