@@ -69,3 +69,16 @@ final class StubTransport: HTTPTransport {
         return HTTPResponse(status: 204, headers: [:])
     }
 }
+
+final class EndpointEnvironmentTests: XCTestCase {
+    func testFromEnvironment() async throws {
+        let env = ["AWS_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"]
+        let config = try AWSClientConfiguration.fromEnvironment(env, fileReader: { _ in nil })
+        XCTAssertEqual(config.region, "eu-central-1")
+        XCTAssertEqual(try config.endpoint(for: .s3).absoluteString, "http://127.0.0.1:9")
+        XCTAssertEqual(try config.endpoint(for: .sns).absoluteString, "https://sns.eu-central-1.amazonaws.com")
+        let credentials = try await config.credentials.credentials()
+        XCTAssertEqual(credentials.accessKeyId, "AKID")
+        XCTAssertThrowsError(try AWSClientConfiguration.fromEnvironment(["HOME": "/nonexistent"], fileReader: { _ in nil }))
+    }
+}
