@@ -129,7 +129,7 @@ final class RangeServer: @unchecked Sendable {
 final class S3StreamingTests: XCTestCase {
     private func read(_ stream: S3ObjectStream) async throws -> [UInt8] {
         var all: [UInt8] = []
-        while let chunk = try await stream.next() { all += chunk }
+        for try await chunk in stream.chunks { all += chunk }
         return all
     }
 

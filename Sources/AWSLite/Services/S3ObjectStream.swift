@@ -67,6 +67,12 @@ public actor S3ObjectStream {
         return UInt64(contentRange[contentRange.index(after: slash)...].trimmingCharacters(in: .whitespaces))
     }
 
+    /// The chunks as an async sequence: `for try await chunk in stream.chunks { … }`.
+    /// Each chunk is fetched only when the loop asks for it.
+    public nonisolated var chunks: AsyncThrowingStream<[UInt8], Error> {
+        AsyncThrowingStream(unfolding: { try await self.next() })
+    }
+
     /// The next chunk (at most `chunkSize` bytes), or nil at the end.
     public func next() async throws -> [UInt8]? {
         if let chunk = pending {
