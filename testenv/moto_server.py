@@ -58,13 +58,23 @@ class LocalAWS:
         model = BackupModel()
         self.backup = BackupState(region)
         self.backup.check_output = lambda op, value: model.validate_output(model.service.operation_model(op), value)
-        controls = Controls(self.backup, region, self.reset)
+        controls = Controls(self.backup, region, self.reset, aws_client=self.client)
         dispatcher = DomainDispatcherApplication(create_backend_app)
         self.moto_app = SignedMotoApp(dispatcher, controls, self._after_moto_reset)
         self.backup_app = BackupApp(self.backup, model, self.identity.access_key_id, self.identity.secret_access_key)
         self.moto_server = make_server(HOST, 0, self.moto_app, threaded=True)
         self.backup_server = make_server(HOST, 0, self.backup_app, threaded=True)
         self._threads: list[threading.Thread] = []
+
+    def client(self, service: str):
+        """A boto3 client of this server (signed with the harness key), for fixture controls."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            service, endpoint_url=self.info()["endpoint"], region_name=self.region,
+            aws_access_key_id=self.identity.access_key_id, aws_secret_access_key=self.identity.secret_access_key,
+            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
 
     def _after_moto_reset(self) -> None:
         create_identity(self.identity)

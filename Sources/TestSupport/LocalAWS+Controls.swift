@@ -65,6 +65,38 @@ extension LocalAWS {
         try await control("GET", "/_harness/backup/calls")["calls"]?.arrayValue ?? []
     }
 
+    /// Creates an S3 bucket (the project's S3 client has no CreateBucket).
+    public func createBucket(_ name: String) async throws {
+        _ = try await control("POST", "/_harness/s3/buckets", body: ["name": .string(name)])
+    }
+
+    /// Creates an SNS topic; returns its ARN.
+    public func createTopic(_ name: String) async throws -> String {
+        try await control("POST", "/_harness/sns/topics", body: ["name": .string(name)])["topicArn"]?.stringValue ?? ""
+    }
+
+    /// Creates an ECS cluster; returns its ARN.
+    public func createCluster(_ name: String) async throws -> String {
+        try await control("POST", "/_harness/ecs/clusters", body: ["name": .string(name)])["clusterArn"]?.stringValue ?? ""
+    }
+
+    /// Creates an (encrypted) EFS file system; returns its id and ARN.
+    public func createFileSystem(
+        creationToken: String, tags: [String: String] = [:]
+    ) async throws -> (id: String, arn: String) {
+        let answer = try await control("POST", "/_harness/efs/file-systems", body: [
+            "creationToken": .string(creationToken), "tags": .object(tags.mapValues { .string($0) }),
+        ])
+        return (answer["fileSystemId"]?.stringValue ?? "", answer["fileSystemArn"]?.stringValue ?? "")
+    }
+
+    /// The default VPC's subnets (sorted) and default security group, for mount targets and awsvpc tasks.
+    public func defaultNetwork() async throws -> (subnetIds: [String], securityGroupId: String) {
+        let answer = try await control("GET", "/_harness/ec2/default-network")
+        let subnets = answer["subnetIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return (subnets, answer["securityGroupId"]?.stringValue ?? "")
+    }
+
     /// Every SNS message moto accepted: `{"topicArn", "messageId", "message", "subject", "messageAttributes"}`.
     public func publishedMessages() async throws -> [LocalAWSJSON] {
         try await control("GET", "/_harness/sns/published")["messages"]?.arrayValue ?? []

@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 import TestSupport
 import XCTest
@@ -107,6 +108,57 @@ final class LocalAWSHarnessTests: XCTestCase {
             XCTAssertThrowsError(try LocalAWS.start(timeout: timeout, environment: environment)) { error in
                 XCTAssertEqual(error as? LocalAWSError, expected)
             }
+        }
+    }
+
+    /// The project's own signer and clients against the harness's signature checks.
+    func testAWSLiteClientsAreAcceptedAndAWrongSecretIsRefused() async throws {
+        let aws = try LocalAWS.shared()
+        try await aws.reset()
+        let good = Credentials(accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey)
+        let bad = Credentials(accessKeyId: aws.accessKeyId, secretAccessKey: String(repeating: "x", count: 40))
+        func configuration(_ credentials: Credentials, _ endpoint: URL) -> AWSClientConfiguration {
+            AWSClientConfiguration(region: aws.region, credentials: StaticCredentialProvider(credentials),
+                                   endpoint: endpoint, retry: .none)
+        }
+
+        try await aws.createBucket("bkt")
+        let s3 = try S3Client(configuration: configuration(good, aws.endpoint))
+        let body = Array("manifest line\n".utf8)
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: "bkt", key: "dir/a+b c=1.json", body: body))
+        let page = try await s3.listObjectsV2(bucket: "bkt", prefix: "dir/")
+        XCTAssertEqual(page.objects.map(\.key), ["dir/a+b c=1.json"])
+        let head = try await s3.headObject(bucket: "bkt", key: "dir/a+b c=1.json")
+        XCTAssertEqual(head.contentLength, UInt64(body.count))
+
+        let topic = try await aws.createTopic("results")
+        let sns = try SNSClient(configuration: configuration(good, aws.endpoint))
+        let messageId = try await sns.publish(SNSPublishRequest(topicArn: topic, message: "a b+c & d", subject: "run r-1"))
+        let published = try await aws.publishedMessages()
+        XCTAssertEqual(published.map { $0["messageId"] }, [.string(messageId)])
+        XCTAssertEqual(published.first?["message"], "a b+c & d")
+
+        let job = try await aws.seedBackupJob(["ResourceArn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"])
+        let backup = try BackupClient(configuration: configuration(good, aws.backupEndpoint))
+        let described = try await backup.describeBackupJob(job["BackupJobId"]?.stringValue ?? "")
+        XCTAssertEqual(described.recoveryPointArn, job["RecoveryPointArn"]?.stringValue)
+        let metadata = try await backup.getRecoveryPointRestoreMetadata(
+            backupVaultName: "Default", recoveryPointArn: described.recoveryPointArn ?? "")
+        XCTAssertEqual(metadata.restoreMetadata, ["file-system-id": "fs-1"])
+
+        do {
+            _ = try await S3Client(configuration: configuration(bad, aws.endpoint)).listObjectsV2(bucket: "bkt")
+            XCTFail("wrong secret accepted by S3")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.httpStatus, 403)
+            XCTAssertEqual(error.code, "SignatureDoesNotMatch")
+        }
+        do {
+            _ = try await BackupClient(configuration: configuration(bad, aws.backupEndpoint)).describeBackupJob("x")
+            XCTFail("wrong secret accepted by Backup")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.httpStatus, 403)
+            XCTAssertEqual(error.code, "InvalidSignatureException")
         }
     }
 }

@@ -10,6 +10,11 @@
 | POST | /_harness/backup/restore-jobs/{id}/status | ``{"status", "createFileSystem"?: bool, "restoreTestingPlanArn"?, "fields"?: {...}}`` → the restore job |
 | GET  | /_harness/backup/restore-jobs | → ``{"restoreJobs": [job + {"request": StartRestoreJob input}]}`` |
 | GET  | /_harness/backup/calls | → ``{"calls": [{"operation", "status", "error", "input"}]}`` |
+| POST | /_harness/s3/buckets | ``{"name"}`` → ``{"name"}`` (fixtures for clients that have no create call) |
+| POST | /_harness/sns/topics | ``{"name"}`` → ``{"topicArn"}`` |
+| POST | /_harness/ecs/clusters | ``{"name"}`` → ``{"clusterArn"}`` |
+| POST | /_harness/efs/file-systems | ``{"creationToken", "tags"?: {k: v}}`` → ``{"fileSystemId", "fileSystemArn"}`` |
+| GET  | /_harness/ec2/default-network | → ``{"vpcId", "subnetIds": [...], "securityGroupId"}`` (default VPC) |
 | GET  | /_harness/sns/published | → ``{"messages": [{"topicArn", "messageId", "message", "subject", "messageAttributes"}]}`` in publish order per topic; attributes in moto's stored form ``{"Type", "Value"}`` (works while an S3 multipart upload is open, unlike ``/moto-api/data.json``) |
 
 COMPLETED creates a real EFS file system in moto (``createFileSystem`` defaults to true
@@ -40,10 +45,12 @@ class ControlError(Exception):
 class Controls:
     """WSGI-ish handler for ``/_harness/...``; ``reset_all`` wipes every service."""
 
-    def __init__(self, backup: BackupState, region: str, reset_all):
+    def __init__(self, backup: BackupState, region: str, reset_all, aws_client=None):
         self.backup = backup
         self.region = region
         self.reset_all = reset_all
+        # service name -> boto3 client of this very server, signed with the harness key
+        self.aws_client = aws_client
 
     def __call__(self, environ, body: bytes, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
@@ -59,6 +66,10 @@ class Controls:
             status, answer = error.status, {"error": str(error)}
         except BackupError as error:
             status, answer = 400 if error.status != 404 else 404, {"error": error.message}
+        except Exception as error:  # a moto error from a fixture call (e.g. a duplicate name)
+            if not hasattr(error, "response"):
+                raise
+            status, answer = 400, {"error": str(error)}
         payload = json.dumps(answer, default=str).encode()
         start_response(f"{status} {'OK' if status == 200 else 'Error'}",
                        [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
@@ -84,6 +95,13 @@ class Controls:
         if (method, path) == ("GET", "/_harness/backup/calls"):
             with self.backup.lock:
                 return {"calls": list(self.backup.calls)}
+        if method == "POST" and path in _FIXTURES:
+            name = spec.get("name") or spec.get("creationToken")
+            if not isinstance(name, str) or not name:
+                raise ControlError(400, "name (or creationToken for a file system) is required")
+            return _FIXTURES[path](self.aws_client, name, spec)
+        if (method, path) == ("GET", "/_harness/ec2/default-network"):
+            return _default_network(self.aws_client)
         if (method, path) == ("GET", "/_harness/sns/published"):
             return self._sns_published()
         match = _STATUS_PATH.match(path)
@@ -152,3 +170,40 @@ class Controls:
                     provisioned_throughput_in_mibps=None, availability_zone_name=None, backup=False, tags=tags)
                 fields["CreatedResourceArn"] = file_system.file_system_arn
             return self.backup.update_restore_job(job_id, status, fields)
+
+
+def _create_bucket(client, name: str, spec: dict) -> dict:
+    client("s3").create_bucket(Bucket=name)
+    return {"name": name}
+
+
+def _create_topic(client, name: str, spec: dict) -> dict:
+    return {"topicArn": client("sns").create_topic(Name=name)["TopicArn"]}
+
+
+def _create_cluster(client, name: str, spec: dict) -> dict:
+    return {"clusterArn": client("ecs").create_cluster(clusterName=name)["cluster"]["clusterArn"]}
+
+
+def _create_file_system(client, name: str, spec: dict) -> dict:
+    tags = [{"Key": k, "Value": v} for k, v in sorted((spec.get("tags") or {}).items())]
+    answer = client("efs").create_file_system(CreationToken=name, Encrypted=True, Tags=tags)
+    return {"fileSystemId": answer["FileSystemId"], "fileSystemArn": answer["FileSystemArn"]}
+
+
+def _default_network(client) -> dict:
+    ec2 = client("ec2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                   {"Name": "group-name", "Values": ["default"]}])
+    return {"vpcId": vpc, "subnetIds": sorted(s["SubnetId"] for s in subnets),
+            "securityGroupId": groups["SecurityGroups"][0]["GroupId"]}
+
+
+_FIXTURES = {
+    "/_harness/s3/buckets": _create_bucket,
+    "/_harness/sns/topics": _create_topic,
+    "/_harness/ecs/clusters": _create_cluster,
+    "/_harness/efs/file-systems": _create_file_system,
+}

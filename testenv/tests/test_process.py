@@ -60,3 +60,26 @@ def test_moto_reset_also_wipes_the_backup_stand_in(harness):
     with pytest.raises(ClientError) as error:
         harness.client("backup").describe_backup_job(BackupJobId="j-1")
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_fixture_controls_create_resources_the_clients_cannot(harness):
+    assert harness.control("POST", "/_harness/s3/buckets", {"name": "fixture-bucket"}) == (200, {"name": "fixture-bucket"})
+    assert [b["Name"] for b in harness.client("s3").list_buckets()["Buckets"]] == ["fixture-bucket"]
+    status, topic = harness.control("POST", "/_harness/sns/topics", {"name": "results"})
+    assert (status, topic) == (200, {"topicArn": "arn:aws:sns:us-east-1:123456789012:results"})
+    status, cluster = harness.control("POST", "/_harness/ecs/clusters", {"name": "verify"})
+    assert (status, cluster) == (200, {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/verify"})
+    status, fs = harness.control("POST", "/_harness/efs/file-systems", {"creationToken": "prod", "tags": {"env": "prod"}})
+    assert status == 200
+    tags = harness.client("efs").list_tags_for_resource(ResourceId=fs["fileSystemId"])["Tags"]
+    assert tags == [{"Key": "env", "Value": "prod"}]
+    assert fs["fileSystemArn"].endswith(":file-system/" + fs["fileSystemId"])
+    status, again = harness.control("POST", "/_harness/efs/file-systems", {"creationToken": "prod"})
+    assert status == 400 and "FileSystemAlreadyExists" in again["error"]
+    status, network = harness.control("GET", "/_harness/ec2/default-network")
+    assert status == 200
+    subnets = harness.client("ec2").describe_subnets(Filters=[{"Name": "vpc-id", "Values": [network["vpcId"]]}])
+    assert network["subnetIds"] == sorted(s["SubnetId"] for s in subnets["Subnets"])
+    assert network["securityGroupId"].startswith("sg-")
+    assert harness.control("POST", "/_harness/sns/topics", {}) == (
+        400, {"error": "name (or creationToken for a file system) is required"})
