@@ -161,4 +161,56 @@ final class LocalAWSHarnessTests: XCTestCase {
             XCTAssertEqual(error.code, "InvalidSignatureException")
         }
     }
+
+    /// A restore completed through the control gives a real file system the EFS client can use.
+    func testRestoredFileSystemIsUsableThroughAWSLiteAndWrongSecretsAreRefused() async throws {
+        let aws = try LocalAWS.shared()
+        try await aws.reset()
+        let good = Credentials(accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey)
+        let bad = Credentials(accessKeyId: aws.accessKeyId, secretAccessKey: String(repeating: "y", count: 40))
+        func configuration(_ credentials: Credentials, _ endpoint: URL) -> AWSClientConfiguration {
+            AWSClientConfiguration(region: aws.region, credentials: StaticCredentialProvider(credentials),
+                                   endpoint: endpoint, retry: .none)
+        }
+
+        let job = try await aws.seedBackupJob(["ResourceArn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"])
+        let backup = try BackupClient(configuration: configuration(good, aws.backupEndpoint))
+        let request = BackupStartRestoreJobRequest(
+            recoveryPointArn: job["RecoveryPointArn"]?.stringValue ?? "",
+            metadata: ["file-system-id": "fs-1", "newFileSystem": "true"], idempotencyToken: "run-1")
+        let restoreJobId = try await backup.startRestoreJob(request)
+        let again = try await backup.startRestoreJob(request)
+        XCTAssertEqual(again, restoreJobId)
+        let completed = try await aws.setRestoreJobStatus(restoreJobId, status: "COMPLETED")
+        let restored = try await backup.describeRestoreJob(restoreJobId)
+        XCTAssertEqual(restored.status, "COMPLETED")
+        let createdArn = try XCTUnwrap(restored.createdResourceArn)
+        XCTAssertEqual(completed["CreatedResourceArn"], .string(createdArn))
+        let fileSystemId = String(createdArn.split(separator: "/").last ?? "")
+
+        let efs = try EFSClient(configuration: configuration(good, aws.endpoint))
+        let network = try await aws.defaultNetwork()
+        let target = try await efs.createMountTarget(
+            fileSystemId: fileSystemId, subnetId: network.subnetIds[0], securityGroups: [network.securityGroupId])
+        try await efs.tagResource(fileSystemId, tags: [EFSTag(key: "efs-backup-verifier:run", value: "r-1")])
+        let tags = try await efs.listTagsForResource(fileSystemId)
+        XCTAssertEqual(tags.items, [EFSTag(key: "efs-backup-verifier:run", value: "r-1")])
+        try await efs.deleteMountTarget(target.mountTargetId)
+        try await efs.deleteFileSystem(fileSystemId)
+        let left = try await efs.describeFileSystems()
+        XCTAssertEqual(left.items.map(\.fileSystemId), [])
+
+        for (name, call) in [
+            ("EFS", { _ = try await EFSClient(configuration: configuration(bad, aws.endpoint)).describeFileSystems() }),
+            ("ECS", { _ = try await ECSClient(configuration: configuration(bad, aws.endpoint)).listTasks(cluster: "c") }),
+        ] as [(String, () async throws -> Void)] {
+            do {
+                try await call()
+                XCTFail("wrong secret accepted by \(name)")
+            } catch let error as AWSError {
+                XCTAssertEqual(error.httpStatus, 403, name)
+                XCTAssertEqual(error.code, "InvalidSignatureException", name)
+            }
+        }
+    }
 }
