@@ -1,0 +1,263 @@
+import Glibc
+
+/// The shared state of one walk, guarded by one mutex: which names still need
+/// a worker (a heap of directories ordered by manifest position), the reorder
+/// window, and the cache of open directory descriptors.
+///
+/// Workers always take the earliest pending name in manifest order, so listings
+/// and hashes of upcoming entries are in flight while the emitter consumes
+/// finished results in order. At most `lookahead` jobs may be running or
+/// finished-but-unemitted; the job the emitter waits for is always allowed, so a
+/// full window can never stall the walk.
+final class WalkScheduler: @unchecked Sendable {
+    struct Job {
+        var node: DirNode
+        var index: Int
+        var fd: Int32
+    }
+
+    let mutex = PosixMutex()
+    private let workAvailable = PosixCondition()
+    private let resultReady = PosixCondition()
+
+    let root: DirNode
+    private let lookahead: Int
+    private let maxOpenDirectories: Int
+
+    private var heap = DirHeap()
+    /// Jobs running or finished and not yet emitted.
+    private var window = 0
+    private var idleWorkers = 0
+    private var stopping = false
+    private var tick: UInt64 = 0
+    /// Directories (other than the root) whose descriptor is open.
+    private var open: [DirNode] = []
+    /// The position the emitter is blocked on.
+    private var needNode: DirNode?
+    private var needIndex = 0
+
+    init(root: DirNode, lookahead: Int, maxOpenDirectories: Int) {
+        self.root = root
+        self.lookahead = lookahead
+        self.maxOpenDirectories = maxOpenDirectories
+        if root.listing.count > 0 { heap.insert(root) }
+    }
+
+    // MARK: Workers
+
+    /// The next job, or nil when the walk stops. Blocks while there is nothing to do.
+    func take() -> Job? {
+        mutex.lock()
+        while true {
+            if stopping {
+                mutex.unlock()
+                return nil
+            }
+            if let node = heap.first, window < lookahead || (node === needNode && node.nextToSchedule == needIndex) {
+                let index = node.nextToSchedule
+                node.nextToSchedule += 1
+                heap.firstAdvanced()
+                window += 1
+                tick += 1
+                node.lastUse = tick
+                if node.fd >= 0 {
+                    node.fdUsers += 1
+                    mutex.unlock()
+                    return Job(node: node, index: index, fd: node.fd)
+                }
+                if let job = reopenLocked(node, index) { return job }
+                continue  // re-open failed: the job was completed with an error entry
+            }
+            idleWorkers += 1
+            workAvailable.wait(mutex)
+            idleWorkers -= 1
+        }
+    }
+
+    /// Re-opens evicted `node` from its nearest open ancestor (lock held on entry;
+    /// released on success, held again on failure).
+    private func reopenLocked(_ node: DirNode, _ index: Int) -> Job? {
+        var chain: [DirNode] = [node]
+        var ancestor = node.parent!
+        while ancestor.fd < 0 {
+            chain.append(ancestor)
+            ancestor = ancestor.parent!
+        }
+        ancestor.fdUsers += 1
+        let baseFd = ancestor.fd
+        mutex.unlock()
+        let reopened = Self.reopen(from: baseFd, chain: chain.reversed())
+        var toClose: [Int32] = []
+        mutex.lock()
+        ancestor.fdUsers -= 1
+        releaseIfIdleLocked(ancestor, &toClose)
+        switch reopened {
+        case .success(let fd):
+            if node.fd >= 0 {
+                toClose.append(fd)
+            } else {
+                node.fd = fd
+                node.openIndex = open.count
+                open.append(node)
+            }
+            node.fdUsers += 1
+            evictLocked(&toClose)
+            let job = Job(node: node, index: index, fd: node.fd)
+            mutex.unlock()
+            toClose.forEach { _ = close($0) }
+            return job
+        case .failure(let e):
+            let entry = ManifestEntry(path: node.childPath(index), type: entryType(dtype: node.listing.dtype(index)),
+                                      nlink: 0, error: e.text)
+            storeLocked(node, index, JobResult(entry: entry, dir: nil))
+            releaseIfIdleLocked(node, &toClose)
+            if !toClose.isEmpty {
+                mutex.unlock()
+                toClose.forEach { _ = close($0) }
+                mutex.lock()
+            }
+            return nil
+        }
+    }
+
+    /// Opens `chain` (names from an open ancestor down to the wanted directory) one
+    /// component at a time, checking each directory is the one listed before.
+    static func reopen(from base: Int32, chain: [DirNode]) -> Result<Int32, Errno> {
+        var current = base
+        for node in chain {
+            let fd = node.cName.withUnsafeBufferPointer {
+                openat(current, $0.baseAddress!, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            let code = errno
+            if current != base { close(current) }
+            guard fd >= 0 else { return .failure(Errno(code)) }
+            guard case .success(let st) = FileStat.of(fd: fd), st.dev == node.dev, st.ino == node.ino else {
+                close(fd)
+                return .failure(Errno(ESTALE))  // not the directory that was listed
+            }
+            current = fd
+        }
+        return .success(current)
+    }
+
+    /// Records a finished job; `newDir` is the listed directory it opened, if any.
+    func complete(_ job: Job, entry: ManifestEntry, newDir: DirNode?) {
+        var toClose: [Int32] = []
+        mutex.lock()
+        if let dir = newDir {
+            dir.openIndex = open.count
+            open.append(dir)
+            heap.insert(dir)
+            wakeWorkersLocked(dir.listing.count)
+        }
+        storeLocked(job.node, job.index, JobResult(entry: entry, dir: newDir))
+        job.node.fdUsers -= 1
+        releaseIfIdleLocked(job.node, &toClose)
+        evictLocked(&toClose)
+        mutex.unlock()
+        toClose.forEach { _ = close($0) }
+    }
+
+    private func storeLocked(_ node: DirNode, _ index: Int, _ result: JobResult) {
+        node.results[index] = result
+        if node === needNode && index == needIndex { resultReady.signal() }
+    }
+
+    private func wakeWorkersLocked(_ count: Int) {
+        if count >= idleWorkers {
+            workAvailable.broadcast()
+        } else {
+            for _ in 0..<count { workAvailable.signal() }
+        }
+    }
+
+    /// Closes `node`'s descriptor once no job uses it and none will.
+    private func releaseIfIdleLocked(_ node: DirNode, _ toClose: inout [Int32]) {
+        if node.fd >= 0 && node.fdUsers == 0 && node.nextToSchedule >= node.listing.count && node !== root {
+            closeLocked(node, &toClose)
+        }
+    }
+
+    private func closeLocked(_ node: DirNode, _ toClose: inout [Int32]) {
+        toClose.append(node.fd)
+        node.fd = -1
+        let i = node.openIndex
+        let last = open.removeLast()
+        if last !== node {
+            open[i] = last
+            last.openIndex = i
+        }
+        node.openIndex = -1
+    }
+
+    /// Closes the least recently used idle descriptors beyond the limit.
+    private func evictLocked(_ toClose: inout [Int32]) {
+        while open.count > maxOpenDirectories {
+            var victim: DirNode?
+            for node in open where node.fdUsers == 0 {
+                if victim == nil || node.lastUse < victim!.lastUse { victim = node }
+            }
+            guard let victim else { return }
+            closeLocked(victim, &toClose)
+        }
+    }
+
+    // MARK: Emitter
+
+    /// Moves finished results of `stack` (the emitter's path of directories, in
+    /// manifest order) into `batch`, waiting until at least one is there.
+    /// Returns false when the whole tree has been emitted.
+    func nextBatch(_ stack: inout [DirNode], into batch: inout [JobResult], max: Int) -> Bool {
+        batch.removeAll(keepingCapacity: true)
+        mutex.lock()
+        defer { mutex.unlock() }
+        while true {
+            while batch.count < max, let top = stack.last {
+                if top.nextToEmit >= top.listing.count {
+                    stack.removeLast()
+                    if top !== root {
+                        top.listing = .empty
+                        top.results = []
+                    }
+                    continue
+                }
+                guard let result = top.results[top.nextToEmit] else { break }
+                top.results[top.nextToEmit] = nil
+                top.nextToEmit += 1
+                window -= 1
+                batch.append(result)
+                if let dir = result.dir { stack.append(dir) }
+            }
+            if !batch.isEmpty {
+                if idleWorkers > 0 { wakeWorkersLocked(batch.count) }
+                return true
+            }
+            guard let top = stack.last else { return false }
+            needNode = top
+            needIndex = top.nextToEmit
+            if top.nextToSchedule == top.nextToEmit { workAvailable.signal() }
+            resultReady.wait(mutex)
+            needNode = nil
+        }
+    }
+
+    /// Stops the workers (at their next `take`) and returns every descriptor still
+    /// open, root included, for the caller to close after joining them.
+    func stop() {
+        mutex.lock()
+        stopping = true
+        workAvailable.broadcast()
+        mutex.unlock()
+    }
+
+    /// Descriptors still open after the workers have been joined.
+    func remainingDescriptors() -> [Int32] {
+        mutex.lock()
+        defer { mutex.unlock() }
+        var fds = open.map(\.fd)
+        open.removeAll()
+        if root.fd >= 0 { fds.append(root.fd) }
+        root.fd = -1
+        return fds
+    }
+}
