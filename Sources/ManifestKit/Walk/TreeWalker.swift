@@ -60,7 +60,8 @@ public final class TreeWalker: Sendable {
         let (rootNode, rootStat) = try openRoot()
         let scheduler = WalkScheduler(
             root: rootNode, lookahead: options.lookahead ?? max(64, 4 * options.concurrency),
-            maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories())
+            maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
+            progress: progress)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
                                hooks: options.testHooks, progress: progress)
         let bufferSize = options.readBufferSize

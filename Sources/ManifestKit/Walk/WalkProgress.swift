@@ -10,6 +10,7 @@ public final class WalkProgress: Sendable {
     private let bytesCount = Atomic<UInt64>(0)
     private let errorsCount = Atomic<UInt64>(0)
     private let unstableCount = Atomic<UInt64>(0)
+    private let reopenCount = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -24,6 +25,10 @@ public final class WalkProgress: Sendable {
     /// Emitted entries marked `unstable`.
     public var unstable: UInt64 { unstableCount.load(ordering: .relaxed) }
 
+    /// Directories re-opened through their ancestors after their descriptor was evicted.
+    var reopenedDirectories: UInt64 { reopenCount.load(ordering: .relaxed) }
+
+    func addReopen() { reopenCount.wrappingAdd(1, ordering: .relaxed) }
     func addBytes(_ n: UInt64) { bytesCount.wrappingAdd(n, ordering: .relaxed) }
     func addFile() { filesCount.wrappingAdd(1, ordering: .relaxed) }
 

@@ -23,6 +23,7 @@ final class WalkScheduler: @unchecked Sendable {
     let root: DirNode
     private let lookahead: Int
     private let maxOpenDirectories: Int
+    private let progress: WalkProgress
 
     private var heap = DirHeap()
     /// Jobs running or finished and not yet emitted.
@@ -36,8 +37,9 @@ final class WalkScheduler: @unchecked Sendable {
     private var needNode: DirNode?
     private var needIndex = 0
 
-    init(root: DirNode, lookahead: Int, maxOpenDirectories: Int) {
+    init(root: DirNode, lookahead: Int, maxOpenDirectories: Int, progress: WalkProgress) {
         self.root = root
+        self.progress = progress
         self.lookahead = lookahead
         self.maxOpenDirectories = maxOpenDirectories
         if root.listing.count > 0 { heap.insert(root) }
@@ -87,6 +89,7 @@ final class WalkScheduler: @unchecked Sendable {
         let baseFd = ancestor.fd
         mutex.unlock()
         let reopened = Self.reopen(from: baseFd, chain: chain.reversed())
+        progress.addReopen()
         var toClose: [Int32] = []
         mutex.lock()
         ancestor.fdUsers -= 1
