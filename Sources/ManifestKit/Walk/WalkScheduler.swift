@@ -147,7 +147,9 @@ final class WalkScheduler: @unchecked Sendable {
     func complete(_ job: Job, entry: ManifestEntry, newDir: DirNode?) {
         var toClose: [Int32] = []
         mutex.lock()
+        tick += 1
         if let dir = newDir {
+            dir.lastUse = tick
             dir.openIndex = open.count
             open.append(dir)
             heap.insert(dir)
