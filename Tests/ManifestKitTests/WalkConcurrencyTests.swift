@@ -51,15 +51,12 @@ final class WalkConcurrencyTests: XCTestCase {
         }
     }
 
-    func testSlowOperationsOverlapAcrossDirectories() throws {
-        let t = try WalkTestTree()
-        for d in 0..<8 {
-            try t.mkdir(b("d\(d)"))
-            for f in 0..<6 { try t.write(b("d\(d)/f\(f)"), b("x")) }
-        }
+    /// Runs a walk whose every `fstatat` takes 20 ms and returns the most stats
+    /// that were in flight at once.
+    private func peakInFlight(_ t: WalkTestTree, _ options: WalkOptions, expectedEntries: Int) throws -> Int {
         let inFlight = Atomic<Int>(0)
         let peak = Atomic<Int>(0)
-        var options = WalkOptions(concurrency: 16)
+        var options = options
         options.testHooks.afterStat = { _ in
             let now = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
             var seen = peak.load(ordering: .relaxed)
@@ -72,11 +69,37 @@ final class WalkConcurrencyTests: XCTestCase {
             inFlight.wrappingSubtract(1, ordering: .relaxed)
         }
         let entries = try t.walk(options)
-        XCTAssertEqual(entries.count, 8 * 7)
-        // 56 entries in 6-entry directories: only possible with lookahead past
-        // the directory being emitted.
-        XCTAssertGreaterThanOrEqual(peak.load(ordering: .relaxed), 12)
-        XCTAssertLessThanOrEqual(peak.load(ordering: .relaxed), 16)
+        XCTAssertEqual(entries.count, expectedEntries)
+        return peak.load(ordering: .relaxed)
+    }
+
+    func testSlowOperationsOverlapAcrossDirectories() throws {
+        let t = try WalkTestTree()
+        for d in 0..<8 {
+            try t.mkdir(b("d\(d)"))
+            for f in 0..<6 { try t.write(b("d\(d)/f\(f)"), b("x")) }
+        }
+        // 6-entry directories and at most 2 running per directory (16 / 8):
+        // 12 or more in flight needs lookahead past the directory being emitted.
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, perDirectoryLimit: 2), expectedEntries: 8 * 7)
+        XCTAssertGreaterThanOrEqual(peak, 12)
+        XCTAssertLessThanOrEqual(peak, 16)
+    }
+
+    func testALoneLargeDirectoryStillGetsEveryThread() throws {
+        let t = try WalkTestTree()
+        for f in 0..<64 { try t.write(b("f\(f)"), b("x")) }
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, perDirectoryLimit: 2), expectedEntries: 64)
+        XCTAssertGreaterThanOrEqual(peak, 12)
+        XCTAssertLessThanOrEqual(peak, 16)
+    }
+
+    func testWindowBoundsWorkInFlight() throws {
+        let t = try WalkTestTree()
+        for f in 0..<40 { try t.write(b("f\(f)"), b("x")) }
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, lookahead: 3), expectedEntries: 40)
+        XCTAssertLessThanOrEqual(peak, 3)
+        XCTAssertGreaterThanOrEqual(peak, 2)
     }
 }
 

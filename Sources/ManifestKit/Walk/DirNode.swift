@@ -27,8 +27,12 @@ final class DirNode: @unchecked Sendable {
     var fdUsers = 0
     /// Tick of the last use, for evicting the least recently used descriptor.
     var lastUse: UInt64 = 0
+    /// Jobs of this directory's names running now.
+    var running = 0
     /// Position in the scheduler's heap, -1 when not in it.
     var heapIndex = -1
+    /// Whether the heap holding it is the one of directories at their running limit.
+    var saturated = false
     /// Position in the open-descriptor list, -1 when `fd` is closed.
     var openIndex = -1
 
@@ -106,20 +110,20 @@ struct DirHeap {
     }
 
     /// Call after the first node's `nextToSchedule` grew.
-    mutating func firstAdvanced() {
-        let top = items[0]
-        if top.nextToSchedule >= top.listing.count { removeFirst() } else { siftDown(0) }
-    }
+    mutating func firstAdvanced() { siftDown(0) }
 
-    mutating func removeFirst() {
-        let top = items[0]
-        top.heapIndex = -1
+    mutating func removeFirst() { remove(items[0]) }
+
+    /// Removes `node`, which must be in this heap.
+    mutating func remove(_ node: DirNode) {
+        let i = node.heapIndex
+        node.heapIndex = -1
         let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            last.heapIndex = 0
-            siftDown(0)
-        }
+        guard i < items.count else { return }
+        items[i] = last
+        last.heapIndex = i
+        siftDown(i)
+        siftUp(last.heapIndex)
     }
 
     private mutating func swapAt(_ i: Int, _ j: Int) {

@@ -43,6 +43,9 @@ public final class TreeWalker: Sendable {
         if let l = options.lookahead, l < 1 {
             throw ManifestKitError(.invalidArgument, subject: "lookahead", reason: "must be at least 1, got \(l)")
         }
+        if let p = options.perDirectoryLimit, p < 1 {
+            throw ManifestKitError(.invalidArgument, subject: "perDirectoryLimit", reason: "must be at least 1, got \(p)")
+        }
         if let m = options.maxOpenDirectories, m < 1 {
             throw ManifestKitError(.invalidArgument, subject: "maxOpenDirectories", reason: "must be at least 1, got \(m)")
         }
@@ -59,7 +62,8 @@ public final class TreeWalker: Sendable {
     public func run(emit: (ManifestEntry) throws -> Void) throws {
         let (rootNode, rootStat) = try openRoot()
         let scheduler = WalkScheduler(
-            root: rootNode, lookahead: options.lookahead ?? max(64, 4 * options.concurrency),
+            root: rootNode, lookahead: options.lookahead ?? max(256, 32 * options.concurrency),
+            perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
             progress: progress)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,

@@ -10,8 +10,13 @@ public struct WalkOptions: Sendable {
     /// a mount point is listed as a `dir` entry and not descended into.
     public var crossMounts: Bool
     /// How many entries may be in flight or finished-but-not-yet-emitted ahead of
-    /// the emitter (the reorder window). Default `max(64, 4 × concurrency)`.
+    /// the emitter (the reorder window). Default `max(256, 32 × concurrency)`.
     public var lookahead: Int?
+    /// Jobs of one directory running at once before other directories are
+    /// preferred (some file systems serialize lookups within a directory). A
+    /// directory is still served beyond this when nothing else is pending.
+    /// Default `max(2, concurrency / 16)`.
+    public var perDirectoryLimit: Int?
     /// Directory descriptors kept open at most (beyond those in use). Default: a
     /// quarter of `RLIMIT_NOFILE`'s soft limit, between 16 and 512. Evicted
     /// directories are re-opened through their ancestors, checking device and inode.
@@ -24,12 +29,13 @@ public struct WalkOptions: Sendable {
 
     public init(
         concurrency: Int = 32, readBufferSize: Int = 1 << 20, crossMounts: Bool = false,
-        lookahead: Int? = nil, maxOpenDirectories: Int? = nil, noAtime: Bool = true
+        lookahead: Int? = nil, perDirectoryLimit: Int? = nil, maxOpenDirectories: Int? = nil, noAtime: Bool = true
     ) {
         self.concurrency = concurrency
         self.readBufferSize = readBufferSize
         self.crossMounts = crossMounts
         self.lookahead = lookahead
+        self.perDirectoryLimit = perDirectoryLimit
         self.maxOpenDirectories = maxOpenDirectories
         self.noAtime = noAtime
     }

@@ -9,6 +9,11 @@ import Glibc
 /// finished results in order. At most `lookahead` jobs may be running or
 /// finished-but-unemitted; the job the emitter waits for is always allowed, so a
 /// full window can never stall the walk.
+///
+/// A directory with `perDirectoryLimit` jobs running moves to a second heap and is
+/// only served when no other directory has work: lookups in one directory are
+/// serialized by some file systems (FUSE), so the pool spreads over the next
+/// directories, while a lone huge directory still gets every thread.
 final class WalkScheduler: @unchecked Sendable {
     struct Job {
         var node: DirNode
@@ -26,6 +31,9 @@ final class WalkScheduler: @unchecked Sendable {
     private let progress: WalkProgress
 
     private var heap = DirHeap()
+    /// Directories with `perDirectoryLimit` jobs running.
+    private var saturated = DirHeap()
+    private let perDirectoryLimit: Int
     /// Jobs running or finished and not yet emitted.
     private var window = 0
     private var idleWorkers = 0
@@ -37,7 +45,8 @@ final class WalkScheduler: @unchecked Sendable {
     private var needNode: DirNode?
     private var needIndex = 0
 
-    init(root: DirNode, lookahead: Int, maxOpenDirectories: Int, progress: WalkProgress) {
+    init(root: DirNode, lookahead: Int, perDirectoryLimit: Int, maxOpenDirectories: Int, progress: WalkProgress) {
+        self.perDirectoryLimit = perDirectoryLimit
         self.root = root
         self.progress = progress
         self.lookahead = lookahead
@@ -55,10 +64,12 @@ final class WalkScheduler: @unchecked Sendable {
                 mutex.unlock()
                 return nil
             }
-            if let node = heap.first, window < lookahead || (node === needNode && node.nextToSchedule == needIndex) {
+            if let node = heap.first ?? saturated.first,
+               window < lookahead || (node === needNode && node.nextToSchedule == needIndex) {
                 let index = node.nextToSchedule
                 node.nextToSchedule += 1
-                heap.firstAdvanced()
+                node.running += 1
+                scheduledLocked(node)
                 window += 1
                 tick += 1
                 node.lastUse = tick
@@ -73,6 +84,33 @@ final class WalkScheduler: @unchecked Sendable {
             idleWorkers += 1
             workAvailable.wait(mutex)
             idleWorkers -= 1
+        }
+    }
+
+    /// Moves `node` (first of its heap, one more name scheduled) to where it belongs.
+    private func scheduledLocked(_ node: DirNode) {
+        if node.saturated {
+            if node.nextToSchedule >= node.listing.count { saturated.removeFirst() } else { saturated.firstAdvanced() }
+        } else if node.nextToSchedule >= node.listing.count {
+            heap.removeFirst()
+        } else if node.running >= perDirectoryLimit {
+            heap.removeFirst()
+            node.saturated = true
+            saturated.insert(node)
+        } else {
+            heap.firstAdvanced()
+        }
+    }
+
+    /// One job of `node` ended: back to the main heap when below the limit again.
+    private func finishedLocked(_ node: DirNode) {
+        node.running -= 1
+        if node.saturated && node.running < perDirectoryLimit {
+            node.saturated = false
+            if node.heapIndex >= 0 {
+                saturated.remove(node)
+                heap.insert(node)
+            }
         }
     }
 
@@ -113,6 +151,7 @@ final class WalkScheduler: @unchecked Sendable {
             let entry = ManifestEntry(path: node.childPath(index), type: entryType(dtype: node.listing.dtype(index)),
                                       nlink: 0, error: e.text)
             storeLocked(node, index, JobResult(entry: entry, dir: nil))
+            finishedLocked(node)
             releaseIfIdleLocked(node, &toClose)
             if !toClose.isEmpty {
                 mutex.unlock()
@@ -156,6 +195,7 @@ final class WalkScheduler: @unchecked Sendable {
             wakeWorkersLocked(dir.listing.count)
         }
         storeLocked(job.node, job.index, JobResult(entry: entry, dir: newDir))
+        finishedLocked(job.node)
         job.node.fdUsers -= 1
         releaseIfIdleLocked(job.node, &toClose)
         evictLocked(&toClose)
