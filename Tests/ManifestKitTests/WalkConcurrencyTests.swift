@@ -49,6 +49,9 @@ final class WalkConcurrencyTests: XCTestCase {
                                                  lookahead: lookahead, maxOpenDirectories: maxOpen))
             XCTAssertEqual(entries, reference, "concurrency \(concurrency)")
         }
+        // A listing budget of one byte: no directory is listed ahead, same result.
+        let tight = try t.walk(WalkOptions(concurrency: 8, listingBudgetBytes: 1))
+        XCTAssertEqual(tight, reference)
     }
 
     /// Runs a walk whose every `fstatat` takes 20 ms and returns the most stats

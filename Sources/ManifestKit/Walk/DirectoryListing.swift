@@ -14,6 +14,9 @@ struct DirectoryListing {
 
     var count: Int { names.count }
 
+    /// Approximate heap bytes held (names and their index).
+    var memoryBytes: Int { bytes.count + names.count * MemoryLayout<Name>.stride }
+
     static let empty = DirectoryListing()
 
     /// The raw bytes of name `i` (without the NUL).

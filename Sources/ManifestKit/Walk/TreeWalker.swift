@@ -8,8 +8,9 @@ import Glibc
 /// on `options.concurrency` POSIX threads, never on Swift's cooperative pool.
 /// Workers take the earliest pending entry, so directory listings and file hashes
 /// ahead of the emitter are in flight while it consumes results in order.
-/// Memory is bounded by the listings of the directories being walked plus the
-/// reorder window (`lookahead` entries), not by the size of the tree.
+/// Memory is bounded by the listings of the directories on the current path,
+/// the reorder window (`lookahead` entries) and `listingBudgetBytes` of listings
+/// read ahead — not by the size of the tree.
 ///
 /// Rules (DESIGN.md §3): symlinks are never followed (`target` comes from
 /// `readlinkat`); FIFOs, sockets and devices are never opened; a directory on
@@ -46,6 +47,9 @@ public final class TreeWalker: Sendable {
         if let p = options.perDirectoryLimit, p < 1 {
             throw ManifestKitError(.invalidArgument, subject: "perDirectoryLimit", reason: "must be at least 1, got \(p)")
         }
+        guard options.listingBudgetBytes >= 1 else {
+            throw ManifestKitError(.invalidArgument, subject: "listingBudgetBytes", reason: "must be at least 1, got \(options.listingBudgetBytes)")
+        }
         if let m = options.maxOpenDirectories, m < 1 {
             throw ManifestKitError(.invalidArgument, subject: "maxOpenDirectories", reason: "must be at least 1, got \(m)")
         }
@@ -64,6 +68,7 @@ public final class TreeWalker: Sendable {
         let scheduler = WalkScheduler(
             root: rootNode, lookahead: options.lookahead ?? max(256, 32 * options.concurrency),
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
+            listingBudget: options.listingBudgetBytes,
             maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
             progress: progress)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,

@@ -17,6 +17,9 @@ public struct WalkOptions: Sendable {
     /// directory is still served beyond this when nothing else is pending.
     /// Default `max(2, concurrency / 16)`.
     public var perDirectoryLimit: Int?
+    /// Bytes of directory listings read ahead of the emitter before no further
+    /// directory is started ahead of it. Default 64 MiB.
+    public var listingBudgetBytes: Int
     /// Directory descriptors kept open at most (beyond those in use). Default: a
     /// quarter of `RLIMIT_NOFILE`'s soft limit, between 16 and 512. Evicted
     /// directories are re-opened through their ancestors, checking device and inode.
@@ -29,8 +32,10 @@ public struct WalkOptions: Sendable {
 
     public init(
         concurrency: Int = 32, readBufferSize: Int = 1 << 20, crossMounts: Bool = false,
-        lookahead: Int? = nil, perDirectoryLimit: Int? = nil, maxOpenDirectories: Int? = nil, noAtime: Bool = true
+        lookahead: Int? = nil, perDirectoryLimit: Int? = nil, listingBudgetBytes: Int = 64 << 20,
+        maxOpenDirectories: Int? = nil, noAtime: Bool = true
     ) {
+        self.listingBudgetBytes = listingBudgetBytes
         self.concurrency = concurrency
         self.readBufferSize = readBufferSize
         self.crossMounts = crossMounts

@@ -10,6 +10,11 @@ import Glibc
 /// finished-but-unemitted; the job the emitter waits for is always allowed, so a
 /// full window can never stall the walk.
 ///
+/// Listings of directories finished ahead of the emitter are held until it
+/// enters them; once they pass `listingBudget` bytes, no further directory (by
+/// its `d_type`, or unknown type) is started ahead, so memory stays bounded by
+/// the directories on the emitter's path plus the window and this budget.
+///
 /// A directory with `perDirectoryLimit` jobs running moves to a second heap and is
 /// only served when no other directory has work: lookups in one directory are
 /// serialized by some file systems (FUSE), so the pool spreads over the next
@@ -36,6 +41,9 @@ final class WalkScheduler: @unchecked Sendable {
     private let perDirectoryLimit: Int
     /// Jobs running or finished and not yet emitted.
     private var window = 0
+    /// Bytes of listings finished ahead of the emitter (not yet entered by it).
+    private var listedAhead = 0
+    private let listingBudget: Int
     private var idleWorkers = 0
     private var stopping = false
     private var tick: UInt64 = 0
@@ -45,7 +53,9 @@ final class WalkScheduler: @unchecked Sendable {
     private var needNode: DirNode?
     private var needIndex = 0
 
-    init(root: DirNode, lookahead: Int, perDirectoryLimit: Int, maxOpenDirectories: Int, progress: WalkProgress) {
+    init(root: DirNode, lookahead: Int, perDirectoryLimit: Int, listingBudget: Int, maxOpenDirectories: Int,
+         progress: WalkProgress) {
+        self.listingBudget = listingBudget
         self.perDirectoryLimit = perDirectoryLimit
         self.root = root
         self.progress = progress
@@ -65,7 +75,8 @@ final class WalkScheduler: @unchecked Sendable {
                 return nil
             }
             if let node = heap.first ?? saturated.first,
-               window < lookahead || (node === needNode && node.nextToSchedule == needIndex) {
+               (window < lookahead && (listedAhead < listingBudget || !mayBeDirectory(node))) ||
+                (node === needNode && node.nextToSchedule == needIndex) {
                 let index = node.nextToSchedule
                 node.nextToSchedule += 1
                 node.running += 1
@@ -85,6 +96,12 @@ final class WalkScheduler: @unchecked Sendable {
             workAvailable.wait(mutex)
             idleWorkers -= 1
         }
+    }
+
+    /// Whether `node`'s next name may be a directory (by its `d_type`).
+    private func mayBeDirectory(_ node: DirNode) -> Bool {
+        let t = node.listing.dtype(node.nextToSchedule)
+        return t == UInt8(DT_DIR) || t == UInt8(DT_UNKNOWN)
     }
 
     /// Moves `node` (first of its heap, one more name scheduled) to where it belongs.
@@ -188,6 +205,7 @@ final class WalkScheduler: @unchecked Sendable {
         mutex.lock()
         tick += 1
         if let dir = newDir {
+            listedAhead += dir.listing.memoryBytes
             dir.lastUse = tick
             dir.openIndex = open.count
             open.append(dir)
@@ -271,7 +289,10 @@ final class WalkScheduler: @unchecked Sendable {
                 top.nextToEmit += 1
                 window -= 1
                 batch.append(result)
-                if let dir = result.dir { stack.append(dir) }
+                if let dir = result.dir {
+                    listedAhead -= dir.listing.memoryBytes
+                    stack.append(dir)
+                }
             }
             if !batch.isEmpty {
                 if idleWorkers > 0 { wakeWorkersLocked(batch.count) }
