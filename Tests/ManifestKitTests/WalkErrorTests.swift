@@ -35,8 +35,10 @@ final class WalkErrorTests: XCTestCase {
     func testFileRewrittenBetweenReadsIsUnstable() throws {
         let t = try WalkTestTree()
         try t.write(b("f"), Array(repeating: 1, count: 20_000))
-        var options = WalkOptions(concurrency: 2, readBufferSize: 4096)
         let path = t.root + "/f"
+        var past = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, path, &past, 0), 0)  // so the rewrite surely moves mtime
+        var options = WalkOptions(concurrency: 2, readBufferSize: 4096)
         options.testHooks.afterRead = { p, done in
             guard p == b("f"), done == 4096 else { return }
             let fd = open(path, O_WRONLY)
@@ -46,6 +48,22 @@ final class WalkErrorTests: XCTestCase {
         let entries = try t.walk(options)
         XCTAssertEqual(entries.map(\.unstable), [true])
         XCTAssertEqual(entries[0].size, 20_000)
+    }
+
+    func testFileWhoseModeChangesWhileHashedIsUnstable() throws {
+        let t = try WalkTestTree()
+        try t.write(b("f"), b("abc"))
+        var options = WalkOptions(concurrency: 1)
+        let path = t.root + "/f"
+        options.testHooks.afterOpen = { _ in
+            usleep(20_000)  // past the file system's timestamp granularity
+            chmod(path, 0o600)  // only ctime moves
+        }
+        let entries = try t.walk(options)
+        XCTAssertEqual(entries.map(\.unstable), [true])
+        XCTAssertEqual(entries[0].sha256, sha256OfAbc)
+        XCTAssertEqual(entries[0].size, 3)
+        XCTAssertEqual(entries[0].mode, 0o644)
     }
 
     func testFileRemovedBeforeItsStatIsAnENOENTEntry() throws {
