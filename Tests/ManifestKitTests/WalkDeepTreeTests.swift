@@ -110,4 +110,38 @@ final class WalkDeepTreeTests: XCTestCase {
         XCTAssertEqual(entries[3], ManifestEntry(path: b("a/z0"), type: .file, nlink: 0, error: "ESTALE: Stale file handle"))
         XCTAssertEqual(progress.reopenedDirectories, 2)
     }
+
+    /// With only 64 descriptors allowed, a 300-level tree whose every level has
+    /// files after its subdirectory (so every ancestor still has names pending
+    /// while the walk is deep down) is walked without a single EMFILE.
+    func testLowDescriptorLimitIsRespected() throws {
+        let t = try WalkTestTree()
+        var fd = open(t.root, O_RDONLY | O_DIRECTORY)
+        for _ in 0..<300 {
+            for name in ["e0", "e1"] {
+                let f = openat(fd, name, O_WRONLY | O_CREAT, 0o644)
+                XCTAssertEqual(write(f, "abc", 3), 3)
+                close(f)
+            }
+            XCTAssertEqual(mkdirat(fd, "d", 0o755), 0)
+            let next = openat(fd, "d", O_RDONLY | O_DIRECTORY)
+            close(fd)
+            fd = next
+        }
+        close(fd)
+        var saved = rlimit()
+        XCTAssertEqual(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved), 0)
+        var low = saved
+        low.rlim_cur = 64
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &low), 0)
+        defer { _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved) }
+
+        let progress = WalkProgress()
+        let entries = try t.walk(WalkOptions(concurrency: 2), progress: progress)
+
+        XCTAssertEqual(entries.count, 300 * 3)
+        XCTAssertEqual(entries.filter { $0.error != nil }.count, 0)
+        XCTAssertEqual(entries.filter { $0.type == .file && $0.sha256 == sha256OfAbc }.count, 600)
+        XCTAssertGreaterThan(progress.reopenedDirectories, 0)
+    }
 }
