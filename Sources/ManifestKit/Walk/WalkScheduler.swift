@@ -32,8 +32,8 @@ final class WalkScheduler: @unchecked Sendable {
 
     let root: DirNode
     private let lookahead: Int
-    private let maxOpenDirectories: Int
-    private let progress: WalkProgress
+    let maxOpenDirectories: Int
+    let progress: WalkProgress
 
     private var heap = DirHeap()
     /// Directories with `perDirectoryLimit` jobs running.
@@ -46,9 +46,9 @@ final class WalkScheduler: @unchecked Sendable {
     private let listingBudget: Int
     private var idleWorkers = 0
     private var stopping = false
-    private var tick: UInt64 = 0
+    var tick: UInt64 = 0
     /// Directories (other than the root) whose descriptor is open.
-    private var open: [DirNode] = []
+    var open: [DirNode] = []
     /// The position the emitter is blocked on.
     private var needNode: DirNode?
     private var needIndex = 0
@@ -120,7 +120,7 @@ final class WalkScheduler: @unchecked Sendable {
     }
 
     /// One job of `node` ended: back to the main heap when below the limit again.
-    private func finishedLocked(_ node: DirNode) {
+    func finishedLocked(_ node: DirNode) {
         node.running -= 1
         if node.saturated && node.running < perDirectoryLimit {
             node.saturated = false
@@ -129,74 +129,6 @@ final class WalkScheduler: @unchecked Sendable {
                 heap.insert(node)
             }
         }
-    }
-
-    /// Re-opens evicted `node` from its nearest open ancestor (lock held on entry;
-    /// released on success, held again on failure).
-    private func reopenLocked(_ node: DirNode, _ index: Int) -> Job? {
-        var chain: [DirNode] = [node]
-        var ancestor = node.parent!
-        while ancestor.fd < 0 {
-            chain.append(ancestor)
-            ancestor = ancestor.parent!
-        }
-        ancestor.fdUsers += 1
-        let baseFd = ancestor.fd
-        mutex.unlock()
-        let reopened = Self.reopen(from: baseFd, chain: chain.reversed())
-        progress.addReopen()
-        var toClose: [Int32] = []
-        mutex.lock()
-        ancestor.fdUsers -= 1
-        releaseIfIdleLocked(ancestor, &toClose)
-        switch reopened {
-        case .success(let fd):
-            if node.fd >= 0 {
-                toClose.append(fd)
-            } else {
-                node.fd = fd
-                node.openIndex = open.count
-                open.append(node)
-            }
-            node.fdUsers += 1
-            evictLocked(&toClose)
-            let job = Job(node: node, index: index, fd: node.fd)
-            mutex.unlock()
-            toClose.forEach { _ = close($0) }
-            return job
-        case .failure(let e):
-            let entry = ManifestEntry(path: node.childPath(index), type: entryType(dtype: node.listing.dtype(index)),
-                                      nlink: 0, error: e.text)
-            storeLocked(node, index, JobResult(entry: entry, dir: nil))
-            finishedLocked(node)
-            releaseIfIdleLocked(node, &toClose)
-            if !toClose.isEmpty {
-                mutex.unlock()
-                toClose.forEach { _ = close($0) }
-                mutex.lock()
-            }
-            return nil
-        }
-    }
-
-    /// Opens `chain` (names from an open ancestor down to the wanted directory) one
-    /// component at a time, checking each directory is the one listed before.
-    static func reopen(from base: Int32, chain: [DirNode]) -> Result<Int32, Errno> {
-        var current = base
-        for node in chain {
-            let fd = node.cName.withUnsafeBufferPointer {
-                openat(current, $0.baseAddress!, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            }
-            let code = errno
-            if current != base { close(current) }
-            guard fd >= 0 else { return .failure(Errno(code)) }
-            guard case .success(let st) = FileStat.of(fd: fd), st.dev == node.dev, st.ino == node.ino else {
-                close(fd)
-                return .failure(Errno(ESTALE))  // not the directory that was listed
-            }
-            current = fd
-        }
-        return .success(current)
     }
 
     /// Records a finished job; `newDir` is the listed directory it opened, if any.
@@ -221,7 +153,7 @@ final class WalkScheduler: @unchecked Sendable {
         toClose.forEach { _ = close($0) }
     }
 
-    private func storeLocked(_ node: DirNode, _ index: Int, _ result: JobResult) {
+    func storeLocked(_ node: DirNode, _ index: Int, _ result: JobResult) {
         node.results[index] = result
         if node === needNode && index == needIndex { resultReady.signal() }
     }
@@ -231,37 +163,6 @@ final class WalkScheduler: @unchecked Sendable {
             workAvailable.broadcast()
         } else {
             for _ in 0..<count { workAvailable.signal() }
-        }
-    }
-
-    /// Closes `node`'s descriptor once no job uses it and none will.
-    private func releaseIfIdleLocked(_ node: DirNode, _ toClose: inout [Int32]) {
-        if node.fd >= 0 && node.fdUsers == 0 && node.nextToSchedule >= node.listing.count && node !== root {
-            closeLocked(node, &toClose)
-        }
-    }
-
-    private func closeLocked(_ node: DirNode, _ toClose: inout [Int32]) {
-        toClose.append(node.fd)
-        node.fd = -1
-        let i = node.openIndex
-        let last = open.removeLast()
-        if last !== node {
-            open[i] = last
-            last.openIndex = i
-        }
-        node.openIndex = -1
-    }
-
-    /// Closes the least recently used idle descriptors beyond the limit.
-    private func evictLocked(_ toClose: inout [Int32]) {
-        while open.count > maxOpenDirectories {
-            var victim: DirNode?
-            for node in open where node.fdUsers == 0 {
-                if victim == nil || node.lastUse < victim!.lastUse { victim = node }
-            }
-            guard let victim else { return }
-            closeLocked(victim, &toClose)
         }
     }
 
