@@ -19,9 +19,14 @@ import Glibc
 /// tree is only read. Every syscall is relative to a directory descriptor, so
 /// depth and total path length are unlimited. A name that cannot be stat'ed,
 /// opened, read or listed yields an entry with `error` and the walk goes on; a
-/// file whose size, mtime or ctime changed while it was hashed is `unstable`.
+/// file whose size, mtime or ctime changed while it was hashed is `unstable`
+/// (its `sha256` is of the bytes read, its metadata from the `fstat` after open).
 /// `size` is `st_size` for every type (for directories and symlinks as the file
-/// system reports it).
+/// system reports it). An entry whose `fstatat` failed carries only its path, the
+/// type its directory entry announced (`file` when unknown) and `error`. Special
+/// errors: `EAGAIN` (a name kept changing type between `fstatat` and `open`),
+/// `ESTALE` (an evicted directory re-opened by name is no longer the one listed),
+/// `EXDEV` (a regular file on another device). The root itself may be a symlink.
 ///
 /// ```swift
 /// let walker = try TreeWalker(root: "/mnt/efs", options: WalkOptions(concurrency: 64))
