@@ -16,14 +16,31 @@ extension WalkScheduler {
         ancestor.fdUsers += 1
         let baseFd = ancestor.fd
         mutex.unlock()
-        let reopened = Self.reopen(from: baseFd, chain: chain.reversed())
+        let keep = min(chain.count - 1, maxOpenDirectories / 2)
+        let reopened = Self.reopen(from: baseFd, chain: chain.reversed(), keep: keep)
         progress.addReopen()
         var toClose: [Int32] = []
         mutex.lock()
         ancestor.fdUsers -= 1
         releaseIfIdleLocked(ancestor, &toClose)
         switch reopened {
-        case .success(let fd):
+        case .success(let fds):
+            // Ancestors opened on the way are kept when they still have names to
+            // hand out (deeper ones count as more recently used).
+            for (ancestorNode, ancestorFd) in zip(chain[1..<(keep + 1)].reversed(), fds.dropLast()) {
+                tick += 1
+                if ancestorNode.fd < 0 && ancestorNode.nextToSchedule < ancestorNode.listing.count {
+                    ancestorNode.fd = ancestorFd
+                    ancestorNode.lastUse = tick
+                    ancestorNode.openIndex = open.count
+                    open.append(ancestorNode)
+                } else {
+                    toClose.append(ancestorFd)
+                }
+            }
+            tick += 1
+            node.lastUse = tick
+            let fd = fds[fds.count - 1]
             if node.fd >= 0 {
                 toClose.append(fd)
             } else {
@@ -54,22 +71,30 @@ extension WalkScheduler {
 
     /// Opens `chain` (names from an open ancestor down to the wanted directory) one
     /// component at a time, checking each directory is the one listed before.
-    static func reopen(from base: Int32, chain: [DirNode]) -> Result<Int32, Errno> {
+    /// Returns the wanted directory's descriptor last, preceded by those of up to
+    /// `keep` of its nearest ancestors on the chain (the others are closed).
+    static func reopen(from base: Int32, chain: [DirNode], keep: Int) -> Result<[Int32], Errno> {
+        var opened: [Int32] = []
         var current = base
         for node in chain {
             let fd = node.cName.withUnsafeBufferPointer {
                 openat(current, $0.baseAddress!, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             }
             let code = errno
-            if current != base { close(current) }
-            guard fd >= 0 else { return .failure(Errno(code)) }
+            guard fd >= 0 else {
+                opened.forEach { _ = close($0) }
+                return .failure(Errno(code))
+            }
             guard case .success(let st) = FileStat.of(fd: fd), st.dev == node.dev, st.ino == node.ino else {
                 close(fd)
+                opened.forEach { _ = close($0) }
                 return .failure(Errno(ESTALE))  // not the directory that was listed
             }
+            opened.append(fd)
+            if opened.count > keep + 1 { close(opened.removeFirst()) }
             current = fd
         }
-        return .success(current)
+        return .success(opened)
     }
 
     /// Closes `node`'s descriptor once no job uses it and none will.
