@@ -98,9 +98,11 @@ public enum Timestamp {
         guard i == u.count else { return nil }
         let days = daysFromCivil(y, mo, d)
         let secs = days * 86_400 + h * 3600 + mi * 60 + s - offset
-        let (whole, o1) = secs.multipliedReportingOverflow(by: nsPerSecond)
+        // Borrow a second for negative instants so that Int64.min stays reachable.
+        let (s2, f2) = secs < 0 && frac > 0 ? (secs + 1, frac - nsPerSecond) : (secs, frac)
+        let (whole, o1) = s2.multipliedReportingOverflow(by: nsPerSecond)
         guard !o1 else { return nil }
-        let (total, o2) = whole.addingReportingOverflow(frac)
+        let (total, o2) = whole.addingReportingOverflow(f2)
         return o2 ? nil : total
     }
 

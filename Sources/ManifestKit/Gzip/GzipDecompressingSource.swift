@@ -17,6 +17,9 @@ public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
     private var inMember = false
     private var members = 0
     private var done = false
+    /// An error met after some output was produced: thrown by the next read,
+    /// so that the bytes before the fault are delivered first.
+    private var pending: ManifestKitError?
 
     /// - Parameters:
     ///   - source: the compressed bytes.
@@ -41,7 +44,19 @@ public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
     public var membersCompleted: Int { members }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let pending { throw pending }
         guard !done, buffer.count > 0 else { return 0 }
+        do {
+            return try inflateInto(buffer)
+        } catch let error as ManifestKitError {
+            pending = error
+            let produced = buffer.count - Int(z.strm.pointee.avail_out)
+            if produced > 0 { return produced }
+            throw error
+        }
+    }
+
+    private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let strm = z.strm
         strm.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         strm.pointee.avail_out = UInt32(clamping: buffer.count)
