@@ -77,3 +77,33 @@ final class TimestampAndTextTests: XCTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "18446744073709551615-92233720368547758080")
     }
 }
+
+final class ByteScanTests: XCTestCase {
+    func testLowerHex64AgainstAPlainCheck() {
+        var bytes = Array(String(repeating: "0123456789abcdef", count: 4).utf8)
+        XCTAssertTrue(bytes.withUnsafeBufferPointer { ByteScan.isLowerHex64($0.baseAddress!) })
+        for pos in [0, 7, 8, 33, 63] {
+            for c: UInt8 in [0x2F, 0x3A, 0x40, 0x41, 0x46, 0x60, 0x67, 0x80, 0xB0, 0xE1, 0x00, 0xFF] {
+                let saved = bytes[pos]
+                bytes[pos] = c
+                XCTAssertFalse(bytes.withUnsafeBufferPointer { ByteScan.isLowerHex64($0.baseAddress!) }, "\(pos) \(c)")
+                bytes[pos] = saved
+            }
+        }
+    }
+
+    func testClassifyFindsBackslashesControlsAndHighBytes() {
+        for len in [0, 1, 7, 8, 9, 16, 23] {
+            let plain = [UInt8](repeating: 0x61, count: len)
+            XCTAssertTrue(plain.withUnsafeBufferPointer { ByteScan.classify($0) } == (true, true), "\(len)")
+            for pos in 0..<len {
+                for (c, expect) in [(UInt8(0x5C), (false, true)), (0x1F, (false, true)), (0x00, (false, true)),
+                                    (0x80, (true, false)), (0xDC, (true, false)), (0x20, (true, true)), (0x7F, (true, true))] {
+                    var b = plain
+                    b[pos] = c
+                    XCTAssertTrue(b.withUnsafeBufferPointer { ByteScan.classify($0) } == expect, "\(len) \(pos) \(c)")
+                }
+            }
+        }
+    }
+}

@@ -58,6 +58,7 @@ extension ManifestCodec {
 
     /// Decodes an entry or trailer line in place.
     static func decodeLine(_ line: UnsafeBufferPointer<UInt8>) throws(LineProblem) -> ManifestLine {
+        if let e = try decodeCanonicalEntry(line) { return .entry(e) }
         var s = JSONScanner(line)
         try s.beginObject()
         var first = true
@@ -120,7 +121,7 @@ extension ManifestCodec {
         for k in requiredEntryKeys where seen & (1 << k.rawValue) == 0 {
             throw LineProblem("missing \"\(k.name)\"")
         }
-        if let problem = e.problem { throw LineProblem(problem) }
+        if let problem = e.problem(digestChecked: true) { throw LineProblem(problem) }
         return .entry(e)
     }
 

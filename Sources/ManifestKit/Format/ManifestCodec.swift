@@ -18,65 +18,49 @@ public enum ManifestLine: Sendable, Equatable {
 public enum ManifestCodec {
     // MARK: - Encoding
 
-    private static let kPath = Array("{\"path\":".utf8)
-    private static let kPathB64 = Array("{\"pathB64\":\"".utf8)
-    private static let kType = Array(",\"type\":\"".utf8)
-    private static let kSize = Array("\",\"size\":".utf8)
-    private static let kMode = Array(",\"mode\":".utf8)
-    private static let kUid = Array(",\"uid\":".utf8)
-    private static let kGid = Array(",\"gid\":".utf8)
-    private static let kMtime = Array(",\"mtimeNs\":".utf8)
-    private static let kCtime = Array(",\"ctimeNs\":".utf8)
-    private static let kIno = Array(",\"ino\":".utf8)
-    private static let kNlink = Array(",\"nlink\":".utf8)
-    private static let kSha = Array(",\"sha256\":\"".utf8)
-    private static let kTarget = Array(",\"target\":".utf8)
-    private static let kTargetB64 = Array(",\"targetB64\":\"".utf8)
-    private static let kError = Array(",\"error\":".utf8)
-    private static let kUnstable = Array(",\"unstable\":true".utf8)
-    private static let typeNames: [[UInt8]] = EntryType.allCases.map { Array($0.rawValue.utf8) }
 
     /// Appends the entry line of `entry` (with its `\n`) to `out`. Does not
     /// validate; see ``ManifestEntry/problem``.
     public static func appendEntryLine(_ entry: ManifestEntry, to out: inout [UInt8]) {
         if UTF8Check.isValid(entry.path) {
-            out.append(contentsOf: kPath)
+            out.appendLiteral("{\"path\":")
             JSONText.appendString(entry.path, to: &out)
         } else {
-            out.append(contentsOf: kPathB64)
+            out.appendLiteral("{\"pathB64\":\"")
             Base64.encode(entry.path, into: &out)
             out.append(0x22)
         }
-        out.append(contentsOf: kType)
-        out.append(contentsOf: typeNames[entry.type.index])
-        out.append(contentsOf: kSize); JSONText.appendUInt(entry.size, to: &out)
-        out.append(contentsOf: kMode); JSONText.appendUInt(UInt64(entry.mode), to: &out)
-        out.append(contentsOf: kUid); JSONText.appendUInt(UInt64(entry.uid), to: &out)
-        out.append(contentsOf: kGid); JSONText.appendUInt(UInt64(entry.gid), to: &out)
-        out.append(contentsOf: kMtime); JSONText.appendInt(entry.mtimeNs, to: &out)
-        out.append(contentsOf: kCtime); JSONText.appendInt(entry.ctimeNs, to: &out)
-        out.append(contentsOf: kIno); JSONText.appendUInt(entry.ino, to: &out)
-        out.append(contentsOf: kNlink); JSONText.appendUInt(entry.nlink, to: &out)
+        out.appendLiteral(",\"type\":\"")
+        out.appendLiteral(entry.type.literal)
+        out.appendLiteral("\",\"size\":"); JSONText.appendUInt(entry.size, to: &out)
+        out.appendLiteral(",\"mode\":"); JSONText.appendUInt(UInt64(entry.mode), to: &out)
+        out.appendLiteral(",\"uid\":"); JSONText.appendUInt(UInt64(entry.uid), to: &out)
+        out.appendLiteral(",\"gid\":"); JSONText.appendUInt(UInt64(entry.gid), to: &out)
+        out.appendLiteral(",\"mtimeNs\":"); JSONText.appendInt(entry.mtimeNs, to: &out)
+        out.appendLiteral(",\"ctimeNs\":"); JSONText.appendInt(entry.ctimeNs, to: &out)
+        out.appendLiteral(",\"ino\":"); JSONText.appendUInt(entry.ino, to: &out)
+        out.appendLiteral(",\"nlink\":"); JSONText.appendUInt(entry.nlink, to: &out)
         if let sha = entry.sha256 {
-            out.append(contentsOf: kSha)
-            out.append(contentsOf: sha.utf8)
+            out.appendLiteral(",\"sha256\":\"")
+            var sha = sha
+            sha.withUTF8 { out.append(contentsOf: $0) }
             out.append(0x22)
         }
         if let target = entry.target {
             if UTF8Check.isValid(target) {
-                out.append(contentsOf: kTarget)
+                out.appendLiteral(",\"target\":")
                 JSONText.appendString(target, to: &out)
             } else {
-                out.append(contentsOf: kTargetB64)
+                out.appendLiteral(",\"targetB64\":\"")
                 Base64.encode(target, into: &out)
                 out.append(0x22)
             }
         }
         if let error = entry.error {
-            out.append(contentsOf: kError)
+            out.appendLiteral(",\"error\":")
             JSONText.appendString(error, to: &out)
         }
-        if entry.unstable { out.append(contentsOf: kUnstable) }
+        if entry.unstable { out.appendLiteral(",\"unstable\":true") }
         out.append(0x7D)
         out.append(0x0A)
     }
@@ -126,17 +110,25 @@ public enum ManifestCodec {
 }
 
 extension EntryType {
-    /// Position in `allCases` (the order of the codec's name table).
+    /// The name as a static literal (no allocation, no reference counting).
     @inline(__always)
-    var index: Int {
+    var literal: StaticString {
         switch self {
-        case .file: 0
-        case .dir: 1
-        case .symlink: 2
-        case .fifo: 3
-        case .socket: 4
-        case .char: 5
-        case .block: 6
+        case .file: "file"
+        case .dir: "dir"
+        case .symlink: "symlink"
+        case .fifo: "fifo"
+        case .socket: "socket"
+        case .char: "char"
+        case .block: "block"
         }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of a static literal.
+    @inline(__always)
+    mutating func appendLiteral(_ s: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 }

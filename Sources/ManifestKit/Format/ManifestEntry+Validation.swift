@@ -6,11 +6,14 @@ extension ManifestEntry {
     /// with `error`; a file has `sha256` or `error`; `target` only on symlinks; a
     /// symlink has `target` or `error`. Writers refuse such entries and readers
     /// reject lines that decode to them.
-    public var problem: String? {
+    public var problem: String? { problem(digestChecked: false) }
+
+    /// ``problem``, skipping the digest's form when the decoder has checked it.
+    func problem(digestChecked: Bool) -> String? {
         if let p = ManifestPath.problem(path) { return "path \(JSONText.quoted(path)) \(p)" }
         if mode > 0o7777 { return "\"mode\" is out of range" }
         if let sha256 {
-            guard ManifestEntry.isSHA256Hex(sha256) else { return "\"sha256\" must be 64 lower-case hex digits" }
+            guard digestChecked || ManifestEntry.isSHA256Hex(sha256) else { return "\"sha256\" must be 64 lower-case hex digits" }
             guard type == .file else { return "\"sha256\" on a \(type.rawValue) entry" }
             guard error == nil else { return "\"sha256\" together with \"error\"" }
         } else if type == .file && error == nil {
@@ -32,8 +35,7 @@ extension ManifestEntry {
 
     @inline(__always)
     static func isSHA256Hex(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard u.count == 64 else { return false }
-        for c in u where !((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) { return false }
-        return true
+        guard u.count == 64, let base = u.baseAddress else { return false }
+        return ByteScan.isLowerHex64(base)
     }
 }
