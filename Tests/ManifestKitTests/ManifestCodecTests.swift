@@ -191,6 +191,27 @@ final class ManifestCodecTests: XCTestCase {
         rejects("{\"trailer\":{\"entries\":-1}}", "\"entries\" is out of range")
     }
 
+    func testCanonicalFastPathAgreesWithTheGeneralDecoder() throws {
+        // A leading space takes a line off the fast path; both must decode alike.
+        var rng: UInt64 = 0x2545F4914F6CDD1D
+        func r() -> UInt64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
+        for i in 0..<500 {
+            let t = EntryType.allCases[i % 7]
+            let big = i % 3 == 0
+            let e = ManifestEntry(
+                path: b("d\(i)/é\(r() % 1000)\(i % 11 == 0 ? "\\\"\u{1}" : "")"), type: t,
+                size: big ? UInt64.max - r() % 5 : r() % 100, mode: UInt32(r() % 0o10000), uid: UInt32(truncatingIfNeeded: r()),
+                gid: UInt32(truncatingIfNeeded: r()), mtimeNs: Int64(bitPattern: r()), ctimeNs: i % 5 == 0 ? Int64.min : Int64(bitPattern: r()),
+                ino: r(), nlink: r() % 4, sha256: t == .file && i % 4 != 1 ? Fixtures.sha : nil,
+                target: t == .symlink ? (i % 2 == 0 ? [0xFF, 0x2F] : b("x/\(i)")) : nil,
+                error: (t == .file && i % 4 == 1) || i % 9 == 0 ? "EIO: Input/output error \(i)" : nil, unstable: i % 6 == 0)
+            guard e.problem == nil else { continue }
+            let line = Array(ManifestCodec.entryLine(e).dropLast())
+            XCTAssertEqual(try ManifestCodec.decodeEntry(line), e, "\(i)")
+            XCTAssertEqual(try ManifestCodec.decodeEntry([0x20] + line), e, "\(i)")
+        }
+    }
+
     func testUnknownKeysAreIgnored() throws {
         let e = try ManifestCodec.decodeEntry(b("{\"xattrs\":{\"user.a\":\"b\"},\"path\":\"a\"\(tail)\(shaKV),\"future\":[]}"))
         XCTAssertEqual(e, Fixtures.file("a", size: 1).with { $0.mode = 420; $0.uid = 0; $0.gid = 0; $0.mtimeNs = 0; $0.ctimeNs = 0; $0.ino = 1 })
