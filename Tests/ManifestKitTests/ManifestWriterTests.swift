@@ -59,6 +59,27 @@ final class ManifestWriterTests: XCTestCase {
         }
     }
 
+    func testHeaderThatReadersWouldRejectIsRefused() {
+        var h = Fixtures.header
+        h.shardIndex = 1
+        let sink = MemorySink()
+        XCTAssertThrowsError(try ManifestWriter(header: h, sink: sink)) {
+            XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(
+                .invalidArgument, subject: "manifest header", reason: "\"shard\" index 1 of count 1 is out of range"))
+        }
+        XCTAssertTrue(sink.isAborted)
+    }
+
+    func testOverlongEntryIsRefusedAndTheWriterGoesOn() throws {
+        let w = try ManifestWriter(header: Fixtures.header, sink: MemorySink())
+        let long = ManifestEntry(path: [UInt8](repeating: 0x61, count: ManifestReader.defaultMaxLineLength), type: .dir)
+        XCTAssertThrowsError(try w.append(long)) {
+            XCTAssertEqual(($0 as? ManifestKitError)?.reason, "invalid entry: line longer than 8388608 bytes")
+        }
+        try w.append(Fixtures.dir("b"))
+        XCTAssertEqual(w.trailer.entries, 1)
+    }
+
     func testAbortAbortsTheSinkAndFinishFinishesIt() throws {
         let a = MemorySink()
         let w = try ManifestWriter(header: Fixtures.header, sink: a)

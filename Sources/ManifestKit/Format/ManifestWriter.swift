@@ -23,7 +23,10 @@ public final class ManifestWriter: @unchecked Sendable {
     private var lastPath: [UInt8]?
     private var open = true
 
-    /// Writes the header line (to the buffer).
+    /// Writes the header line.
+    /// - Throws: ``ManifestKitError`` `.invalidArgument` for a header a reader
+    ///   would reject (e.g. shard index ≥ count, a hash other than `sha256`),
+    ///   or the sink's error; the sink is aborted in both cases.
     /// - Parameters:
     ///   - header: line 1.
     ///   - sink: where the gzip stream goes; finished by ``finish(completedAtNs:)``,
@@ -40,6 +43,12 @@ public final class ManifestWriter: @unchecked Sendable {
         var headerLine = [UInt8]()
         ManifestCodec.appendHeaderLine(header, to: &headerLine)
         do {
+            // Refuse a header that a reader would reject (bad shard, hash, …).
+            do {
+                _ = try ManifestCodec.decodeHeader(Array(headerLine.dropLast()))
+            } catch let error as ManifestKitError {
+                throw ManifestKitError(.invalidArgument, subject: "manifest header", reason: error.reason)
+            }
             try gzip.write(headerLine)
         } catch {
             gzip.abort()
@@ -55,7 +64,9 @@ public final class ManifestWriter: @unchecked Sendable {
     /// - Throws: ``ManifestKitError`` `.outOfOrder` when `entry.path` does not
     ///   sort strictly after the previous path (duplicates included),
     ///   `.invalidArgument` when the entry breaks an entry rule
-    ///   (``ManifestEntry/problem``), or the sink's error.
+    ///   (``ManifestEntry/problem``) or its line would exceed
+    ///   ``ManifestReader/defaultMaxLineLength``, or the sink's error.
+    ///   A refused entry leaves the writer usable.
     public func append(_ entry: ManifestEntry) throws {
         guard open else { throw closed() }
         if let problem = entry.problem {
@@ -69,9 +80,15 @@ public final class ManifestWriter: @unchecked Sendable {
                     : "path sorts before the previous path \(JSONText.quoted(last))")
             }
         }
+        let start = buffer.count
+        ManifestCodec.appendEntryLine(entry, to: &buffer)
+        if buffer.count - start - 1 > ManifestReader.defaultMaxLineLength {
+            buffer.removeSubrange(start...)
+            throw ManifestKitError(.invalidArgument, subject: entry.displayPath,
+                                   reason: "invalid entry: line longer than \(ManifestReader.defaultMaxLineLength) bytes")
+        }
         lastPath = entry.path
         trailer.count(entry)
-        ManifestCodec.appendEntryLine(entry, to: &buffer)
         if buffer.count >= bufferSize { try flush() }
     }
 
