@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ManifestKit
 
 /// The directory `generate` actually walks, chosen by `--restored-root`.
 struct WalkRoot: Sendable, Equatable {
@@ -61,30 +62,5 @@ struct WalkRoot: Sendable, Equatable {
             if name != "." && name != ".." { result.append(name) }
         }
         return result
-    }
-}
-
-/// errno → `ENOENT: No such file or directory`.
-enum SystemError {
-    static func describe(_ code: Int32) -> String {
-        "\(name(code)): \(String(cString: strerror(code)))"
-    }
-
-    static func name(_ code: Int32) -> String {
-        switch code {
-        case EPERM: return "EPERM"
-        case ENOENT: return "ENOENT"
-        case EIO: return "EIO"
-        case EACCES: return "EACCES"
-        case EEXIST: return "EEXIST"
-        case ENOTDIR: return "ENOTDIR"
-        case EISDIR: return "EISDIR"
-        case EINVAL: return "EINVAL"
-        case ENOSPC: return "ENOSPC"
-        case EROFS: return "EROFS"
-        case ELOOP: return "ELOOP"
-        case ENAMETOOLONG: return "ENAMETOOLONG"
-        default: return "E\(code)"
-        }
     }
 }

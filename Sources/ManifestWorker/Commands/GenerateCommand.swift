@@ -57,7 +57,10 @@ enum GenerateCommand {
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
             now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: settings.quiet),
             onError: { entry in
-                if !settings.quiet { console.err("\(Tool.name): \(ShowFormat.escaped(entry.path)): \(entry.error ?? "")\n") }
+                guard !settings.quiet else { return }
+                // Erase a progress line first; the reporter redraws it.
+                let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
+                console.err("\(erase)\(Tool.name): \(ShowFormat.escaped(entry.path)): \(entry.error ?? "")\n")
             })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
         if settings.json {
