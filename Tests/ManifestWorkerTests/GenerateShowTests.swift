@@ -94,6 +94,7 @@ final class GenerateShowTests: XCTestCase {
 
         let shown = try CLIRunner.run(["show", dir.at("m.gz"), "--json"])
         let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])
+        XCTAssertEqual(summary["file"] as? String, dir.at("m.gz"))
         XCTAssertEqual(summary["valid"] as? Bool, true)
         XCTAssertEqual((summary["header"] as? [String: Any])?["role"] as? String, "local")
         XCTAssertEqual((summary["trailer"] as? [String: Any])?["entriesSha256"] as? String, object["entriesSha256"] as? String)

@@ -35,7 +35,7 @@ enum ManifestJSON {
             ("shard", .object([("index", .int(Int64(header.shardIndex))), ("count", .int(Int64(header.shardCount)))])),
         ]
         return .object([
-            ("manifest", .string(path)),
+            ("file", .string(path)),
             ("valid", .bool(true)),
             ("header", .object(headerMembers)),
             ("trailer", .object([
