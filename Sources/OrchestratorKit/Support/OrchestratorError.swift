@@ -16,16 +16,21 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case safety
         /// Bad command-line usage.
         case usage
-        /// Trouble talking to the Lambda Runtime API.
+        /// Trouble talking to the Lambda Runtime API (transport, or an HTTP status in `httpStatus`).
         case runtime
+        /// `/next` answered without a required header (request id, deadline).
+        case invalidInvocation
     }
 
     public var kind: Kind
     public var message: String
+    /// The HTTP status, for `.runtime` errors where the Runtime API answered.
+    public var httpStatus: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, httpStatus: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.httpStatus = httpStatus
     }
 
     /// The Lambda error type reported for this error (`Lambda-Runtime-Function-Error-Type`).
@@ -39,6 +44,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .safety: return "Orchestrator.SafetyRefusal"
         case .usage: return "Orchestrator.Usage"
         case .runtime: return "Runtime.APIError"
+        case .invalidInvocation: return "Runtime.InvalidInvocation"
         }
     }
 
