@@ -108,7 +108,7 @@ extension Orchestrator {
 
     func alertRefusal(_ run: Run) async throws {
         let alert = Notification.alert(
-            "refused to delete a file system (run \(run.runId))",
+            "refused to delete \(run.restoredFileSystemId ?? "a file system")",
             "Run \(run.runId) of \(run.fileSystemId): \(run.cleanup.refusal ?? "")\nNothing was deleted. Please check by hand.")
         try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
     }
