@@ -119,6 +119,12 @@ final class IdempotencyTests: XCTestCase {
         XCTAssertEqual(keys, [])
     }
 
+    func testTaskEventOfAnUnknownRunIsIgnored() async throws {
+        let world = try World()
+        let response = try await world.handle(world.decode("ecs-task-stopped.json"))
+        XCTAssertEqual(response, #"{"reason":"run a827233a-d405-4a86-a440-759fa94f34dd not found","status":"ignored"}"#)
+    }
+
     func testUnknownEventIsIgnoredWithALogLine() async throws {
         let world = try World()
         let response = try await world.handle(world.decode("unknown-detail-type.json"))

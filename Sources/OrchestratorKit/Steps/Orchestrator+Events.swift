@@ -134,6 +134,10 @@ extension Orchestrator {
             logger.with(runId: owner.runId).debug("task event ignored", ["lastStatus": task.lastStatus, "taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task \(task.lastStatus)"])
         }
+        guard try await repository.load(fileSystemId: owner.fileSystemId, runId: owner.runId) != nil else {
+            logger.with(runId: owner.runId).warn("task event ignored: run not found", ["taskArn": task.taskArn])
+            return Self.response(["status": "ignored", "reason": "run \(owner.runId) not found"])
+        }
         let facts = taskFacts(role: owner.role, task: task, runId: owner.runId, fileSystemId: owner.fileSystemId)
         let run = try await drive(fileSystemId: owner.fileSystemId, runId: owner.runId, deadline: deadline, facts: facts)
         return Self.response(for: run)
