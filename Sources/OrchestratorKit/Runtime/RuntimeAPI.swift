@@ -88,7 +88,7 @@ public struct RuntimeErrorReport: Sendable, Equatable {
 
     /// `{"errorMessage":"…","errorType":"…","stackTrace":[]}`.
     public var body: Data {
-        Data(("{\"errorMessage\":" + JSONText.string(errorMessage) + ",\"errorType\":" + JSONText.string(errorType)
+        Data(("{\"errorMessage\":" + LogJSON.string(errorMessage) + ",\"errorType\":" + LogJSON.string(errorType)
             + ",\"stackTrace\":[]}").utf8)
     }
 }

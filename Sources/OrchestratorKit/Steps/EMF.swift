@@ -38,7 +38,7 @@ public enum EMF {
                 "Metrics": metrics.map { ["Name": $0.name, "Unit": $0.unit] },
             ]],
         ] as [String: Any]
-        let data = (try? JSONText.encode(root)) ?? Data("{}".utf8)
+        let data = (try? LogJSON.encode(root)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -50,7 +50,7 @@ public struct Orchestrator: Sendable {
     }
 
     /// A flat JSON response (sorted keys).
-    static func response(_ fields: [String: String]) -> String { JSONText.object(fields) }
+    static func response(_ fields: [String: String]) -> String { LogJSON.object(fields) }
 
     static func response(for run: Run, status: String = "ok") -> String {
         var fields = ["status": status, "runId": run.runId, "fileSystemId": run.fileSystemId, "phase": run.phase.rawValue]

@@ -72,12 +72,12 @@ public struct Logger: Sendable {
         object["timestamp"] = Timestamps.rfc3339Millis(clock.now())
         if let requestId { object["requestId"] = requestId }
         if let runId { object["runId"] = runId }
-        sink.write(JSONText.object(object))
+        sink.write(LogJSON.object(object))
     }
 }
 
 /// Minimal deterministic JSON text for flat string maps (sorted keys, no slash escaping).
-public enum JSONText {
+public enum LogJSON {
     /// `{"a":"x","b":"y"}` with keys in byte order.
     public static func object(_ fields: [String: String]) -> String {
         let parts = fields.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
