@@ -52,7 +52,7 @@ public struct OrchestratorConfig: Sendable, Equatable {
 
     /// The verdict classes and severities `EBV_SEVERITIES` may name (DESIGN.md §4).
     public static let verdictClasses: Set<String> = [
-        "match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted",
+        "match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted", "lost+found",
     ]
     public static let severityNames: Set<String> = ["ok", "info", "warning", "error"]
 
