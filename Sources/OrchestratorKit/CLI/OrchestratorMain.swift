@@ -58,8 +58,7 @@ public enum OrchestratorMain {
         let logger = Logger(sink: stderr, clock: clock)
         let orchestrator: Orchestrator
         do {
-            let config = try OrchestratorConfig(environment: environment)
-            orchestrator = Orchestrator(config: config, services: try await makeServices(config, environment), logger: logger)
+            orchestrator = try await makeOrchestrator(environment: environment, logger: logger, makeServices: makeServices)
         } catch {
             stderr.write("orchestrator: \(error)")
             return 2
@@ -93,8 +92,7 @@ public enum OrchestratorMain {
     ) async -> Int32 {
         let orchestrator: Orchestrator
         do {
-            let config = try OrchestratorConfig(environment: environment)
-            orchestrator = Orchestrator(config: config, services: try await makeServices(config, environment), logger: logger)
+            orchestrator = try await makeOrchestrator(environment: environment, logger: logger, makeServices: makeServices)
         } catch {
             let report = RuntimeErrorReport(error)
             logger.error("init failed", ["errorType": report.errorType, "reason": report.errorMessage])
@@ -118,6 +116,18 @@ public enum OrchestratorMain {
         } catch {
             logger.error("runtime loop ended", ["reason": "\(error)"])
             return 1
+        }
+    }
+
+    /// Configuration, then services; any failure is a configuration error.
+    static func makeOrchestrator(environment: [String: String], logger: Logger, makeServices: ServicesFactory) async throws -> Orchestrator {
+        let config = try OrchestratorConfig(environment: environment)
+        do {
+            return Orchestrator(config: config, services: try await makeServices(config, environment), logger: logger)
+        } catch let error as OrchestratorError {
+            throw error
+        } catch {
+            throw OrchestratorError(.configuration, "\(error)")
         }
     }
 
