@@ -136,6 +136,7 @@ actor FakeBackup: BackupService {
     func setRestoreJob(_ job: RestoreJobInfo) { restoreJobs[job.restoreJobId] = job }
     func setRecoveryPoints(_ arn: String, _ points: [RecoveryPointInfo]) { recoveryPoints[arn] = points }
     func distinctRestoreJobs() -> Int { restoreJobIdsByToken.count }
+    func forgetRestoreJobs() { restoreJobs = [:] }
 }
 
 actor FakeECS: TaskLauncher {

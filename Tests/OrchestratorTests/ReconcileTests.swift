@@ -97,6 +97,18 @@ final class ReconcileTests: XCTestCase {
         XCTAssertEqual(deleted, [restoredFS])
     }
 
+    func testRunTimesOutEvenWhenAWSCannotDescribeItsRestore() async throws {
+        let world = try World()
+        await world.standardSetup()
+        _ = try await world.handle(world.backupCompleted())
+        await world.backup.forgetRestoreJobs()
+        world.clock.advance(25 * 3600)
+        _ = try await world.handle(.reconcile)
+        let run = try await world.run()
+        XCTAssertEqual(run.result, .timedOut)
+        XCTAssertTrue(world.logs.messages(level: "warn").contains("could not fetch the run's state from AWS"))
+    }
+
     func testReconcileContinuesPastAFailingRun() async throws {
         let world = try World()
         await world.standardSetup()

@@ -19,7 +19,14 @@ extension Orchestrator {
                     try await repository.closeMarker(fileSystemId: entry.fileSystemId, runId: entry.runId)
                     continue
                 }
-                let facts = try await truth(for: run)
+                let facts: @Sendable (inout Run) -> Void
+                do {
+                    facts = try await truth(for: run)
+                } catch {
+                    // Still drive the run: its deadline must apply even when AWS cannot tell us more.
+                    log.warn("could not fetch the run's state from AWS", ["reason": "\(error)"])
+                    facts = { _ in }
+                }
                 let after = try await drive(fileSystemId: entry.fileSystemId, runId: entry.runId, deadline: deadline, facts: facts)
                 log.info("reconciled", ["phase": after.phase.rawValue, "result": after.result?.rawValue ?? ""])
                 advanced += 1
