@@ -1,0 +1,129 @@
+/// The streaming three-way (or two-way) merge-diff of DESIGN.md §4.
+///
+/// Walks baseline B, optional post P and restored R together in manifest
+/// order, classifies every path and returns one `Finding` per path that is not
+/// a match; matches are only counted in `tally`. Memory is O(tree depth): one
+/// head entry per input and, two-way, the stack of R's directories that are
+/// ancestors of the current path.
+///
+/// ```swift
+/// var diff = MergeDiff(baseline: b, post: p, restored: r, options: DiffOptions())
+/// while let finding = try diff.next() { print(finding.detail) }
+/// print(diff.tally[.match])
+/// ```
+public struct MergeDiff {
+    public let options: DiffOptions
+    /// True when a post manifest takes part.
+    public let isThreeWay: Bool
+    /// The baseline header's `startedAtNs`: the start of the backup window.
+    public let windowStartNs: Int64
+    /// Counts so far (final once `next()` has returned nil).
+    public private(set) var tally = DiffTally()
+
+    private var baseline: OrderCheckedSource
+    private var post: OrderCheckedSource?
+    private var restored: RestoredRootAdapter
+    private var restoredOrder: [UInt8]?
+
+    private var bHead: ManifestEntry?, pHead: ManifestEntry?, rHead: ManifestEntry?
+    private var bFill = true, pFill = true, rFill = true
+    /// Two-way: R's directories that are ancestors of the current path.
+    private var ancestors: [(path: [UInt8], mtimeNs: Int64)] = []
+
+    public init(baseline: any ManifestEntrySource, post: (any ManifestEntrySource)?,
+                restored: any ManifestEntrySource, options: DiffOptions = DiffOptions()) {
+        self.options = options
+        self.baseline = OrderCheckedSource(baseline, name: "baseline")
+        self.post = post.map { OrderCheckedSource($0, name: "post") }
+        self.restored = RestoredRootAdapter(OrderCheckedSource(restored, name: "restored"), mode: options.restoredRoot)
+        isThreeWay = post != nil
+        windowStartNs = baseline.header.startedAtNs
+        pFill = post != nil
+    }
+
+    /// The top-level directory stripped from restored paths, once seen.
+    public var strippedRoot: [UInt8]? { restored.strippedRoot }
+
+    /// The next finding that is not a match, or nil when all inputs are done.
+    /// - Throws: an input's error, `invalidManifest` for entries out of order,
+    ///   `invalidArgument` for an ambiguous or absent restored root.
+    public mutating func next() throws -> Finding? {
+        while true {
+            if rFill {
+                switch try restored.nextItem() {
+                case nil:
+                    rHead = nil
+                case .entry(let e):
+                    if let previous = restoredOrder, PathOrder.compare(previous, e.path) >= 0 {
+                        throw ManifestKitError(.invalidManifest, subject: "restored",
+                                               reason: "entries out of order below the restored root: '\(e.displayPath)'")
+                    }
+                    restoredOrder = e.path
+                    rHead = e
+                case .lostFound(let e):
+                    return record(e.path, type: e.type, VerdictRules.Outcome(
+                        verdict: .lostFound, detail: "in aws-backup-lost+found (fragment of a file modified during the backup)"))
+                case .outsideRoot(let e):
+                    return record(e.path, type: e.type, VerdictRules.Outcome(
+                        verdict: .extra, detail: "outside the restored root"))
+                }
+                rFill = false
+            }
+            if bFill { bHead = try baseline.next(); bFill = false }
+            if pFill { pHead = try post?.next(); pFill = false }
+
+            guard var path = bHead?.path ?? pHead?.path ?? rHead?.path else { return nil }
+            if let p = pHead?.path, PathOrder.compare(p, path) < 0 { path = p }
+            if let r = rHead?.path, PathOrder.compare(r, path) < 0 { path = r }
+            let b = take(&bHead, &bFill, path)
+            let p = take(&pHead, &pFill, path)
+            let r = take(&rHead, &rFill, path)
+
+            let outcome: VerdictRules.Outcome
+            if isThreeWay {
+                outcome = VerdictRules.threeWay(b: b, p: p, r: r)
+            } else {
+                outcome = VerdictRules.twoWay(b: b, r: r, windowStartNs: windowStartNs,
+                                              ancestorMtimeNs: nearestAncestorMtime(of: path))
+                if let r, r.type == .dir { ancestors.append((r.path, r.mtimeNs)) }
+            }
+            if let finding = record(path, type: r?.type ?? p?.type ?? b?.type, outcome) { return finding }
+        }
+    }
+
+    private func take(_ head: inout ManifestEntry?, _ fill: inout Bool, _ path: [UInt8]) -> ManifestEntry? {
+        guard let e = head, e.path == path else { return nil }
+        head = nil
+        fill = true
+        return e
+    }
+
+    /// Pops R directories that are not ancestors of `path` (paths only grow, so
+    /// they never will be again) and returns the nearest remaining one's mtime.
+    private mutating func nearestAncestorMtime(of path: [UInt8]) -> Int64? {
+        while let top = ancestors.last {
+            if top.path.count < path.count && path[top.path.count] == 0x2F
+                && path.starts(with: top.path) { return top.mtimeNs }
+            ancestors.removeLast()
+        }
+        return nil
+    }
+
+    private mutating func record(_ path: [UInt8], type: EntryType?, _ outcome: VerdictRules.Outcome) -> Finding? {
+        tally.add(outcome.verdict, verifiedBytes: outcome.verifiedBytes)
+        guard outcome.verdict != .match else { return nil }
+        return Finding(path: path, verdict: outcome.verdict, severity: options.policy[outcome.verdict],
+                       type: type, detail: outcome.detail)
+    }
+}
+
+/// Options of a diff.
+public struct DiffOptions: Sendable, Equatable {
+    public var policy: SeverityPolicy
+    public var restoredRoot: RestoredRootMode
+
+    public init(policy: SeverityPolicy = .default, restoredRoot: RestoredRootMode = .auto) {
+        self.policy = policy
+        self.restoredRoot = restoredRoot
+    }
+}

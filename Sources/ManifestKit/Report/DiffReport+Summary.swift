@@ -1,0 +1,57 @@
+extension DiffReport {
+    /// A short human summary, also the SNS message body: the verdict, counts of
+    /// each non-zero class with its severity, what was verified, and the first
+    /// error findings. At most 14 + `summaryErrorLimit` lines (one per class,
+    /// four more) of at most 200 characters each, so it fits an SNS message.
+    ///
+    /// ```
+    /// FAIL: 2 error, 2 warning findings
+    /// three-way diff of 6 paths: 2 files verified, 15 bytes (15 B)
+    /// match 2 (ok)
+    /// missing 1 (error)
+    /// corrupt 1 (error)
+    /// metadata 1 (warning)
+    /// lost+found 1 (warning)
+    /// errors:
+    ///   corrupt d/a: sha256 differs: baseline ba7816bf… restored a52d159f…
+    ///   missing gone: absent from restored
+    /// ```
+    public func summaryText() -> String {
+        var lines: [String] = []
+        let counted = [Severity.error, .warning, .info]
+            .filter { count(of: $0) > 0 }
+            .map { "\(count(of: $0)) \($0.rawValue)" }
+        lines.append((passed ? "PASS" : "FAIL") + ": " + (counted.isEmpty ? "no findings" : counted.joined(separator: ", ") + " findings"))
+        lines.append("\(isThreeWay ? "three-way" : "two-way") diff of \(tally.entriesCompared) paths: "
+                     + "\(tally.filesVerified) files verified, \(tally.bytesVerified) bytes (\(Self.humanBytes(tally.bytesVerified)))")
+        for verdict in VerdictClass.allCases where tally[verdict] > 0 {
+            lines.append("\(verdict.rawValue) \(tally[verdict]) (\(policy[verdict].rawValue))")
+        }
+        if !firstErrors.isEmpty {
+            lines.append("errors:")
+            for f in firstErrors {
+                lines.append(Self.cut("  \(f.verdict.rawValue) \(f.displayPath): \(f.detail)", to: 200))
+            }
+            let more = count(of: .error) - UInt64(firstErrors.count)
+            if more > 0 { lines.append("  … and \(more) more in the findings file") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `0 B`, `512 B`, `1.5 KiB`, `12.0 MiB` … (one decimal, rounded down).
+    static func humanBytes(_ n: UInt64) -> String {
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        guard n >= 1024 else { return "\(n) B" }
+        var unit: UInt64 = 1024, index = 0
+        while index + 1 < units.count && n / unit >= 1024 {
+            unit *= 1024
+            index += 1
+        }
+        let whole = n / unit, tenth = (n % unit) * 10 / unit
+        return "\(whole).\(tenth) \(units[index])"
+    }
+
+    static func cut(_ line: String, to limit: Int) -> String {
+        line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+    }
+}
