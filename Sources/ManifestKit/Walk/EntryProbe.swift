@@ -1,0 +1,204 @@
+import Glibc
+import Synchronization
+
+/// The blocking I/O for one name: `fstatat`, then by type hash the file, read the
+/// link, or open and list the directory. Runs on a walker thread, never on Swift's
+/// cooperative pool. Failures become entries with `error`; nothing throws.
+final class EntryProbe: Sendable {
+    /// A directory to descend into: open descriptor, its sorted names, its stat.
+    struct OpenedDirectory {
+        var fd: Int32
+        var listing: DirectoryListing
+        var stat: FileStat
+    }
+
+    let rootDev: UInt64
+    let crossMounts: Bool
+    let hooks: WalkTestHooks
+    let progress: WalkProgress
+    /// Cleared (for the whole walk) once the kernel refuses `O_NOATIME`.
+    let useNoAtime: Atomic<Bool>
+
+    init(rootDev: UInt64, crossMounts: Bool, noAtime: Bool, hooks: WalkTestHooks, progress: WalkProgress) {
+        self.rootDev = rootDev
+        self.crossMounts = crossMounts
+        self.hooks = hooks
+        self.progress = progress
+        self.useNoAtime = Atomic(noAtime)
+    }
+
+    /// Linux `O_NOATIME` (the same value on x86-64 and arm64; not exported to Swift).
+    static let oNoAtime: Int32 = 0o1000000
+
+    /// Probes name `name` in directory `dirfd`; `path` is its relative path.
+    func probe(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], dtype: UInt8,
+               buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> (ManifestEntry, OpenedDirectory?) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let st: FileStat
+            if let code = hooks.injected(.stat, path) {
+                return (failed(path, dtype: dtype, code), nil)
+            }
+            switch FileStat.at(dirfd, name) {
+            case .failure(let e): return (failed(path, dtype: dtype, e.code), nil)
+            case .success(let s): st = s
+            }
+            hooks.afterStat?(path)
+            switch st.entryType {
+            case .file:
+                switch hashFile(dirfd: dirfd, name: name, path: path, stat: st, buffer: buffer, hasher: hasher) {
+                case .done(let entry): return (entry, nil)
+                case .replaced where attempt < 3: continue
+                case .replaced: return (withError(st.entry(path: path), EAGAIN), nil)
+                }
+            case .dir:
+                return listDirectory(dirfd: dirfd, name: name, path: path, stat: st)
+            case .symlink:
+                return (readLink(dirfd: dirfd, name: name, path: path, stat: st), nil)
+            case .fifo, .socket, .char, .block:
+                // Never opened: opening a FIFO blocks, opening a device may act on it.
+                return (st.entry(path: path), nil)
+            }
+        }
+    }
+
+    private func failed(_ path: [UInt8], dtype: UInt8, _ code: Int32) -> ManifestEntry {
+        ManifestEntry(path: path, type: entryType(dtype: dtype), nlink: 0, error: SystemError.describe(code))
+    }
+
+    private func withError(_ entry: ManifestEntry, _ code: Int32) -> ManifestEntry {
+        var e = entry
+        e.error = SystemError.describe(code)
+        e.sha256 = nil
+        return e
+    }
+
+    private enum HashOutcome {
+        case done(ManifestEntry)
+        /// The name no longer refers to the regular file we stat'ed.
+        case replaced
+    }
+
+    private func openFile(_ dirfd: Int32, _ name: UnsafePointer<CChar>) -> Int32 {
+        let base = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY
+        if useNoAtime.load(ordering: .relaxed) {
+            let fd = openat(dirfd, name, base | Self.oNoAtime)
+            if fd >= 0 || errno != EPERM { return fd }
+            // Not the owner and no CAP_FOWNER: the kernel refuses O_NOATIME.
+            let fd2 = openat(dirfd, name, base)
+            if fd2 >= 0 { useNoAtime.store(false, ordering: .relaxed) }
+            return fd2
+        }
+        return openat(dirfd, name, base)
+    }
+
+    private func hashFile(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat,
+                          buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> HashOutcome {
+        if stat.dev != rootDev && !crossMounts {
+            // A file mounted over this name belongs to another file system: not read.
+            return .done(withError(stat.entry(path: path), EXDEV))
+        }
+        defer { progress.addFile() }
+        if let code = hooks.injected(.open, path) { return .done(withError(stat.entry(path: path), code)) }
+        let fd = openFile(dirfd, name)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ELOOP || e == ENXIO || e == ENODEV { return .replaced }
+            return .done(withError(stat.entry(path: path), e))
+        }
+        defer { close(fd) }
+        let before: FileStat
+        switch FileStat.of(fd: fd) {
+        case .failure(let e): return .done(withError(stat.entry(path: path), e.code))
+        case .success(let s): before = s
+        }
+        guard before.isRegular, before.ino == stat.ino, before.dev == stat.dev else { return .replaced }
+        hooks.afterOpen?(path)
+        if before.size > UInt64(buffer.count) {
+            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        }
+        hasher.reset()
+        var total: UInt64 = 0
+        while true {
+            if let code = hooks.injected(.read, path) { return .done(withError(before.entry(path: path), code)) }
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                return .done(withError(before.entry(path: path), e))
+            }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            total += UInt64(n)
+            progress.addBytes(UInt64(n))
+            hooks.afterRead?(path, total)
+            // Stop at the stat'ed size without an extra read for EOF (one round
+            // trip less per file on NFS); a file that grew shows in the fstat below.
+            if before.size > 0 && total >= before.size { break }
+        }
+        var entry = before.entry(path: path)
+        entry.sha256 = hasher.finalizeHex()
+        switch FileStat.of(fd: fd) {
+        case .failure(let e): return .done(withError(entry, e.code))
+        case .success(let after):
+            entry.unstable = !after.sameContentStamp(before) || total != before.size
+        }
+        return .done(entry)
+    }
+
+    private func readLink(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) -> ManifestEntry {
+        var entry = stat.entry(path: path)
+        if let code = hooks.injected(.readlink, path) { return withError(entry, code) }
+        var capacity = max(256, Int(stat.size) + 1)
+        while true {
+            var buf = [UInt8](repeating: 0, count: capacity)
+            let n = buf.withUnsafeMutableBytes { readlinkat(dirfd, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
+            if n < 0 { return withError(entry, errno) }
+            if n < capacity {
+                entry.target = Array(buf[0..<n])
+                return entry
+            }
+            capacity *= 2
+        }
+    }
+
+    private func listDirectory(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) -> (ManifestEntry, OpenedDirectory?) {
+        let entry = stat.entry(path: path)
+        if stat.dev != rootDev && !crossMounts {
+            return (entry, nil)  // a mount point: listed, not descended into
+        }
+        if let code = hooks.injected(.openDirectory, path) { return (withError(entry, code), nil) }
+        let fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return (withError(entry, errno), nil) }
+        let opened: FileStat
+        switch FileStat.of(fd: fd) {
+        case .failure(let e):
+            close(fd)
+            return (withError(entry, e.code), nil)
+        case .success(let s): opened = s
+        }
+        // Replaced between fstatat and openat: describe what is actually listed.
+        var result = opened.ino == stat.ino && opened.dev == stat.dev ? entry : opened.entry(path: path)
+        if opened.dev != rootDev && !crossMounts {
+            close(fd)
+            return (result, nil)
+        }
+        if let code = hooks.injected(.readDirectory, path) {
+            close(fd)
+            return (withError(result, code), nil)
+        }
+        switch DirectoryListing.read(fd: fd) {
+        case .failure(let e):
+            close(fd)
+            result.error = e.text
+            return (result, nil)
+        case .success(let listing):
+            if listing.count == 0 {
+                close(fd)
+                return (result, nil)
+            }
+            return (result, OpenedDirectory(fd: fd, listing: listing, stat: opened))
+        }
+    }
+}

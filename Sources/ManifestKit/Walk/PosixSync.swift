@@ -1,0 +1,70 @@
+import Glibc
+
+/// A pthread mutex with one or more condition variables, for the walker's
+/// dedicated threads (which must not block Swift's cooperative pool).
+final class PosixMutex: @unchecked Sendable {
+    fileprivate let raw: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        raw = .allocate(capacity: 1)
+        raw.initialize(to: pthread_mutex_t())
+        precondition(pthread_mutex_init(raw, nil) == 0, "pthread_mutex_init failed")
+    }
+
+    deinit {
+        pthread_mutex_destroy(raw)
+        raw.deinitialize(count: 1)
+        raw.deallocate()
+    }
+
+    func lock() { precondition(pthread_mutex_lock(raw) == 0, "pthread_mutex_lock failed") }
+    func unlock() { precondition(pthread_mutex_unlock(raw) == 0, "pthread_mutex_unlock failed") }
+}
+
+/// A condition variable used with a `PosixMutex`.
+final class PosixCondition: @unchecked Sendable {
+    private let raw: UnsafeMutablePointer<pthread_cond_t>
+
+    init() {
+        raw = .allocate(capacity: 1)
+        raw.initialize(to: pthread_cond_t())
+        precondition(pthread_cond_init(raw, nil) == 0, "pthread_cond_init failed")
+    }
+
+    deinit {
+        pthread_cond_destroy(raw)
+        raw.deinitialize(count: 1)
+        raw.deallocate()
+    }
+
+    /// Waits; the caller holds `mutex`, which is released while waiting.
+    func wait(_ mutex: PosixMutex) { precondition(pthread_cond_wait(raw, mutex.raw) == 0, "pthread_cond_wait failed") }
+    func signal() { pthread_cond_signal(raw) }
+    func broadcast() { pthread_cond_broadcast(raw) }
+}
+
+/// A dedicated POSIX thread (not part of Swift's cooperative pool) that can be joined.
+final class WorkerThread {
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    private var thread = pthread_t()
+
+    /// Starts `body` on a new thread with a `stackSize`-byte stack.
+    init(stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        defer { pthread_attr_destroy(&attr) }
+        pthread_attr_setstacksize(&attr, stackSize)
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        let rc = pthread_create(&thread, &attr, { arg in
+            Unmanaged<Body>.fromOpaque(arg!).takeRetainedValue().run()
+            return nil
+        }, context)
+        precondition(rc == 0, "pthread_create failed: \(SystemError.describe(rc))")
+    }
+
+    func join() { pthread_join(thread, nil) }
+}

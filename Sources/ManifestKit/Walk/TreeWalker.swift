@@ -1,0 +1,152 @@
+import Glibc
+
+/// Walks a directory tree and hashes its regular files with a bounded pool of
+/// dedicated threads, emitting one `ManifestEntry` per object below the root in
+/// manifest order (depth-first pre-order, siblings by raw name bytes).
+///
+/// All per-entry I/O (`fstatat`, `openat`, `readdir`, `read`, `readlinkat`) runs
+/// on `options.concurrency` POSIX threads, never on Swift's cooperative pool.
+/// Workers take the earliest pending entry, so directory listings and file hashes
+/// ahead of the emitter are in flight while it consumes results in order.
+/// Memory is bounded by the listings of the directories on the current path,
+/// the reorder window (`lookahead` entries) and `listingBudgetBytes` of listings
+/// read ahead — not by the size of the tree.
+///
+/// Rules (DESIGN.md §3): symlinks are never followed (`target` comes from
+/// `readlinkat`); FIFOs, sockets and devices are never opened; a directory on
+/// another device than the root is listed but not descended into (unless
+/// `crossMounts`), a regular file on another device gets `error` `EXDEV`; the
+/// tree is only read. Every syscall is relative to a directory descriptor, so
+/// depth and total path length are unlimited. A name that cannot be stat'ed,
+/// opened, read or listed yields an entry with `error` and the walk goes on; a
+/// file whose size, mtime or ctime changed while it was hashed is `unstable`
+/// (its `sha256` is of the bytes read, its metadata from the `fstat` after open).
+/// `size` is `st_size` for every type (for directories and symlinks as the file
+/// system reports it). An entry whose `fstatat` failed carries only its path, the
+/// type its directory entry announced (`file` when unknown) and `error`. Special
+/// errors: `EAGAIN` (a name kept changing type between `fstatat` and `open`),
+/// `ESTALE` (an evicted directory re-opened by name is no longer the one listed),
+/// `EXDEV` (a regular file on another device). The root itself may be a symlink.
+///
+/// ```swift
+/// let walker = try TreeWalker(root: "/mnt/efs", options: WalkOptions(concurrency: 64))
+/// try walker.run { entry in try writer.append(entry) }
+/// ```
+public final class TreeWalker: Sendable {
+    public let root: String
+    public let options: WalkOptions
+    /// Live counters, readable from any thread while `run` is going.
+    public let progress: WalkProgress
+
+    /// - Throws: `ManifestKitError(.invalidArgument)` for unusable options.
+    public init(root: String, options: WalkOptions = WalkOptions(), progress: WalkProgress = WalkProgress()) throws {
+        guard (1...4096).contains(options.concurrency) else {
+            throw ManifestKitError(.invalidArgument, subject: "concurrency", reason: "must be between 1 and 4096, got \(options.concurrency)")
+        }
+        guard options.readBufferSize >= 4096 else {
+            throw ManifestKitError(.invalidArgument, subject: "readBufferSize", reason: "must be at least 4096 bytes, got \(options.readBufferSize)")
+        }
+        if let l = options.lookahead, l < 1 {
+            throw ManifestKitError(.invalidArgument, subject: "lookahead", reason: "must be at least 1, got \(l)")
+        }
+        if let p = options.perDirectoryLimit, p < 1 {
+            throw ManifestKitError(.invalidArgument, subject: "perDirectoryLimit", reason: "must be at least 1, got \(p)")
+        }
+        guard options.listingBudgetBytes >= 1 else {
+            throw ManifestKitError(.invalidArgument, subject: "listingBudgetBytes", reason: "must be at least 1, got \(options.listingBudgetBytes)")
+        }
+        if let m = options.maxOpenDirectories, m < 1 {
+            throw ManifestKitError(.invalidArgument, subject: "maxOpenDirectories", reason: "must be at least 1, got \(m)")
+        }
+        self.root = root
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Walks the tree, calling `emit` once per entry, in manifest order, from the
+    /// calling thread (never concurrently). Blocks until the walk is done.
+    ///
+    /// - Throws: `ManifestKitError(.io)` when the root cannot be opened, is not a
+    ///   directory or cannot be listed; whatever `emit` throws (the walk stops).
+    public func run(emit: (ManifestEntry) throws -> Void) throws {
+        let (rootNode, rootStat) = try openRoot()
+        let scheduler = WalkScheduler(
+            root: rootNode, lookahead: options.lookahead ?? max(256, 32 * options.concurrency),
+            perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
+            listingBudget: options.listingBudgetBytes,
+            maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
+            progress: progress)
+        let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
+                               hooks: options.testHooks, progress: progress)
+        let bufferSize = options.readBufferSize
+        let workers = (0..<options.concurrency).map { _ in
+            WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize) }
+        }
+        defer {
+            scheduler.stop()
+            workers.forEach { $0.join() }
+            scheduler.remainingDescriptors().forEach { _ = close($0) }
+        }
+        var stack = [rootNode]
+        var batch: [JobResult] = []
+        while scheduler.nextBatch(&stack, into: &batch, max: 256) {
+            for result in batch {
+                try emit(result.entry)
+                progress.emitted(result.entry)
+            }
+        }
+    }
+
+    private func openRoot() throws -> (DirNode, FileStat) {
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ManifestKitError(.io, subject: root, reason: SystemError.describe(errno))
+        }
+        let st: FileStat
+        switch FileStat.of(fd: fd) {
+        case .failure(let e):
+            close(fd)
+            throw ManifestKitError(.io, subject: root, reason: e.text)
+        case .success(let s): st = s
+        }
+        switch DirectoryListing.read(fd: fd) {
+        case .failure(let e):
+            close(fd)
+            throw ManifestKitError(.io, subject: root, reason: e.text)
+        case .success(let listing):
+            let node = DirNode(parent: nil, indexInParent: 0, name: [], path: [], dev: st.dev, ino: st.ino,
+                               fd: fd, listing: listing)
+            return (node, st)
+        }
+    }
+
+    /// A quarter of the soft `RLIMIT_NOFILE`, between 16 and 512.
+    static func defaultMaxOpenDirectories() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 64 }
+        let soft = limit.rlim_cur >= UInt(Int32.max) ? 4096 : Int(limit.rlim_cur)
+        return min(512, max(16, soft / 4))
+    }
+
+    /// One worker thread: take the earliest pending name, probe it, hand back the result.
+    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        let hasher = SHA256()
+        while let job = scheduler.take() {
+            let node = job.node
+            let path = node.childPath(job.index)
+            let (entry, opened) = node.listing.withCName(job.index) { name in
+                probe.probe(dirfd: job.fd, name: name, path: path, dtype: node.listing.dtype(job.index),
+                            buffer: buffer, hasher: hasher)
+            }
+            var dir: DirNode?
+            if let opened {
+                dir = DirNode(parent: node, indexInParent: job.index, name: node.listing.name(job.index),
+                              path: path, dev: opened.stat.dev, ino: opened.stat.ino, fd: opened.fd,
+                              listing: opened.listing)
+            }
+            scheduler.complete(job, entry: entry, newDir: dir)
+        }
+    }
+}

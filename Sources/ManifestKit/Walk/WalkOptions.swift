@@ -1,0 +1,71 @@
+/// How a `TreeWalker` walks and hashes.
+public struct WalkOptions: Sendable {
+    /// Threads doing the per-entry I/O (stat, readdir, open, read, readlink).
+    /// Independent of the core count: on network file systems each operation
+    /// waits milliseconds, so many must be in flight. Default 32.
+    public var concurrency: Int
+    /// Bytes per `read` (one reused buffer per thread). Default 1 MiB; at least 4 KiB.
+    public var readBufferSize: Int
+    /// Descend into directories on another device than the root. Default false:
+    /// a mount point is listed as a `dir` entry and not descended into.
+    public var crossMounts: Bool
+    /// How many entries may be in flight or finished-but-not-yet-emitted ahead of
+    /// the emitter (the reorder window). Default `max(256, 32 × concurrency)`.
+    public var lookahead: Int?
+    /// Jobs of one directory running at once before other directories are
+    /// preferred (some file systems serialize lookups within a directory). A
+    /// directory is still served beyond this when nothing else is pending.
+    /// Default `max(2, concurrency / 16)`.
+    public var perDirectoryLimit: Int?
+    /// Bytes of directory listings read ahead of the emitter before no further
+    /// directory is started ahead of it. Default 64 MiB.
+    public var listingBudgetBytes: Int
+    /// Directory descriptors kept open at most (beyond those in use). Default: a
+    /// quarter of `RLIMIT_NOFILE`'s soft limit, between 16 and 512. Evicted
+    /// directories are re-opened through their ancestors, checking device and inode.
+    public var maxOpenDirectories: Int?
+    /// Ask for `O_NOATIME` (dropped for the rest of the walk when the kernel refuses it).
+    public var noAtime: Bool
+
+    /// Test-only: code run at fixed points of the per-entry work.
+    var testHooks = WalkTestHooks()
+
+    public init(
+        concurrency: Int = 32, readBufferSize: Int = 1 << 20, crossMounts: Bool = false,
+        lookahead: Int? = nil, perDirectoryLimit: Int? = nil, listingBudgetBytes: Int = 64 << 20,
+        maxOpenDirectories: Int? = nil, noAtime: Bool = true
+    ) {
+        self.listingBudgetBytes = listingBudgetBytes
+        self.concurrency = concurrency
+        self.readBufferSize = readBufferSize
+        self.crossMounts = crossMounts
+        self.lookahead = lookahead
+        self.perDirectoryLimit = perDirectoryLimit
+        self.maxOpenDirectories = maxOpenDirectories
+        self.noAtime = noAtime
+    }
+}
+
+/// The system calls a test can fail on purpose (`WalkTestHooks.injectErrno`).
+enum WalkStep: Sendable {
+    case stat, open, read, readlink, openDirectory, readDirectory
+}
+
+/// Deterministic seams for tests: run code between the walker's steps, or make a
+/// step fail with a chosen `errno`. Paths are the entry's relative path bytes.
+struct WalkTestHooks: Sendable {
+    /// After an entry's `fstatat`, before anything is opened.
+    var afterStat: (@Sendable ([UInt8]) -> Void)?
+    /// After a regular file is opened and `fstat`ed, before the first read.
+    var afterOpen: (@Sendable ([UInt8]) -> Void)?
+    /// After each read of a regular file, with the bytes read so far.
+    var afterRead: (@Sendable ([UInt8], UInt64) -> Void)?
+    /// Returns an `errno` to make `step` fail for `path` instead of calling it.
+    var injectErrno: (@Sendable (WalkStep, [UInt8]) -> Int32?)?
+
+    init() {}
+
+    func injected(_ step: WalkStep, _ path: [UInt8]) -> Int32? {
+        injectErrno?(step, path)
+    }
+}

@@ -1,0 +1,230 @@
+import Glibc
+
+/// The shared state of one walk, guarded by one mutex: which names still need
+/// a worker (a heap of directories ordered by manifest position), the reorder
+/// window, and the cache of open directory descriptors.
+///
+/// Workers always take the earliest pending name in manifest order, so listings
+/// and hashes of upcoming entries are in flight while the emitter consumes
+/// finished results in order. At most `lookahead` jobs may be running or
+/// finished-but-unemitted; the job the emitter waits for is always allowed, so a
+/// full window can never stall the walk.
+///
+/// Listings of directories finished ahead of the emitter are held until it
+/// enters them; once they pass `listingBudget` bytes, no further directory (by
+/// its `d_type`, or unknown type) is started ahead, so memory stays bounded by
+/// the directories on the emitter's path plus the window and this budget.
+///
+/// A directory with `perDirectoryLimit` jobs running moves to a second heap and is
+/// only served when no other directory has work: lookups in one directory are
+/// serialized by some file systems (FUSE), so the pool spreads over the next
+/// directories, while a lone huge directory still gets every thread.
+final class WalkScheduler: @unchecked Sendable {
+    struct Job {
+        var node: DirNode
+        var index: Int
+        var fd: Int32
+    }
+
+    let mutex = PosixMutex()
+    private let workAvailable = PosixCondition()
+    private let resultReady = PosixCondition()
+
+    let root: DirNode
+    private let lookahead: Int
+    let maxOpenDirectories: Int
+    let progress: WalkProgress
+
+    private var heap = DirHeap()
+    /// Directories with `perDirectoryLimit` jobs running.
+    private var saturated = DirHeap()
+    private let perDirectoryLimit: Int
+    /// Jobs running or finished and not yet emitted.
+    private var window = 0
+    /// Bytes of listings finished ahead of the emitter (not yet entered by it).
+    private var listedAhead = 0
+    private let listingBudget: Int
+    private var idleWorkers = 0
+    private var stopping = false
+    var tick: UInt64 = 0
+    /// Directories (other than the root) whose descriptor is open.
+    var open: [DirNode] = []
+    /// The position the emitter is blocked on.
+    private var needNode: DirNode?
+    private var needIndex = 0
+
+    init(root: DirNode, lookahead: Int, perDirectoryLimit: Int, listingBudget: Int, maxOpenDirectories: Int,
+         progress: WalkProgress) {
+        self.listingBudget = listingBudget
+        self.perDirectoryLimit = perDirectoryLimit
+        self.root = root
+        self.progress = progress
+        self.lookahead = lookahead
+        self.maxOpenDirectories = maxOpenDirectories
+        if root.listing.count > 0 { heap.insert(root) }
+    }
+
+    // MARK: Workers
+
+    /// The next job, or nil when the walk stops. Blocks while there is nothing to do.
+    func take() -> Job? {
+        mutex.lock()
+        while true {
+            if stopping {
+                mutex.unlock()
+                return nil
+            }
+            if let node = heap.first ?? saturated.first,
+               (window < lookahead && (listedAhead < listingBudget || !mayBeDirectory(node))) ||
+                (node === needNode && node.nextToSchedule == needIndex) {
+                let index = node.nextToSchedule
+                node.nextToSchedule += 1
+                node.running += 1
+                scheduledLocked(node)
+                window += 1
+                tick += 1
+                node.lastUse = tick
+                if node.fd >= 0 {
+                    node.fdUsers += 1
+                    mutex.unlock()
+                    return Job(node: node, index: index, fd: node.fd)
+                }
+                if let job = reopenLocked(node, index) { return job }
+                continue  // re-open failed: the job was completed with an error entry
+            }
+            idleWorkers += 1
+            workAvailable.wait(mutex)
+            idleWorkers -= 1
+        }
+    }
+
+    /// Whether `node`'s next name may be a directory (by its `d_type`).
+    private func mayBeDirectory(_ node: DirNode) -> Bool {
+        let t = node.listing.dtype(node.nextToSchedule)
+        return t == UInt8(DT_DIR) || t == UInt8(DT_UNKNOWN)
+    }
+
+    /// Moves `node` (first of its heap, one more name scheduled) to where it belongs.
+    private func scheduledLocked(_ node: DirNode) {
+        if node.saturated {
+            if node.nextToSchedule >= node.listing.count { saturated.removeFirst() } else { saturated.firstAdvanced() }
+        } else if node.nextToSchedule >= node.listing.count {
+            heap.removeFirst()
+        } else if node.running >= perDirectoryLimit {
+            heap.removeFirst()
+            node.saturated = true
+            saturated.insert(node)
+        } else {
+            heap.firstAdvanced()
+        }
+    }
+
+    /// One job of `node` ended: back to the main heap when below the limit again.
+    func finishedLocked(_ node: DirNode) {
+        node.running -= 1
+        if node.saturated && node.running < perDirectoryLimit {
+            node.saturated = false
+            if node.heapIndex >= 0 {
+                saturated.remove(node)
+                heap.insert(node)
+            }
+        }
+    }
+
+    /// Records a finished job; `newDir` is the listed directory it opened, if any.
+    func complete(_ job: Job, entry: ManifestEntry, newDir: DirNode?) {
+        var toClose: [Int32] = []
+        mutex.lock()
+        tick += 1
+        if let dir = newDir {
+            listedAhead += dir.listing.memoryBytes
+            dir.lastUse = tick
+            dir.openIndex = open.count
+            open.append(dir)
+            heap.insert(dir)
+            wakeWorkersLocked(dir.listing.count)
+        }
+        storeLocked(job.node, job.index, JobResult(entry: entry, dir: newDir))
+        finishedLocked(job.node)
+        job.node.fdUsers -= 1
+        releaseIfIdleLocked(job.node, &toClose)
+        evictLocked(&toClose)
+        mutex.unlock()
+        toClose.forEach { _ = close($0) }
+    }
+
+    func storeLocked(_ node: DirNode, _ index: Int, _ result: JobResult) {
+        node.results[index] = result
+        if node === needNode && index == needIndex { resultReady.signal() }
+    }
+
+    private func wakeWorkersLocked(_ count: Int) {
+        if count >= idleWorkers {
+            workAvailable.broadcast()
+        } else {
+            for _ in 0..<count { workAvailable.signal() }
+        }
+    }
+
+    // MARK: Emitter
+
+    /// Moves finished results of `stack` (the emitter's path of directories, in
+    /// manifest order) into `batch`, waiting until at least one is there.
+    /// Returns false when the whole tree has been emitted.
+    func nextBatch(_ stack: inout [DirNode], into batch: inout [JobResult], max: Int) -> Bool {
+        batch.removeAll(keepingCapacity: true)
+        mutex.lock()
+        defer { mutex.unlock() }
+        while true {
+            while batch.count < max, let top = stack.last {
+                if top.nextToEmit >= top.listing.count {
+                    stack.removeLast()
+                    if top !== root {
+                        top.listing = .empty
+                        top.results = []
+                    }
+                    continue
+                }
+                guard let result = top.results[top.nextToEmit] else { break }
+                top.results[top.nextToEmit] = nil
+                top.nextToEmit += 1
+                window -= 1
+                batch.append(result)
+                if let dir = result.dir {
+                    listedAhead -= dir.listing.memoryBytes
+                    stack.append(dir)
+                }
+            }
+            if !batch.isEmpty {
+                if idleWorkers > 0 { wakeWorkersLocked(batch.count) }
+                return true
+            }
+            guard let top = stack.last else { return false }
+            needNode = top
+            needIndex = top.nextToEmit
+            if top.nextToSchedule == top.nextToEmit { workAvailable.signal() }
+            resultReady.wait(mutex)
+            needNode = nil
+        }
+    }
+
+    /// Stops the workers (at their next `take`) and returns every descriptor still
+    /// open, root included, for the caller to close after joining them.
+    func stop() {
+        mutex.lock()
+        stopping = true
+        workAvailable.broadcast()
+        mutex.unlock()
+    }
+
+    /// Descriptors still open after the workers have been joined.
+    func remainingDescriptors() -> [Int32] {
+        mutex.lock()
+        defer { mutex.unlock() }
+        var fds = open.map(\.fd)
+        open.removeAll()
+        if root.fd >= 0 { fds.append(root.fd) }
+        root.fd = -1
+        return fds
+    }
+}

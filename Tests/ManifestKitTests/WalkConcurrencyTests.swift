@@ -1,0 +1,120 @@
+import Glibc
+import Synchronization
+import XCTest
+@testable import ManifestKit
+
+/// The pool: results in manifest order whatever the timing, and many operations
+/// in flight across directories (what hides network latency).
+final class WalkConcurrencyTests: XCTestCase {
+    /// A pseudo-random tree (fixed seed): nested directories, files of varied sizes.
+    private func makeRandomTree(_ t: WalkTestTree) throws -> Int {
+        var rng = SplitMix(seed: 42)
+        var dirs: [[UInt8]] = [[]]
+        var count = 0
+        for _ in 0..<400 {
+            let parent = dirs[Int(rng.next() % UInt64(dirs.count))]
+            let alphabet: [UInt8] = [0x61, 0x2D, 0x2E, 0x62, 0x7A, 0xC3, 0x80]
+            let nameBytes: [UInt8] = (0..<(1 + Int(rng.next() % 4))).map { _ in alphabet[Int(rng.next() % 7)] }
+            if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] { continue }
+            let path = parent.isEmpty ? nameBytes : parent + [0x2F] + nameBytes
+            if (try? t.lstat(path)) != nil { continue }
+            if rng.next() % 4 == 0 {
+                try t.mkdir(path)
+                dirs.append(path)
+            } else {
+                try t.write(path, (0..<Int(rng.next() % 9000)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            }
+            count += 1
+        }
+        return count
+    }
+
+    func testOrderAndContentIndependentOfConcurrencyAndWindow() throws {
+        let t = try WalkTestTree()
+        let count = try makeRandomTree(t)
+        let reference = try t.walk(WalkOptions(concurrency: 1, lookahead: 1))
+        XCTAssertEqual(reference.count, count)
+        for (x, y) in zip(reference, reference.dropFirst()) {
+            XCTAssertTrue(PathOrder.less(x.path, y.path), "\(x.displayPath) before \(y.displayPath)")
+        }
+        for e in reference where e.type == .file {
+            let fd = open(t.abs(e.path), O_RDONLY)
+            var content = [UInt8](repeating: 0, count: Int(e.size))
+            XCTAssertEqual(content.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }, Int(e.size))
+            close(fd)
+            XCTAssertEqual(e.sha256, SHA256.hex(content))
+        }
+        for (concurrency, lookahead, maxOpen) in [(2, 3, 1), (8, 8, 2), (32, nil, nil), (64, 500, 4)] as [(Int, Int?, Int?)] {
+            let entries = try t.walk(WalkOptions(concurrency: concurrency, readBufferSize: 4096,
+                                                 lookahead: lookahead, maxOpenDirectories: maxOpen))
+            XCTAssertEqual(entries, reference, "concurrency \(concurrency)")
+        }
+        // A listing budget of one byte: no directory is listed ahead, same result.
+        let tight = try t.walk(WalkOptions(concurrency: 8, listingBudgetBytes: 1))
+        XCTAssertEqual(tight, reference)
+    }
+
+    /// Runs a walk whose every `fstatat` takes 20 ms and returns the most stats
+    /// that were in flight at once.
+    private func peakInFlight(_ t: WalkTestTree, _ options: WalkOptions, expectedEntries: Int) throws -> Int {
+        let inFlight = Atomic<Int>(0)
+        let peak = Atomic<Int>(0)
+        var options = options
+        options.testHooks.afterStat = { _ in
+            let now = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
+            var seen = peak.load(ordering: .relaxed)
+            while now > seen {
+                let (exchanged, original) = peak.compareExchange(expected: seen, desired: now, ordering: .relaxed)
+                if exchanged { break }
+                seen = original
+            }
+            usleep(20_000)  // a slow network round trip
+            inFlight.wrappingSubtract(1, ordering: .relaxed)
+        }
+        let entries = try t.walk(options)
+        XCTAssertEqual(entries.count, expectedEntries)
+        return peak.load(ordering: .relaxed)
+    }
+
+    func testSlowOperationsOverlapAcrossDirectories() throws {
+        let t = try WalkTestTree()
+        for d in 0..<8 {
+            try t.mkdir(b("d\(d)"))
+            for f in 0..<6 { try t.write(b("d\(d)/f\(f)"), b("x")) }
+        }
+        // 6-entry directories and at most 2 running per directory (16 / 8):
+        // 10 or more in flight needs lookahead past the directory being emitted.
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, perDirectoryLimit: 2), expectedEntries: 8 * 7)
+        XCTAssertGreaterThanOrEqual(peak, 10)
+        XCTAssertLessThanOrEqual(peak, 16)
+    }
+
+    func testALoneLargeDirectoryStillGetsEveryThread() throws {
+        let t = try WalkTestTree()
+        for f in 0..<64 { try t.write(b("f\(f)"), b("x")) }
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, perDirectoryLimit: 2), expectedEntries: 64)
+        XCTAssertGreaterThanOrEqual(peak, 10)
+        XCTAssertLessThanOrEqual(peak, 16)
+    }
+
+    func testWindowBoundsWorkInFlight() throws {
+        let t = try WalkTestTree()
+        for f in 0..<40 { try t.write(b("f\(f)"), b("x")) }
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, lookahead: 3), expectedEntries: 40)
+        XCTAssertLessThanOrEqual(peak, 3)
+        XCTAssertGreaterThanOrEqual(peak, 2)
+    }
+}
+
+/// A small deterministic generator for test trees.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
