@@ -17,22 +17,9 @@ public enum ProductionServices {
             backup: AWSBackupService(client: try BackupClient(configuration: aws)),
             tasks: ECSTaskLauncher(client: try ECSClient(configuration: aws)),
             fileSystems: EFSFileSystemService(client: try EFSClient(configuration: aws)),
-            manifests: PendingManifests(),
-            differ: PendingManifests(),
+            manifests: S3ManifestCatalog(s3: s3, bucket: config.bucket),
+            differ: S3ManifestDiffer(s3: s3, bucket: config.bucket),
             metrics: SinkMetricsEmitter(sink: StandardOutputSink()),
             clock: SystemClock())
-    }
-}
-
-/// Stand-in until ManifestKit's reader lands: every call fails with a clear error.
-struct PendingManifests: ManifestCatalog, ManifestDiffer {
-    func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef? {
-        throw OrchestratorError(.service, "manifest reading not wired yet (ManifestKit reader pending)")
-    }
-    func exists(key: String) async throws -> Bool {
-        throw OrchestratorError(.service, "manifest reading not wired yet (ManifestKit reader pending)")
-    }
-    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
-        throw OrchestratorError(.service, "manifest reading not wired yet (ManifestKit reader pending)")
     }
 }
