@@ -38,7 +38,7 @@ final class HappyPathTests: XCTestCase {
             subnets: ["subnet-aaa", "subnet-bbb"], securityGroups: ["sg-111"], containerName: "manifest-worker",
             command: ["generate", "/mnt/efs", "-o", "s3://verifier-bucket/\(postKey)", "--role", "post",
                       "--file-system-id", productionFS, "--recovery-point-arn", recoveryPointArn],
-            environment: ["EBV_RUN_ID": backupJobId, "EBV_ROLE": "post", "EBV_MANIFEST_URI": "s3://verifier-bucket/\(postKey)",
+            environment: ["EBV_RUN_ID": backupJobId, "EBV_ROLE": "post", "EBV_OUTPUT": "s3://verifier-bucket/\(postKey)",
                           "EBV_FILE_SYSTEM_ID": productionFS, "EBV_RECOVERY_POINT_ARN": recoveryPointArn],
             tags: ["efs-backup-verifier:run": backupJobId, "efs-backup-verifier:expires": "2025-03-05T11:41:17Z"])])
         for token in runs.map(\.clientToken) {
@@ -81,6 +81,9 @@ final class HappyPathTests: XCTestCase {
         XCTAssertEqual(restoredRun?.command, ["generate", "/mnt/efs", "-o", "s3://verifier-bucket/\(restoredKey)", "--role", "restored",
                                               "--file-system-id", restoredFS, "--recovery-point-arn", recoveryPointArn,
                                               "--restored-root", "auto"])
+        XCTAssertEqual(restoredRun?.environment, ["EBV_RUN_ID": backupJobId, "EBV_ROLE": "restored",
+                                                  "EBV_OUTPUT": "s3://verifier-bucket/\(restoredKey)", "EBV_FILE_SYSTEM_ID": restoredFS,
+                                                  "EBV_RECOVERY_POINT_ARN": recoveryPointArn, "EBV_RESTORED_ROOT": "auto"])
 
         await world.manifests.addExisting(postKey)
         _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))

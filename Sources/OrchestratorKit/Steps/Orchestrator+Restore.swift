@@ -67,13 +67,7 @@ extension Orchestrator {
             securityGroups: config.securityGroups,
             containerName: config.workerContainer,
             command: workerCommand(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
-            environment: [
-                "EBV_RUN_ID": run.runId,
-                "EBV_ROLE": role,
-                "EBV_MANIFEST_URI": naming.s3URI(manifestKey),
-                "EBV_FILE_SYSTEM_ID": fileSystemId,
-                "EBV_RECOVERY_POINT_ARN": run.recoveryPointArn ?? "",
-            ],
+            environment: workerEnvironment(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
             tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
         let taskArn = try await service("RunTask \(role)") { try await services.tasks.runTask(request) }
         var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
@@ -92,6 +86,20 @@ extension Orchestrator {
         if let arn = run.recoveryPointArn { command += ["--recovery-point-arn", arn] }
         if role == "restored" { command += ["--restored-root", "auto"] }
         return command
+    }
+
+    /// The same settings as the command, as manifest-worker's environment variables
+    /// (`EBV_OUTPUT`, `EBV_ROLE`, …), plus `EBV_RUN_ID` for its logs.
+    func workerEnvironment(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
+        var environment = [
+            "EBV_RUN_ID": run.runId,
+            "EBV_ROLE": role,
+            "EBV_OUTPUT": naming.s3URI(manifestKey),
+            "EBV_FILE_SYSTEM_ID": fileSystemId,
+        ]
+        if let arn = run.recoveryPointArn { environment["EBV_RECOVERY_POINT_ARN"] = arn }
+        if role == "restored" { environment["EBV_RESTORED_ROOT"] = "auto" }
+        return environment
     }
 
     /// Tags the restored file system with the run id and expiry — after checking it is not a
