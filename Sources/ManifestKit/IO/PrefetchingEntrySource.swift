@@ -35,8 +35,7 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
 
     private let shared: PrefetchQueue<Inner>
     private var thread: WorkerThread?
-    private var batch: [ManifestEntry] = []
-    private var index = 0
+    private var batch: PrefetchBatch?
     private var failure: (any Error)?
     private var finished = false
 
@@ -62,26 +61,19 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
     /// - Throws: exactly what the inner source threw, once all entries before
     ///   the fault have been returned; again on every later call.
     public func next() throws -> ManifestEntry? {
-        if index < batch.count {
-            defer { index += 1 }
-            return batch[index]
-        }
+        if let batch, let entry = batch.take() { return entry }
+        batch = nil
         if let failure { throw failure }
         if finished { return nil }
         switch shared.take() {
         case .batch(let entries):
             batch = entries
-            index = 1
-            return entries[0]
+            return entries.take()
         case .end:
-            batch = []
-            index = 0
             finished = true
             join()
             return nil
         case .failed(let error):
-            batch = []
-            index = 0
             failure = error
             join()
             throw error
@@ -92,8 +84,7 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
     /// decoding first); ``next()`` returns nil from then on, unless the
     /// source had already failed. Safe to call more than once.
     public func cancel() {
-        batch = []
-        index = 0
+        batch = nil
         finished = true
         guard thread != nil else { return }
         shared.cancel()
@@ -117,9 +108,44 @@ extension PrefetchingEntrySource where Inner == ManifestReader {
     public var trailer: ManifestTrailer? { inner?.trailer }
 }
 
+/// Up to `capacity` entries, moved in by the decoding thread and moved out by
+/// the consumer (no reference counting per field on the way).
+final class PrefetchBatch {
+    private let base: UnsafeMutablePointer<ManifestEntry>
+    let capacity: Int
+    private(set) var count = 0
+    private var taken = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        (base + taken).deinitialize(count: count - taken)
+        base.deallocate()
+    }
+
+    var isFull: Bool { count == capacity }
+    var isEmpty: Bool { count == 0 }
+
+    /// Appends `entry`; the batch must not be full.
+    func append(_ entry: consuming ManifestEntry) {
+        (base + count).initialize(to: entry)
+        count += 1
+    }
+
+    /// The next entry not taken yet, or nil.
+    func take() -> ManifestEntry? {
+        guard taken < count else { return nil }
+        defer { taken += 1 }
+        return (base + taken).move()
+    }
+}
+
 /// What the decoding thread hands to the consumer.
 enum PrefetchItem {
-    case batch([ManifestEntry])
+    case batch(PrefetchBatch)
     case end
     case failed(any Error)
 }
@@ -155,11 +181,10 @@ final class PrefetchQueue<Inner: ManifestEntrySource>: PrefetchProducer, @unchec
     /// cancellation.
     func produce() {
         while true {
-            var entries: [ManifestEntry] = []
-            entries.reserveCapacity(batchSize)
+            let entries = PrefetchBatch(capacity: batchSize)
             var last: PrefetchItem?
             do {
-                while entries.count < batchSize {
+                while !entries.isFull {
                     guard let entry = try inner.next() else {
                         last = .end
                         break
