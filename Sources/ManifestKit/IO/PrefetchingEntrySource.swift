@@ -61,8 +61,11 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
     /// - Throws: exactly what the inner source threw, once all entries before
     ///   the fault have been returned; again on every later call.
     public func next() throws -> ManifestEntry? {
-        if let batch, let entry = batch.take() { return entry }
-        batch = nil
+        if let batch {
+            if let entry = batch.take() { return entry }
+            shared.recycle(batch)
+            self.batch = nil
+        }
         if let failure { throw failure }
         if finished { return nil }
         switch shared.take() {
@@ -129,6 +132,13 @@ final class PrefetchBatch {
     var isFull: Bool { count == capacity }
     var isEmpty: Bool { count == 0 }
 
+    /// Makes a batch whose entries have all been taken ready to be filled again.
+    func reset() {
+        precondition(taken == count, "reset of a batch with entries left")
+        count = 0
+        taken = 0
+    }
+
     /// Appends `entry`; the batch must not be full.
     func append(_ entry: consuming ManifestEntry) {
         (base + count).initialize(to: entry)
@@ -170,6 +180,9 @@ final class PrefetchQueue<Inner: ManifestEntrySource>: PrefetchProducer, @unchec
     private var ready: [PrefetchItem] = []
     private var batches = 0
     private var cancelled = false
+    /// Emptied batches handed back by the consumer, for reuse (no large
+    /// allocation per batch).
+    private var spares: [PrefetchBatch] = []
 
     init(_ inner: Inner, batchSize: Int, depth: Int) {
         self.inner = inner
@@ -181,7 +194,7 @@ final class PrefetchQueue<Inner: ManifestEntrySource>: PrefetchProducer, @unchec
     /// cancellation.
     func produce() {
         while true {
-            let entries = PrefetchBatch(capacity: batchSize)
+            let entries = spareBatch() ?? PrefetchBatch(capacity: batchSize)
             var last: PrefetchItem?
             do {
                 while !entries.isFull {
@@ -229,6 +242,20 @@ final class PrefetchQueue<Inner: ManifestEntrySource>: PrefetchProducer, @unchec
             notFull.signal()
         }
         return item
+    }
+
+    /// Takes back a batch whose entries have all been taken.
+    func recycle(_ batch: PrefetchBatch) {
+        batch.reset()
+        mutex.lock()
+        if spares.count < 2 { spares.append(batch) }
+        mutex.unlock()
+    }
+
+    private func spareBatch() -> PrefetchBatch? {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return spares.popLast()
     }
 
     /// Makes the decoding thread stop at its next hand-over.
