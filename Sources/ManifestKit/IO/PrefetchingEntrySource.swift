@@ -6,7 +6,9 @@
 /// cooperative pool: decoding is long, blocking work), which fills batches of
 /// `batchSize` entries and hands them over through a queue of at most
 /// `queueDepth` batches; memory is therefore bounded by
-/// `(queueDepth + 2) × batchSize` entries, whatever the manifest's size.
+/// `(queueDepth + 2) × batchSize` entries (one batch being filled, one being
+/// read) plus two emptied batches kept for reuse, whatever the manifest's
+/// size: about 1.6 MB with the defaults.
 ///
 /// Entries come out exactly as the inner source returns them. When the inner
 /// source throws, every entry before the fault is delivered first, then
