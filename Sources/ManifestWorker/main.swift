@@ -6,7 +6,7 @@ import Darwin
 import Foundation
 
 // The whole process: gather the outside world, run, exit with the status.
-signal(SIGPIPE, SIG_IGN)
+// SIGPIPE keeps its default action: `show m.gz | head` ends quietly.
 let context = CommandContext(
     console: .standard(),
     configuration: Configuration(environment: ProcessInfo.processInfo.environment),
