@@ -70,31 +70,41 @@ enum Engine {
         trailer(reader.header, checked)
     }
 
-    /// Diffs manifests (files or `-`).
+    /// Diffs manifests (files or `-`), each read and validated on its own thread.
     static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
-        let b = try ManifestReader(source: Endpoints.source(for: baseline))
-        let p = try post.map { try ManifestReader(source: Endpoints.source(for: $0)) }
-        let r = try ManifestReader(source: Endpoints.source(for: restored))
+        let b = BackgroundEntrySource.reading(try ManifestReader(source: Endpoints.source(for: baseline)))
+        let p = try post.map { BackgroundEntrySource.reading(try ManifestReader(source: Endpoints.source(for: $0))) }
+        let r = BackgroundEntrySource.reading(try ManifestReader(source: Endpoints.source(for: restored)))
+        let sources = [b, r] + (p.map { [$0] } ?? [])
+        defer { sources.forEach { $0.cancel() } }
+        b.start(name: "read baseline")
+        p?.start(name: "read post")
+        r.start(name: "read restored")
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
         return try ReportOutput.run(&merge, settings: settings, context: context)
     }
 
-    /// Walks both trees at once (one walker thread each, feeding bounded
-    /// queues) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
+    /// Walks both trees at once (each walk on its own thread, with its own
+    /// hashing threads) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
     static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
         let started = context.now()
-        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
-        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
+        let progressA = WalkProgress(), progressB = WalkProgress()
+        let walkerA = try TreeWalker(root: dirA, options: WalkOptions(concurrency: concurrency), progress: progressA)
+        let walkerB = try TreeWalker(root: dirB, options: WalkOptions(concurrency: concurrency), progress: progressB)
+        let a = BackgroundEntrySource.walking(walkerA, header: ManifestHeader(
+            role: .baseline, root: dirA, startedAtNs: started, tool: Tool.identifier))
+        let b = BackgroundEntrySource.walking(walkerB, header: ManifestHeader(
+            role: .restored, root: dirB, startedAtNs: started, tool: Tool.identifier))
         defer {
             a.cancel()
             b.cancel()
         }
         let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({
-            sample(a.progress) + sample(b.progress)
+            sample(progressA) + sample(progressB)
         })
-        a.start()
-        b.start()
+        a.start(name: "walk A")
+        b.start(name: "walk B")
         display?.start()
         defer { display?.stop() }
         var merge = MergeDiff(baseline: a, post: nil, restored: b,
