@@ -1,0 +1,135 @@
+/// Writes one manifest: the header line at creation, entries in manifest order,
+/// the trailer on ``finish(completedAtNs:)``, all gzip-compressed into a sink.
+///
+/// Output is buffered (`bufferSize`, 256 KiB by default) and compressed in
+/// large chunks. The entry lines' exact bytes are hashed for the trailer's
+/// `entriesSha256`. Not thread-safe: use from one thread at a time.
+///
+/// ```swift
+/// let writer = try ManifestWriter(header: header, sink: try FileSink(path: "m.ndjson.gz"))
+/// try writer.append(entry)          // strictly increasing PathOrder
+/// let trailer = try writer.finish(completedAtNs: now)
+/// ```
+public final class ManifestWriter: @unchecked Sendable {
+    /// The header written on line 1.
+    public let header: ManifestHeader
+    /// Counts of the entries appended so far (digest and time are set by ``finish(completedAtNs:)``).
+    public private(set) var trailer = ManifestTrailer()
+
+    private let gzip: GzipCompressingSink
+    private let digest = SHA256()
+    private var buffer: [UInt8]
+    private let bufferSize: Int
+    private var lastPath: [UInt8]?
+    private var open = true
+
+    /// Writes the header line.
+    /// - Throws: ``ManifestKitError`` `.invalidArgument` for a header a reader
+    ///   would reject (e.g. shard index ≥ count, a hash other than `sha256`),
+    ///   or the sink's error; the sink is aborted in both cases.
+    /// - Parameters:
+    ///   - header: line 1.
+    ///   - sink: where the gzip stream goes; finished by ``finish(completedAtNs:)``,
+    ///     aborted by ``abort()``.
+    ///   - compressionLevel: zlib level, ``GzipCompressingSink/defaultLevel`` by default.
+    ///   - bufferSize: uncompressed bytes gathered before each compression call.
+    public init(
+        header: ManifestHeader, sink: ByteSink,
+        compressionLevel: Int32 = GzipCompressingSink.defaultLevel, bufferSize: Int = 256 * 1024
+    ) throws {
+        self.header = header
+        self.bufferSize = max(bufferSize, 4096)
+        gzip = try GzipCompressingSink(wrapping: sink, level: compressionLevel)
+        var headerLine = [UInt8]()
+        ManifestCodec.appendHeaderLine(header, to: &headerLine)
+        do {
+            // Refuse a header that a reader would reject (bad shard, hash, …).
+            do {
+                _ = try ManifestCodec.decodeHeader(Array(headerLine.dropLast()))
+            } catch let error as ManifestKitError {
+                throw ManifestKitError(.invalidArgument, subject: "manifest header", reason: error.reason)
+            }
+            try gzip.write(headerLine)
+        } catch {
+            gzip.abort()
+            throw error
+        }
+        buffer = []
+        buffer.reserveCapacity(self.bufferSize + 4096)
+    }
+
+    deinit { if open { gzip.abort() } }
+
+    /// Appends one entry.
+    /// - Throws: ``ManifestKitError`` `.outOfOrder` when `entry.path` does not
+    ///   sort strictly after the previous path (duplicates included),
+    ///   `.invalidArgument` when the entry breaks an entry rule
+    ///   (``ManifestEntry/problem``) or its line would exceed
+    ///   ``ManifestReader/defaultMaxLineLength``, or the sink's error.
+    ///   A refused entry leaves the writer usable.
+    public func append(_ entry: ManifestEntry) throws {
+        guard open else { throw closed() }
+        if let problem = entry.problem {
+            throw ManifestKitError(.invalidArgument, subject: entry.displayPath, reason: "invalid entry: \(problem)")
+        }
+        if let last = lastPath {
+            let c = PathOrder.compare(last, entry.path)
+            if c >= 0 {
+                throw ManifestKitError(.outOfOrder, subject: entry.displayPath, reason: c == 0
+                    ? "duplicate path"
+                    : "path sorts before the previous path \(JSONText.quoted(last))")
+            }
+        }
+        let start = buffer.count
+        ManifestCodec.appendEntryLine(entry, to: &buffer)
+        if buffer.count - start - 1 > ManifestReader.defaultMaxLineLength {
+            buffer.removeSubrange(start...)
+            throw ManifestKitError(.invalidArgument, subject: entry.displayPath,
+                                   reason: "invalid entry: line longer than \(ManifestReader.defaultMaxLineLength) bytes")
+        }
+        lastPath = entry.path
+        trailer.count(entry)
+        if buffer.count >= bufferSize { try flush() }
+    }
+
+    /// Writes the trailer, ends the gzip stream and finishes the sink.
+    /// - Parameter completedAtNs: the trailer's `completedAt`, nanoseconds since the epoch.
+    /// - Returns: the trailer as written.
+    @discardableResult
+    public func finish(completedAtNs: Int64) throws -> ManifestTrailer {
+        guard open else { throw closed() }
+        do {
+            try flush()
+            trailer.completedAtNs = completedAtNs
+            trailer.entriesSha256 = digest.finalizeHex()
+            ManifestCodec.appendTrailerLine(trailer, to: &buffer)
+            try gzip.write(buffer)
+            buffer.removeAll(keepingCapacity: false)
+            open = false
+            try gzip.finish()
+        } catch {
+            abort()
+            throw error
+        }
+        return trailer
+    }
+
+    /// Discards the output: the sink is aborted and nothing complete appears.
+    public func abort() {
+        guard open else { return }
+        open = false
+        gzip.abort()
+    }
+
+    /// Hashes and compresses the buffered entry lines.
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { digest.update($0) }
+        try gzip.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func closed() -> ManifestKitError {
+        ManifestKitError(.invalidArgument, subject: "manifest writer", reason: "used after finish or abort")
+    }
+}

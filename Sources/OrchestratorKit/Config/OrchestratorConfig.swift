@@ -1,0 +1,178 @@
+import Foundation
+
+/// The orchestrator's configuration, read once from environment variables at init.
+/// Every variable is documented in `docs/orchestrator.md`.
+public struct OrchestratorConfig: Sendable, Equatable {
+    /// S3 bucket for runs, manifests and reports (`EBV_BUCKET`).
+    public var bucket: String
+    /// Key prefix of manifests (`EBV_MANIFEST_PREFIX`, default `manifests/`).
+    public var manifestPrefix: String
+    /// Key prefix of run documents and reports (`EBV_RUNS_PREFIX`, default `runs/`).
+    public var runsPrefix: String
+    /// SNS topic for summaries and alerts (`EBV_TOPIC_ARN`).
+    public var topicArn: String
+    /// ECS cluster of the worker tasks (`EBV_CLUSTER`).
+    public var cluster: String
+    /// The worker's task-definition family, mounting production (`EBV_WORKER_TASK_FAMILY`).
+    public var workerTaskFamily: String
+    /// The worker container's name (`EBV_WORKER_CONTAINER`).
+    public var workerContainer: String
+    /// The EFS volume name in the worker definition (`EBV_WORKER_VOLUME`, default `efs`).
+    public var workerVolume: String
+    /// Where the worker container mounts the volume (`EBV_WORKER_MOUNT_PATH`, default `/mnt/efs`).
+    public var workerMountPath: String
+    /// Family of the per-run restored revisions (`EBV_RESTORED_TASK_FAMILY`, default `<family>-restored`).
+    public var restoredTaskFamily: String
+    /// Subnets for tasks and mount targets (`EBV_SUBNETS`, comma-separated `subnet-…`).
+    public var subnets: [String]
+    /// Security groups for tasks and mount targets (`EBV_SECURITY_GROUPS`, comma-separated `sg-…`).
+    public var securityGroups: [String]
+    /// File systems under verification (`EBV_FILE_SYSTEMS`, comma-separated `fs-…`).
+    public var fileSystems: [String]
+    /// KMS key for restored file systems (`EBV_KMS_KEY_ID`).
+    public var kmsKeyId: String
+    /// IAM role AWS Backup assumes for restores (`EBV_RESTORE_ROLE_ARN`).
+    public var restoreRoleArn: String
+    /// Verdict-class severity overrides (`EBV_SEVERITIES`, `class=severity,…`).
+    public var severities: [String: String]
+    /// A run fails when still open this long after it started (`EBV_RUN_TIMEOUT_HOURS`, default 24).
+    public var runTimeout: TimeInterval
+    /// Temporary resources expire this long after the run deadline (`EBV_RESOURCE_GRACE_HOURS`, default 6).
+    public var resourceGrace: TimeInterval
+    /// Interval between mount-target polls (`EBV_MOUNT_TARGET_POLL_SECONDS`, default 10).
+    public var mountTargetPollInterval: TimeInterval
+    /// Stop starting work this long before the invocation deadline (`EBV_INVOCATION_MARGIN_SECONDS`, default 30).
+    public var invocationMargin: TimeInterval
+    /// Launch the post manifest after each backup (`EBV_POST_MANIFEST`, default `true`).
+    public var postManifest: Bool
+    /// RunTask `startedBy` (`EBV_STARTED_BY`, default `efs-backup-verifier`).
+    public var startedBy: String
+    /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
+    public var metricsNamespace: String
+
+    /// The verdict classes and severities `EBV_SEVERITIES` may name (DESIGN.md §4).
+    public static let verdictClasses: Set<String> = [
+        "match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted", "lost+found",
+    ]
+    public static let severityNames: Set<String> = ["ok", "info", "warning", "error"]
+
+    /// Reads the configuration.
+    /// - Throws: `OrchestratorError(.configuration)` whose message names the first missing
+    ///   or invalid variable, e.g. `EBV_SUBNETS: missing` or `EBV_RUN_TIMEOUT_HOURS: not a positive number: "x"`.
+    public init(environment env: [String: String]) throws {
+        let reader = EnvironmentReader(env)
+        bucket = try reader.required("EBV_BUCKET")
+        manifestPrefix = try reader.prefix("EBV_MANIFEST_PREFIX", default: "manifests/")
+        runsPrefix = try reader.prefix("EBV_RUNS_PREFIX", default: "runs/")
+        topicArn = try reader.arn("EBV_TOPIC_ARN", service: "sns")
+        cluster = try reader.required("EBV_CLUSTER")
+        workerTaskFamily = try reader.required("EBV_WORKER_TASK_FAMILY")
+        workerContainer = try reader.required("EBV_WORKER_CONTAINER")
+        workerVolume = reader.optional("EBV_WORKER_VOLUME") ?? "efs"
+        workerMountPath = reader.optional("EBV_WORKER_MOUNT_PATH") ?? "/mnt/efs"
+        restoredTaskFamily = reader.optional("EBV_RESTORED_TASK_FAMILY") ?? workerTaskFamily + "-restored"
+        guard restoredTaskFamily != workerTaskFamily else {
+            throw OrchestratorError(.configuration, "EBV_RESTORED_TASK_FAMILY: must differ from EBV_WORKER_TASK_FAMILY")
+        }
+        subnets = try reader.list("EBV_SUBNETS", idPrefix: "subnet-")
+        securityGroups = try reader.list("EBV_SECURITY_GROUPS", idPrefix: "sg-")
+        fileSystems = try reader.list("EBV_FILE_SYSTEMS", idPrefix: "fs-")
+        kmsKeyId = try reader.required("EBV_KMS_KEY_ID")
+        restoreRoleArn = try reader.arn("EBV_RESTORE_ROLE_ARN", service: "iam")
+        severities = try reader.severities("EBV_SEVERITIES")
+        runTimeout = try reader.positiveNumber("EBV_RUN_TIMEOUT_HOURS", default: 24) * 3600
+        resourceGrace = try reader.positiveNumber("EBV_RESOURCE_GRACE_HOURS", default: 6) * 3600
+        mountTargetPollInterval = try reader.positiveNumber("EBV_MOUNT_TARGET_POLL_SECONDS", default: 10)
+        invocationMargin = try reader.positiveNumber("EBV_INVOCATION_MARGIN_SECONDS", default: 30)
+        postManifest = try reader.bool("EBV_POST_MANIFEST", default: true)
+        startedBy = reader.optional("EBV_STARTED_BY") ?? "efs-backup-verifier"
+        guard !startedBy.isEmpty, startedBy.count <= 128,
+              startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })
+        else {
+            throw OrchestratorError(.configuration, "EBV_STARTED_BY: must be 1-128 of [A-Za-z0-9-/_]: \"\(startedBy)\"")
+        }
+        metricsNamespace = reader.optional("EBV_METRICS_NAMESPACE") ?? "EFSBackupVerifier"
+    }
+}
+
+/// Small typed accessors with exact error messages naming the variable.
+struct EnvironmentReader {
+    let env: [String: String]
+    init(_ env: [String: String]) { self.env = env }
+
+    func optional(_ name: String) -> String? {
+        guard let value = env[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func required(_ name: String) throws -> String {
+        guard let value = optional(name) else { throw OrchestratorError(.configuration, "\(name): missing") }
+        return value
+    }
+
+    func prefix(_ name: String, default fallback: String) throws -> String {
+        guard let value = optional(name) else { return fallback }
+        guard !value.hasPrefix("/") else {
+            throw OrchestratorError(.configuration, "\(name): must not start with \"/\": \"\(value)\"")
+        }
+        return value.hasSuffix("/") ? value : value + "/"
+    }
+
+    func arn(_ name: String, service: String) throws -> String {
+        let value = try required(name)
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 6, parts[0] == "arn", parts[2] == Substring(service) else {
+            throw OrchestratorError(.configuration, "\(name): not an \(service) ARN: \"\(value)\"")
+        }
+        return value
+    }
+
+    func list(_ name: String, idPrefix: String) throws -> [String] {
+        let value = try required(name)
+        let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.isEmpty else { throw OrchestratorError(.configuration, "\(name): missing") }
+        for item in items where !item.hasPrefix(idPrefix) || item.count == idPrefix.count {
+            throw OrchestratorError(.configuration, "\(name): not a \(idPrefix)… id: \"\(item)\"")
+        }
+        return items
+    }
+
+    func positiveNumber(_ name: String, default fallback: Double) throws -> Double {
+        guard let value = optional(name) else { return fallback }
+        guard let number = Double(value), number.isFinite, number > 0 else {
+            throw OrchestratorError(.configuration, "\(name): not a positive number: \"\(value)\"")
+        }
+        return number
+    }
+
+    func bool(_ name: String, default fallback: Bool) throws -> Bool {
+        guard let value = optional(name) else { return fallback }
+        switch value.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw OrchestratorError(.configuration, "\(name): not true or false: \"\(value)\"")
+        }
+    }
+
+    func severities(_ name: String) throws -> [String: String] {
+        guard let value = optional(name) else { return [:] }
+        var result: [String: String] = [:]
+        for item in value.split(separator: ",") {
+            let pair = item.split(separator: "=", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, OrchestratorConfig.verdictClasses.contains(pair[0]),
+                  OrchestratorConfig.severityNames.contains(pair[1])
+            else {
+                throw OrchestratorError(.configuration, "\(name): expected class=severity, got \"\(item)\"")
+            }
+            result[pair[0]] = pair[1]
+        }
+        return result
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIIAlphanumeric: Bool {
+        (value >= 48 && value <= 57) || (value >= 65 && value <= 90) || (value >= 97 && value <= 122)
+    }
+}

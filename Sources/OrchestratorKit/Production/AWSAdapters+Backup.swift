@@ -1,0 +1,52 @@
+import AWSLite
+import Foundation
+
+/// `BackupService` over AWSLite's AWS Backup client.
+public struct AWSBackupService: BackupService {
+    public var client: BackupClient
+
+    public init(client: BackupClient) {
+        self.client = client
+    }
+
+    public func describeBackupJob(id: String) async throws -> BackupJobInfo {
+        let job = try await client.describeBackupJob(id)
+        return BackupJobInfo(
+            backupJobId: job.backupJobId ?? id, state: job.state ?? "UNKNOWN", recoveryPointArn: job.recoveryPointArn,
+            backupVaultName: job.backupVaultName, resourceArn: job.resourceArn, creationDate: job.creationDate,
+            completionDate: job.completionDate)
+    }
+
+    public func startRestoreJob(_ request: RestoreRequest) async throws -> String {
+        try await client.startRestoreJob(BackupStartRestoreJobRequest(
+            recoveryPointArn: request.recoveryPointArn, metadata: request.metadata, iamRoleArn: request.iamRoleArn,
+            idempotencyToken: request.idempotencyToken, resourceType: "EFS", copySourceTagsToRestoredResource: false))
+    }
+
+    public func describeRestoreJob(id: String) async throws -> RestoreJobInfo {
+        let job = try await client.describeRestoreJob(id)
+        return RestoreJobInfo(
+            restoreJobId: job.restoreJobId ?? id, status: job.status ?? "UNKNOWN", statusMessage: job.statusMessage,
+            createdResourceArn: job.createdResourceArn, creationDate: job.creationDate, completionDate: job.completionDate,
+            restoreTestingPlanArn: job.createdBy?.restoreTestingPlanArn, recoveryPointArn: job.recoveryPointArn,
+            recoveryPointCreationDate: job.recoveryPointCreationDate)
+    }
+
+    public func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws {
+        let mapped: BackupValidationStatus
+        switch status {
+        case .successful: mapped = .successful
+        case .failed: mapped = .failed
+        case .timedOut: mapped = .timedOut
+        }
+        try await client.putRestoreValidationResult(restoreJobId: restoreJobId, status: mapped, message: message)
+    }
+
+    public func listRecoveryPoints(resourceArn: String) async throws -> [RecoveryPointInfo] {
+        try await client.listAllRecoveryPointsByResource(resourceArn: resourceArn).compactMap { point in
+            guard let arn = point.recoveryPointArn else { return nil }
+            return RecoveryPointInfo(recoveryPointArn: arn, backupVaultName: point.backupVaultName ?? "",
+                                     creationDate: point.creationDate, completionDate: nil, status: point.status ?? "UNKNOWN")
+        }
+    }
+}

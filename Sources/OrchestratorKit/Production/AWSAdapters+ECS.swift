@@ -1,0 +1,79 @@
+import AWSLite
+import Foundation
+
+/// `TaskLauncher` over AWSLite's ECS client.
+public struct ECSTaskLauncher: TaskLauncher {
+    public var client: ECSClient
+
+    public init(client: ECSClient) {
+        self.client = client
+    }
+
+    /// Copies the latest revision of `baseFamily` into `family`, replacing the EFS volume
+    /// `volumeName` with the restored file system (access point, transit encryption on, the
+    /// base volume's IAM authorisation setting) and mounting it read-only.
+    public func registerTaskDefinition(_ request: TaskDefinitionRequest) async throws -> String {
+        let base = try await client.describeTaskDefinition(request.baseFamily)
+        let baseVolume = base.volumes?.first { $0.name == request.volumeName }
+        let iam = baseVolume?.efsVolumeConfiguration?.authorizationConfig?.iam
+        let volume = ECSVolume(name: request.volumeName, efsVolumeConfiguration: ECSEFSVolumeConfiguration(
+            fileSystemId: request.fileSystemId, rootDirectory: nil, transitEncryption: "ENABLED",
+            authorizationConfig: ECSEFSAuthorizationConfig(accessPointId: request.accessPointId, iam: iam)))
+        let containers = (base.containerDefinitions ?? []).map { container -> ECSContainerDefinition in
+            var copy = container
+            copy.mountPoints = copy.mountPoints?.map { point in
+                var readOnly = point
+                if point.sourceVolume == request.volumeName { readOnly.readOnly = request.readOnly }
+                return readOnly
+            }
+            return copy
+        }
+        let volumes = (base.volumes ?? []).filter { $0.name != request.volumeName } + [volume]
+        let registered = try await client.registerTaskDefinition(ECSRegisterTaskDefinitionRequest(
+            family: request.family, containerDefinitions: containers, taskRoleArn: base.taskRoleArn,
+            executionRoleArn: base.executionRoleArn, networkMode: base.networkMode ?? "awsvpc", volumes: volumes,
+            requiresCompatibilities: base.requiresCompatibilities ?? ["FARGATE"], cpu: base.cpu, memory: base.memory,
+            tags: request.tags.keys.sorted().map { ECSTag(key: $0, value: request.tags[$0]!) }))
+        guard let arn = registered.taskDefinitionArn else {
+            throw OrchestratorError(.service, "RegisterTaskDefinition returned no ARN")
+        }
+        return arn
+    }
+
+    public func deregisterTaskDefinition(arn: String) async throws {
+        _ = try await client.deregisterTaskDefinition(arn)
+    }
+
+    public func runTask(_ request: RunTaskRequest) async throws -> String {
+        let override = ECSContainerOverride(
+            name: request.containerName, command: request.command,
+            environment: request.environment.keys.sorted().map { ECSKeyValuePair(name: $0, value: request.environment[$0]!) })
+        let result = try await client.runTask(ECSRunTaskRequest(
+            taskDefinition: request.taskDefinition, cluster: request.cluster,
+            networkConfiguration: ECSNetworkConfiguration(awsvpcConfiguration: ECSAwsVpcConfiguration(
+                subnets: request.subnets, securityGroups: request.securityGroups, assignPublicIp: "DISABLED")),
+            overrides: ECSTaskOverride(containerOverrides: [override]), startedBy: request.startedBy, group: request.group,
+            clientToken: request.clientToken, tags: request.tags.keys.sorted().map { ECSTag(key: $0, value: request.tags[$0]!) }))
+        guard let arn = result.tasks.first?.taskArn else {
+            let reasons = result.failures.map { "\($0.arn ?? "?"): \($0.reason ?? "?") \($0.detail ?? "")" }
+            throw OrchestratorError(.service, "RunTask started no task: \(reasons.joined(separator: "; "))")
+        }
+        return arn
+    }
+
+    public func describeTasks(cluster: String, arns: [String]) async throws -> [TaskInfo] {
+        guard !arns.isEmpty else { return [] }
+        let result = try await client.describeTasks(cluster: cluster, tasks: arns)
+        return result.tasks.compactMap { task in
+            guard let arn = task.taskArn else { return nil }
+            let container = task.containers?.first { $0.exitCode != nil } ?? task.containers?.first
+            return TaskInfo(taskArn: arn, lastStatus: task.lastStatus ?? "UNKNOWN", group: task.group, startedBy: task.startedBy,
+                            stopCode: task.stopCode, stoppedReason: task.stoppedReason, exitCode: container?.exitCode,
+                            containerReason: container?.reason, stoppedAt: task.stoppedAt, version: task.version)
+        }
+    }
+
+    public func stopTask(cluster: String, arn: String, reason: String) async throws {
+        _ = try await client.stopTask(cluster: cluster, task: arn, reason: reason)
+    }
+}

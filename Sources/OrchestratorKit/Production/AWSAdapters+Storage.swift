@@ -1,0 +1,67 @@
+import AWSLite
+import Foundation
+
+/// `RunStore` over S3 with conditional writes: a lost `If-Match` / `If-None-Match`
+/// (412 PreconditionFailed, or 409 ConditionalRequestConflict) becomes
+/// `OrchestratorError(.conflict)`.
+public struct S3RunStore: RunStore {
+    public var s3: S3Client
+    public var bucket: String
+
+    public init(s3: S3Client, bucket: String) {
+        self.s3 = s3
+        self.bucket = bucket
+    }
+
+    public func get(_ key: String) async throws -> StoredObject? {
+        let stream: S3ObjectStream
+        do {
+            stream = try await s3.getObject(bucket: bucket, key: key)
+        } catch let error as AWSError where error.isNotFound {
+            return nil
+        }
+        var body = Data()
+        while let chunk = try await stream.next() { body.append(contentsOf: chunk) }
+        return StoredObject(body: body, etag: stream.head.eTag ?? "")
+    }
+
+    public func put(_ key: String, body: Data, condition: WriteCondition) async throws -> String {
+        let s3Condition: S3WriteCondition
+        switch condition {
+        case .mustNotExist: s3Condition = .ifNoneExists
+        case .mustMatch(let etag): s3Condition = .ifMatch(eTag: etag)
+        }
+        do {
+            let result = try await s3.putObject(S3PutObjectRequest(
+                bucket: bucket, key: key, body: Array(body), contentType: "application/json", condition: s3Condition))
+            return result.eTag ?? ""
+        } catch let error as AWSError where error.isPreconditionFailed || error.httpStatus == 409 {
+            throw OrchestratorError(.conflict, "s3://\(bucket)/\(key): \(error)")
+        }
+    }
+
+    public func delete(_ key: String) async throws {
+        try await s3.deleteObject(bucket: bucket, key: key)
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        try await s3.listAllObjects(bucket: bucket, prefix: prefix).map(\.key).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
+    }
+}
+
+/// `Notifier` over SNS Publish to one topic.
+public struct SNSNotifier: Notifier {
+    public var sns: SNSClient
+    public var topicArn: String
+
+    public init(sns: SNSClient, topicArn: String) {
+        self.sns = sns
+        self.topicArn = topicArn
+    }
+
+    public func publish(subject: String, message: String) async throws {
+        _ = try await sns.publish(SNSPublishRequest(topicArn: topicArn, message: message, subject: subject))
+    }
+}

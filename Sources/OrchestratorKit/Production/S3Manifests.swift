@@ -1,0 +1,137 @@
+import AWSLite
+import Foundation
+import ManifestKit
+
+/// ManifestKit's `ByteSource` over an S3 object (read on a non-cooperative thread).
+final class S3ByteSource: ByteSource {
+    let reader: S3BlockingReader
+    var name: String { reader.name }
+    init(client: S3Client, bucket: String, key: String) throws {
+        reader = try S3BlockingReader(client: client, bucket: bucket, key: key)
+    }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try reader.read(into: buffer) }
+}
+
+/// ManifestKit's `ByteSink` over an S3 multipart upload: the object exists only after `finish()`.
+final class S3ByteSink: ByteSink {
+    let writer: S3BlockingWriter
+    init(client: S3Client, bucket: String, key: String, contentType: String) {
+        writer = S3BlockingWriter(writer: client.multipartWriter(bucket: bucket, key: key, contentType: contentType))
+    }
+    func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
+    func finish() throws { try writer.finish() }
+    func abort() { writer.abort() }
+}
+
+/// Runs blocking work (ManifestKit's synchronous readers over S3) on a dedicated thread,
+/// never on the cooperative pool.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+}
+
+/// `ManifestCatalog` over S3: candidates are listed under the prefix, newest first, and
+/// each is read through ManifestKit's validating reader until one is valid and completed
+/// before the given time.
+public struct S3ManifestCatalog: ManifestCatalog {
+    public var s3: S3Client
+    public var bucket: String
+    /// How many newest candidates are validated before giving up.
+    public var maxCandidates = 5
+
+    public init(s3: S3Client, bucket: String) {
+        self.s3 = s3
+        self.bucket = bucket
+    }
+
+    public func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef? {
+        // An object written after `before` + 1 h cannot have completed before `before`
+        // in any reasonable upload; S3's LastModified is when the upload completed.
+        let objects = try await s3.listAllObjects(bucket: bucket, prefix: prefix)
+            .filter { $0.key.hasSuffix(".ndjson.gz") && ($0.lastModified.map { $0 < before.addingTimeInterval(3600) } ?? true) }
+            .sorted { ($0.lastModified ?? .distantPast, $0.key) > ($1.lastModified ?? .distantPast, $1.key) }
+        let client = s3
+        let bucket = self.bucket
+        for object in objects.prefix(maxCandidates) {
+            let key = object.key
+            let completedNs: Int64? = try? await onDedicatedThread {
+                let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
+                while try reader.next() != nil {}
+                return reader.trailer?.completedAtNs
+            }
+            guard let completedNs else { continue }
+            let completed = Date(timeIntervalSince1970: Double(completedNs) / 1e9)
+            if completed < before { return ManifestRef(key: key, completedAt: completed) }
+        }
+        return nil
+    }
+
+    public func exists(key: String) async throws -> Bool {
+        do {
+            _ = try await s3.headObject(bucket: bucket, key: key)
+            return true
+        } catch let error as AWSError where error.isNotFound {
+            return false
+        }
+    }
+}
+
+/// `ManifestDiffer` over S3: streams the manifests through ManifestKit's validating
+/// readers and merge-diff, writes `findings.ndjson.gz` by multipart upload while the diff
+/// runs, then `report.json` and `summary.txt`.
+public struct S3ManifestDiffer: ManifestDiffer {
+    public var s3: S3Client
+    public var bucket: String
+    public var findingsPerClass = 100
+
+    public init(s3: S3Client, bucket: String) {
+        self.s3 = s3
+        self.bucket = bucket
+    }
+
+    public func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+        let client = s3
+        let bucket = self.bucket
+        let perClass = findingsPerClass
+        let reportKey = request.reportPrefix + "report.json"
+        let findingsKey = request.reportPrefix + "findings.ndjson.gz"
+        let summaryKey = request.reportPrefix + "summary.txt"
+        let overrides = request.severities.keys.sorted().map { "\($0)=\(request.severities[$0]!)" }.joined(separator: ",")
+        let report = try await onDedicatedThread { () throws -> DiffReport in
+            let policy = try SeverityPolicy(parsing: overrides)
+            let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey))
+            let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
+            let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey))
+            let upload = S3ByteSink(client: client, bucket: bucket, key: findingsKey, contentType: "application/gzip")
+            let gzip = try GzipCompressingSink(wrapping: upload)
+            let findings = FindingsWriter(sink: gzip)
+            var diff = MergeDiff(baseline: baseline, post: post, restored: restored,
+                                 options: DiffOptions(policy: policy, restoredRoot: .auto))
+            do {
+                let report = try diff.run(findings: findings, findingsPerClass: perClass) {
+                    Int64(Date().timeIntervalSince1970 * 1e9)
+                }
+                try findings.finish()
+                return report
+            } catch {
+                gzip.abort()
+                throw error
+            }
+        }
+        let summary = report.summaryText()
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: reportKey, body: report.json(), contentType: "application/json"))
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: summaryKey, body: Array(summary.utf8), contentType: "text/plain; charset=utf-8"))
+        var bySeverity: [String: Int] = [:]
+        for severity in Severity.allCases { bySeverity[severity.rawValue] = Int(report.count(of: severity)) }
+        var byClass: [String: Int] = [:]
+        for verdict in VerdictClass.allCases { byClass[verdict.rawValue] = Int(report.tally[verdict]) }
+        return ReportSummary(
+            passed: report.passed, mode: report.isThreeWay ? "three-way" : "two-way",
+            filesVerified: Int(report.tally.filesVerified), bytesVerified: Int64(report.tally.bytesVerified),
+            findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
+            reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// Why a run exists.
+public enum RunOrigin: String, Sendable, Codable {
+    /// A completed backup job (the run id is the backup job id).
+    case backup
+    /// `{"action":"verify"}` for a given recovery point.
+    case manual
+    /// A restore started by an AWS Backup restore-testing plan: AWS owns (and deletes) the
+    /// restored file system; we only remove what we added.
+    case restoreTesting
+}
+
+/// How a run ended.
+public enum RunResult: String, Sendable, Codable {
+    /// Verified: no finding of severity error.
+    case passed
+    /// Verified: findings of severity error.
+    case failed
+    /// No valid baseline manifest before the backup: nothing to compare with (alerted).
+    case noBaseline = "no-baseline"
+    /// The backup job itself FAILED / ABORTED / EXPIRED / PARTIAL.
+    case backupFailed = "backup-failed"
+    /// The restore job FAILED or was ABORTED.
+    case restoreFailed = "restore-failed"
+    /// A worker task exited non-zero or never started.
+    case taskFailed = "task-failed"
+    /// Still open at its deadline.
+    case timedOut = "timed-out"
+    /// Anything else (an invalid manifest, an AWS call that keeps failing).
+    case error
+}
+
+/// Where a run is.
+public enum RunPhase: String, Sendable, Codable {
+    /// Steps 1–3: restoring, manifesting.
+    case active
+    /// A result is set; notifying, reporting, cleaning up.
+    case finishing
+    /// Nothing left to do.
+    case done
+}
+
+/// One worker task of a run.
+public struct TaskRecord: Sendable, Codable, Equatable {
+    public var taskArn: String?
+    public var clientToken: String
+    public var manifestKey: String
+    public var lastStatus: String?
+    public var exitCode: Int?
+    public var stopCode: String?
+    public var stoppedReason: String?
+    public var version: Int?
+    public var stoppedAt: Date?
+
+    public init(clientToken: String, manifestKey: String) {
+        self.clientToken = clientToken
+        self.manifestKey = manifestKey
+    }
+
+    public var isStopped: Bool { lastStatus == "STOPPED" }
+    /// Stopped with exit code 0.
+    public var succeeded: Bool { isStopped && exitCode == 0 }
+}
+
+/// What the run did to clean up (each flag makes the step idempotent).
+public struct CleanupRecord: Sendable, Codable, Equatable {
+    public var tasksStopped = false
+    public var taskDefinitionDeregistered = false
+    public var accessPointDeleted = false
+    public var mountTargetsDeleted = false
+    public var mountTargetsGone = false
+    public var fileSystemDeleted = false
+    /// Set when cleanup refused to delete a file system (DESIGN.md §6); alerted once.
+    public var refusal: String?
+    public init() {}
+}
+
+/// The run: one JSON document at `runs/<fileSystemId>/<runId>.json`, rewritten with a
+/// conditional write after every step.
+public struct Run: Sendable, Codable, Equatable {
+    public var runId: String
+    public var origin: RunOrigin
+    /// The production file system under verification.
+    public var fileSystemId: String
+    public var recoveryPointArn: String?
+    public var backupVaultName: String?
+    public var backupJobId: String?
+    public var backupStartedAt: Date?
+    public var backupCompletedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// The run fails (timed-out) when it is still open after this.
+    public var deadline: Date
+    /// The `efs-backup-verifier:expires` tag value of every temporary resource.
+    public var expiresAt: Date
+
+    /// Whether the baseline search ran; `baseline` nil after it means "no baseline".
+    public var baselineSearched = false
+    public var baseline: ManifestRef?
+
+    public var restoreJobId: String?
+    public var restoreStatus: String?
+    public var restoreStatusMessage: String?
+    public var restoreStartedAt: Date?
+    public var restoreCompletedAt: Date?
+    public var restoreTestingPlanArn: String?
+    /// The temporary file system the restore created — the only one this run may delete.
+    public var restoredFileSystemId: String?
+    public var restoredFileSystemTagged = false
+    public var mountTargetIds: [String] = []
+    public var mountTargetsAvailable = false
+    public var accessPointId: String?
+    public var taskDefinitionArn: String?
+    /// Worker tasks by role: `post`, `restored`.
+    public var tasks: [String: TaskRecord] = [:]
+
+    public var phase: RunPhase = .active
+    public var result: RunResult?
+    public var resultMessage: String?
+    public var report: ReportSummary?
+    public var verdictAt: Date?
+    public var notified = false
+    public var metricsEmitted = false
+    public var validationReported = false
+    public var cleanup = CleanupRecord()
+    /// One short line per transition, for people reading the document.
+    public var history: [String] = []
+
+    public init(
+        runId: String, origin: RunOrigin, fileSystemId: String, createdAt: Date, deadline: Date, expiresAt: Date
+    ) {
+        self.runId = runId
+        self.origin = origin
+        self.fileSystemId = fileSystemId
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.deadline = deadline
+        self.expiresAt = expiresAt
+    }
+
+    /// Sets the result once (the first terminal reason wins) and moves to `finishing`.
+    public mutating func finish(_ result: RunResult, _ message: String, at time: Date) {
+        guard self.result == nil else { return }
+        self.result = result
+        self.resultMessage = message
+        self.verdictAt = time
+        if phase == .active { phase = .finishing }
+        note("result \(result.rawValue): \(message)", at: time)
+    }
+
+    /// Appends a history line.
+    public mutating func note(_ text: String, at time: Date) {
+        history.append(Timestamps.rfc3339(time) + " " + text)
+    }
+
+    /// Encodes the document (sorted keys, RFC 3339 times with milliseconds).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamps.rfc3339Millis(date))
+        }
+        return try encoder.encode(self)
+    }
+
+    /// Decodes a stored document.
+    public static func decoded(from data: Data) throws -> Run {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = Timestamps.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text)")
+            }
+            return date
+        }
+        do {
+            return try decoder.decode(Run.self, from: data)
+        } catch {
+            throw OrchestratorError(.service, "run document unreadable: \(error)")
+        }
+    }
+}

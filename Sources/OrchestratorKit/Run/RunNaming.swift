@@ -1,0 +1,85 @@
+import Foundation
+import ManifestKit
+
+/// Keys, tags and idempotency tokens, all derived from the run id (DESIGN.md §5).
+public struct RunNaming: Sendable {
+    public static let runTag = "efs-backup-verifier:run"
+    public static let expiresTag = "efs-backup-verifier:expires"
+
+    public var config: OrchestratorConfig
+
+    public init(config: OrchestratorConfig) {
+        self.config = config
+    }
+
+    /// `runs/<fileSystemId>/<runId>.json`.
+    public func runKey(fileSystemId: String, runId: String) -> String {
+        config.runsPrefix + fileSystemId + "/" + runId + ".json"
+    }
+
+    /// `runs/open/<fileSystemId>/<runId>`: present while the run is not done (reconcile lists these).
+    public func openMarkerKey(fileSystemId: String, runId: String) -> String {
+        config.runsPrefix + "open/" + fileSystemId + "/" + runId
+    }
+
+    public var openMarkerPrefix: String { config.runsPrefix + "open/" }
+
+    /// `runs/<fs>/<run>/` — where the report set goes.
+    public func reportPrefix(fileSystemId: String, runId: String) -> String {
+        config.runsPrefix + fileSystemId + "/" + runId + "/"
+    }
+
+    /// `manifests/<fs>/baseline/` — where scheduled baseline manifests are written.
+    public func baselinePrefix(fileSystemId: String) -> String {
+        config.manifestPrefix + fileSystemId + "/baseline/"
+    }
+
+    /// `manifests/<fs>/runs/<run>/<role>.ndjson.gz`.
+    public func manifestKey(fileSystemId: String, runId: String, role: String) -> String {
+        config.manifestPrefix + fileSystemId + "/runs/" + runId + "/" + role + ".ndjson.gz"
+    }
+
+    /// `s3://<bucket>/<key>`.
+    public func s3URI(_ key: String) -> String { "s3://" + config.bucket + "/" + key }
+
+    /// The run tags on every temporary resource.
+    public func tags(runId: String, expiresAt: Date) -> [String: String] {
+        [Self.runTag: runId, Self.expiresTag: Timestamps.rfc3339(expiresAt)]
+    }
+
+    /// `ebv:<fs>:<run>:<role>` — the task group a stop event is matched by.
+    public func taskGroup(fileSystemId: String, runId: String, role: String) -> String {
+        "ebv:" + fileSystemId + ":" + runId + ":" + role
+    }
+
+    /// Parses a task group back into (fileSystemId, runId, role).
+    public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: String)? {
+        let parts = group.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, parts[0] == "ebv", parts[1].hasPrefix("fs-"), !parts[2].isEmpty,
+              ["post", "restored"].contains(parts[3]) else { return nil }
+        return (parts[1], parts[2], parts[3])
+    }
+
+    /// An idempotency token `ebv-<purpose>-<runId>`: at most 64 characters, ASCII 33–126.
+    /// Longer or non-conforming ids are replaced by the first 40 hex digits of their SHA-256.
+    public static func token(_ purpose: String, runId: String) -> String {
+        let plain = "ebv-" + purpose + "-" + runId
+        if plain.utf8.count <= 64, plain.utf8.allSatisfy({ $0 >= 33 && $0 <= 126 }) { return plain }
+        let digest = String(ManifestKit.SHA256.hex(Array(runId.utf8)).prefix(40))
+        return String(("ebv-" + purpose + "-" + digest).prefix(64))
+    }
+
+    /// `verify-<first 24 hex digits of SHA-256(recoveryPointArn)>`: the same recovery point
+    /// always maps to the same manual run.
+    public static func verifyRunId(recoveryPointArn: String) -> String {
+        "verify-" + String(ManifestKit.SHA256.hex(Array(recoveryPointArn.utf8)).prefix(24))
+    }
+
+    /// The file system id at the end of an EFS ARN (`…:file-system/fs-…`), or the id itself.
+    public static func fileSystemId(fromArn arn: String) -> String? {
+        if arn.hasPrefix("fs-") { return arn }
+        guard let range = arn.range(of: ":file-system/") else { return nil }
+        let id = String(arn[range.upperBound...])
+        return id.hasPrefix("fs-") ? id : nil
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Reads and writes run documents with conditional writes, and keeps the open-run markers
+/// that reconcile lists.
+public struct RunRepository: Sendable {
+    public var store: any RunStore
+    public var naming: RunNaming
+
+    public init(store: any RunStore, naming: RunNaming) {
+        self.store = store
+        self.naming = naming
+    }
+
+    /// The run and its ETag, or nil.
+    public func load(fileSystemId: String, runId: String) async throws -> (run: Run, etag: String)? {
+        guard let object = try await store.get(naming.runKey(fileSystemId: fileSystemId, runId: runId)) else {
+            return nil
+        }
+        return (try Run.decoded(from: object.body), object.etag)
+    }
+
+    /// Creates the run (`If-None-Match: *`) and its open marker.
+    /// - Returns: false when the run already exists (another invocation created it).
+    public func create(_ run: Run) async throws -> Bool {
+        do {
+            _ = try await store.put(naming.runKey(fileSystemId: run.fileSystemId, runId: run.runId),
+                                    body: try run.encoded(), condition: .mustNotExist)
+        } catch let error as OrchestratorError where error.kind == .conflict {
+            return false
+        }
+        if run.phase != .done {
+            try await putOpenMarker(fileSystemId: run.fileSystemId, runId: run.runId)
+        }
+        return true
+    }
+
+    /// Replaces the version read as `etag` (`If-Match`); returns the new ETag.
+    /// - Throws: `OrchestratorError(.conflict)` when someone else wrote it first.
+    public func save(_ run: Run, etag: String) async throws -> String {
+        try await store.put(naming.runKey(fileSystemId: run.fileSystemId, runId: run.runId),
+                            body: try run.encoded(), condition: .mustMatch(etag: etag))
+    }
+
+    /// Removes the open marker of a finished run.
+    public func closeMarker(fileSystemId: String, runId: String) async throws {
+        try await store.delete(naming.openMarkerKey(fileSystemId: fileSystemId, runId: runId))
+    }
+
+    /// (fileSystemId, runId) of every open run, in key order.
+    public func openRuns(fileSystemId: String? = nil) async throws -> [(fileSystemId: String, runId: String)] {
+        let prefix = naming.openMarkerPrefix + (fileSystemId.map { $0 + "/" } ?? "")
+        return try await store.list(prefix: prefix).compactMap { key in
+            let parts = key.dropFirst(naming.openMarkerPrefix.count).split(separator: "/").map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+    }
+
+    private func putOpenMarker(fileSystemId: String, runId: String) async throws {
+        do {
+            _ = try await store.put(naming.openMarkerKey(fileSystemId: fileSystemId, runId: runId),
+                                    body: Data(), condition: .mustNotExist)
+        } catch let error as OrchestratorError where error.kind == .conflict {
+            return
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A manifest object in S3.
+public struct ManifestRef: Sendable, Equatable, Codable {
+    public var key: String
+    /// The manifest trailer's `completedAt`.
+    public var completedAt: Date
+
+    public init(key: String, completedAt: Date) {
+        self.key = key
+        self.completedAt = completedAt
+    }
+}
+
+/// Finds manifests (production: S3 ListObjectsV2 + ManifestKit's validating reader).
+public protocol ManifestCatalog: Sendable {
+    /// The newest manifest under `prefix` that is valid (trailer and digest check) and
+    /// completed strictly before `before`; nil when there is none.
+    func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef?
+    /// True when an object exists at `key`.
+    func exists(key: String) async throws -> Bool
+}
+
+/// Inputs of one verification diff.
+public struct DiffRequest: Sendable, Equatable {
+    public var baselineKey: String
+    /// Nil → two-way diff.
+    public var postKey: String?
+    public var restoredKey: String
+    /// Where the report set goes: `<reportPrefix>report.json`, `findings.ndjson.gz`, `summary.txt`.
+    public var reportPrefix: String
+    /// Severity overrides per verdict class (e.g. `metadata` → `error`).
+    public var severities: [String: String]
+
+    public init(baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String, severities: [String: String]) {
+        self.baselineKey = baselineKey
+        self.postKey = postKey
+        self.restoredKey = restoredKey
+        self.reportPrefix = reportPrefix
+        self.severities = severities
+    }
+}
+
+/// The small summary of a written report that the run keeps.
+public struct ReportSummary: Sendable, Equatable, Codable {
+    /// No finding of severity `error`.
+    public var passed: Bool
+    /// `three-way` or `two-way`.
+    public var mode: String
+    public var filesVerified: Int
+    public var bytesVerified: Int64
+    /// Finding counts per severity (`ok`, `info`, `warning`, `error`).
+    public var findingsBySeverity: [String: Int]
+    /// Finding counts per verdict class.
+    public var findingsByClass: [String: Int]
+    /// The short human summary (also written as `summary.txt`).
+    public var summaryText: String
+    public var reportKey: String
+    public var findingsKey: String
+    public var summaryKey: String
+
+    public init(
+        passed: Bool, mode: String, filesVerified: Int, bytesVerified: Int64, findingsBySeverity: [String: Int],
+        findingsByClass: [String: Int], summaryText: String, reportKey: String, findingsKey: String, summaryKey: String
+    ) {
+        self.passed = passed
+        self.mode = mode
+        self.filesVerified = filesVerified
+        self.bytesVerified = bytesVerified
+        self.findingsBySeverity = findingsBySeverity
+        self.findingsByClass = findingsByClass
+        self.summaryText = summaryText
+        self.reportKey = reportKey
+        self.findingsKey = findingsKey
+        self.summaryKey = summaryKey
+    }
+}
+
+/// Runs the streaming diff and writes the report set (production: ManifestKit's
+/// diff/report over S3 streams). Throws when a manifest is invalid.
+public protocol ManifestDiffer: Sendable {
+    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary
+}

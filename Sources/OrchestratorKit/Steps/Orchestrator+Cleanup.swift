@@ -1,0 +1,115 @@
+import Foundation
+
+/// Cleanup, on every terminal path, in order: stop tasks still running, deregister the
+/// task-definition revision, delete the access point, delete mount targets and wait until
+/// they are gone, delete the file system — only the run's recorded, run-tagged restore.
+extension Orchestrator {
+    func stopTasks(_ run: inout Run, logger log: Logger) async throws {
+        for role in run.tasks.keys.sorted() {
+            guard let task = run.tasks[role], let arn = task.taskArn, !task.isStopped else { continue }
+            try await service("StopTask \(role)") {
+                try await services.tasks.stopTask(cluster: config.cluster, arn: arn, reason: "efs-backup-verifier run \(run.runId) finished")
+            }
+            log.info("task stopped", ["role": role, "taskArn": arn])
+        }
+        run.cleanup.tasksStopped = true
+    }
+
+    func deregisterTaskDefinition(_ run: inout Run, logger log: Logger) async throws {
+        guard let arn = run.taskDefinitionArn else { return }
+        try await service("DeregisterTaskDefinition") { try await services.tasks.deregisterTaskDefinition(arn: arn) }
+        run.cleanup.taskDefinitionDeregistered = true
+        run.note("deregistered \(arn)", at: now)
+    }
+
+    func deleteAccessPoint(_ run: inout Run, logger log: Logger) async throws {
+        guard let id = run.accessPointId else { return }
+        try await service("DeleteAccessPoint") { try await services.fileSystems.deleteAccessPoint(id: id) }
+        run.cleanup.accessPointDeleted = true
+        run.note("deleted access point \(id)", at: now)
+    }
+
+    /// Deletes only the mount targets this run created (recorded ids) on its restored file system.
+    func deleteMountTargets(_ run: inout Run, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else {
+            run.cleanup.mountTargetsDeleted = true
+            return
+        }
+        let current = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
+        for target in current where run.mountTargetIds.contains(target.mountTargetId)
+            && target.lifeCycleState != "deleting" && target.lifeCycleState != "deleted" {
+            try await service("DeleteMountTarget \(target.mountTargetId)") {
+                try await services.fileSystems.deleteMountTarget(id: target.mountTargetId)
+            }
+        }
+        run.cleanup.mountTargetsDeleted = true
+        run.note("mount targets deleting", at: now)
+    }
+
+    func awaitMountTargetsGone(_ run: inout Run, deadline: Date, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else {
+            run.cleanup.mountTargetsGone = true
+            return
+        }
+        while true {
+            let current = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
+            let remaining = current.filter { run.mountTargetIds.contains($0.mountTargetId) && $0.lifeCycleState != "deleted" }
+            if remaining.isEmpty {
+                run.cleanup.mountTargetsGone = true
+                run.note("mount targets gone", at: now)
+                return
+            }
+            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
+                log.info("mount targets still deleting; leaving the run for the next tick")
+                return
+            }
+            await services.clock.sleep(seconds: config.mountTargetPollInterval)
+        }
+    }
+
+    /// Deletes the restored file system only if it carries this run's tag and is the one
+    /// recorded as this run's restore; otherwise refuses and alerts (DESIGN.md §6).
+    func deleteFileSystem(_ run: inout Run, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else { return }
+        if run.origin == .restoreTesting {
+            refuse(&run, "\(fsId) belongs to a restore-testing plan; AWS Backup deletes it", logger: log)
+            try await alertRefusal(run)
+            return
+        }
+        if fsId == run.fileSystemId || config.fileSystems.contains(fsId) {
+            refuse(&run, "\(fsId) is a file system under verification", logger: log)
+            try await alertRefusal(run)
+            return
+        }
+        guard let info = try await service("DescribeFileSystems \(fsId)", { try await services.fileSystems.describeFileSystem(id: fsId) })
+        else {
+            run.cleanup.fileSystemDeleted = true
+            run.note("\(fsId) already gone", at: now)
+            return
+        }
+        guard info.tags[RunNaming.runTag] == run.runId else {
+            let found = info.tags[RunNaming.runTag].map { "run tag \($0)" } ?? "no run tag"
+            refuse(&run, "\(fsId) carries \(found), not \(run.runId)", logger: log)
+            try await alertRefusal(run)
+            return
+        }
+        do {
+            try await services.fileSystems.deleteFileSystem(id: fsId)
+        } catch let error as OrchestratorError where error.kind == .conflict {
+            log.info("file system still in use; retrying on the next tick", ["reason": error.message])
+            return
+        } catch {
+            throw OrchestratorError(.service, "DeleteFileSystem \(fsId): \(error)")
+        }
+        run.cleanup.fileSystemDeleted = true
+        run.note("deleted \(fsId)", at: now)
+        log.info("restored file system deleted", ["restoredFileSystemId": fsId])
+    }
+
+    func alertRefusal(_ run: Run) async throws {
+        let alert = Notification.alert(
+            "refused to delete \(run.restoredFileSystemId ?? "a file system")",
+            "Run \(run.runId) of \(run.fileSystemId): \(run.cleanup.refusal ?? "")\nNothing was deleted. Please check by hand.")
+        try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Steps 1–3 entry points: backup, restore and task state-change events.
+extension Orchestrator {
+    static let failedBackupStates: Set<String> = ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]
+
+    func newRun(runId: String, origin: RunOrigin, fileSystemId: String) -> Run {
+        let created = now
+        let deadline = created.addingTimeInterval(config.runTimeout)
+        return Run(runId: runId, origin: origin, fileSystemId: fileSystemId, createdAt: created,
+                   deadline: deadline, expiresAt: deadline.addingTimeInterval(config.resourceGrace))
+    }
+
+    /// Step 1.
+    func handleBackupJob(_ event: BackupJobEvent, deadline: Date) async throws -> String {
+        let log = logger.with(runId: event.backupJobId)
+        guard let fsId = RunNaming.fileSystemId(fromArn: event.resourceArn), config.fileSystems.contains(fsId) else {
+            log.info("backup event ignored: file system not under verification", ["resourceArn": event.resourceArn])
+            return Self.response(["status": "ignored", "reason": "file system not under verification"])
+        }
+        let failed = Self.failedBackupStates.contains(event.state)
+        guard event.state == "COMPLETED" || failed else {
+            log.info("backup event ignored", ["state": event.state])
+            return Self.response(["status": "ignored", "reason": "backup state \(event.state)"])
+        }
+        if try await repository.load(fileSystemId: fsId, runId: event.backupJobId) == nil {
+            var run = newRun(runId: event.backupJobId, origin: .backup, fileSystemId: fsId)
+            run.backupJobId = event.backupJobId
+            run.recoveryPointArn = event.recoveryPointArn
+            run.backupVaultName = event.backupVaultName
+            run.backupStartedAt = event.creationDate
+            run.backupCompletedAt = event.completionDate
+            if failed {
+                run.finish(.backupFailed, "backup job \(event.backupJobId) \(event.state): \(event.statusMessage ?? "no message")", at: now)
+            } else {
+                let job = try await service("DescribeBackupJob") { try await services.backup.describeBackupJob(id: event.backupJobId) }
+                run.recoveryPointArn = job.recoveryPointArn ?? run.recoveryPointArn
+                run.backupVaultName = job.backupVaultName ?? run.backupVaultName
+                run.backupStartedAt = job.creationDate ?? run.backupStartedAt
+                run.backupCompletedAt = job.completionDate ?? run.backupCompletedAt
+                run.note("created from backup job \(event.backupJobId)", at: now)
+            }
+            if try await repository.create(run) {
+                log.info("run created", ["fileSystemId": fsId, "state": event.state])
+            } else {
+                log.info("run already exists", ["fileSystemId": fsId])
+            }
+        } else {
+            log.info("duplicate backup event; run exists", ["fileSystemId": fsId])
+        }
+        let run = try await drive(fileSystemId: fsId, runId: event.backupJobId, deadline: deadline)
+        return Self.response(for: run)
+    }
+
+    /// Step 2: our restores are matched by restore job id among the file system's open runs;
+    /// an unmatched COMPLETED restore from a restore-testing plan starts a run of its own.
+    func handleRestoreJob(_ event: RestoreJobEvent, deadline: Date) async throws -> String {
+        guard let source = event.sourceResourceArn, let fsId = RunNaming.fileSystemId(fromArn: source),
+              config.fileSystems.contains(fsId) else {
+            logger.info("restore event ignored: source not under verification",
+                        ["restoreJobId": event.restoreJobId, "sourceResourceArn": event.sourceResourceArn ?? ""])
+            return Self.response(["status": "ignored", "reason": "file system not under verification"])
+        }
+        let facts = Self.restoreFacts(status: event.status, message: event.statusMessage,
+                                      createdResourceArn: event.createdResourceArn, completedAt: event.completionDate)
+        if let runId = try await findRun(fileSystemId: fsId, restoreJobId: event.restoreJobId) {
+            let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline, facts: facts)
+            return Self.response(for: run)
+        }
+        guard let plan = event.restoreTestingPlanArn else {
+            logger.info("restore event ignored: not started by this system", ["restoreJobId": event.restoreJobId])
+            return Self.response(["status": "ignored", "reason": "restore job not started by this system"])
+        }
+        guard event.status == "COMPLETED" else {
+            logger.info("restore-testing event ignored", ["restoreJobId": event.restoreJobId, "restoreStatus": event.status])
+            return Self.response(["status": "ignored", "reason": "restore-testing job \(event.status)"])
+        }
+        let runId = Self.restoreTestingRunId(event.restoreJobId)
+        if try await repository.load(fileSystemId: fsId, runId: runId) == nil {
+            let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: event.restoreJobId) }
+            var run = newRun(runId: runId, origin: .restoreTesting, fileSystemId: fsId)
+            run.restoreJobId = event.restoreJobId
+            run.restoreTestingPlanArn = plan
+            run.recoveryPointArn = event.recoveryPointArn ?? job.recoveryPointArn
+            run.backupStartedAt = job.recoveryPointCreationDate
+            run.restoreStartedAt = event.creationDate ?? job.creationDate
+            run.note("created from restore-testing job \(event.restoreJobId)", at: now)
+            _ = try await repository.create(run)
+        }
+        let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline, facts: facts)
+        return Self.response(for: run)
+    }
+
+    static func restoreTestingRunId(_ restoreJobId: String) -> String { "rt-" + restoreJobId }
+
+    /// The open run of `fileSystemId` whose restore job is `restoreJobId`.
+    func findRun(fileSystemId: String, restoreJobId: String) async throws -> String? {
+        let testingId = Self.restoreTestingRunId(restoreJobId)
+        if try await repository.load(fileSystemId: fileSystemId, runId: testingId) != nil { return testingId }
+        for open in try await repository.openRuns(fileSystemId: fileSystemId) {
+            if let (run, _) = try await repository.load(fileSystemId: open.fileSystemId, runId: open.runId),
+               run.restoreJobId == restoreJobId {
+                return run.runId
+            }
+        }
+        return nil
+    }
+
+    /// Merges a restore job's state into a run; never moves a terminal status back.
+    static func restoreFacts(status: String, message: String?, createdResourceArn: String?, completedAt: Date?)
+        -> @Sendable (inout Run) -> Void
+    {
+        return { run in
+            if let current = run.restoreStatus, StepPlanner.terminalRestoreStatuses.contains(current) { return }
+            run.restoreStatus = status
+            run.restoreStatusMessage = message ?? run.restoreStatusMessage
+            if StepPlanner.terminalRestoreStatuses.contains(status) {
+                run.restoreCompletedAt = completedAt ?? run.restoreCompletedAt
+                if let arn = createdResourceArn, run.restoredFileSystemId == nil {
+                    run.restoredFileSystemId = RunNaming.fileSystemId(fromArn: arn)
+                }
+                run.note("restore \(status)", at: completedAt ?? run.updatedAt)
+            }
+        }
+    }
+
+    /// Step 3 entry: a STOPPED task of ours, found by its group.
+    func handleTask(_ task: TaskInfo, deadline: Date) async throws -> String {
+        guard task.startedBy == config.startedBy, let group = task.group, let owner = naming.parseTaskGroup(group) else {
+            logger.info("task event ignored: not started by this system", ["taskArn": task.taskArn])
+            return Self.response(["status": "ignored", "reason": "task not started by this system"])
+        }
+        guard task.lastStatus == "STOPPED" else {
+            logger.with(runId: owner.runId).debug("task event ignored", ["lastStatus": task.lastStatus, "taskArn": task.taskArn])
+            return Self.response(["status": "ignored", "reason": "task \(task.lastStatus)"])
+        }
+        guard try await repository.load(fileSystemId: owner.fileSystemId, runId: owner.runId) != nil else {
+            logger.with(runId: owner.runId).warn("task event ignored: run not found", ["taskArn": task.taskArn])
+            return Self.response(["status": "ignored", "reason": "run \(owner.runId) not found"])
+        }
+        let facts = taskFacts(role: owner.role, task: task, runId: owner.runId, fileSystemId: owner.fileSystemId)
+        let run = try await drive(fileSystemId: owner.fileSystemId, runId: owner.runId, deadline: deadline, facts: facts)
+        return Self.response(for: run)
+    }
+
+    /// Records a task's stop (exit code, reason); duplicates and older versions change nothing.
+    func taskFacts(role: String, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
+        let token = RunNaming.token(role, runId: runId)
+        let manifestKey = naming.manifestKey(fileSystemId: fileSystemId, runId: runId, role: role)
+        return { run in
+            var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
+            if let known = record.taskArn, known != task.taskArn { return }
+            if record.isStopped { return }
+            if let old = record.version, let new = task.version, new < old { return }
+            record.taskArn = task.taskArn
+            record.lastStatus = task.lastStatus
+            record.exitCode = task.exitCode
+            record.stopCode = task.stopCode
+            record.stoppedReason = task.stoppedReason ?? task.containerReason
+            record.version = task.version ?? record.version
+            record.stoppedAt = task.stoppedAt
+            run.tasks[role] = record
+            if task.lastStatus == "STOPPED" {
+                run.note("\(role) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// Step 4 (reconcile) and step 5 (manual verify / status).
+extension Orchestrator {
+    /// Re-drives every open run from the truth (DescribeRestoreJob, DescribeTasks), fails runs
+    /// past their deadline, then sweeps expired temporary file systems.
+    func reconcile(deadline: Date) async throws -> String {
+        let open = try await repository.openRuns()
+        var advanced = 0
+        var failures = 0
+        for entry in open {
+            guard hasTime(deadline) else {
+                logger.warn("reconcile stopped: invocation deadline near", ["remaining": String(open.count - advanced - failures)])
+                break
+            }
+            let log = logger.with(runId: entry.runId)
+            do {
+                guard let (run, _) = try await repository.load(fileSystemId: entry.fileSystemId, runId: entry.runId) else {
+                    try await repository.closeMarker(fileSystemId: entry.fileSystemId, runId: entry.runId)
+                    continue
+                }
+                let facts: @Sendable (inout Run) -> Void
+                do {
+                    facts = try await truth(for: run)
+                } catch {
+                    // Still drive the run: its deadline must apply even when AWS cannot tell us more.
+                    log.warn("could not fetch the run's state from AWS", ["reason": "\(error)"])
+                    facts = { _ in }
+                }
+                let after = try await drive(fileSystemId: entry.fileSystemId, runId: entry.runId, deadline: deadline, facts: facts)
+                log.info("reconciled", ["phase": after.phase.rawValue, "result": after.result?.rawValue ?? ""])
+                advanced += 1
+            } catch {
+                failures += 1
+                log.error("reconcile of run failed", ["reason": "\(error)"])
+            }
+        }
+        let swept = hasTime(deadline) ? try await sweepExpired(deadline: deadline) : 0
+        return Self.response(["status": "ok", "action": "reconcile", "openRuns": String(open.count),
+                              "advanced": String(advanced), "failed": String(failures), "swept": String(swept)])
+    }
+
+    /// The facts AWS knows about a run's restore and tasks, as a merge function.
+    func truth(for run: Run) async throws -> @Sendable (inout Run) -> Void {
+        var merges: [@Sendable (inout Run) -> Void] = []
+        if let jobId = run.restoreJobId, !StepPlanner.terminalRestoreStatuses.contains(run.restoreStatus ?? "") {
+            let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: jobId) }
+            merges.append(Self.restoreFacts(status: job.status, message: job.statusMessage,
+                                            createdResourceArn: job.createdResourceArn, completedAt: job.completionDate))
+        }
+        let running = run.tasks.filter { $0.value.taskArn != nil && !$0.value.isStopped }
+        if !running.isEmpty {
+            let arns = running.values.compactMap(\.taskArn).sorted()
+            let described = try await service("DescribeTasks") { try await services.tasks.describeTasks(cluster: config.cluster, arns: arns) }
+            for (role, record) in running.sorted(by: { $0.key < $1.key }) {
+                guard let arn = record.taskArn else { continue }
+                // ECS forgets stopped tasks after a while: a task it no longer knows has stopped.
+                let info = described.first(where: { $0.taskArn == arn })
+                    ?? TaskInfo(taskArn: arn, lastStatus: "STOPPED", stoppedReason: "task no longer known to ECS")
+                if info.lastStatus == "STOPPED" {
+                    merges.append(taskFacts(role: role, task: info, runId: run.runId, fileSystemId: run.fileSystemId))
+                }
+            }
+        }
+        let all = merges
+        return { run in for merge in all { merge(&run) } }
+    }
+
+    /// Temporary file systems whose `expires` tag has passed: cleaned through their run when
+    /// it records them; otherwise refused and alerted once (never deleted blind).
+    func sweepExpired(deadline: Date) async throws -> Int {
+        let all = try await service("DescribeFileSystems") { try await services.fileSystems.listFileSystems() }
+        var swept = 0
+        for fs in all {
+            guard let runId = fs.tags[RunNaming.runTag], let expires = fs.tags[RunNaming.expiresTag],
+                  let expiry = Timestamps.parse(expires), expiry < now, fs.lifeCycleState != "deleting",
+                  fs.lifeCycleState != "deleted", hasTime(deadline) else { continue }
+            let owner = try await runRecording(restoredFileSystemId: fs.fileSystemId, runId: runId)
+            guard let owner else {
+                try await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId,
+                                    Notification.alert("orphan file system \(fs.fileSystemId)",
+                                        "\(fs.fileSystemId) carries run tag \(runId) and expired at \(expires), but no run records it as its restore. Nothing was deleted."))
+                logger.error("expired file system not recorded by any run; not deleting", ["restoredFileSystemId": fs.fileSystemId, "tagRunId": runId])
+                continue
+            }
+            let log = logger.with(runId: owner.runId)
+            log.warn("expired temporary file system; cleaning up through its run", ["restoredFileSystemId": fs.fileSystemId])
+            try await drive(fileSystemId: owner.fileSystemId, runId: owner.runId, deadline: deadline) { run in
+                if run.phase == .active {
+                    run.finish(.timedOut, "temporary file system \(fs.fileSystemId) expired at \(expires)", at: run.updatedAt)
+                } else if run.phase == .done, !run.cleanup.fileSystemDeleted, run.cleanup.refusal == nil {
+                    run.phase = .finishing
+                    run.note("reopened to delete expired \(fs.fileSystemId)", at: run.updatedAt)
+                }
+            }
+            swept += 1
+        }
+        return swept
+    }
+
+    /// The run (of any file system under verification) with id `runId` that records
+    /// `restoredFileSystemId` as its restore.
+    func runRecording(restoredFileSystemId: String, runId: String) async throws -> Run? {
+        for fsId in config.fileSystems {
+            if let (run, _) = try await repository.load(fileSystemId: fsId, runId: runId),
+               run.restoredFileSystemId == restoredFileSystemId {
+                return run
+            }
+        }
+        return nil
+    }
+
+    /// Publishes `alert` unless a marker at `key` says it was already sent.
+    func alertOnce(key: String, _ alert: Notification) async throws {
+        do {
+            _ = try await services.store.put(key, body: Data(alert.message.utf8), condition: .mustNotExist)
+        } catch let error as OrchestratorError where error.kind == .conflict {
+            return
+        }
+        try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
+    }
+
+    /// `{"action":"verify"}`: a run for one recovery point of a file system under verification.
+    func verify(recoveryPointArn: String, fileSystemId: String?, deadline: Date) async throws -> String {
+        let candidates = fileSystemId.map { [$0] } ?? config.fileSystems
+        if let fileSystemId, !config.fileSystems.contains(fileSystemId) {
+            throw OrchestratorError(.invalidEvent, "fileSystemId: \(fileSystemId) is not under verification")
+        }
+        let runId = RunNaming.verifyRunId(recoveryPointArn: recoveryPointArn)
+        for fsId in candidates {
+            if try await repository.load(fileSystemId: fsId, runId: runId) != nil {
+                let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline)
+                return Self.response(for: run)
+            }
+        }
+        for fsId in candidates {
+            guard let fs = try await service("DescribeFileSystems", { try await services.fileSystems.describeFileSystem(id: fsId) }),
+                  let arn = fs.fileSystemArn else { continue }
+            let points = try await service("ListRecoveryPointsByResource") { try await services.backup.listRecoveryPoints(resourceArn: arn) }
+            guard let point = points.first(where: { $0.recoveryPointArn == recoveryPointArn }) else { continue }
+            var run = newRun(runId: runId, origin: .manual, fileSystemId: fsId)
+            run.recoveryPointArn = point.recoveryPointArn
+            run.backupVaultName = point.backupVaultName
+            run.backupStartedAt = point.creationDate
+            run.backupCompletedAt = point.completionDate
+            run.note("created by verify action", at: now)
+            _ = try await repository.create(run)
+            logger.with(runId: runId).info("verification run created", ["recoveryPointArn": recoveryPointArn, "fileSystemId": fsId])
+            let driven = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline)
+            return Self.response(for: driven)
+        }
+        throw OrchestratorError(.notFound, "recovery point \(recoveryPointArn) not found for \(candidates.joined(separator: ","))")
+    }
+
+    /// `{"action":"status"}`: the run document itself.
+    func status(runId: String, fileSystemId: String?) async throws -> String {
+        for fsId in fileSystemId.map({ [$0] }) ?? config.fileSystems {
+            if let (run, _) = try await repository.load(fileSystemId: fsId, runId: runId) {
+                return String(decoding: try run.encoded(), as: UTF8.self)
+            }
+        }
+        throw OrchestratorError(.notFound, "run \(runId) not found")
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+
+/// Steps 1–2: baseline, restore, the restored file system's mount targets and access point,
+/// the task-definition revision, and the worker tasks.
+extension Orchestrator {
+    func findBaseline(_ run: inout Run, logger log: Logger) async throws {
+        let before = run.backupStartedAt ?? run.createdAt
+        let prefix = naming.baselinePrefix(fileSystemId: run.fileSystemId)
+        let found = try await service("find baseline") {
+            try await services.manifests.newestValidManifest(prefix: prefix, before: before)
+        }
+        run.baselineSearched = true
+        run.baseline = found
+        if let found {
+            run.note("baseline \(found.key)", at: now)
+            log.info("baseline chosen", ["key": found.key])
+        } else {
+            log.warn("no baseline manifest", ["prefix": prefix, "before": Timestamps.rfc3339(before)])
+        }
+    }
+
+    func startRestore(_ run: inout Run, logger log: Logger) async throws {
+        guard let recoveryPointArn = run.recoveryPointArn else {
+            run.finish(.error, "no recovery point ARN for backup job \(run.backupJobId ?? "?")", at: now)
+            return
+        }
+        let request = RestoreRequest(
+            recoveryPointArn: recoveryPointArn,
+            iamRoleArn: config.restoreRoleArn,
+            idempotencyToken: RunNaming.token("restore", runId: run.runId),
+            metadata: [
+                "file-system-id": run.fileSystemId,
+                "newFileSystem": "true",
+                "Encrypted": "true",
+                "KmsKeyId": config.kmsKeyId,
+                "PerformanceMode": "generalPurpose",
+                "CreationToken": RunNaming.token("fs", runId: run.runId),
+            ])
+        let jobId = try await service("StartRestoreJob") { try await services.backup.startRestoreJob(request) }
+        run.restoreJobId = jobId
+        run.restoreStatus = run.restoreStatus ?? "PENDING"
+        run.restoreStartedAt = now
+        run.note("restore job \(jobId) started", at: now)
+        log.info("restore started", ["restoreJobId": jobId, "recoveryPointArn": recoveryPointArn])
+    }
+
+    /// Runs the worker for `post` (production volume, worker family) or `restored` (the
+    /// run's revision); RunTask's `clientToken` makes a repeat return the same task.
+    func runWorker(role: String, on run: inout Run, logger log: Logger) async throws {
+        let manifestKey = naming.manifestKey(fileSystemId: run.fileSystemId, runId: run.runId, role: role)
+        let token = RunNaming.token(role, runId: run.runId)
+        let taskDefinition: String
+        if role == "restored" {
+            guard let arn = run.taskDefinitionArn else { return }
+            taskDefinition = arn
+        } else {
+            taskDefinition = config.workerTaskFamily
+        }
+        let fileSystemId = role == "restored" ? (run.restoredFileSystemId ?? "") : run.fileSystemId
+        let request = RunTaskRequest(
+            cluster: config.cluster,
+            taskDefinition: taskDefinition,
+            clientToken: token,
+            startedBy: config.startedBy,
+            group: naming.taskGroup(fileSystemId: run.fileSystemId, runId: run.runId, role: role),
+            subnets: config.subnets,
+            securityGroups: config.securityGroups,
+            containerName: config.workerContainer,
+            command: workerCommand(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
+            environment: workerEnvironment(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
+            tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
+        let taskArn = try await service("RunTask \(role)") { try await services.tasks.runTask(request) }
+        var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
+        record.taskArn = record.taskArn ?? taskArn
+        record.lastStatus = record.lastStatus ?? "PROVISIONING"
+        run.tasks[role] = record
+        run.note("\(role) manifest task \(taskArn)", at: now)
+        log.info("worker task started", ["role": role, "taskArn": taskArn])
+    }
+
+    /// The worker's command: `generate <mount> -o s3://… --role R --file-system-id FS
+    /// --recovery-point-arn ARN [--restored-root auto]`.
+    func workerCommand(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String] {
+        var command = ["generate", config.workerMountPath, "-o", naming.s3URI(manifestKey),
+                       "--role", role, "--file-system-id", fileSystemId]
+        if let arn = run.recoveryPointArn { command += ["--recovery-point-arn", arn] }
+        if role == "restored" { command += ["--restored-root", "auto"] }
+        return command
+    }
+
+    /// The same settings as the command, as manifest-worker's environment variables
+    /// (`EBV_OUTPUT`, `EBV_ROLE`, …), plus `EBV_RUN_ID` for its logs.
+    func workerEnvironment(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
+        var environment = [
+            "EBV_RUN_ID": run.runId,
+            "EBV_ROLE": role,
+            "EBV_OUTPUT": naming.s3URI(manifestKey),
+            "EBV_FILE_SYSTEM_ID": fileSystemId,
+        ]
+        if let arn = run.recoveryPointArn { environment["EBV_RECOVERY_POINT_ARN"] = arn }
+        if role == "restored" { environment["EBV_RESTORED_ROOT"] = "auto" }
+        return environment
+    }
+
+    /// Tags the restored file system with the run id and expiry — after checking it is not a
+    /// file system under verification and carries no other run's tag.
+    func tagRestoredFileSystem(_ run: inout Run, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else { return }
+        if let reason = try await foreignReason(fsId, run: run) {
+            let alreadyNotified = run.notified
+            refuse(&run, reason, logger: log)
+            // Before the verdict the run's own notification carries the refusal.
+            if alreadyNotified { try await alertRefusal(run) }
+            return
+        }
+        let tags = naming.tags(runId: run.runId, expiresAt: run.expiresAt)
+        try await service("TagResource \(fsId)") { try await services.fileSystems.tagResource(id: fsId, tags: tags) }
+        run.restoredFileSystemTagged = true
+        run.note("tagged \(fsId)", at: now)
+    }
+
+    /// Why `fsId` must not be touched by this run, or nil when it may be.
+    func foreignReason(_ fsId: String, run: Run) async throws -> String? {
+        if fsId == run.fileSystemId || config.fileSystems.contains(fsId) {
+            return "\(fsId) is a file system under verification"
+        }
+        let info = try await service("DescribeFileSystems \(fsId)") { try await services.fileSystems.describeFileSystem(id: fsId) }
+        if let owner = info?.tags[RunNaming.runTag], owner != run.runId {
+            return "\(fsId) carries run tag \(owner), not \(run.runId)"
+        }
+        return nil
+    }
+
+    /// Records a safety refusal: the run ends in error (if still open) and is alerted once.
+    func refuse(_ run: inout Run, _ reason: String, logger log: Logger) {
+        run.cleanup.refusal = reason
+        run.finish(.error, "refused: \(reason)", at: now)
+        run.note("refused: \(reason)", at: now)
+        log.error("safety refusal", ["reason": reason])
+    }
+
+    func createMountTargets(_ run: inout Run, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else { return }
+        var existing = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
+        for subnet in config.subnets where !existing.contains(where: { $0.subnetId == subnet }) {
+            do {
+                let created = try await services.fileSystems.createMountTarget(
+                    fileSystemId: fsId, subnetId: subnet, securityGroups: config.securityGroups)
+                existing.append(created)
+            } catch let error as OrchestratorError where error.kind == .conflict {
+                // One mount target per AZ: another subnet of the same AZ already has one.
+                log.warn("mount target conflict", ["subnetId": subnet, "reason": error.message])
+            } catch {
+                throw OrchestratorError(.service, "CreateMountTarget \(subnet): \(error)")
+            }
+        }
+        run.mountTargetIds = existing.map(\.mountTargetId).sorted()
+        run.note("mount targets \(run.mountTargetIds.joined(separator: ","))", at: now)
+    }
+
+    /// Polls until every mount target is available, within the invocation's deadline; if not
+    /// yet, leaves the run unchanged for the next event or tick.
+    func awaitMountTargets(_ run: inout Run, deadline: Date, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else { return }
+        while true {
+            let targets = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
+            let ours = targets.filter { run.mountTargetIds.contains($0.mountTargetId) }
+            if let broken = ours.first(where: { $0.lifeCycleState == "error" }) {
+                run.finish(.error, "mount target \(broken.mountTargetId) is in state error", at: now)
+                return
+            }
+            if !ours.isEmpty, ours.allSatisfy({ $0.lifeCycleState == "available" }) {
+                run.mountTargetsAvailable = true
+                run.note("mount targets available", at: now)
+                return
+            }
+            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
+                log.info("mount targets not yet available; leaving the run for the next event or tick")
+                return
+            }
+            await services.clock.sleep(seconds: config.mountTargetPollInterval)
+        }
+    }
+
+    func createAccessPoint(_ run: inout Run, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId else { return }
+        let request = AccessPointRequest(
+            fileSystemId: fsId, clientToken: RunNaming.token("ap", runId: run.runId), uid: 0, gid: 0,
+            tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
+        let id = try await service("CreateAccessPoint") { try await services.fileSystems.createAccessPoint(request) }
+        run.accessPointId = id
+        run.note("access point \(id)", at: now)
+    }
+
+    func registerTaskDefinition(_ run: inout Run, logger log: Logger) async throws {
+        guard let fsId = run.restoredFileSystemId, let accessPointId = run.accessPointId else { return }
+        let request = TaskDefinitionRequest(
+            baseFamily: config.workerTaskFamily, family: config.restoredTaskFamily,
+            containerName: config.workerContainer, volumeName: config.workerVolume,
+            fileSystemId: fsId, accessPointId: accessPointId, readOnly: true,
+            tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
+        let arn = try await service("RegisterTaskDefinition") { try await services.tasks.registerTaskDefinition(request) }
+        run.taskDefinitionArn = arn
+        run.note("task definition \(arn)", at: now)
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+@testable import OrchestratorKit
+
+/// A thread-safe box for test state touched from synchronous protocol methods.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func read<T>(_ body: (Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(value) }
+    func update<T>(_ body: (inout Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&value) }
+    var get: Value { read { $0 } }
+}
+
+final class MemorySink: LogSink, @unchecked Sendable {
+    let lines = Locked<[String]>([])
+    func write(_ line: String) { lines.update { $0.append(line) } }
+    var all: [String] { lines.get }
+    /// Parsed JSON log lines.
+    var records: [[String: Any]] {
+        all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+    func messages(level: String? = nil) -> [String] {
+        records.filter { level == nil || ($0["level"] as? String) == level }.compactMap { $0["message"] as? String }
+    }
+}
+
+final class FakeClock: WallClock, @unchecked Sendable {
+    let time: Locked<Date>
+    let sleeps = Locked<[Double]>([])
+    /// Called after each sleep (lets a test change the world while the step polls).
+    let onSleep = Locked<(@Sendable () -> Void)?>(nil)
+    init(_ start: Date) { time = Locked(start) }
+    func now() -> Date { time.get }
+    func sleep(seconds: Double) async {
+        sleeps.update { $0.append(seconds) }
+        time.update { $0 = $0.addingTimeInterval(seconds) }
+        onSleep.get?()
+    }
+    func advance(_ seconds: Double) { time.update { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+actor MemoryStore: RunStore {
+    var objects: [String: (body: Data, etag: String)] = [:]
+    var counter = 0
+    var puts: [String] = []
+    /// Runs once before the next put of a key with this prefix (simulates a concurrent writer).
+    var interfere: (prefix: String, action: @Sendable (MemoryStore) async -> Void)?
+
+    func get(_ key: String) async throws -> StoredObject? {
+        objects[key].map { StoredObject(body: $0.body, etag: $0.etag) }
+    }
+
+    func put(_ key: String, body: Data, condition: WriteCondition) async throws -> String {
+        if let hook = interfere, key.hasPrefix(hook.prefix) {
+            interfere = nil
+            await hook.action(self)
+        }
+        switch condition {
+        case .mustNotExist:
+            if objects[key] != nil { throw OrchestratorError(.conflict, "PreconditionFailed: \(key) exists") }
+        case .mustMatch(let etag):
+            guard objects[key]?.etag == etag else { throw OrchestratorError(.conflict, "PreconditionFailed: \(key) changed") }
+        }
+        counter += 1
+        let etag = "\"etag-\(counter)\""
+        objects[key] = (body, etag)
+        puts.append(key)
+        return etag
+    }
+
+    func delete(_ key: String) async throws { objects[key] = nil }
+
+    func list(prefix: String) async throws -> [String] {
+        objects.keys.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    func setInterference(prefix: String, _ action: @escaping @Sendable (MemoryStore) async -> Void) {
+        interfere = (prefix, action)
+    }
+
+    /// Overwrites an object directly (a concurrent writer).
+    func rawPut(_ key: String, _ body: Data) {
+        counter += 1
+        objects[key] = (body, "\"etag-\(counter)\"")
+    }
+
+    func run(_ key: String) throws -> Run? { try objects[key].map { try Run.decoded(from: $0.body) } }
+    func keys() -> [String] { objects.keys.sorted() }
+}
+
+actor FakeNotifier: Notifier {
+    var published: [(subject: String, message: String)] = []
+    func publish(subject: String, message: String) async throws { published.append((subject, message)) }
+    func subjects() -> [String] { published.map(\.subject) }
+}
+
+final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {
+    let lines = Locked<[String]>([])
+    func emit(_ line: String) { lines.update { $0.append(line) } }
+}
+
+actor FakeBackup: BackupService {
+    var backupJobs: [String: BackupJobInfo] = [:]
+    var restoreRequests: [RestoreRequest] = []
+    var restoreJobIdsByToken: [String: String] = [:]
+    var restoreJobs: [String: RestoreJobInfo] = [:]
+    var validations: [(jobId: String, status: ValidationStatus, message: String)] = []
+    var recoveryPoints: [String: [RecoveryPointInfo]] = [:]
+
+    func describeBackupJob(id: String) async throws -> BackupJobInfo {
+        guard let job = backupJobs[id] else { throw OrchestratorError(.service, "ResourceNotFoundException: \(id)") }
+        return job
+    }
+
+    func startRestoreJob(_ request: RestoreRequest) async throws -> String {
+        restoreRequests.append(request)
+        if let id = restoreJobIdsByToken[request.idempotencyToken] { return id }
+        let id = "restore-\(restoreJobIdsByToken.count + 1)"
+        restoreJobIdsByToken[request.idempotencyToken] = id
+        restoreJobs[id] = RestoreJobInfo(restoreJobId: id, status: "RUNNING")
+        return id
+    }
+
+    func describeRestoreJob(id: String) async throws -> RestoreJobInfo {
+        guard let job = restoreJobs[id] else { throw OrchestratorError(.service, "ResourceNotFoundException: \(id)") }
+        return job
+    }
+
+    func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws {
+        validations.append((restoreJobId, status, message))
+    }
+
+    func listRecoveryPoints(resourceArn: String) async throws -> [RecoveryPointInfo] { recoveryPoints[resourceArn] ?? [] }
+
+    func setBackupJob(_ job: BackupJobInfo) { backupJobs[job.backupJobId] = job }
+    func setRestoreJob(_ job: RestoreJobInfo) { restoreJobs[job.restoreJobId] = job }
+    func setRecoveryPoints(_ arn: String, _ points: [RecoveryPointInfo]) { recoveryPoints[arn] = points }
+    func distinctRestoreJobs() -> Int { restoreJobIdsByToken.count }
+    func forgetRestoreJobs() { restoreJobs = [:] }
+}
+
+actor FakeECS: TaskLauncher {
+    var registered: [TaskDefinitionRequest] = []
+    var deregistered: [String] = []
+    var runRequests: [RunTaskRequest] = []
+    var tasksByToken: [String: String] = [:]
+    var described: [String: TaskInfo] = [:]
+    var stopped: [String] = []
+    var calls: [String] = []
+
+    func registerTaskDefinition(_ request: TaskDefinitionRequest) async throws -> String {
+        registered.append(request)
+        calls.append("register")
+        return "arn:aws:ecs:us-east-1:123456789012:task-definition/\(request.family):\(registered.count)"
+    }
+
+    func deregisterTaskDefinition(arn: String) async throws {
+        deregistered.append(arn)
+        calls.append("deregister")
+    }
+
+    func runTask(_ request: RunTaskRequest) async throws -> String {
+        runRequests.append(request)
+        if let arn = tasksByToken[request.clientToken] { return arn }
+        let role = request.group.split(separator: ":").last.map(String.init) ?? "x"
+        let arn = "arn:aws:ecs:us-east-1:123456789012:task/cluster/\(role)-\(tasksByToken.count + 1)"
+        tasksByToken[request.clientToken] = arn
+        described[arn] = TaskInfo(taskArn: arn, lastStatus: "RUNNING", group: request.group, startedBy: request.startedBy)
+        calls.append("run:\(role)")
+        return arn
+    }
+
+    func describeTasks(cluster: String, arns: [String]) async throws -> [TaskInfo] {
+        arns.compactMap { described[$0] }
+    }
+
+    func stopTask(cluster: String, arn: String, reason: String) async throws {
+        stopped.append(arn)
+        calls.append("stop")
+    }
+
+    func distinctTasks() -> Int { tasksByToken.count }
+    func taskArn(role: String) -> String? { runRequests.first { $0.group.hasSuffix(":" + role) }.flatMap { tasksByToken[$0.clientToken] } }
+    func setDescribed(_ info: TaskInfo) { described[info.taskArn] = info }
+    func forget(_ arn: String) { described[arn] = nil }
+}
+
+actor FakeEFS: FileSystemService {
+    var fileSystems: [String: FileSystemInfo] = [:]
+    var mountTargets: [String: MountTargetInfo] = [:]
+    var accessPoints: [String: String] = [:]  // token → id
+    var accessPointRequests: [AccessPointRequest] = []
+    var deletedAccessPoints: [String] = []
+    var deletedFileSystems: [String] = []
+    var tagCalls: [(String, [String: String])] = []
+    var calls: [String] = []
+    /// Describe calls before a creating mount target turns available (0 = at once).
+    var pollsUntilAvailable = 0
+    var describeCount = 0
+
+    func describeFileSystem(id: String) async throws -> FileSystemInfo? { fileSystems[id] }
+    func listFileSystems() async throws -> [FileSystemInfo] { fileSystems.values.sorted { $0.fileSystemId < $1.fileSystemId } }
+
+    func tagResource(id: String, tags: [String: String]) async throws {
+        tagCalls.append((id, tags))
+        calls.append("tag:\(id)")
+        fileSystems[id]?.tags.merge(tags) { _, new in new }
+    }
+
+    func createMountTarget(fileSystemId: String, subnetId: String, securityGroups: [String]) async throws -> MountTargetInfo {
+        calls.append("createMountTarget:\(subnetId)")
+        if mountTargets.values.contains(where: { $0.fileSystemId == fileSystemId && $0.subnetId == subnetId }) {
+            throw OrchestratorError(.conflict, "MountTargetConflict")
+        }
+        let target = MountTargetInfo(mountTargetId: "fsmt-\(mountTargets.count + 1)", fileSystemId: fileSystemId,
+                                     subnetId: subnetId, lifeCycleState: "creating")
+        mountTargets[target.mountTargetId] = target
+        return target
+    }
+
+    func describeMountTargets(fileSystemId: String) async throws -> [MountTargetInfo] {
+        describeCount += 1
+        if describeCount > pollsUntilAvailable {
+            for (id, target) in mountTargets where target.lifeCycleState == "creating" { mountTargets[id]?.lifeCycleState = "available" }
+        }
+        for (id, target) in mountTargets where target.lifeCycleState == "deleting" { mountTargets[id] = nil }
+        return mountTargets.values.filter { $0.fileSystemId == fileSystemId }.sorted { $0.mountTargetId < $1.mountTargetId }
+    }
+
+    func deleteMountTarget(id: String) async throws {
+        calls.append("deleteMountTarget:\(id)")
+        mountTargets[id]?.lifeCycleState = "deleting"
+    }
+
+    func createAccessPoint(_ request: AccessPointRequest) async throws -> String {
+        accessPointRequests.append(request)
+        calls.append("createAccessPoint")
+        if let id = accessPoints[request.clientToken] { return id }
+        let id = "fsap-\(accessPoints.count + 1)"
+        accessPoints[request.clientToken] = id
+        return id
+    }
+
+    func deleteAccessPoint(id: String) async throws {
+        deletedAccessPoints.append(id)
+        calls.append("deleteAccessPoint:\(id)")
+    }
+
+    func deleteFileSystem(id: String) async throws {
+        if mountTargets.values.contains(where: { $0.fileSystemId == id }) {
+            throw OrchestratorError(.conflict, "FileSystemInUse: \(id)")
+        }
+        deletedFileSystems.append(id)
+        calls.append("deleteFileSystem:\(id)")
+        fileSystems[id] = nil
+    }
+
+    func addFileSystem(_ info: FileSystemInfo) { fileSystems[info.fileSystemId] = info }
+    func setTags(_ id: String, _ tags: [String: String]) { fileSystems[id]?.tags = tags }
+    func setPollsUntilAvailable(_ n: Int) { pollsUntilAvailable = n; describeCount = 0 }
+}
+
+actor FakeManifests: ManifestCatalog {
+    var baselines: [ManifestRef] = []
+    var existing: Set<String> = []
+    var queries: [(prefix: String, before: Date)] = []
+
+    func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef? {
+        queries.append((prefix, before))
+        return baselines.filter { $0.key.hasPrefix(prefix) && $0.completedAt < before }.max { $0.completedAt < $1.completedAt }
+    }
+
+    func exists(key: String) async throws -> Bool { existing.contains(key) }
+    func setBaselines(_ refs: [ManifestRef]) { baselines = refs }
+    func addExisting(_ key: String) { existing.insert(key) }
+}
+
+actor FakeDiffer: ManifestDiffer {
+    var requests: [DiffRequest] = []
+    var passed = true
+    var failure: OrchestratorError?
+
+    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+        requests.append(request)
+        if let failure { throw failure }
+        let errors = passed ? 0 : 3
+        return ReportSummary(
+            passed: passed, mode: request.postKey == nil ? "two-way" : "three-way", filesVerified: 1200,
+            bytesVerified: 52_428_800, findingsBySeverity: ["ok": 1197, "info": 3 - errors, "warning": 0, "error": errors],
+            findingsByClass: passed ? ["match": 1197, "changed": 3] : ["match": 1197, "missing": 3],
+            summaryText: passed ? "1200 files verified, no errors" : "1200 files verified, 3 missing",
+            reportKey: request.reportPrefix + "report.json", findingsKey: request.reportPrefix + "findings.ndjson.gz",
+            summaryKey: request.reportPrefix + "summary.txt")
+    }
+
+    func setPassed(_ value: Bool) { passed = value }
+    func setFailure(_ error: OrchestratorError?) { failure = error }
+}
