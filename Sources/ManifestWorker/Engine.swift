@@ -54,14 +54,14 @@ enum Engine {
     /// Reads and validates a manifest, calling back for the header, each
     /// entry, and (once the trailer has been checked) the trailer.
     static func readManifest(
-        _ spec: String, header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
+        _ spec: String, environment: [String: String], header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
         trailer: (ManifestHeader, ManifestTrailer) -> Void
     ) throws {
         // A file is validated whole before anything is printed, so an invalid
         // manifest prints nothing on stdout; stdin can be read only once and
         // is printed as it is validated.
-        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec)) }
-        let reader = try ManifestReader(source: Endpoints.source(for: spec))
+        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec, environment: environment)) }
+        let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
         header(reader.header)
         while let next = try reader.next() { entry(next) }
         guard let checked = reader.trailer else {
@@ -72,9 +72,10 @@ enum Engine {
 
     /// Diffs manifests (files or `-`).
     static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
-        let b = try ManifestReader(source: Endpoints.source(for: baseline))
-        let p = try post.map { try ManifestReader(source: Endpoints.source(for: $0)) }
-        let r = try ManifestReader(source: Endpoints.source(for: restored))
+        let environment = context.configuration.environment
+        let b = try ManifestReader(source: Endpoints.source(for: baseline, environment: environment))
+        let p = try post.map { try ManifestReader(source: Endpoints.source(for: $0, environment: environment)) }
+        let r = try ManifestReader(source: Endpoints.source(for: restored, environment: environment))
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
         return try ReportOutput.run(&merge, settings: settings, context: context)
