@@ -70,12 +70,19 @@ enum Engine {
         trailer(reader.header, checked)
     }
 
-    /// Diffs manifests (files or `-`).
+    /// Diffs manifests (files, `-` or `s3://`). With two or more CPUs each
+    /// manifest is decoded ahead on its own thread (bounded batches), so the
+    /// decoders run side by side with the merge.
     static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
         let environment = context.configuration.environment
-        let b = try ManifestReader(source: Endpoints.source(for: baseline, environment: environment))
-        let p = try post.map { try ManifestReader(source: Endpoints.source(for: $0, environment: environment)) }
-        let r = try ManifestReader(source: Endpoints.source(for: restored, environment: environment))
+        let prefetch = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
+        func open(_ spec: String) throws -> any ManifestEntrySource {
+            let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
+            return prefetch ? PrefetchingEntrySource(reader) : reader
+        }
+        let b = try open(baseline)
+        let p = try post.map(open)
+        let r = try open(restored)
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
         return try ReportOutput.run(&merge, settings: settings, context: context)
