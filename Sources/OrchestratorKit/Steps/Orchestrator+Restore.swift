@@ -192,8 +192,18 @@ extension Orchestrator {
         run.note("access point \(id)", at: now)
     }
 
-    func registerTaskDefinition(_ run: inout Run, logger log: Logger) async throws {
+    /// RegisterTaskDefinition has no idempotency token, so the intent is claimed in the run
+    /// first and the revision is tagged with the run id: when an earlier attempt claimed but
+    /// never saved an ARN, the revision it may have made is found by its tag and reused.
+    func registerTaskDefinition(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId, let accessPointId = run.accessPointId else { return }
+        let earlier = try await claim("registerTaskDefinition", &run, etag: &etag, deadline: deadline)
+        if earlier != nil, let arn = try await revisionTagged(runId: run.runId) {
+            run.taskDefinitionArn = arn
+            run.note("task definition \(arn) (registered by an earlier attempt)", at: now)
+            log.warn("reusing the revision an earlier attempt registered", ["taskDefinitionArn": arn])
+            return
+        }
         let request = TaskDefinitionRequest(
             baseFamily: config.workerTaskFamily, family: config.restoredTaskFamily,
             containerName: config.workerContainer, volumeName: config.workerVolume,
@@ -202,5 +212,15 @@ extension Orchestrator {
         let arn = try await service("RegisterTaskDefinition") { try await services.tasks.registerTaskDefinition(request) }
         run.taskDefinitionArn = arn
         run.note("task definition \(arn)", at: now)
+    }
+
+    /// The newest ACTIVE revision of the restored-worker family tagged with `runId`, if any.
+    func revisionTagged(runId: String) async throws -> String? {
+        let arns = try await service("ListTaskDefinitions") { try await services.tasks.activeTaskDefinitions(family: config.restoredTaskFamily) }
+        for arn in arns {
+            let tags = try await service("DescribeTaskDefinition \(arn)") { try await services.tasks.taskDefinitionTags(arn: arn) }
+            if tags[RunNaming.runTag] == runId { return arn }
+        }
+        return nil
     }
 }
