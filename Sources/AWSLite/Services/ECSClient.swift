@@ -49,8 +49,8 @@ public struct ECSClient: Sendable {
         var familyPrefix: String?; var status: String?; var sort: String?; var nextToken: String?; var maxResults: Int?
     }
 
-    /// One ListTaskDefinitions page. `familyPrefix` matches every family that starts with it;
-    /// `status` is `ACTIVE` (the default), `INACTIVE` or `DELETE_IN_PROGRESS`; `sort` is
+    /// One ListTaskDefinitions page. `familyPrefix` is documented as the full family name
+    /// (callers that need an exact family should still check each ARN's family); `status` is `ACTIVE` (the default), `INACTIVE` or `DELETE_IN_PROGRESS`; `sort` is
     /// `ASC` (the default) or `DESC` by family then revision.
     public func listTaskDefinitions(
         familyPrefix: String? = nil, status: String? = nil, sort: String? = nil, nextToken: String? = nil, maxResults: Int? = nil

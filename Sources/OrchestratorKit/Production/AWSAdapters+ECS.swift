@@ -77,7 +77,8 @@ public struct ECSTaskLauncher: TaskLauncher {
         _ = try await client.stopTask(cluster: cluster, task: arn, reason: reason)
     }
 
-    /// ListTaskDefinitions (`familyPrefix`, ACTIVE, DESC), keeping only ARNs of exactly `family`.
+    /// ListTaskDefinitions (`familyPrefix`, ACTIVE, DESC), keeping only ARNs of exactly `family`
+    /// (so a prefix match can never reach another family, such as the worker's own).
     public func activeTaskDefinitions(family: String) async throws -> [String] {
         try await client.listAllTaskDefinitions(familyPrefix: family, status: "ACTIVE", sort: "DESC")
             .filter { Self.family(ofTaskDefinitionArn: $0) == family }
