@@ -51,20 +51,16 @@ extension Orchestrator {
             run.cleanup.mountTargetsGone = true
             return
         }
-        while true {
-            let current = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
-            let remaining = current.filter { run.mountTargetIds.contains($0.mountTargetId) && $0.lifeCycleState != "deleted" }
-            if remaining.isEmpty {
-                run.cleanup.mountTargetsGone = true
-                run.note("mount targets gone", at: now)
-                return
-            }
-            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
-                log.info("mount targets still deleting; leaving the run for the next tick")
-                return
-            }
-            await services.clock.sleep(seconds: config.mountTargetPollInterval)
+        let ids = run.mountTargetIds
+        let gone = try await pollMountTargets(fsId, deadline: deadline) { targets in
+            !targets.contains { ids.contains($0.mountTargetId) && $0.lifeCycleState != "deleted" }
         }
+        guard gone != nil else {
+            log.info("mount targets still deleting; leaving the run for the next tick")
+            return
+        }
+        run.cleanup.mountTargetsGone = true
+        run.note("mount targets gone", at: now)
     }
 
     /// Deletes the restored file system only if it carries this run's tag and is the one
