@@ -87,15 +87,8 @@ final class ClaimTests: XCTestCase {
 
     func testRacingInvocationsPostOneValidationResult() async throws {
         let world = try World()
-        await world.standardSetup()
         let jobId = "AB123456-78C9-0123-456D-789012E34567"
-        await world.efs.addFileSystem(FileSystemInfo(fileSystemId: restoredFS, fileSystemArn: restoredArn, lifeCycleState: "available",
-                                                     tags: ["awsbackup-restore-test": "true"]))
-        await world.backup.setRestoreJob(RestoreJobInfo(
-            restoreJobId: jobId, status: "COMPLETED", createdResourceArn: restoredArn,
-            creationDate: Timestamps.parse("2025-03-04T07:02:01.742Z"), completionDate: Timestamps.parse("2025-03-04T07:14:53.128Z"),
-            restoreTestingPlanArn: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:efs_weekly-EXAMPLE",
-            recoveryPointArn: recoveryPointArn, recoveryPointCreationDate: Timestamps.parse("2025-03-04T05:00:31.207Z")))
+        await world.restoreTestingSetup(jobId: jobId)
         _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
         let event = try await world.taskStopped(role: "restored", exitCode: 0, runId: "rt-" + jobId)
         await race(world, event, runId: "rt-" + jobId) { $0.validationReported || $0.claims?["validation"] != nil }
