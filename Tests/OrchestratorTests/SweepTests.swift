@@ -43,6 +43,25 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(again.hasSuffix(#""swept":"0"}"#), again)
     }
 
+    func testTheRecordedRevisionOfARunStillCleaningUpIsLeftToIt() async throws {
+        let world = try World()
+        await world.standardSetup()
+        let family = "manifest-worker-restored"
+        let tags = expired.merging(["efs-backup-verifier:run": "finishing-run"]) { $1 }
+        let recorded = await world.ecs.addRevision(family: family, tags: tags)
+        let extra = await world.ecs.addRevision(family: family, tags: tags)
+        var run = Run(runId: "finishing-run", origin: .backup, fileSystemId: productionFS, createdAt: world.clock.now(),
+                      deadline: world.clock.now(), expiresAt: world.clock.now())
+        run.taskDefinitionArn = recorded
+        run.finish(.timedOut, "late", at: world.clock.now())
+        _ = try await world.orchestrator.repository.create(run)
+
+        let swept = try await world.orchestrator.sweepTaskDefinitions(deadline: world.deadline)
+        XCTAssertEqual(swept, 1)
+        let deregistered = await world.ecs.deregistered
+        XCTAssertEqual(deregistered, [extra])
+    }
+
     func testTasksOfFinishedRunsAreStoppedAndOthersLeftAlone() async throws {
         let world = try World()
         await world.standardSetup()

@@ -5,7 +5,8 @@ import Foundation
 extension Orchestrator {
     /// Deregisters ACTIVE revisions of the restored-worker family whose `expires` tag has
     /// passed and whose run is terminal or unknown. The worker's own family is never listed;
-    /// revisions without both tags are left alone.
+    /// revisions without both tags, and the recorded revision of a run still cleaning up,
+    /// are left alone.
     /// - Returns: how many were deregistered.
     func sweepTaskDefinitions(deadline: Date) async throws -> Int {
         let family = config.restoredTaskFamily
@@ -16,7 +17,10 @@ extension Orchestrator {
             let tags = try await service("DescribeTaskDefinition \(arn)") { try await services.tasks.taskDefinitionTags(arn: arn) }
             guard let runId = tags[RunNaming.runTag], let expires = tags[RunNaming.expiresTag],
                   let expiry = Timestamps.parse(expires), expiry < now else { continue }
-            if let owner = try await anyRun(runId: runId), owner.result == nil { continue }
+            if let owner = try await anyRun(runId: runId),
+               owner.result == nil || (owner.phase != .done && owner.taskDefinitionArn == arn) {
+                continue  // open, or its own cleanup is about to deregister it
+            }
             try await service("DeregisterTaskDefinition \(arn)") { try await services.tasks.deregisterTaskDefinition(arn: arn) }
             logger.with(runId: runId).warn("expired task-definition revision deregistered", ["taskDefinitionArn": arn, "expires": expires])
             deregistered += 1
