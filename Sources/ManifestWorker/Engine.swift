@@ -54,14 +54,14 @@ enum Engine {
     /// Reads and validates a manifest, calling back for the header, each
     /// entry, and (once the trailer has been checked) the trailer.
     static func readManifest(
-        _ spec: String, header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
+        _ spec: String, environment: [String: String], header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
         trailer: (ManifestHeader, ManifestTrailer) -> Void
     ) throws {
         // A file is validated whole before anything is printed, so an invalid
         // manifest prints nothing on stdout; stdin can be read only once and
         // is printed as it is validated.
-        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec)) }
-        let reader = try ManifestReader(source: Endpoints.source(for: spec))
+        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec, environment: environment)) }
+        let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
         header(reader.header)
         while let next = try reader.next() { entry(next) }
         guard let checked = reader.trailer else {
@@ -70,41 +70,39 @@ enum Engine {
         trailer(reader.header, checked)
     }
 
-    /// Diffs manifests (files or `-`), each read and validated on its own thread.
+    /// Diffs manifests (files, `-` or `s3://`). With two or more CPUs each
+    /// manifest is decoded ahead on its own thread (bounded batches), so the
+    /// decoders run side by side with the merge.
     static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
-        let b = BackgroundEntrySource.reading(try ManifestReader(source: Endpoints.source(for: baseline)))
-        let p = try post.map { BackgroundEntrySource.reading(try ManifestReader(source: Endpoints.source(for: $0))) }
-        let r = BackgroundEntrySource.reading(try ManifestReader(source: Endpoints.source(for: restored)))
-        let sources = [b, r] + (p.map { [$0] } ?? [])
-        defer { sources.forEach { $0.cancel() } }
-        b.start(name: "read baseline")
-        p?.start(name: "read post")
-        r.start(name: "read restored")
+        let environment = context.configuration.environment
+        let prefetch = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
+        func open(_ spec: String) throws -> any ManifestEntrySource {
+            let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
+            return prefetch ? PrefetchingEntrySource(reader) : reader
+        }
+        let b = try open(baseline)
+        let p = try post.map(open)
+        let r = try open(restored)
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
         return try ReportOutput.run(&merge, settings: settings, context: context)
     }
 
-    /// Walks both trees at once (each walk on its own thread, with its own
-    /// hashing threads) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
+    /// Walks both trees at once (one walker thread each, feeding bounded
+    /// queues) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
     static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
         let started = context.now()
-        let progressA = WalkProgress(), progressB = WalkProgress()
-        let walkerA = try TreeWalker(root: dirA, options: WalkOptions(concurrency: concurrency), progress: progressA)
-        let walkerB = try TreeWalker(root: dirB, options: WalkOptions(concurrency: concurrency), progress: progressB)
-        let a = BackgroundEntrySource.walking(walkerA, header: ManifestHeader(
-            role: .baseline, root: dirA, startedAtNs: started, tool: Tool.identifier))
-        let b = BackgroundEntrySource.walking(walkerB, header: ManifestHeader(
-            role: .restored, root: dirB, startedAtNs: started, tool: Tool.identifier))
+        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
+        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
         defer {
             a.cancel()
             b.cancel()
         }
         let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({
-            sample(progressA) + sample(progressB)
+            sample(a.progress) + sample(b.progress)
         })
-        a.start(name: "walk A")
-        b.start(name: "walk B")
+        a.start()
+        b.start()
         display?.start()
         defer { display?.stop() }
         var merge = MergeDiff(baseline: a, post: nil, restored: b,
