@@ -8,7 +8,7 @@ import ManifestKit
 /// - A sink streams by multipart upload (5 MiB parts) with a SHA-256 checksum on every
 ///   part while the manifest is written (a manifest smaller than one part is sent by one PutObject at
 ///   the end); the object exists only once `finish()` completed the upload. `abort()`,
-///   any failure, and SIGTERM/SIGINT (see ``S3InterruptGuard``) abort the upload.
+///   any failure, and SIGTERM/SIGINT (see ``InterruptGuard``) abort the upload.
 /// - A source streams the object with ranged GETs, one chunk in memory at a time.
 ///
 /// AWS settings come from the environment `main.swift` hands in, through
@@ -66,19 +66,19 @@ enum S3Streams {
 final class S3ObjectSink: ByteSink {
     let spec: String
     private let writer: S3BlockingWriter
-    private var registration: S3InterruptGuard.Registration?
+    private var registration: InterruptGuard.Registration?
 
     init(spec: String, writer: S3MultipartWriter) {
         self.spec = spec
         self.writer = S3BlockingWriter(writer: writer)
-        self.registration = S3InterruptGuard.shared.register(writer, name: spec)
+        self.registration = InterruptGuard.shared.register(writer, name: spec)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         do {
             try writer.write(bytes)
         } catch {
-            S3InterruptGuard.shared.parkIfInterrupted()
+            InterruptGuard.shared.parkIfInterrupted()
             release()
             throw CLIError(spec, S3Streams.reason(error))
         }
@@ -90,7 +90,7 @@ final class S3ObjectSink: ByteSink {
         do {
             try writer.finish()
         } catch {
-            S3InterruptGuard.shared.parkIfInterrupted()
+            InterruptGuard.shared.parkIfInterrupted()
             throw CLIError(spec, S3Streams.reason(error))
         }
     }
@@ -102,7 +102,7 @@ final class S3ObjectSink: ByteSink {
     }
 
     private func release() {
-        if let registration { S3InterruptGuard.shared.unregister(registration) }
+        if let registration { InterruptGuard.shared.unregister(registration) }
         registration = nil
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 // SIGPIPE is ignored so that a closed socket is an error, not death; a closed
 // stdout ends the process as the signal would (Console), so `show m.gz | head` is quiet.
 signal(SIGPIPE, SIG_IGN)
+InterruptGuard.shared.activate()
 let context = CommandContext(
     console: .standard(),
     configuration: Configuration(environment: ProcessInfo.processInfo.environment),

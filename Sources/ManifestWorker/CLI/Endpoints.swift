@@ -11,12 +11,41 @@ enum Endpoints {
     /// anything else a local file written atomically (temporary name, renamed by `finish()`).
     static func sink(for spec: String, environment: [String: String]) throws -> any ByteSink {
         if isS3(spec) { return try S3Streams.sink(for: spec, environment: environment) }
-        return spec == "-" ? StandardOutputSink() : try FileSink(path: spec)
+        return spec == "-" ? StandardOutputSink() : try GuardedFileSink(FileSink(path: spec))
     }
 
     /// A source for a manifest. `-` is stdin; `s3://bucket/key` an object, streamed.
     static func source(for spec: String, environment: [String: String]) throws -> any ByteSource {
         if isS3(spec) { return try S3Streams.source(for: spec, environment: environment) }
         return spec == "-" ? StandardInputSource() : try FileSource(path: spec)
+    }
+}
+
+/// A local file output whose temporary file is also removed when the process is
+/// interrupted (SIGTERM/SIGINT, see ``InterruptGuard``), not only on an error.
+final class GuardedFileSink: ByteSink {
+    private let file: FileSink
+    private var registration: InterruptGuard.Registration?
+
+    init(_ file: FileSink) {
+        self.file = file
+        registration = InterruptGuard.shared.register(temporaryFile: file.temporaryPath, name: file.path)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws { try file.write(bytes) }
+
+    func finish() throws {
+        defer { release() }
+        try file.finish()
+    }
+
+    func abort() {
+        file.abort()
+        release()
+    }
+
+    private func release() {
+        if let registration { InterruptGuard.shared.unregister(registration) }
+        registration = nil
     }
 }
