@@ -1,0 +1,390 @@
+"""The whole verification run of DESIGN.md §1 on one machine, with the real binaries.
+
+``manifest-worker`` and ``orchestrator`` (from ``--build-dir``, default ``.build/debug``)
+run against the local AWS harness (moto + the AWS Backup stand-in) over HTTP. This
+script plays the parts of AWS that do not exist locally: EventBridge (it builds each
+event from the services' state and runs ``orchestrator handle --event``), Fargate (it
+runs the worker for every task the orchestrator started, with the container's EFS mount
+mapped to a local directory) and the restore itself (a copy of production under
+``aws-backup-restore_<ts>/``).
+
+    .venv/bin/python testenv/demo.py [--scenario pass|corrupt] [--keep] [--out DIR]
+
+Exit status: 0 the run PASSED, 1 it FAILED (findings of severity error), 2 anything
+else (the demo's own checks failed, a binary failed, an unexpected result).
+Narrative on stdout, one line per step; the orchestrator's JSON logs in
+``<out>/orchestrator.log``, the worker's output in ``<out>/worker-<role>.log``, every
+event sent in ``<out>/events/``, and all the facts in ``<out>/result.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from demokit import events, tree  # noqa: E402
+from demokit.fargate import Fargate  # noqa: E402
+from demokit.harness import Harness  # noqa: E402
+from demokit.worker import run_worker  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACCOUNT = events.ACCOUNT
+BUCKET = "ebv-demo"
+TOPIC = "ebv-demo-verdicts"
+CLUSTER = "ebv-demo"
+WORKER_FAMILY = "ebv-manifest-worker"
+RESTORED_FAMILY = WORKER_FAMILY + "-restored"
+CONTAINER = "manifest-worker"
+MOUNT_PATH = "/mnt/efs"
+MISSABLE = ("restore", "post", "restored")
+
+
+class DemoError(Exception):
+    pass
+
+
+class Demo:
+    def __init__(self, args, harness: Harness, out: str):
+        self.args = args
+        self.harness = harness
+        self.out = out
+        self.build = os.path.abspath(args.build_dir)
+        self.worker = os.path.join(self.build, "manifest-worker")
+        self.orchestrator = os.path.join(self.build, "orchestrator")
+        self.started = time.monotonic()
+        self.sent = 0
+        self.facts: dict = {"scenario": args.scenario, "missedEvents": sorted(args.miss_event), "steps": []}
+        self.base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": out, "LANG": "C.UTF-8",
+                         **harness.aws_environment()}
+
+    # -- narrative -------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        line = f"[{time.monotonic() - self.started:5.1f}s] {text}"
+        self.facts["steps"].append(text)
+        print(line, flush=True)
+
+    # -- the binaries ----------------------------------------------------------------------
+
+    def orchestrate(self, name: str, event: dict | None) -> dict:
+        """``orchestrator handle --event FILE`` (or ``reconcile`` when event is None);
+        stderr (JSON logs) and stdout (EMF, response) go to orchestrator.log."""
+        self.sent += 1
+        if event is None:
+            argv = [self.orchestrator, "reconcile", "--timeout", "120"]
+        else:
+            path = os.path.join(self.out, "events", f"{self.sent:02d}-{name}.json")
+            with open(path, "w") as handle:
+                json.dump(event, handle, indent=1)
+            argv = [self.orchestrator, "handle", "--event", path, "--timeout", "120"]
+        completed = subprocess.run(argv, env={**self.base_env, **self.orchestrator_env}, capture_output=True, text=True)
+        with open(os.path.join(self.out, "orchestrator.log"), "a") as log:
+            log.write(completed.stderr)
+            log.write(completed.stdout)
+        if completed.returncode != 0:
+            raise DemoError(f"orchestrator {' '.join(argv[1:])} exited {completed.returncode}: {completed.stderr.strip()[-800:]}")
+        lines = [line for line in completed.stdout.splitlines() if line.strip()]
+        responses = [json.loads(line) for line in lines if line.startswith("{") and '"_aws"' not in line]
+        return responses[-1] if responses else {}
+
+    def send(self, name: str, event: dict) -> dict:
+        response = self.orchestrate(name, event)
+        self.say(f"event {event['detail-type']} {name} -> orchestrator: {_brief(response)}")
+        return response
+
+    # -- state -----------------------------------------------------------------------------
+
+    def run_document(self) -> dict | None:
+        try:
+            body = self.harness.client("s3").get_object(Bucket=BUCKET, Key=f"runs/{self.fs}/{self.run_id}.json")["Body"]
+        except self.harness.client("s3").exceptions.NoSuchKey:
+            return None
+        return json.loads(body.read())
+
+    def restore_jobs(self) -> list:
+        return self.harness.control("GET", "/_harness/backup/restore-jobs")["restoreJobs"]
+
+    def counts(self) -> dict:
+        return {"restoreJobs": len(self.restore_jobs()), "tasks": len(self.fargate.all_tasks())}
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def fixtures(self) -> None:
+        h = self.harness
+        h.control("POST", "/_harness/s3/buckets", {"name": BUCKET})
+        self.topic_arn = h.control("POST", "/_harness/sns/topics", {"name": TOPIC})["topicArn"]
+        h.control("POST", "/_harness/ecs/clusters", {"name": CLUSTER})
+        created = h.control("POST", "/_harness/efs/file-systems",
+                            {"creationToken": "demo-production", "tags": {"Name": "production"}})
+        self.fs, self.fs_arn = created["fileSystemId"], created["fileSystemArn"]
+        network = h.control("GET", "/_harness/ec2/default-network")
+        self.subnets, self.security_group = network["subnetIds"][:2], network["securityGroupId"]
+        self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "
+                 f"subnets {','.join(self.subnets)}, security group {self.security_group}")
+        # The worker's task definition, as Terraform would register it: production, read-only.
+        h.client("ecs").register_task_definition(
+            family=WORKER_FAMILY, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="1024", memory="2048",
+            taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/ebv-worker", executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/ebv-exec",
+            containerDefinitions=[{"name": CONTAINER, "image": "ebv/manifest-worker:demo", "essential": True, "memory": 2048,
+                                   "environment": [{"name": "EBV_CONCURRENCY", "value": "8"}],
+                                   "mountPoints": [{"sourceVolume": "efs", "containerPath": MOUNT_PATH, "readOnly": True}]}],
+            volumes=[{"name": "efs", "efsVolumeConfiguration": {
+                "fileSystemId": self.fs, "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "ENABLED"}}}])
+        self.orchestrator_env = {
+            "EBV_BUCKET": BUCKET, "EBV_TOPIC_ARN": self.topic_arn, "EBV_CLUSTER": CLUSTER,
+            "EBV_WORKER_TASK_FAMILY": WORKER_FAMILY, "EBV_WORKER_CONTAINER": CONTAINER,
+            "EBV_WORKER_VOLUME": "efs", "EBV_WORKER_MOUNT_PATH": MOUNT_PATH,
+            "EBV_SUBNETS": ",".join(self.subnets), "EBV_SECURITY_GROUPS": self.security_group,
+            "EBV_FILE_SYSTEMS": self.fs, "EBV_KMS_KEY_ID": f"arn:aws:kms:{h.region}:{ACCOUNT}:key/demo-key",
+            "EBV_RESTORE_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/ebv-restore",
+            "EBV_MOUNT_TARGET_POLL_SECONDS": "1", "EBV_INVOCATION_MARGIN_SECONDS": "5",
+        }
+        self.volumes = {self.fs: os.path.join(self.out, "efs", self.fs)}
+        self.fargate = Fargate(h, CLUSTER, self.worker, CONTAINER, self.volumes, self.base_env, self.out)
+
+    def production(self) -> None:
+        root = os.fsencode(self.volumes[self.fs])
+        counts = tree.build_production(root)
+        self.production_fingerprint = tree.fingerprint(root)
+        self.say(f"production tree {self.volumes[self.fs]}: {counts['entries']} entries ({counts['files']} files, "
+                 f"{counts['dirs']} dirs, {counts['symlinks']} symlinks; a hard link, an empty file, a non-UTF-8 name), "
+                 f"{counts['bytes']} bytes")
+
+    def baseline(self) -> None:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+        key = f"manifests/{self.fs}/baseline/{stamp}.ndjson.gz"
+        argv = [self.worker, "generate", self.volumes[self.fs], "-o", f"s3://{BUCKET}/{key}",
+                "--role", "baseline", "--file-system-id", self.fs]
+        completed = run_worker(argv, self.base_env, self.harness.client("s3"))
+        with open(os.path.join(self.out, "worker-baseline.log"), "a") as log:
+            log.write("$ " + " ".join(argv) + "\n" + completed.stdout + completed.stderr)
+        if completed.returncode != 0:
+            raise DemoError(f"baseline manifest-worker exited {completed.returncode}: {completed.stderr.strip()}")
+        self.facts["baselineKey"] = key
+        self.say(f"baseline: manifest-worker generate -> s3://{BUCKET}/{key}: {_first_line(completed.stdout)}")
+
+    def backup(self) -> dict:
+        now = time.time()
+        job = self.harness.control("POST", "/_harness/backup/backup-jobs", {
+            "ResourceArn": self.fs_arn, "BackupVaultName": "demo-vault", "CreationDate": now, "CompletionDate": now + 0.5})
+        self.run_id = job["BackupJobId"]
+        self.facts["runId"] = self.run_id
+        self.say(f"AWS Backup: job {self.run_id} COMPLETED, recovery point {job['RecoveryPointArn'].rsplit(':', 1)[-1]}")
+        described = self.harness.client("backup").describe_backup_job(BackupJobId=self.run_id)
+        return events.backup_job_state_change(described, self.harness.region)
+
+    def complete_restore(self, job: dict) -> dict:
+        done = self.harness.control("POST", f"/_harness/backup/restore-jobs/{job['RestoreJobId']}/status", {"status": "COMPLETED"})
+        restored_fs = done["CreatedResourceArn"].rsplit("/", 1)[-1]
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%S-%f")[:-3] + "Z"
+        volume = os.path.join(self.out, "efs", restored_fs)
+        data = os.path.join(volume, f"aws-backup-restore_{stamp}")
+        tree.copy_tree(os.fsencode(self.volumes[self.fs]), os.fsencode(data))
+        if self.args.scenario == "corrupt":
+            tree.damage(os.fsencode(data))
+        self.volumes[restored_fs] = volume
+        self.facts["restoredFileSystemId"] = restored_fs
+        what = "an exact copy" if self.args.scenario == "pass" else (
+            f"a copy with {tree.CORRUPT_PATH.decode()} altered (same size and mtime) and {tree.MISSING_PATH.decode()} lost")
+        self.say(f"AWS Backup: restore {job['RestoreJobId']} COMPLETED into new file system {restored_fs}: "
+                 f"{what}, under aws-backup-restore_{stamp}/")
+        described = self.harness.client("backup").describe_restore_job(RestoreJobId=job["RestoreJobId"])
+        return events.restore_job_state_change(described, self.harness.region)
+
+    def run_task(self, task: dict) -> dict:
+        ran = self.fargate.run(task)
+        mode = "read-only" if ran.read_only else "READ-WRITE"
+        self.say(f"Fargate: task {ran.role} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} {mode} at "
+                 f"{MOUNT_PATH}) ran manifest-worker {' '.join(ran.argv[1:3])} ... -> exit {ran.exit_code}: "
+                 f"{_first_line(ran.output)}")
+        return events.task_state_change(self.fargate.describe(task["taskArn"]), self.harness.region)
+
+    def drive(self, backup_event: dict) -> dict:
+        """Plays AWS until the run is terminal; returns the final run document."""
+        self.send("backup-completed", backup_event)
+        before = self.counts()
+        self.send("backup-completed-duplicate", backup_event)
+        after = self.counts()
+        self.facts["duplicateBackupEvent"] = {"before": before, "after": after}
+        self.say(f"duplicate Backup event: restore jobs {before['restoreJobs']} -> {after['restoreJobs']}, "
+                 f"tasks {before['tasks']} -> {after['tasks']}")
+        missed: list[str] = []
+        last_stopped = None
+        for _ in range(12):
+            run = self.run_document()
+            if run is None:
+                raise DemoError(f"no run document runs/{self.fs}/{self.run_id}.json")
+            if run["phase"] == "done":
+                break
+            pending = self.fargate.pending()
+            jobs = [j for j in self.restore_jobs() if j["RestoreJobId"] == run.get("restoreJobId")]
+            if pending:
+                for task in pending:
+                    event = self.run_task(task)
+                    role = task.get("group", "").rsplit(":", 1)[-1]
+                    if role in self.args.miss_event:
+                        missed.append(role)
+                        self.say(f"event ECS Task State Change STOPPED ({role}) is LOST (not sent)")
+                        continue
+                    self.send(f"task-stopped-{role}", event)
+                    if "duplicateTaskEvent" not in self.facts:
+                        before = self.counts()
+                        self.send(f"task-stopped-{role}-duplicate", event)
+                        after = self.counts()
+                        self.facts["duplicateTaskEvent"] = {"role": role, "before": before, "after": after}
+                        self.say(f"duplicate STOPPED event ({role}): restore jobs {before['restoreJobs']} -> "
+                                 f"{after['restoreJobs']}, tasks {before['tasks']} -> {after['tasks']}")
+                    last_stopped = (role, event)
+            elif jobs and jobs[0]["Status"] not in ("COMPLETED", "FAILED", "ABORTED"):
+                event = self.complete_restore(jobs[0])
+                if "restore" in self.args.miss_event:
+                    missed.append("restore")
+                    self.say("event Restore Job State Change COMPLETED is LOST (not sent)")
+                else:
+                    self.send("restore-completed", event)
+            elif missed:
+                response = self.orchestrate("reconcile", None)
+                self.say(f"reconcile tick (recovers the lost {', '.join(missed)} event) -> orchestrator: {_brief(response)}")
+                self.facts.setdefault("reconciled", []).extend(missed)
+                missed = []
+            else:
+                raise DemoError(f"the run is stuck in phase {run['phase']}: nothing for AWS to do")
+        else:
+            raise DemoError("the run did not finish within 12 rounds")
+        if last_stopped is not None:
+            published = len(self.sns_messages())
+            role, event = last_stopped
+            self.send(f"task-stopped-{role}-late-duplicate", event)
+            self.facts["lateDuplicate"] = {"snsBefore": published, "snsAfter": len(self.sns_messages())}
+        return self.run_document()
+
+    def sns_messages(self) -> list:
+        return [m for m in self.harness.control("GET", "/_harness/sns/published")["messages"]
+                if m["topicArn"] == self.topic_arn]
+
+    def verdict(self, run: dict) -> None:
+        s3 = self.harness.client("s3")
+        prefix = f"runs/{self.fs}/{self.run_id}/"
+        report = json.loads(s3.get_object(Bucket=BUCKET, Key=prefix + "report.json")["Body"].read())
+        summary = s3.get_object(Bucket=BUCKET, Key=prefix + "summary.txt")["Body"].read().decode()
+        messages = self.sns_messages()
+        self.facts.update(run=run, report=report, summary=summary, sns=messages)
+        self.say(f"run {self.run_id}: phase {run['phase']}, result {run.get('result')} — VERDICT "
+                 f"{'PASS' if run.get('result') == 'passed' else 'FAIL'}")
+        print(f"---- s3://{BUCKET}/{prefix}summary.txt ----")
+        print(summary.rstrip())
+        for message in messages:
+            print(f"---- SNS {TOPIC}: {message['subject']} ----")
+            print(message["message"].rstrip())
+        print("----")
+
+    def cleanup_proof(self, run: dict) -> dict:
+        h = self.harness
+        efs, ecs = h.client("efs"), h.client("ecs")
+        systems = {fs["FileSystemId"]: fs for fs in efs.describe_file_systems()["FileSystems"]}
+        temporary = sorted(set(systems) - {self.fs})
+        access_points = [ap["AccessPointId"] for ap in efs.describe_access_points()["AccessPoints"]]
+        mount_targets = [mt["MountTargetId"] for fs in systems for mt in efs.describe_mount_targets(FileSystemId=fs)["MountTargets"]]
+        revisions = ecs.list_task_definitions(familyPrefix=RESTORED_FAMILY, status="ACTIVE")["taskDefinitionArns"]
+        running = [t["taskArn"] for t in self.fargate.all_tasks() if t["lastStatus"] != "STOPPED"]
+        production_tags = {t["Key"]: t["Value"] for t in systems.get(self.fs, {}).get("Tags", [])}
+        proof = {
+            "temporaryFileSystems": temporary, "accessPoints": access_points, "mountTargets": mount_targets,
+            "activeRestoredRevisions": revisions, "runningTasks": running,
+            "productionFileSystemExists": self.fs in systems, "productionTags": production_tags,
+            "productionUnchanged": tree.fingerprint(os.fsencode(self.volumes[self.fs])) == self.production_fingerprint,
+            "runCleanup": run.get("cleanup", {}),
+        }
+        proof["clean"] = (not temporary and not access_points and not mount_targets and not revisions and not running
+                          and proof["productionFileSystemExists"] and proof["productionUnchanged"]
+                          and production_tags == {"Name": "production"})
+        self.facts["cleanup"] = proof
+        self.say(f"cleanup: temporary file systems {len(temporary)}, access points {len(access_points)}, mount targets "
+                 f"{len(mount_targets)}, active {RESTORED_FAMILY} revisions {len(revisions)}, running tasks {len(running)}; "
+                 f"production {self.fs} {'present and untouched' if proof['productionUnchanged'] and proof['productionFileSystemExists'] else 'CHANGED'}")
+        return proof
+
+    def main(self) -> int:
+        for name in ("orchestrator", "manifest-worker"):
+            if not os.access(os.path.join(self.build, name), os.X_OK):
+                raise DemoError(f"{os.path.join(self.build, name)} is missing: run swift build first")
+        os.makedirs(os.path.join(self.out, "events"), exist_ok=True)
+        self.say(f"local AWS: moto at {self.harness.endpoint}, AWS Backup stand-in at {self.harness.info['backupEndpoint']}"
+                 + (f" (started in {self.harness.startup_seconds:.1f}s)" if self.harness.process else ""))
+        self.fixtures()
+        self.production()
+        self.baseline()
+        run = self.drive(self.backup())
+        self.verdict(run)
+        proof = self.cleanup_proof(run)
+        self.facts["seconds"] = round(time.monotonic() - self.started, 2)
+        with open(os.path.join(self.out, "result.json"), "w") as handle:
+            json.dump(self.facts, handle, indent=1, default=str)
+        if not proof["clean"]:
+            raise DemoError("cleanup or production check failed: " + json.dumps(proof, default=str))
+        if run.get("result") == "passed":
+            return 0
+        if run.get("result") == "failed":
+            return 1
+        raise DemoError(f"unexpected result {run.get('result')}: {run.get('resultMessage')}")
+
+
+def _brief(response: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(response.items()) if k in ("status", "phase", "result", "reason", "runs", "runId")) or "{}"
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
+
+
+def parse(argv: list) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", choices=("pass", "corrupt"), default="pass",
+                        help="pass: the restore is an exact copy (exit 0); corrupt: one file silently altered, one lost (exit 1)")
+    parser.add_argument("--keep", action="store_true", help="keep the output directory (printed at the end)")
+    parser.add_argument("--out", help="output directory (default: a new temporary one; implies --keep)")
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "debug"),
+                        help="where manifest-worker and orchestrator are (default .build/debug)")
+    parser.add_argument("--harness", help="the JSON line of an already running moto_server.py to use instead of starting one")
+    parser.add_argument("--miss-event", action="append", default=[], choices=MISSABLE,
+                        help="lose this event (restore: Restore COMPLETED; post/restored: that task's STOPPED); "
+                             "a reconcile tick must recover it")
+    return parser.parse_args(argv)
+
+
+def main(argv: list | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    keep = args.keep or args.out is not None
+    out = os.path.abspath(args.out) if args.out else tempfile.mkdtemp(prefix="ebv-demo-")
+    if args.out:
+        if os.path.exists(out) and os.listdir(out):
+            shutil.rmtree(out)
+        os.makedirs(out, exist_ok=True)
+    harness = Harness(json.loads(args.harness)) if args.harness else Harness.start()
+    demo = Demo(args, harness, out)
+    try:
+        status = demo.main()
+    except Exception as error:  # noqa: BLE001 — the demo reports any failure the same way
+        print(f"demo: FAILED: {type(error).__name__}: {error}", file=sys.stderr)
+        status = 2
+    finally:
+        harness.stop()
+    if keep:
+        print(f"output kept in {out} (orchestrator.log, worker-*.log, events/, result.json)")
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+    print(f"demo: scenario {args.scenario}: exit {status} in {time.monotonic() - demo.started:.1f}s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
