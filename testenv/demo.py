@@ -10,8 +10,10 @@ mapped to a local directory) and the restore itself (a copy of production under
 
     .venv/bin/python testenv/demo.py [--scenario pass|corrupt] [--keep] [--out DIR]
 
-Exit status: 0 the run PASSED, 1 it FAILED (findings of severity error), 2 anything
-else (the demo's own checks failed, a binary failed, an unexpected result).
+Exit status: 0 the run PASSED; 1 it did not (FAILED: findings of severity error, or
+another alerted result such as task-failed) and everything was still cleaned up; 2 the
+demo itself failed (a binary failed, the run got stuck, cleanup or production checks
+failed).
 Narrative on stdout, one line per step; the orchestrator's JSON logs in
 ``<out>/orchestrator.log``, the worker's output in ``<out>/worker-<role>.log``, every
 event sent in ``<out>/events/``, and all the facts in ``<out>/result.json``.
@@ -201,11 +203,12 @@ class Demo:
         return events.restore_job_state_change(described, self.harness.region)
 
     def run_task(self, task: dict) -> dict:
-        ran = self.fargate.run(task)
+        role = task.get("group", "").rsplit(":", 1)[-1]
+        ran = self.fargate.run(task, killed=role in self.args.fail_task)
         mode = "read-only" if ran.read_only else "READ-WRITE"
+        did = "was killed" if role in self.args.fail_task else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
         self.say(f"Fargate: task {ran.role} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} {mode} at "
-                 f"{MOUNT_PATH}) ran manifest-worker {' '.join(ran.argv[1:3])} ... -> exit {ran.exit_code}: "
-                 f"{_first_line(ran.output)}")
+                 f"{MOUNT_PATH}) {did} -> exit {ran.exit_code}: {_first_line(ran.output)}")
         return events.task_state_change(self.fargate.describe(task["taskArn"]), self.harness.region)
 
     def drive(self, backup_event: dict) -> dict:
@@ -253,7 +256,8 @@ class Demo:
                     self.send("restore-completed", event)
             elif missed:
                 response = self.orchestrate("reconcile", None)
-                self.say(f"reconcile tick (recovers the lost {', '.join(missed)} event) -> orchestrator: {_brief(response)}")
+                self.say(f"reconcile tick (recovers the lost {', '.join(missed)} event{'s' if len(missed) > 1 else ''}) "
+                         f"-> orchestrator: {_brief(response)}")
                 self.facts.setdefault("reconciled", []).extend(missed)
                 missed = []
             else:
@@ -274,14 +278,24 @@ class Demo:
     def verdict(self, run: dict) -> None:
         s3 = self.harness.client("s3")
         prefix = f"runs/{self.fs}/{self.run_id}/"
-        report = json.loads(s3.get_object(Bucket=BUCKET, Key=prefix + "report.json")["Body"].read())
-        summary = s3.get_object(Bucket=BUCKET, Key=prefix + "summary.txt")["Body"].read().decode()
+
+        def read(key: str) -> bytes | None:
+            try:
+                return s3.get_object(Bucket=BUCKET, Key=prefix + key)["Body"].read()
+            except s3.exceptions.NoSuchKey:
+                return None
+
+        report, summary = read("report.json"), read("summary.txt")
+        report = json.loads(report) if report is not None else None
+        summary = summary.decode() if summary is not None else None
         messages = self.sns_messages()
         self.facts.update(run=run, report=report, summary=summary, sns=messages)
-        self.say(f"run {self.run_id}: phase {run['phase']}, result {run.get('result')} — VERDICT "
-                 f"{'PASS' if run.get('result') == 'passed' else 'FAIL'}")
-        print(f"---- s3://{BUCKET}/{prefix}summary.txt ----")
-        print(summary.rstrip())
+        verdict = {"passed": "PASS", "failed": "FAIL"}.get(run.get("result"), "NONE (no diff)")
+        self.say(f"run {self.run_id}: phase {run['phase']}, result {run.get('result')} ({run.get('resultMessage')}) "
+                 f"— VERDICT {verdict}")
+        if summary is not None:
+            print(f"---- s3://{BUCKET}/{prefix}summary.txt ----")
+            print(summary.rstrip())
         for message in messages:
             print(f"---- SNS {TOPIC}: {message['subject']} ----")
             print(message["message"].rstrip())
@@ -331,15 +345,11 @@ class Demo:
             json.dump(self.facts, handle, indent=1, default=str)
         if not proof["clean"]:
             raise DemoError("cleanup or production check failed: " + json.dumps(proof, default=str))
-        if run.get("result") == "passed":
-            return 0
-        if run.get("result") == "failed":
-            return 1
-        raise DemoError(f"unexpected result {run.get('result')}: {run.get('resultMessage')}")
+        return 0 if run.get("result") == "passed" else 1
 
 
 def _brief(response: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(response.items()) if k in ("status", "phase", "result", "reason", "runs", "runId")) or "{}"
+    return ", ".join(f"{k}={v}" for k, v in sorted(response.items()) if k in ("status", "phase", "result", "reason", "openRuns", "advanced", "failed", "swept")) or "{}"
 
 
 def _first_line(text: str) -> str:
@@ -355,6 +365,9 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "debug"),
                         help="where manifest-worker and orchestrator are (default .build/debug)")
     parser.add_argument("--harness", help="the JSON line of an already running moto_server.py to use instead of starting one")
+    parser.add_argument("--fail-task", action="append", default=[], choices=("post", "restored"),
+                        help="this worker task is killed (exit 137, out of memory) before it writes its manifest: "
+                             "the run ends task-failed (exit 1) and must still clean up")
     parser.add_argument("--miss-event", action="append", default=[], choices=MISSABLE,
                         help="lose this event (restore: Restore COMPLETED; post/restored: that task's STOPPED); "
                              "a reconcile tick must recover it")

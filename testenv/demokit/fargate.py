@@ -12,6 +12,9 @@ import time
 from .worker import run_worker
 
 
+KILLED_REASON = "OutOfMemoryError: Container killed due to memory usage"
+
+
 @dataclasses.dataclass
 class TaskRun:
     """One task this stand-in ran."""
@@ -62,8 +65,9 @@ class Fargate:
     def describe(self, task_arn: str) -> dict:
         return self.harness.client("ecs").describe_tasks(cluster=self.cluster, tasks=[task_arn])["tasks"][0]
 
-    def run(self, task: dict, exit_code_override: int | None = None) -> TaskRun:
-        """Runs one task to completion and stops it in ECS with the worker's exit code."""
+    def run(self, task: dict, killed: bool = False) -> TaskRun:
+        """Runs one task to completion and stops it in ECS with the worker's exit code;
+        ``killed``: the container is OOM-killed instead (exit 137, nothing written)."""
         ecs = self.harness.client("ecs")
         definition = ecs.describe_task_definition(taskDefinition=task["taskDefinitionArn"])["taskDefinition"]
         container = next((c for c in definition["containerDefinitions"] if c["name"] == self.container), None)
@@ -89,15 +93,18 @@ class Fargate:
         argv = [self.worker] + [self._map(arg, mounts) for arg in command]
         role = environment.get("EBV_ROLE", "?")
         started = time.monotonic()
-        completed = run_worker(argv, {**self.base_environment, **environment}, self.harness.client("s3"))
+        stop = {"taskArn": task["taskArn"], "container": self.container, "stop": True,
+                "stoppedReason": "Essential container in task exited"}
+        if killed:
+            exit_code, output = 137, KILLED_REASON
+            stop["reason"] = KILLED_REASON
+        else:
+            completed = run_worker(argv, {**self.base_environment, **environment}, self.harness.client("s3"))
+            exit_code, output = completed.returncode, completed.stdout + completed.stderr
         seconds = time.monotonic() - started
-        output = completed.stdout + completed.stderr
         with open(os.path.join(self.log_dir, f"worker-{role}.log"), "a") as log:
-            log.write("$ " + " ".join(argv) + "\n" + output)
-        exit_code = completed.returncode if exit_code_override is None else exit_code_override
-        self.harness.control("POST", "/_harness/ecs/task-exit-code", {
-            "taskArn": task["taskArn"], "exitCode": exit_code, "container": self.container, "stop": True,
-            "stoppedReason": "Essential container in task exited"})
+            log.write("$ " + " ".join(argv) + "\n" + output + "\n")
+        self.harness.control("POST", "/_harness/ecs/task-exit-code", {**stop, "exitCode": exit_code})
         record = TaskRun(task["taskArn"], task.get("group", ""), role, task["taskDefinitionArn"], file_system_id,
                          read_only, argv, exit_code, seconds, output.strip())
         self.ran.append(record)

@@ -91,8 +91,21 @@ def assert_clean(demo: DemoRun) -> None:
     assert ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="ACTIVE")["taskDefinitionArns"] == []
     inactive = ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="INACTIVE")["taskDefinitionArns"]
     assert [arn.rsplit("/", 1)[-1] for arn in inactive] == ["ebv-manifest-worker-restored:1"]
+    # The revision the restored task ran: the restored file system through the run's access
+    # point, transit encryption on, mounted read-only; the rest copied from the worker's.
+    revision = ecs.describe_task_definition(taskDefinition=inactive[0])["taskDefinition"]
+    run = demo.run_document()
+    assert revision["volumes"] == [{"name": "efs", "efsVolumeConfiguration": {
+        "fileSystemId": restored, "rootDirectory": "/", "transitEncryption": "ENABLED",
+        "authorizationConfig": {"accessPointId": run["accessPointId"], "iam": "ENABLED"}}}]
+    container = revision["containerDefinitions"][0]
+    assert container["mountPoints"] == [{"sourceVolume": "efs", "containerPath": "/mnt/efs", "readOnly": True}]
+    assert (container["memory"], container["environment"]) == (2048, [{"name": "EBV_CONCURRENCY", "value": "8"}])
+    assert (revision["cpu"], revision["memory"], revision["taskRoleArn"]) == ("1024", "2048", "arn:aws:iam::123456789012:role/ebv-worker")
+    # No open-run marker is left for reconcile.
+    assert demo.s3.list_objects_v2(Bucket=BUCKET, Prefix="runs/open/").get("KeyCount") == 0
     assert ecs.list_tasks(cluster="ebv-demo", desiredStatus="RUNNING")["taskArns"] == []
-    cleanup = demo.run_document()["cleanup"]
+    cleanup = run["cleanup"]
     assert {k: cleanup[k] for k in ("tasksStopped", "taskDefinitionDeregistered", "accessPointDeleted",
                                     "mountTargetsDeleted", "mountTargetsGone", "fileSystemDeleted")} == dict.fromkeys(
         ("tasksStopped", "taskDefinitionDeregistered", "accessPointDeleted", "mountTargetsDeleted", "mountTargetsGone",
@@ -203,4 +216,23 @@ def test_reconcile_recovers_lost_events(harness, tmp_path):
     assert "reconcile tick (recovers the lost restored event)" in demo.stdout
     assert len(demo.sns()) == 1
     assert_one_restore_two_tasks(demo)
+    assert_clean(demo)
+
+
+def test_killed_worker_fails_the_run_alerts_and_still_cleans_up(harness, tmp_path):
+    demo = run_demo(harness, tmp_path, "--fail-task", "restored")
+    assert demo.status == 1, demo.stdout + demo.stderr
+    run = demo.run_document()
+    assert (run["phase"], run["result"]) == ("done", "task-failed")
+    reason = "Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)"
+    assert run["resultMessage"] == f"restored manifest task exit code 137: {reason}"
+    assert "report" not in run or run["report"] is None
+    with pytest.raises(demo.s3.exceptions.NoSuchKey):
+        demo.report()
+    messages = demo.sns()
+    assert [m["subject"] for m in messages] == [f"[efs-backup-verifier] TASK-FAILED {demo.fs} run {demo.run_id}"]
+    assert f"Reason: restored manifest task exit code 137: {reason}\n" in messages[0]["message"]
+    metrics = emf(demo)
+    assert (metrics["Result"], metrics["RunPassed"]) == ("task-failed", 0)
+    assert "VERDICT NONE" in demo.stdout
     assert_clean(demo)
