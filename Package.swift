@@ -28,7 +28,7 @@ let package = Package(
         .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
         .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestKit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestWorker", "ManifestKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OrchestratorTests", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["ManifestKit", "AWSLite", "TestSupport"], swiftSettings: strict),
     ],

@@ -1,3 +1,15 @@
-import ManifestKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
 
-print("manifest-worker: not yet implemented")
+// The whole process: gather the outside world, run, exit with the status.
+signal(SIGPIPE, SIG_IGN)
+let context = CommandContext(
+    console: .standard(),
+    configuration: Configuration(environment: ProcessInfo.processInfo.environment),
+    now: { WallClock.nowNanoseconds() }
+)
+exit(CLI.run(Array(CommandLine.arguments.dropFirst()), context: context).rawValue)

@@ -1,0 +1,107 @@
+import ManifestKit
+
+/// What a command needs from the outside world, injected by `main.swift`
+/// (and replaced in tests): the console, the configuration (environment),
+/// and the clock.
+struct CommandContext: Sendable {
+    var console: Console
+    var configuration: Configuration
+    /// Nanoseconds since the epoch.
+    var now: @Sendable () -> Int64
+}
+
+/// Entry point of `manifest-worker`: dispatches to a command and maps every
+/// error to a message on stderr and an exit status.
+enum CLI {
+    /// Runs the command line `words` (without the program name) and returns
+    /// the exit status.
+    static func run(_ words: [String], context: CommandContext) -> ExitStatus {
+        do {
+            return try dispatch(words, context: context)
+        } catch {
+            context.console.err(message(for: error))
+            return .trouble
+        }
+    }
+
+    /// The stderr line(s) for an error: `manifest-worker: <what>: <why>`.
+    static func message(for error: any Error) -> String {
+        switch error {
+        case let error as CLIError:
+            return error.message
+        case let error as ManifestKitError:
+            return "\(Tool.name): \(error.description)\n"
+        default:
+            return "\(Tool.name): \(error)\n"
+        }
+    }
+
+    private static func dispatch(_ words: [String], context: CommandContext) throws -> ExitStatus {
+        guard let commandIndex = commandIndex(in: words) else {
+            let arguments = try ArgumentParser.parse(words, specs: CommandSpecs.global, command: "")
+            if arguments.has("--help") { return printHelp("", context) }
+            if arguments.has("--version") { return printVersion(arguments, context) }
+            throw CLIError.usage("usage", "missing command (generate, diff, verify or show)", command: "")
+        }
+        let command = words[commandIndex]
+        var rest = words
+        rest.remove(at: commandIndex)
+
+        if command == "help" {
+            let arguments = try ArgumentParser.parse(rest, specs: CommandSpecs.global, command: "")
+            if arguments.positionals.count > 1 {
+                throw CLIError.usage("help", "unexpected argument \"\(arguments.positionals[1])\"", command: "")
+            }
+            let name = arguments.positionals.first ?? ""
+            guard HelpText.text(for: name) != nil else {
+                throw CLIError.usage(name, "unknown command", command: "")
+            }
+            return printHelp(name, context)
+        }
+
+        guard let specs = CommandSpecs.specs(for: command) else {
+            throw CLIError.usage(command, "unknown command", command: "")
+        }
+        let arguments = try ArgumentParser.parse(rest, specs: specs, command: command)
+        if arguments.has("--help") { return printHelp(command, context) }
+        if arguments.has("--version") { return printVersion(arguments, context) }
+
+        switch command {
+        case "generate": return try GenerateCommand.run(arguments, context: context)
+        case "diff": return try DiffCommand.run(arguments, context: context)
+        case "verify": return try VerifyCommand.run(arguments, context: context)
+        default: return try ShowCommand.run(arguments, context: context)
+        }
+    }
+
+    /// The index of the first word that is neither an option nor the value of
+    /// a global option (`--concurrency 8 generate …`).
+    private static func commandIndex(in words: [String]) -> Int? {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word == "--" { return index + 1 < words.count ? index + 1 : nil }
+            if word.hasPrefix("-") && word != "-" {
+                let takesValue = CommandSpecs.global.contains { ($0.name == word || $0.alias == word) && $0.takesValue }
+                index += takesValue ? 2 : 1
+                continue
+            }
+            return index
+        }
+        return nil
+    }
+
+    private static func printHelp(_ command: String, _ context: CommandContext) -> ExitStatus {
+        context.console.out(HelpText.text(for: command) ?? HelpText.topLevel)
+        return .success
+    }
+
+    private static func printVersion(_ arguments: ParsedArguments, _ context: CommandContext) -> ExitStatus {
+        if arguments.has("--json") {
+            context.console.out(JSONValue.object([("tool", .string(Tool.name)), ("version", .string(Tool.version))]).serialized() + "\n")
+        } else {
+            context.console.out("\(Tool.identifier)\n")
+        }
+        return .success
+    }
+}

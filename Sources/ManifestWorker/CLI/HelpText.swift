@@ -1,0 +1,191 @@
+/// The options every command accepts, and the help texts.
+enum CommandSpecs {
+    static let global: [OptionSpec] = [
+        OptionSpec("--json"),
+        OptionSpec("--quiet", alias: "-q"),
+        OptionSpec("--concurrency", value: "N"),
+        OptionSpec("--help", alias: "-h"),
+        OptionSpec("--version"),
+    ]
+
+    static let generate: [OptionSpec] = global + [
+        OptionSpec("--output", alias: "-o", value: "FILE"),
+        OptionSpec("--role", value: "ROLE"),
+        OptionSpec("--file-system-id", value: "ID"),
+        OptionSpec("--recovery-point-arn", value: "ARN"),
+        OptionSpec("--restored-root", value: "WHERE"),
+    ]
+
+    static let diffOptions: [OptionSpec] = [
+        OptionSpec("--restored-root", value: "WHERE"),
+        OptionSpec("--severity", value: "SPEC"),
+        OptionSpec("--report-dir", value: "DIR"),
+        OptionSpec("--max-findings", value: "N"),
+    ]
+
+    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE")]
+    static let verify: [OptionSpec] = global + diffOptions
+    static let show: [OptionSpec] = global
+
+    /// The commands, in the order help lists them.
+    static let commands = ["generate", "diff", "verify", "show"]
+
+    static func specs(for command: String) -> [OptionSpec]? {
+        switch command {
+        case "generate": return generate
+        case "diff": return diff
+        case "verify": return verify
+        case "show": return show
+        default: return nil
+        }
+    }
+}
+
+/// Help texts, printed on stdout by `--help` (exit 0).
+enum HelpText {
+    static let globalOptions = """
+    Global options:
+      --json              print the result as one JSON object on stdout
+      -q, --quiet         no progress line and no summary (errors still go to stderr)
+      --concurrency N     files hashed at once, 1-1024 (default 32; EBV_CONCURRENCY)
+      -h, --help          show help
+      --version           print the version
+    """
+
+    static let exitStatus = """
+    Exit status: 0 success (no finding of error severity), 1 differences of error
+    severity, 2 trouble (bad arguments, invalid manifest, I/O error).
+    """
+
+    static let topLevel = """
+    manifest-worker - prove that a copy of a file tree holds the same files
+
+    Usage:
+      manifest-worker generate <dir> [-o FILE|-] [options]
+      manifest-worker diff <baseline> [--post <post>] <restored> [options]
+      manifest-worker verify <dirA> <dirB> [options]
+      manifest-worker show <manifest>
+      manifest-worker help [<command>]
+
+    Commands:
+      generate   walk a directory tree and write its manifest (gzipped NDJSON)
+      diff       compare manifests: baseline, optional post, restored
+      verify     manifest two directories at once and compare them
+      show       validate a manifest and print it in readable form
+
+    \(globalOptions)
+
+    Settings also come from EBV_* environment variables; a flag wins over its
+    variable. See 'manifest-worker <command> --help'.
+
+    \(exitStatus)
+
+    """
+
+    static let generate = """
+    Usage: manifest-worker generate <dir> [-o FILE|-] [options]
+
+    Walks <dir> (never following symlinks, never leaving its file system), hashes
+    every regular file with SHA-256 and writes the manifest: gzipped NDJSON, a
+    header line, one line per entry in manifest order, a trailer with counts and
+    a digest. The file appears only when complete (written aside, then renamed).
+
+    Options:
+      -o, --output FILE          where to write; - for stdout (EBV_OUTPUT; default -,
+                                 refused when stdout is a terminal)
+      --role ROLE                baseline, post, restored or local (EBV_ROLE; default local)
+      --file-system-id ID        recorded in the header (EBV_FILE_SYSTEM_ID)
+      --recovery-point-arn ARN   recorded in the header (EBV_RECOVERY_POINT_ARN)
+      --restored-root WHERE      walk root inside <dir>: none (default), auto (the one
+                                 aws-backup-restore_* directory) or a relative
+                                 directory (EBV_RESTORED_ROOT)
+
+    \(globalOptions)
+
+    With --json, prints the trailer's counts when done (not with -o -).
+
+    \(exitStatus)
+
+    """
+
+    static let diff = """
+    Usage: manifest-worker diff <baseline> [--post <post>] <restored> [options]
+
+    Validates the manifests while streaming them (a truncated, tampered or
+    unsorted manifest is rejected, exit 2) and classifies every path: match,
+    changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted.
+    Prints a short summary; exits 1 when a finding has error severity.
+    A manifest argument is a file path or - for stdin.
+
+    Options:
+      --post FILE             the post manifest (taken after the backup): three-way diff
+      --restored-root WHERE   auto (default: strip one aws-backup-restore_* directory),
+                              none, or a directory prefix to strip (EBV_RESTORED_ROOT)
+      --severity SPEC         class=severity,... with severity ok, info, warning or
+                              error, e.g. metadata=error,omitted=ok (EBV_SEVERITY)
+      --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
+                              there (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json (default 100;
+                              EBV_MAX_FINDINGS)
+
+    \(globalOptions)
+
+    With --json, prints the report (report.json) instead of the summary.
+
+    \(exitStatus)
+
+    """
+
+    static let verify = """
+    Usage: manifest-worker verify <dirA> <dirB> [options]
+
+    Manifests both directories at the same time (two walkers, no files written)
+    and compares them two-way, <dirA> as the baseline and <dirB> as the copy.
+    Prints a short summary; exits 1 when a finding has error severity.
+
+    Options:
+      --restored-root WHERE   none (default), auto or a directory prefix inside
+                              <dirB> to strip (EBV_RESTORED_ROOT)
+      --severity SPEC         class=severity,... (EBV_SEVERITY)
+      --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
+                              there (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json (default 100;
+                              EBV_MAX_FINDINGS)
+
+    \(globalOptions)
+
+    With --json, prints the report instead of the summary.
+
+    \(exitStatus)
+
+    """
+
+    static let show = """
+    Usage: manifest-worker show <manifest>
+
+    Validates a manifest (a file path, or - for stdin) and prints one line per
+    entry, then the trailer:
+
+      type  size  mode uid:gid  mtime (UTC)  sha256 (first 16 hex)  path
+
+    Paths are printed with bytes that are not printable UTF-8 escaped as \\xNN.
+
+    \(globalOptions)
+
+    With --json, prints the header and trailer as one JSON object instead.
+
+    \(exitStatus)
+
+    """
+
+    static func text(for command: String) -> String? {
+        switch command {
+        case "": return topLevel
+        case "generate": return generate
+        case "diff": return diff
+        case "verify": return verify
+        case "show": return show
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Counters a progress line shows, read from a running walk.
+struct ProgressSample: Sendable, Equatable {
+    var files: UInt64 = 0
+    var bytes: UInt64 = 0
+    var errors: UInt64 = 0
+
+    static func + (a: ProgressSample, b: ProgressSample) -> ProgressSample {
+        ProgressSample(files: a.files + b.files, bytes: a.bytes + b.bytes, errors: a.errors + b.errors)
+    }
+}
+
+/// Formats the one-line progress display (pure).
+enum ProgressLine {
+    /// `12345 files  2345 files/s  123.4 MB/s  0 errors`, cut to `width - 1`
+    /// columns so that the terminal never wraps.
+    static func render(_ sample: ProgressSample, elapsedNanoseconds: Int64, width: Int) -> String {
+        let seconds = max(Double(elapsedNanoseconds) / 1e9, 0.001)
+        let filesPerSecond = Int((Double(sample.files) / seconds).rounded())
+        let megabytesPerSecond = Double(sample.bytes) / 1e6 / seconds
+        let line = "\(sample.files) files  \(filesPerSecond) files/s  \(oneDecimal(megabytesPerSecond)) MB/s  \(sample.errors) errors"
+        let limit = max(width - 1, 0)
+        return line.count > limit ? String(line.prefix(limit)) : line
+    }
+
+    static func oneDecimal(_ value: Double) -> String {
+        let tenths = Int64((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// Refreshes a progress line on stderr a few times a second, from its own
+/// thread, while a walk runs. Used only when stderr is a terminal and
+/// `--quiet` is off; `stop()` erases the line.
+final class ProgressReporter: @unchecked Sendable {
+    private let console: Console
+    private let sample: @Sendable () -> ProgressSample
+    private let intervalSeconds: Double
+    private let condition = NSCondition()
+    private var stopped = false
+    private var finished = false
+
+    init(console: Console, intervalSeconds: Double = 0.25, sample: @escaping @Sendable () -> ProgressSample) {
+        self.console = console
+        self.sample = sample
+        self.intervalSeconds = intervalSeconds
+    }
+
+    /// Starts the refresh thread.
+    func start() {
+        let started = WallClock.monotonicNanoseconds()
+        let thread = Thread { [self] in
+            condition.lock()
+            while !stopped {
+                condition.unlock()
+                let line = ProgressLine.render(sample(), elapsedNanoseconds: WallClock.monotonicNanoseconds() - started,
+                                               width: console.terminalWidth())
+                console.err("\r\(line)\u{1B}[K")
+                condition.lock()
+                if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: intervalSeconds)) }
+            }
+            console.err("\r\u{1B}[K")
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "progress"
+        thread.start()
+    }
+
+    /// Stops the thread and erases the line; returns once the line is gone.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+}

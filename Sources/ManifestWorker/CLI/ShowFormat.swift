@@ -1,0 +1,99 @@
+import ManifestKit
+
+/// The readable form `show` prints (pure formatting).
+///
+/// ```
+/// # manifest efs-backup-verifier/1  role local  started 2026-11-22T00:41:21Z  tool manifest-worker 0.1.0
+/// dir             4096  0755 0:0  2026-11-22T00:40:02Z  -                 docs
+/// file            1234  0644 1000:1000  2026-11-22T00:40:02Z  3a7bd3e2360a3d29  docs/a.txt
+/// symlink            5  0777 0:0  2026-11-22T00:40:02Z  -                 docs/l -> a.txt
+/// # 3 entries: 1 files, 1 dirs, 1 symlinks, 0 others, 1234 bytes, 0 errors, 0 unstable
+/// # completed 2026-11-22T00:40:03Z  entriesSha256 9f86d081884c7d65…  valid
+/// ```
+enum ShowFormat {
+    static func headerLine(_ header: ManifestHeader) -> String {
+        var line = "# manifest \(ManifestHeader.formatTag)  role \(header.role.rawValue)  started \(WallClock.utcSeconds(header.startedAtNs))  tool \(header.tool)"
+        if let root = header.root { line += "  root \(root)" }
+        if let id = header.fileSystemId { line += "  fileSystemId \(id)" }
+        if let arn = header.recoveryPointArn { line += "  recoveryPointArn \(arn)" }
+        if header.shardCount != 1 { line += "  shard \(header.shardIndex)/\(header.shardCount)" }
+        return line
+    }
+
+    /// One entry: type, size, mode, owner, mtime, hash prefix, path (+ target,
+    /// error, unstable).
+    static func entryLine(_ entry: ManifestEntry) -> String {
+        let type = entry.type.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let size = String(entry.size)
+        let paddedSize = String(repeating: " ", count: max(0, 12 - size.count)) + size
+        let octal = String(entry.mode, radix: 8)
+        let mode = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
+        let hash = (entry.sha256.map { String($0.prefix(16)) } ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
+        var line = "\(type) \(paddedSize)  \(mode) \(entry.uid):\(entry.gid)  \(WallClock.utcSeconds(entry.mtimeNs))  \(hash)  \(escaped(entry.path))"
+        if let target = entry.target { line += " -> \(escaped(target))" }
+        if let error = entry.error { line += "  [error: \(error)]" }
+        if entry.unstable { line += "  [unstable]" }
+        return line
+    }
+
+    static func trailerLines(_ trailer: ManifestTrailer) -> [String] {
+        [
+            "# \(trailer.entries) entries: \(trailer.files) files, \(trailer.dirs) dirs, \(trailer.symlinks) symlinks, "
+                + "\(trailer.others) others, \(trailer.bytes) bytes, \(trailer.errors) errors, \(trailer.unstable) unstable",
+            "# completed \(WallClock.utcSeconds(trailer.completedAtNs))  entriesSha256 \(trailer.entriesSha256)  valid",
+        ]
+    }
+
+    /// Raw name bytes as one printable line: valid UTF-8 is kept, except
+    /// control characters and `\`; anything else becomes `\xNN`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x5C {
+                out += "\\\\"
+                index += 1
+            } else if byte < 0x20 || byte == 0x7F {
+                out += hexEscape(byte)
+                index += 1
+            } else if byte < 0x80 {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+                index += 1
+            } else if let (scalar, length) = decodeScalar(bytes, at: index) {
+                out.unicodeScalars.append(scalar)
+                index += length
+            } else {
+                out += hexEscape(byte)
+                index += 1
+            }
+        }
+        return out
+    }
+
+    private static func hexEscape(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16)
+        return "\\x" + (hex.count == 1 ? "0" + hex : hex)
+    }
+
+    /// Decodes one multi-byte UTF-8 scalar starting at `index`, or nil if the
+    /// bytes there are not valid UTF-8 (overlong, surrogate, truncated, …).
+    private static func decodeScalar(_ bytes: [UInt8], at index: Int) -> (Unicode.Scalar, Int)? {
+        let lead = bytes[index]
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return nil
+        }
+        guard index + length <= bytes.count else { return nil }
+        var decoder = UTF8()
+        var iterator = bytes[index..<(index + length)].makeIterator()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.utf8.count == length,
+           scalar.value >= 0xA0 || scalar.value < 0x80 {
+            return (scalar, length)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,38 @@
+import ManifestKit
+
+/// `manifest-worker diff <baseline> [--post <post>] <restored>`: validate and
+/// compare manifests.
+enum DiffCommand {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
+        let paths = try ArgumentParser.positionals(arguments, names: ["<baseline>", "<restored>"], command: "diff")
+        let settings = try DiffSettings.resolve(arguments, context: context, restoredRootDefault: .auto)
+        let post = arguments.last("--post")
+        let stdinUsers = (paths + (post.map { [$0] } ?? [])).filter { $0 == "-" }
+        if stdinUsers.count > 1 { throw CLIError.usage("-", "stdin can be read only once", command: "diff") }
+        let outcome = try Engine.diff(
+            baseline: paths[0], post: post, restored: paths[1], settings: settings, context: context)
+        return DiffOutput.emit(outcome, settings: settings, context: context)
+    }
+}
+
+/// What a finished comparison hands to the console.
+struct DiffOutcome: Sendable {
+    /// The short human summary (ends in a newline).
+    var summary: String
+    /// report.json's text.
+    var reportJSON: String
+    /// No finding of error severity.
+    var passed: Bool
+}
+
+/// Prints a comparison's result and maps it to the exit status.
+enum DiffOutput {
+    static func emit(_ outcome: DiffOutcome, settings: DiffSettings, context: CommandContext) -> ExitStatus {
+        if settings.json {
+            context.console.out(outcome.reportJSON.hasSuffix("\n") ? outcome.reportJSON : outcome.reportJSON + "\n")
+        } else if !settings.quiet {
+            context.console.out(outcome.summary)
+        }
+        return outcome.passed ? .success : .differences
+    }
+}

@@ -1,0 +1,43 @@
+import ManifestKit
+
+/// The options `diff` and `verify` share, resolved from flags and environment.
+struct DiffSettings: Sendable, Equatable {
+    var restoredRoot: RestoredRootMode
+    var policy: SeverityPolicy
+    var reportDir: String?
+    var maxFindings: Int
+    var json: Bool
+    var quiet: Bool
+
+    static func resolve(_ arguments: ParsedArguments, context: CommandContext, restoredRootDefault: RestoredRootMode) throws -> DiffSettings {
+        let config = context.configuration
+        // Every --severity flag counts (later items override earlier ones);
+        // the variable applies only when no flag is given.
+        var policy = SeverityPolicy.default
+        let specs: [SourcedValue] = arguments.has("--severity")
+            ? arguments.all("--severity").map { SourcedValue(value: $0, source: "--severity") }
+            : config.value(.severity, in: arguments).map { [$0] } ?? []
+        for spec in specs {
+            policy = try naming(spec.source) { try SeverityPolicy(parsing: spec.value, base: policy) }
+        }
+        var restoredRoot = restoredRootDefault
+        if let setting = config.value(.restoredRoot, in: arguments) {
+            restoredRoot = try naming(setting.source) { try RestoredRootMode(parsing: setting.value) }
+        }
+        return DiffSettings(
+            restoredRoot: restoredRoot, policy: policy,
+            reportDir: config.value(.reportDir, in: arguments)?.value,
+            maxFindings: try config.maxFindings(arguments),
+            json: arguments.has("--json"), quiet: arguments.has("--quiet"))
+    }
+
+    /// Runs `parse`, turning a ManifestKit argument error into a CLIError that
+    /// names the flag or variable the value came from.
+    private static func naming<T>(_ source: String, _ parse: () throws -> T) throws -> T {
+        do {
+            return try parse()
+        } catch let error as ManifestKitError where error.kind == .invalidArgument {
+            throw CLIError(source, error.reason)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ManifestKit
+
+/// `manifest-worker generate <dir> [-o FILE|-]`: walk, hash, write a manifest.
+enum GenerateCommand {
+    /// Everything `generate` needs, resolved from flags and environment.
+    struct Settings: Sendable, Equatable {
+        var directory: String
+        var output: String
+        var role: ManifestRole
+        var fileSystemId: String?
+        var recoveryPointArn: String?
+        var restoredRoot: RestoredRootChoice
+        var concurrency: Int
+        var json: Bool
+        var quiet: Bool
+    }
+
+    static func settings(_ arguments: ParsedArguments, context: CommandContext) throws -> Settings {
+        let config = context.configuration
+        let directory = try ArgumentParser.positionals(arguments, names: ["<dir>"], command: "generate")[0]
+        let output = config.value(.output, in: arguments)?.value ?? "-"
+        var role = ManifestRole.local
+        if let setting = config.value(.role, in: arguments) {
+            guard let parsed = ManifestRole(rawValue: setting.value) else {
+                throw CLIError(setting.source, "must be baseline, post, restored or local (got \"\(setting.value)\")")
+            }
+            role = parsed
+        }
+        let settings = Settings(
+            directory: directory, output: output, role: role,
+            fileSystemId: config.value(.fileSystemId, in: arguments)?.value,
+            recoveryPointArn: config.value(.recoveryPointArn, in: arguments)?.value,
+            restoredRoot: try config.restoredRoot(arguments, default: .none),
+            concurrency: try config.concurrency(arguments),
+            json: arguments.has("--json"), quiet: arguments.has("--quiet"))
+        if settings.output == "-" {
+            if settings.json {
+                throw CLIError.usage("--json", "cannot be used when the manifest goes to stdout (use -o FILE)", command: "generate")
+            }
+            if context.console.stdoutIsTerminal {
+                throw CLIError.usage("generate", "refusing to write a gzip manifest to a terminal (use -o FILE or redirect stdout)", command: "generate")
+            }
+        }
+        return settings
+    }
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
+        let settings = try settings(arguments, context: context)
+        let console = context.console
+        let root = try WalkRoot.resolve(settings.directory, choice: settings.restoredRoot)
+        let header = ManifestHeader(
+            role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
+            recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
+        let sink = try Endpoints.sink(for: settings.output, console: console)
+        let started = WallClock.monotonicNanoseconds()
+        let trailer = try Engine.generate(
+            root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
+            now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: settings.quiet),
+            onError: { entry in
+                guard !settings.quiet else { return }
+                // Erase a progress line first; the reporter redraws it.
+                let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
+                console.err("\(erase)\(Tool.name): \(ShowFormat.escaped(entry.path)): \(entry.error ?? "")\n")
+            })
+        let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
+        if settings.json {
+            console.out(summaryJSON(trailer, output: settings.output, seconds: seconds).serialized() + "\n")
+        } else if !settings.quiet {
+            let line = summaryLine(trailer, output: settings.output) + "\n"
+            if settings.output == "-" { console.err(line) } else { console.out(line) }
+        }
+        return .success
+    }
+
+    /// `wrote out.ndjson.gz: 5 entries (3 files, 1 dirs, 1 symlinks, 0 others), 1234 bytes, 0 errors, 0 unstable`
+    static func summaryLine(_ trailer: ManifestTrailer, output: String) -> String {
+        "wrote \(output == "-" ? "stdout" : output): \(trailer.entries) entries (\(trailer.files) files, \(trailer.dirs) dirs, "
+            + "\(trailer.symlinks) symlinks, \(trailer.others) others), \(trailer.bytes) bytes, "
+            + "\(trailer.errors) errors, \(trailer.unstable) unstable"
+    }
+
+    static func summaryJSON(_ trailer: ManifestTrailer, output: String, seconds: Double) -> JSONValue {
+        .object([
+            ("output", .string(output)),
+            ("entries", .uint(trailer.entries)), ("files", .uint(trailer.files)), ("dirs", .uint(trailer.dirs)),
+            ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
+            ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),
+            ("entriesSha256", .string(trailer.entriesSha256)),
+            ("seconds", .double((seconds * 1000).rounded() / 1000)),
+        ])
+    }
+}
+
+/// Whether to show a progress line: only when stderr is a terminal and
+/// `--quiet` is off.
+enum ProgressPolicy {
+    static func reporter(console: Console, quiet: Bool) -> ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)? {
+        guard console.stderrIsTerminal, !quiet else { return nil }
+        return { sample in ProgressReporter(console: console, sample: sample) }
+    }
+}

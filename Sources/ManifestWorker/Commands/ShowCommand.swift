@@ -1,0 +1,49 @@
+import ManifestKit
+
+/// `manifest-worker show <manifest>`: validate a manifest and print it.
+enum ShowCommand {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
+        let path = try ArgumentParser.positionals(arguments, names: ["<manifest>"], command: "show")[0]
+        let json = arguments.has("--json")
+        let console = context.console
+        try Engine.readManifest(path, header: { header in
+            if !json { console.out(ShowFormat.headerLine(header) + "\n") }
+        }, entry: { entry in
+            if !json { console.out(ShowFormat.entryLine(entry) + "\n") }
+        }, trailer: { header, trailer in
+            if json {
+                console.out(ManifestJSON.summary(path: path, header: header, trailer: trailer).serialized() + "\n")
+            } else {
+                console.out(ShowFormat.trailerLines(trailer).joined(separator: "\n") + "\n")
+            }
+        })
+        return .success
+    }
+}
+
+/// JSON forms of a header and trailer (for `show --json`).
+enum ManifestJSON {
+    static func summary(path: String, header: ManifestHeader, trailer: ManifestTrailer) -> JSONValue {
+        var headerMembers: [(String, JSONValue)] = [
+            ("manifest", .string(ManifestHeader.formatTag)), ("role", .string(header.role.rawValue)),
+        ]
+        if let root = header.root { headerMembers.append(("root", .string(root))) }
+        if let id = header.fileSystemId { headerMembers.append(("fileSystemId", .string(id))) }
+        if let arn = header.recoveryPointArn { headerMembers.append(("recoveryPointArn", .string(arn))) }
+        headerMembers += [
+            ("startedAtNs", .int(header.startedAtNs)), ("tool", .string(header.tool)), ("hash", .string(header.hash)),
+            ("shard", .object([("index", .int(Int64(header.shardIndex))), ("count", .int(Int64(header.shardCount)))])),
+        ]
+        return .object([
+            ("file", .string(path)),
+            ("valid", .bool(true)),
+            ("header", .object(headerMembers)),
+            ("trailer", .object([
+                ("entries", .uint(trailer.entries)), ("files", .uint(trailer.files)), ("dirs", .uint(trailer.dirs)),
+                ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
+                ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),
+                ("completedAtNs", .int(trailer.completedAtNs)), ("entriesSha256", .string(trailer.entriesSha256)),
+            ])),
+        ])
+    }
+}

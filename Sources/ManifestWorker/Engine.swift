@@ -1,0 +1,104 @@
+import Foundation
+import ManifestKit
+
+/// The wiring between the command line and ManifestKit's pieces (walker,
+/// writer, reader, diff). Every ManifestKit call of the executable is here.
+enum Engine {
+    /// `-` → stdout; a path → an atomic file (temporary name, renamed on finish).
+    static func makeSink(_ spec: String, console: Console) throws -> any ByteSink {
+        spec == "-" ? StandardOutputSink() : try FileSink(path: spec)
+    }
+
+    /// `-` → stdin; a path → the file.
+    static func makeSource(_ spec: String) throws -> any ByteSource {
+        spec == "-" ? StandardInputSource() : try FileSource(path: spec)
+    }
+
+    /// Walks `root`, writes the manifest into `sink`, finishes it and returns
+    /// the trailer. On any error the sink is aborted (no complete-looking file).
+    static func generate(
+        root: String, header: ManifestHeader, concurrency: Int, sink: any ByteSink,
+        now: @escaping @Sendable () -> Int64,
+        reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
+        onError: @escaping (ManifestEntry) -> Void
+    ) throws -> ManifestTrailer {
+        let progress = WalkProgress()
+        let walker: TreeWalker
+        let writer: ManifestWriter
+        do {
+            walker = try TreeWalker(root: root, options: WalkOptions(concurrency: concurrency), progress: progress)
+            writer = try ManifestWriter(header: header, sink: sink)
+        } catch {
+            sink.abort()
+            throw error
+        }
+        let display = reporter?({ sample(progress) })
+        display?.start()
+        defer { display?.stop() }
+        do {
+            try walker.run { entry in
+                if entry.error != nil { onError(entry) }
+                try writer.append(entry)
+            }
+            return try writer.finish(completedAtNs: now())
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    static func sample(_ progress: WalkProgress) -> ProgressSample {
+        ProgressSample(files: progress.files, bytes: progress.bytesHashed, errors: progress.errors)
+    }
+
+    /// Reads and validates a manifest, calling back for the header, each
+    /// entry, and (once the trailer has been checked) the trailer.
+    static func readManifest(
+        _ spec: String, header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
+        trailer: (ManifestHeader, ManifestTrailer) -> Void
+    ) throws {
+        // A file is validated whole before anything is printed, so an invalid
+        // manifest prints nothing on stdout; stdin can be read only once and
+        // is printed as it is validated.
+        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec)) }
+        let reader = try ManifestReader(source: Endpoints.source(for: spec))
+        header(reader.header)
+        while let next = try reader.next() { entry(next) }
+        guard let checked = reader.trailer else {
+            throw ManifestKitError(.invalidManifest, subject: reader.name, reason: "no trailer")
+        }
+        trailer(reader.header, checked)
+    }
+
+    /// Diffs manifests (files or `-`).
+    static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+        let b = try ManifestReader(source: Endpoints.source(for: baseline))
+        let p = try post.map { try ManifestReader(source: Endpoints.source(for: $0)) }
+        let r = try ManifestReader(source: Endpoints.source(for: restored))
+        var merge = MergeDiff(baseline: b, post: p, restored: r,
+                              options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
+        return try ReportOutput.run(&merge, settings: settings, context: context)
+    }
+
+    /// Walks both trees at once (one walker thread each, feeding bounded
+    /// queues) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
+    static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+        let started = context.now()
+        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
+        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
+        defer {
+            a.cancel()
+            b.cancel()
+        }
+        let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({
+            sample(a.progress) + sample(b.progress)
+        })
+        a.start()
+        b.start()
+        display?.start()
+        defer { display?.stop() }
+        var merge = MergeDiff(baseline: a, post: nil, restored: b,
+                              options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
+        return try ReportOutput.run(&merge, settings: settings, context: context)
+    }
+}
