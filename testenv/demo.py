@@ -172,7 +172,8 @@ class Demo:
         if completed.returncode != 0:
             raise DemoError(f"baseline manifest-worker exited {completed.returncode}: {completed.stderr.strip()}")
         self.facts["baselineKey"] = key
-        self.say(f"baseline: manifest-worker generate -> s3://{BUCKET}/{key}: {_first_line(completed.stdout)}")
+        summary = _first_line(completed.stdout).partition(": ")[2] or _first_line(completed.stdout)
+        self.say(f"baseline: manifest-worker generate {self.volumes[self.fs]} -o s3://{BUCKET}/{key}: {summary}")
 
     def backup(self) -> dict:
         now = time.time()

@@ -39,5 +39,5 @@ def run_worker(argv: list, env: dict, s3_client) -> subprocess.CompletedProcess:
         completed = subprocess.run(local_argv, env=local_env, capture_output=True, text=True)
         if completed.returncode == 0:
             s3_client.upload_file(local, bucket, key)
-            completed.stdout += f"(fallback: wrote {local}, uploaded to {target} with boto3)\n"
+            completed.stdout = completed.stdout.replace(local, target) + "(uploaded with boto3: this worker cannot write s3:// yet)\n"
     return completed
