@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -383,21 +384,32 @@ def main(argv: list | None = None) -> int:
         if os.path.exists(out) and os.listdir(out):
             shutil.rmtree(out)
         os.makedirs(out, exist_ok=True)
-    harness = Harness(json.loads(args.harness)) if args.harness else Harness.start()
-    demo = Demo(args, harness, out)
+    signal.signal(signal.SIGTERM, _interrupt)
+    harness = None
+    started = time.monotonic()
     try:
-        status = demo.main()
+        harness = Harness(json.loads(args.harness)) if args.harness else Harness.start()
+        status = Demo(args, harness, out).main()
+    except KeyboardInterrupt:
+        print("demo: interrupted", file=sys.stderr)
+        status = 130
     except Exception as error:  # noqa: BLE001 — the demo reports any failure the same way
         print(f"demo: FAILED: {type(error).__name__}: {error}", file=sys.stderr)
         status = 2
     finally:
-        harness.stop()
+        if harness is not None:
+            harness.stop()
     if keep:
         print(f"output kept in {out} (orchestrator.log, worker-*.log, events/, result.json)")
     else:
         shutil.rmtree(out, ignore_errors=True)
-    print(f"demo: scenario {args.scenario}: exit {status} in {time.monotonic() - demo.started:.1f}s")
+    print(f"demo: scenario {args.scenario}: exit {status} in {time.monotonic() - started:.1f}s")
     return status
+
+
+def _interrupt(signum, frame):
+    """SIGTERM ends the demo like Ctrl-C: the harness is stopped and the output removed."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
