@@ -176,6 +176,14 @@ class Demo:
         summary = _first_line(completed.stdout).partition(": ")[2] or _first_line(completed.stdout)
         self.say(f"baseline: manifest-worker generate {self.volumes[self.fs]} -o s3://{BUCKET}/{key}: {summary}")
 
+    def change_during_window(self) -> None:
+        """The window scenario: production changes after the baseline, before the backup."""
+        root = os.fsencode(self.volumes[self.fs])
+        tree.change(root)
+        self.production_fingerprint = tree.fingerprint(root)
+        self.say(f"production changes during the backup window: {tree.CHANGED_PATH.decode()} rewritten, "
+                 f"{tree.ADDED_PATH.decode()} created")
+
     def backup(self) -> dict:
         now = time.time()
         job = self.harness.control("POST", "/_harness/backup/backup-jobs", {
@@ -197,7 +205,8 @@ class Demo:
             tree.damage(os.fsencode(data))
         self.volumes[restored_fs] = volume
         self.facts["restoredFileSystemId"] = restored_fs
-        what = "an exact copy" if self.args.scenario == "pass" else (
+        what = {"pass": "an exact copy", "window": "an exact copy (of the changed file's new version)"}.get(
+            self.args.scenario,
             f"a copy with {tree.CORRUPT_PATH.decode()} altered (same size and mtime) and {tree.MISSING_PATH.decode()} lost")
         self.say(f"AWS Backup: restore {job['RestoreJobId']} COMPLETED into new file system {restored_fs}: "
                  f"{what}, under aws-backup-restore_{stamp}/")
@@ -339,6 +348,8 @@ class Demo:
         self.fixtures()
         self.production()
         self.baseline()
+        if self.args.scenario == "window":
+            self.change_during_window()
         run = self.drive(self.backup())
         self.verdict(run)
         proof = self.cleanup_proof(run)
@@ -360,8 +371,10 @@ def _first_line(text: str) -> str:
 
 def parse(argv: list) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=("pass", "corrupt"), default="pass",
-                        help="pass: the restore is an exact copy (exit 0); corrupt: one file silently altered, one lost (exit 1)")
+    parser.add_argument("--scenario", choices=("pass", "corrupt", "window"), default="pass",
+                        help="pass: the restore is an exact copy (exit 0); corrupt: one file silently altered, one lost "
+                             "(exit 1); window: production changes between the baseline and the backup, which the "
+                             "three-way diff classes as changed (info; exit 0)")
     parser.add_argument("--keep", action="store_true", help="keep the output directory (printed at the end)")
     parser.add_argument("--out", help="output directory (default: a new temporary one; implies --keep)")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "debug"),

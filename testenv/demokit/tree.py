@@ -15,6 +15,9 @@ import stat
 CORRUPT_PATH = b"data/ledger.csv"
 #: The file the corrupt scenario leaves out of the restored copy.
 MISSING_PATH = b"projects/alpha/src/deep/er/leaf.txt"
+#: The window scenario's file rewritten after the baseline, and the one it creates.
+CHANGED_PATH = b"docs/guide/chapter-1.md"
+ADDED_PATH = b"projects/beta/items/item-new.json"
 #: A name that is not valid UTF-8 (Latin-1 "café").
 NON_UTF8_NAME = b"caf\xe9-latin1.txt"
 
@@ -143,3 +146,11 @@ def damage(restored_root: bytes) -> None:
     parent_info = os.stat(parent)
     os.unlink(missing)
     os.utime(parent, ns=(parent_info.st_atime_ns, parent_info.st_mtime_ns))
+
+
+def change(root: bytes) -> None:
+    """The window scenario: production is written to after the baseline (a file grows,
+    a file appears), as it may be while a backup runs."""
+    with open(os.path.join(root, CHANGED_PATH), "ab") as handle:
+        handle.write(b"\nappended during the backup window\n")
+    _write(root, ADDED_PATH, b'{"id":"new"}\n')

@@ -236,3 +236,16 @@ def test_killed_worker_fails_the_run_alerts_and_still_cleans_up(harness, tmp_pat
     assert (metrics["Result"], metrics["RunPassed"]) == ("task-failed", 0)
     assert "VERDICT NONE" in demo.stdout
     assert_clean(demo)
+
+
+def test_window_scenario_classes_changes_during_the_backup_as_changed(harness, tmp_path):
+    demo = run_demo(harness, tmp_path, "--scenario", "window")
+    assert demo.status == 0, demo.stdout + demo.stderr
+    run = demo.run_document()
+    assert (run["phase"], run["result"]) == ("done", "passed")
+    report = demo.report()
+    assert {k: v for k, v in report["counts"].items() if v} == {"match": ENTRIES - 1, "changed": 2}
+    assert [(f["class"], f["severity"], f["path"]) for f in demo.findings()] == [
+        ("changed", "info", "docs/guide/chapter-1.md"), ("changed", "info", "projects/beta/items/item-new.json")]
+    assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] PASSED {demo.fs} run {demo.run_id}"]
+    assert_clean(demo)
