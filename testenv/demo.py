@@ -101,7 +101,8 @@ class Demo:
 
     def send(self, name: str, event: dict) -> dict:
         response = self.orchestrate(name, event)
-        self.say(f"event {event['detail-type']} {name} -> orchestrator: {_brief(response)}")
+        kind = event.get("detail-type") or f"{{\"action\":\"{event.get('action')}\"}}"
+        self.say(f"event {kind} {name} -> orchestrator: {_brief(response)}")
         return response
 
     # -- state -----------------------------------------------------------------------------
@@ -224,12 +225,20 @@ class Demo:
 
     def drive(self, backup_event: dict) -> dict:
         """Plays AWS until the run is terminal; returns the final run document."""
-        self.send("backup-completed", backup_event)
+        if self.args.trigger == "verify":
+            # On-demand verification of the recovery point: no post manifest, a two-way diff.
+            first = {"action": "verify", "recoveryPointArn": backup_event["resources"][0], "fileSystemId": self.fs}
+            name, kind = "verify", "verify action"
+        else:
+            first, name, kind = backup_event, "backup-completed", "Backup event"
+        response = self.send(name, first)
+        self.run_id = response.get("runId", self.run_id)
+        self.facts["runId"] = self.run_id
         before = self.counts()
-        self.send("backup-completed-duplicate", backup_event)
+        self.send(f"{name}-duplicate", first)
         after = self.counts()
         self.facts["duplicateBackupEvent"] = {"before": before, "after": after}
-        self.say(f"duplicate Backup event: restore jobs {before['restoreJobs']} -> {after['restoreJobs']}, "
+        self.say(f"duplicate {kind}: restore jobs {before['restoreJobs']} -> {after['restoreJobs']}, "
                  f"tasks {before['tasks']} -> {after['tasks']}")
         missed: list[str] = []
         last_stopped = None
@@ -380,6 +389,9 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "debug"),
                         help="where manifest-worker and orchestrator are (default .build/debug)")
     parser.add_argument("--harness", help="the JSON line of an already running moto_server.py to use instead of starting one")
+    parser.add_argument("--trigger", choices=("backup-event", "verify"), default="backup-event",
+                        help="what starts the run: the Backup Job State Change event (default), or the on-demand "
+                             "{\"action\":\"verify\"} for the recovery point (no post manifest: a two-way diff)")
     parser.add_argument("--fail-task", action="append", default=[], choices=("post", "restored"),
                         help="this worker task is killed (exit 137, out of memory) before it writes its manifest: "
                              "the run ends task-failed (exit 1) and must still clean up")

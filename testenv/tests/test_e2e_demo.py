@@ -249,3 +249,19 @@ def test_window_scenario_classes_changes_during_the_backup_as_changed(harness, t
         ("changed", "info", "docs/guide/chapter-1.md"), ("changed", "info", "projects/beta/items/item-new.json")]
     assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] PASSED {demo.fs} run {demo.run_id}"]
     assert_clean(demo)
+
+
+def test_on_demand_verify_is_two_way_and_catches_silent_corruption(harness, tmp_path):
+    demo = run_demo(harness, tmp_path, "--trigger", "verify", "--scenario", "corrupt")
+    assert demo.status == 1, demo.stdout + demo.stderr
+    assert demo.run_id.startswith("verify-") and len(demo.run_id) == len("verify-") + 24
+    run = demo.run_document()
+    assert (run["origin"], run["phase"], run["result"]) == ("manual", "done", "failed")
+    assert sorted(run["tasks"]) == ["restored"]
+    report = demo.report()
+    assert report["mode"] == "two-way"
+    assert {k: v for k, v in report["counts"].items() if v} == {"match": ENTRIES - 2, "corrupt": 1, "missing": 1}
+    assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] FAILED {demo.fs} run {demo.run_id}"]
+    status, answer = harness.control("GET", "/_harness/backup/restore-jobs")
+    assert len(answer["restoreJobs"]) == 1
+    assert_clean(demo)
