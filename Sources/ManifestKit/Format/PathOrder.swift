@@ -16,6 +16,14 @@ public enum PathOrder {
     public static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let n = Swift.min(a.count, b.count)
         var i = 0
+        // Skip the common prefix a word at a time (sorted paths share long ones).
+        if n >= 8, let pa = a.baseAddress, let pb = b.baseAddress {
+            let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+            while i + 8 <= n,
+                  ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                i += 8
+            }
+        }
         while i < n {
             let x = a[i], y = b[i]
             if x != y {
