@@ -49,6 +49,7 @@ RESTORED_FAMILY = WORKER_FAMILY + "-restored"
 CONTAINER = "manifest-worker"
 MOUNT_PATH = "/mnt/efs"
 MISSABLE = ("restore", "post", "restored")
+RESTORE_FAILURE = "Access denied to KMS key"
 
 
 class DemoError(Exception):
@@ -127,6 +128,7 @@ class Demo:
         h.control("POST", "/_harness/s3/buckets", {"name": BUCKET})
         self.topic_arn = h.control("POST", "/_harness/sns/topics", {"name": TOPIC})["topicArn"]
         h.control("POST", "/_harness/ecs/clusters", {"name": CLUSTER})
+        h.hold_ecs_tasks()
         created = h.control("POST", "/_harness/efs/file-systems",
                             {"creationToken": "demo-production", "tags": {"Name": "production"}})
         self.fs, self.fs_arn = created["fileSystemId"], created["fileSystemArn"]
@@ -223,6 +225,48 @@ class Demo:
                  f"{MOUNT_PATH}) {did} -> exit {ran.exit_code}: {_first_line(ran.output)}")
         return events.task_state_change(self.fargate.describe(task["taskArn"]), self.harness.region)
 
+    def deliver(self, what: str, name: str, event: dict) -> bool:
+        """Sends the event, unless ``--miss-event`` loses it; True when sent."""
+        if what in self.args.miss_event:
+            self.missed.append(what)
+            self.say(f"event {event['detail-type']} {name} is LOST (not sent)")
+            return False
+        self.send(name, event)
+        return True
+
+    def tasks_round(self, pending: list) -> None:
+        """Fargate runs every pending task; EventBridge delivers each STOPPED event (the
+        first one twice, to show a duplicate changes nothing)."""
+        for task in pending:
+            event = self.run_task(task)
+            role = task.get("group", "").rsplit(":", 1)[-1]
+            if not self.deliver(role, f"task-stopped-{role}", event):
+                continue
+            if "duplicateTaskEvent" not in self.facts:
+                before = self.counts()
+                self.send(f"task-stopped-{role}-duplicate", event)
+                after = self.counts()
+                self.facts["duplicateTaskEvent"] = {"role": role, "before": before, "after": after}
+                self.say(f"duplicate STOPPED event ({role}): restore jobs {before['restoreJobs']} -> "
+                         f"{after['restoreJobs']}, tasks {before['tasks']} -> {after['tasks']}")
+            self.last_stopped = (role, event)
+
+    def restore_fails(self, job: dict) -> None:
+        """``--fail-restore``: the restore job FAILS while the post task still runs; the
+        orchestrator must stop that task, alert, and clean up."""
+        self.harness.control("POST", f"/_harness/backup/restore-jobs/{job['RestoreJobId']}/status",
+                             {"status": "FAILED", "fields": {"StatusMessage": RESTORE_FAILURE}})
+        self.say(f"AWS Backup: restore {job['RestoreJobId']} FAILED: {RESTORE_FAILURE}")
+        described = self.harness.client("backup").describe_restore_job(RestoreJobId=job["RestoreJobId"])
+        self.deliver("restore", "restore-failed", events.restore_job_state_change(described, self.harness.region))
+        # ECS reports the tasks the orchestrator stopped.
+        for task in self.fargate.all_tasks():
+            if task["lastStatus"] == "STOPPED" and task["taskArn"] not in self.fargate.reported:
+                self.fargate.reported.add(task["taskArn"])
+                role = task.get("group", "").rsplit(":", 1)[-1]
+                self.say(f"ECS: task {role} stopped by the orchestrator ({task.get('stoppedReason')})")
+                self.deliver(role, f"task-stopped-{role}", events.task_state_change(task, self.harness.region))
+
     def drive(self, backup_event: dict) -> dict:
         """Plays AWS until the run is terminal; returns the final run document."""
         if self.args.trigger == "verify":
@@ -240,8 +284,8 @@ class Demo:
         self.facts["duplicateBackupEvent"] = {"before": before, "after": after}
         self.say(f"duplicate {kind}: restore jobs {before['restoreJobs']} -> {after['restoreJobs']}, "
                  f"tasks {before['tasks']} -> {after['tasks']}")
-        missed: list[str] = []
-        last_stopped = None
+        self.missed: list[str] = []
+        self.last_stopped = None
         for _ in range(12):
             run = self.run_document()
             if run is None:
@@ -250,43 +294,27 @@ class Demo:
                 break
             pending = self.fargate.pending()
             jobs = [j for j in self.restore_jobs() if j["RestoreJobId"] == run.get("restoreJobId")]
-            if pending:
-                for task in pending:
-                    event = self.run_task(task)
-                    role = task.get("group", "").rsplit(":", 1)[-1]
-                    if role in self.args.miss_event:
-                        missed.append(role)
-                        self.say(f"event ECS Task State Change STOPPED ({role}) is LOST (not sent)")
-                        continue
-                    self.send(f"task-stopped-{role}", event)
-                    if "duplicateTaskEvent" not in self.facts:
-                        before = self.counts()
-                        self.send(f"task-stopped-{role}-duplicate", event)
-                        after = self.counts()
-                        self.facts["duplicateTaskEvent"] = {"role": role, "before": before, "after": after}
-                        self.say(f"duplicate STOPPED event ({role}): restore jobs {before['restoreJobs']} -> "
-                                 f"{after['restoreJobs']}, tasks {before['tasks']} -> {after['tasks']}")
-                    last_stopped = (role, event)
-            elif jobs and jobs[0]["Status"] not in ("COMPLETED", "FAILED", "ABORTED"):
+            restore_open = bool(jobs) and jobs[0]["Status"] not in ("COMPLETED", "FAILED", "ABORTED")
+            if restore_open and self.args.fail_restore:
+                self.restore_fails(jobs[0])
+            elif pending:
+                self.tasks_round(pending)
+            elif restore_open:
                 event = self.complete_restore(jobs[0])
-                if "restore" in self.args.miss_event:
-                    missed.append("restore")
-                    self.say("event Restore Job State Change COMPLETED is LOST (not sent)")
-                else:
-                    self.send("restore-completed", event)
-            elif missed:
+                self.deliver("restore", "restore-completed", event)
+            elif self.missed:
                 response = self.orchestrate("reconcile", None)
-                self.say(f"reconcile tick (recovers the lost {', '.join(missed)} event{'s' if len(missed) > 1 else ''}) "
-                         f"-> orchestrator: {_brief(response)}")
-                self.facts.setdefault("reconciled", []).extend(missed)
-                missed = []
+                self.say(f"reconcile tick (recovers the lost {', '.join(self.missed)} "
+                         f"event{'s' if len(self.missed) > 1 else ''}) -> orchestrator: {_brief(response)}")
+                self.facts.setdefault("reconciled", []).extend(self.missed)
+                self.missed = []
             else:
                 raise DemoError(f"the run is stuck in phase {run['phase']}: nothing for AWS to do")
         else:
             raise DemoError("the run did not finish within 12 rounds")
-        if last_stopped is not None:
+        if self.last_stopped is not None:
             published = len(self.sns_messages())
-            role, event = last_stopped
+            role, event = self.last_stopped
             self.send(f"task-stopped-{role}-late-duplicate", event)
             self.facts["lateDuplicate"] = {"snsBefore": published, "snsAfter": len(self.sns_messages())}
         return self.run_document()
@@ -389,6 +417,9 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "debug"),
                         help="where manifest-worker and orchestrator are (default .build/debug)")
     parser.add_argument("--harness", help="the JSON line of an already running moto_server.py to use instead of starting one")
+    parser.add_argument("--fail-restore", action="store_true",
+                        help="the restore job FAILS while the post task runs: restore-failed (exit 1), the post task "
+                             "is stopped, everything cleaned up")
     parser.add_argument("--trigger", choices=("backup-event", "verify"), default="backup-event",
                         help="what starts the run: the Backup Job State Change event (default), or the on-demand "
                              "{\"action\":\"verify\"} for the recovery point (no post manifest: a two-way diff)")
@@ -423,6 +454,10 @@ def main(argv: list | None = None) -> int:
         status = 2
     finally:
         if harness is not None:
+            try:
+                harness.hold_ecs_tasks(False)
+            except OSError:
+                pass
             harness.stop()
     if keep:
         print(f"output kept in {out} (orchestrator.log, worker-*.log, events/, result.json)")

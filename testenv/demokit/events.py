@@ -60,6 +60,8 @@ def restore_job_state_change(job: dict, region: str) -> dict:
         detail["createdResourceArn"] = job["CreatedResourceArn"]
     if "CompletionDate" in job:
         detail["completionDate"] = rfc3339(job["CompletionDate"])
+    if job.get("StatusMessage"):
+        detail["statusMessage"] = job["StatusMessage"]
     return _envelope("aws.backup", "Restore Job State Change", region, [job["RecoveryPointArn"]], detail)
 
 

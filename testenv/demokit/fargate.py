@@ -47,6 +47,8 @@ class Fargate:
         self.base_environment = base_environment
         self.log_dir = log_dir
         self.ran: list[TaskRun] = []
+        #: Tasks whose STOPPED state has been reported (run here, or stopped by someone else).
+        self.reported: set[str] = set()
 
     def pending(self) -> list:
         """Tasks ECS still has running (moto starts every task RUNNING)."""
@@ -108,6 +110,7 @@ class Fargate:
         record = TaskRun(task["taskArn"], task.get("group", ""), role, task["taskDefinitionArn"], file_system_id,
                          read_only, argv, exit_code, seconds, output.strip())
         self.ran.append(record)
+        self.reported.add(task["taskArn"])
         return record
 
     @staticmethod

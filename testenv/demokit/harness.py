@@ -81,6 +81,20 @@ class Harness:
         except urllib.error.HTTPError as error:
             raise HarnessError(f"{method} {path}: {error.code} {error.read().decode(errors='replace')}") from None
 
+    def hold_ecs_tasks(self, hold: bool = True) -> None:
+        """moto moves a task RUNNING → … → STOPPED by itself after a few DescribeTasks
+        calls (its "manual" state progression, one step per describe); a Fargate task
+        stops when its container exits. While held, tasks stay RUNNING until the
+        exit-code control stops them. Not undone by a reset: release when done."""
+        path = "set-transition" if hold else "unset-transition"
+        body = {"model_name": "ecs::task"}
+        if hold:
+            body["transition"] = {"progression": "manual", "times": 1_000_000}
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/state-manager/{path}", data=json.dumps(body).encode(),
+                                         method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
     def client(self, service: str):
         if service not in self._clients:
             endpoint = self.info["backupEndpoint"] if service == "backup" else self.info["endpoint"]

@@ -78,23 +78,32 @@ def run_demo(harness, tmp_path, *arguments) -> DemoRun:
     return DemoRun(harness, out, completed, time.monotonic() - started)
 
 
-def assert_clean(demo: DemoRun) -> None:
+def assert_clean(demo: DemoRun, restored: bool = True) -> None:
+    """Only production is left; the run's temporary resources are gone (``restored``: the
+    restore created a file system and the run registered a revision for it)."""
     efs, ecs = demo.harness.client("efs"), demo.harness.client("ecs")
     assert [fs["FileSystemId"] for fs in efs.describe_file_systems()["FileSystems"]] == [demo.fs]
     production = efs.describe_file_systems(FileSystemId=demo.fs)["FileSystems"][0]
     assert {t["Key"]: t["Value"] for t in production["Tags"]} == {"Name": "production"}
     assert efs.describe_access_points()["AccessPoints"] == []
     assert efs.describe_mount_targets(FileSystemId=demo.fs)["MountTargets"] == []
+    assert ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="ACTIVE")["taskDefinitionArns"] == []
+    assert ecs.list_tasks(cluster="ebv-demo", desiredStatus="RUNNING")["taskArns"] == []
+    assert demo.s3.list_objects_v2(Bucket=BUCKET, Prefix="runs/open/").get("KeyCount") == 0
+    assert demo.result["cleanup"]["productionUnchanged"] is True
+    run = demo.run_document()
+    assert run["cleanup"].get("refusal") is None
+    if not restored:
+        assert "restoredFileSystemId" not in demo.result and run.get("restoredFileSystemId") is None
+        return
     restored = demo.result["restoredFileSystemId"]
     with pytest.raises(efs.exceptions.FileSystemNotFound):
         efs.describe_file_systems(FileSystemId=restored)
-    assert ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="ACTIVE")["taskDefinitionArns"] == []
     inactive = ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="INACTIVE")["taskDefinitionArns"]
     assert [arn.rsplit("/", 1)[-1] for arn in inactive] == ["ebv-manifest-worker-restored:1"]
     # The revision the restored task ran: the restored file system through the run's access
     # point, transit encryption on, mounted read-only; the rest copied from the worker's.
     revision = ecs.describe_task_definition(taskDefinition=inactive[0])["taskDefinition"]
-    run = demo.run_document()
     assert revision["volumes"] == [{"name": "efs", "efsVolumeConfiguration": {
         "fileSystemId": restored, "rootDirectory": "/", "transitEncryption": "ENABLED",
         "authorizationConfig": {"accessPointId": run["accessPointId"], "iam": "ENABLED"}}}]
@@ -102,16 +111,11 @@ def assert_clean(demo: DemoRun) -> None:
     assert container["mountPoints"] == [{"sourceVolume": "efs", "containerPath": "/mnt/efs", "readOnly": True}]
     assert (container["memory"], container["environment"]) == (2048, [{"name": "EBV_CONCURRENCY", "value": "8"}])
     assert (revision["cpu"], revision["memory"], revision["taskRoleArn"]) == ("1024", "2048", "arn:aws:iam::123456789012:role/ebv-worker")
-    # No open-run marker is left for reconcile.
-    assert demo.s3.list_objects_v2(Bucket=BUCKET, Prefix="runs/open/").get("KeyCount") == 0
-    assert ecs.list_tasks(cluster="ebv-demo", desiredStatus="RUNNING")["taskArns"] == []
     cleanup = run["cleanup"]
     assert {k: cleanup[k] for k in ("tasksStopped", "taskDefinitionDeregistered", "accessPointDeleted",
                                     "mountTargetsDeleted", "mountTargetsGone", "fileSystemDeleted")} == dict.fromkeys(
         ("tasksStopped", "taskDefinitionDeregistered", "accessPointDeleted", "mountTargetsDeleted", "mountTargetsGone",
          "fileSystemDeleted"), True)
-    assert "refusal" not in cleanup or cleanup["refusal"] is None
-    assert demo.result["cleanup"]["productionUnchanged"] is True
 
 
 def assert_one_restore_two_tasks(demo: DemoRun) -> None:
@@ -265,3 +269,17 @@ def test_on_demand_verify_is_two_way_and_catches_silent_corruption(harness, tmp_
     status, answer = harness.control("GET", "/_harness/backup/restore-jobs")
     assert len(answer["restoreJobs"]) == 1
     assert_clean(demo)
+
+
+def test_failed_restore_stops_the_post_task_alerts_and_cleans_up(harness, tmp_path):
+    demo = run_demo(harness, tmp_path, "--fail-restore")
+    assert demo.status == 1, demo.stdout + demo.stderr
+    run = demo.run_document()
+    assert (run["phase"], run["result"]) == ("done", "restore-failed")
+    assert run["resultMessage"] == f"restore job {run['restoreJobId']} FAILED: Access denied to KMS key"
+    ecs = harness.client("ecs")
+    stopped = ecs.describe_tasks(cluster="ebv-demo", tasks=[run["tasks"]["post"]["taskArn"]])["tasks"][0]
+    assert (stopped["lastStatus"], stopped["stoppedReason"]) == ("STOPPED", f"efs-backup-verifier run {demo.run_id} finished")
+    assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] RESTORE-FAILED {demo.fs} run {demo.run_id}"]
+    assert (emf(demo)["Result"], emf(demo)["RunPassed"]) == ("restore-failed", 0)
+    assert_clean(demo, restored=False)
