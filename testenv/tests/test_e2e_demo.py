@@ -36,6 +36,8 @@ class DemoRun:
         self.stdout = completed.stdout
         self.stderr = completed.stderr
         self.seconds = seconds
+        if self.status not in (0, 1) or not os.path.exists(os.path.join(out, "result.json")):
+            pytest.fail(f"demo.py exited {self.status}:\n{self.stdout}\n{self.stderr}")
         with open(os.path.join(out, "result.json")) as handle:
             self.result = json.load(handle)
         self.run_id = self.result["runId"]
