@@ -54,14 +54,14 @@ enum Engine {
     /// Reads and validates a manifest, calling back for the header, each
     /// entry, and (once the trailer has been checked) the trailer.
     static func readManifest(
-        _ spec: String, header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
+        _ spec: String, environment: [String: String], header: (ManifestHeader) -> Void, entry: (ManifestEntry) -> Void,
         trailer: (ManifestHeader, ManifestTrailer) -> Void
     ) throws {
         // A file is validated whole before anything is printed, so an invalid
         // manifest prints nothing on stdout; stdin can be read only once and
         // is printed as it is validated.
-        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec)) }
-        let reader = try ManifestReader(source: Endpoints.source(for: spec))
+        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec, environment: environment)) }
+        let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
         header(reader.header)
         while let next = try reader.next() { entry(next) }
         guard let checked = reader.trailer else {
@@ -70,11 +70,19 @@ enum Engine {
         trailer(reader.header, checked)
     }
 
-    /// Diffs manifests (files or `-`).
+    /// Diffs manifests (files, `-` or `s3://`). With two or more CPUs each
+    /// manifest is decoded ahead on its own thread (bounded batches), so the
+    /// decoders run side by side with the merge.
     static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
-        let b = try ManifestReader(source: Endpoints.source(for: baseline))
-        let p = try post.map { try ManifestReader(source: Endpoints.source(for: $0)) }
-        let r = try ManifestReader(source: Endpoints.source(for: restored))
+        let environment = context.configuration.environment
+        let prefetch = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
+        func open(_ spec: String) throws -> any ManifestEntrySource {
+            let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
+            return prefetch ? PrefetchingEntrySource(reader) : reader
+        }
+        let b = try open(baseline)
+        let p = try post.map(open)
+        let r = try open(restored)
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
         return try ReportOutput.run(&merge, settings: settings, context: context)

@@ -74,6 +74,11 @@ public final class LocalAWS: @unchecked Sendable {
         ]
     }
 
+    /// The venv the harness runs in: `$EBV_VENV`, else this repository's `.venv`.
+    public static func defaultVenv(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["EBV_VENV"] ?? repositoryRoot().appendingPathComponent(".venv").path
+    }
+
     /// Launches the harness and waits for its startup line.
     /// - Parameters:
     ///   - timeout: seconds to wait for the startup line.

@@ -90,7 +90,7 @@ final class LocalAWSHarnessTests: XCTestCase {
     }
 
     func testStartupFailuresAreReportedExactly() throws {
-        let venv = ProcessInfo.processInfo.environment["EBV_VENV"] ?? ""
+        let venv = LocalAWS.defaultVenv()
         let cases: [(script: String, timeout: Double, expected: LocalAWSError)] = [
             ("import time\ntime.sleep(30)\n", 0.5, .startupTimedOut(seconds: 0.5)),
             ("import sys\nsys.exit(3)\n", 20, .exitedBeforeReady(output: "")),
@@ -104,7 +104,7 @@ final class LocalAWSHarnessTests: XCTestCase {
             defer { try? FileManager.default.removeItem(at: root) }
             try script.write(to: root.appendingPathComponent("testenv/moto_server.py"), atomically: true, encoding: .utf8)
             var environment = ["EBV_REPO_ROOT": root.path]
-            environment["EBV_VENV"] = venv.isEmpty ? nil : venv
+            environment["EBV_VENV"] = venv
             XCTAssertThrowsError(try LocalAWS.start(timeout: timeout, environment: environment)) { error in
                 XCTAssertEqual(error as? LocalAWSError, expected)
             }

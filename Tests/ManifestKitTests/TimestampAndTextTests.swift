@@ -11,6 +11,19 @@ final class TimestampAndTextTests: XCTestCase {
         XCTAssertEqual(Timestamp.format(ns: Int64.min), "1677-09-21T00:12:43.145224192Z")
     }
 
+    func testFormatWithFewerFractionDigitsTruncates() {
+        let ns: Int64 = 1_741_066_865_921_999_999
+        XCTAssertEqual(Timestamp.format(ns: ns, fractionDigits: 3), "2025-03-04T05:41:05.921Z")
+        XCTAssertEqual(Timestamp.format(ns: ns, fractionDigits: 0), "2025-03-04T05:41:05Z")
+        XCTAssertEqual(Timestamp.format(ns: ns, fractionDigits: 1), "2025-03-04T05:41:05.9Z")
+        XCTAssertEqual(Timestamp.format(ns: ns, fractionDigits: 9), Timestamp.format(ns: ns))
+        XCTAssertEqual(Timestamp.format(ns: -1, fractionDigits: 3), "1969-12-31T23:59:59.999Z")
+        XCTAssertEqual(Timestamp.format(ns: -1, fractionDigits: 0), "1969-12-31T23:59:59Z")
+        var out: [UInt8] = []
+        Timestamp.append(ns: 0, fractionDigits: 3, to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "1970-01-01T00:00:00.000Z")
+    }
+
     func testParseInvertsFormat() {
         for ns: Int64 in [0, -1, 1, 1_700_000_000_123_456_789, 951_782_400_000_000_000, Int64.max, Int64.min, -86_400_000_000_001] {
             XCTAssertEqual(Timestamp.parse(Timestamp.format(ns: ns)), ns, "\(ns)")
@@ -75,6 +88,11 @@ final class TimestampAndTextTests: XCTestCase {
         JSONText.appendInt(Int64.min, to: &out)
         JSONText.appendUInt(0, to: &out)
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "18446744073709551615-92233720368547758080")
+    }
+
+    func testJSONTextShortEscapesForLogLines() {
+        XCTAssertEqual(JSONText.quoted("a\n\r\t\u{1}\"\\z", shortEscapes: true), #""a\n\r\t\u0001\"\\z""#)
+        XCTAssertEqual(JSONText.quoted("a\n\r\t"), #""a\u000a\u000d\u0009""#)
     }
 }
 

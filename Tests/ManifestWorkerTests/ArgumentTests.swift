@@ -103,8 +103,9 @@ final class ArgumentTests: XCTestCase {
                              "manifest-worker: --severity: unknown severity 'fatal' for corrupt (expected one of: ok, info, warning, error)\n")
         try assertUsageError(["diff", "b.gz", "r.gz", "--max-findings", "-3"],
                              "manifest-worker: --max-findings: must be a non-negative integer (got \"-3\")\n")
-        try assertUsageError(["generate", dir.path, "-o", "s3://bucket/key.gz"], "manifest-worker: s3://bucket/key.gz: s3:// not supported yet\n")
-        try assertUsageError(["show", "s3://bucket/key.gz"], "manifest-worker: s3://bucket/key.gz: s3:// not supported yet\n")
+        let noRegion = "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION, or 'region' in profile 'default' of ~/.aws/config\n"
+        try assertUsageError(["generate", dir.path, "-o", "s3://bucket/key.gz"], "manifest-worker: s3://bucket/key.gz: " + noRegion)
+        try assertUsageError(["show", "s3://bucket/key.gz"], "manifest-worker: s3://bucket/key.gz: " + noRegion)
         try assertUsageError(["generate", dir.at("absent"), "-o", dir.at("m.gz")],
                              "manifest-worker: \(dir.at("absent")): ENOENT: No such file or directory\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.at("m.gz")))

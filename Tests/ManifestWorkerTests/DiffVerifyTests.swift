@@ -111,6 +111,17 @@ final class DiffVerifyTests: XCTestCase {
                        CLIResult(status: 2, stdout: Data(), stderr: "manifest-worker: \(dir.at("absent")): ENOENT: No such file or directory\n"))
     }
 
+    /// One tree is missing while the other is still being walked: the command
+    /// must wind the running walk down before it exits (it used to crash now and
+    /// then in the exit handlers while walker threads still ran).
+    func testVerifyWithAMissingTreeExitsCleanlyEveryTime() throws {
+        let dir = try fixture()
+        for _ in 0..<20 {
+            XCTAssertEqual(try CLIRunner.run(["verify", dir.at("t"), dir.at("absent")]),
+                           CLIResult(status: 2, stdout: Data(), stderr: "manifest-worker: \(dir.at("absent")): ENOENT: No such file or directory\n"))
+        }
+    }
+
     private func gunzip(_ data: Data) throws -> String {
         let source = try GzipDecompressingSource(wrapping: MemorySource(Array(data)))
         var bytes: [UInt8] = []

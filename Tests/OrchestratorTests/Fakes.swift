@@ -43,15 +43,16 @@ actor MemoryStore: RunStore {
     var objects: [String: (body: Data, etag: String)] = [:]
     var counter = 0
     var puts: [String] = []
-    /// Runs once before the next put of a key with this prefix (simulates a concurrent writer).
-    var interfere: (prefix: String, action: @Sendable (MemoryStore) async -> Void)?
+    /// Runs once before the next put of a key with this prefix whose body satisfies `when`
+    /// (simulates a concurrent writer).
+    var interfere: (prefix: String, when: @Sendable (Data) -> Bool, action: @Sendable (MemoryStore) async -> Void)?
 
     func get(_ key: String) async throws -> StoredObject? {
         objects[key].map { StoredObject(body: $0.body, etag: $0.etag) }
     }
 
     func put(_ key: String, body: Data, condition: WriteCondition) async throws -> String {
-        if let hook = interfere, key.hasPrefix(hook.prefix) {
+        if let hook = interfere, key.hasPrefix(hook.prefix), hook.when(body) {
             interfere = nil
             await hook.action(self)
         }
@@ -74,8 +75,10 @@ actor MemoryStore: RunStore {
         objects.keys.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
-    func setInterference(prefix: String, _ action: @escaping @Sendable (MemoryStore) async -> Void) {
-        interfere = (prefix, action)
+    func setInterference(
+        prefix: String, when: @escaping @Sendable (Data) -> Bool = { _ in true }, _ action: @escaping @Sendable (MemoryStore) async -> Void
+    ) {
+        interfere = (prefix, when, action)
     }
 
     /// Overwrites an object directly (a concurrent writer).
@@ -147,17 +150,50 @@ actor FakeECS: TaskLauncher {
     var described: [String: TaskInfo] = [:]
     var stopped: [String] = []
     var calls: [String] = []
+    /// Every revision ever registered (by ARN, in order), with its tags; deregistered ones are INACTIVE.
+    var revisions: [(arn: String, family: String, tags: [String: String])] = []
+    /// Thrown by the next RegisterTaskDefinition *after* the revision is made (a lost answer).
+    var failAfterRegistering: OrchestratorError?
 
     func registerTaskDefinition(_ request: TaskDefinitionRequest) async throws -> String {
         registered.append(request)
         calls.append("register")
-        return "arn:aws:ecs:us-east-1:123456789012:task-definition/\(request.family):\(registered.count)"
+        let revision = revisions.filter { $0.family == request.family }.count + 1
+        let arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/\(request.family):\(revision)"
+        revisions.append((arn, request.family, request.tags))
+        if let failure = failAfterRegistering {
+            failAfterRegistering = nil
+            throw failure
+        }
+        return arn
     }
 
     func deregisterTaskDefinition(arn: String) async throws {
         deregistered.append(arn)
         calls.append("deregister")
     }
+
+    func activeTaskDefinitions(family: String) async throws -> [String] {
+        calls.append("listTaskDefinitions")
+        return revisions.filter { $0.family == family && !deregistered.contains($0.arn) }.map(\.arn).reversed()
+    }
+
+    func taskDefinitionTags(arn: String) async throws -> [String: String] {
+        revisions.first { $0.arn == arn }?.tags ?? [:]
+    }
+
+    func runningTasks(cluster: String, startedBy: String) async throws -> [TaskInfo] {
+        described.values.filter { $0.startedBy == startedBy && $0.lastStatus != "STOPPED" && !stopped.contains($0.taskArn) }
+            .sorted { $0.taskArn < $1.taskArn }
+    }
+
+    /// A revision made outside the run (e.g. by hand, or by an old crash).
+    func addRevision(family: String, tags: [String: String]) -> String {
+        let arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/\(family):\(revisions.filter { $0.family == family }.count + 1)"
+        revisions.append((arn, family, tags))
+        return arn
+    }
+    func setFailAfterRegistering(_ error: OrchestratorError?) { failAfterRegistering = error }
 
     func runTask(_ request: RunTaskRequest) async throws -> String {
         runRequests.append(request)

@@ -9,14 +9,7 @@ final class RestoreTestingTests: XCTestCase {
     var runId: String { "rt-" + jobId }
 
     func setUp(_ world: World) async {
-        await world.standardSetup()
-        await world.efs.addFileSystem(FileSystemInfo(fileSystemId: restoredFS, fileSystemArn: restoredArn, lifeCycleState: "available",
-                                                     tags: ["awsbackup-restore-test": "true"]))
-        await world.backup.setRestoreJob(RestoreJobInfo(
-            restoreJobId: jobId, status: "COMPLETED", createdResourceArn: restoredArn,
-            creationDate: Timestamps.parse("2025-03-04T07:02:01.742Z"), completionDate: Timestamps.parse("2025-03-04T07:14:53.128Z"),
-            restoreTestingPlanArn: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:efs_weekly-EXAMPLE",
-            recoveryPointArn: recoveryPointArn, recoveryPointCreationDate: Timestamps.parse("2025-03-04T05:00:31.207Z")))
+        await world.restoreTestingSetup(jobId: jobId)
     }
 
     func testPassedRestoreTestIsReportedSuccessfulAndTheFileSystemIsLeftToAWS() async throws {

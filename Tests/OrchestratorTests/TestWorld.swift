@@ -76,6 +76,18 @@ struct World {
             lifeCycleState: "available", tags: ["Name": "production"]))
     }
 
+    /// `standardSetup` plus a COMPLETED restore-testing job `jobId` whose file system AWS owns.
+    func restoreTestingSetup(jobId: String) async {
+        await standardSetup()
+        await efs.addFileSystem(FileSystemInfo(fileSystemId: restoredFS, fileSystemArn: restoredArn, lifeCycleState: "available",
+                                                     tags: ["awsbackup-restore-test": "true"]))
+        await backup.setRestoreJob(RestoreJobInfo(
+            restoreJobId: jobId, status: "COMPLETED", createdResourceArn: restoredArn,
+            creationDate: Timestamps.parse("2025-03-04T07:02:01.742Z"), completionDate: Timestamps.parse("2025-03-04T07:14:53.128Z"),
+            restoreTestingPlanArn: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:efs_weekly-EXAMPLE",
+            recoveryPointArn: recoveryPointArn, recoveryPointCreationDate: Timestamps.parse("2025-03-04T05:00:31.207Z")))
+    }
+
     func decode(_ fixture: String) throws -> OrchestratorEvent {
         try EventDecoder(workerContainer: config.workerContainer).decode(Fixture.data(fixture))
     }

@@ -19,6 +19,19 @@ public struct Credentials: Sendable, Equatable {
 /// a chain of these, or a refreshing cache in front of one).
 public protocol CredentialProvider: Sendable {
     func credentials() async throws -> Credentials
+
+    /// AWS refused `rejected` as expired (e.g. `ExpiredToken`): forget them if they are
+    /// cached, so that the next ``credentials()`` call fetches new ones.
+    ///
+    /// - Returns: whether the next ``credentials()`` call may answer something other
+    ///   than `rejected`, i.e. whether retrying the refused request is worth it. The
+    ///   default (for providers that cache nothing, such as fixed keys) is `false`.
+    func invalidate(rejected: Credentials) async -> Bool
+}
+
+extension CredentialProvider {
+    /// Nothing cached, nothing to refresh: a retry would send the same credentials.
+    public func invalidate(rejected: Credentials) async -> Bool { false }
 }
 
 /// Fixed credentials (tests, or keys given explicitly).

@@ -45,6 +45,15 @@ public actor RefreshingCredentialProvider: CredentialProvider {
     /// AWS answered `ExpiredToken`).
     public func invalidate() { cached = nil }
 
+    /// Drops the cached credentials if they are still `rejected` (when several requests
+    /// are refused at once, only the first one causes a fetch; the others find the
+    /// cache already renewed). Always `true`: the next call asks the base provider
+    /// unless it has just been asked.
+    public func invalidate(rejected: Credentials) async -> Bool {
+        if cached == rejected { cached = nil }
+        return true
+    }
+
     private func needsRefresh(_ credentials: Credentials) -> Bool {
         guard let expiration = credentials.expiration else { return false }
         return now() >= expiration.addingTimeInterval(-refreshMargin)

@@ -33,6 +33,46 @@ public struct ECSClient: Sendable {
         ).taskDefinition
     }
 
+    private struct DescribeTaskDefinitionInput: Encodable { var taskDefinition: String; var include: [String]? }
+    private struct TaggedTaskDefinitionBox: Decodable { var taskDefinition: ECSTaskDefinition; var tags: [ECSTag]? }
+
+    /// DescribeTaskDefinition with `include: ["TAGS"]`: the revision and its tags (empty when it has none).
+    public func describeTaskDefinitionWithTags(_ taskDefinition: String) async throws -> (taskDefinition: ECSTaskDefinition, tags: [ECSTag]) {
+        let box = try await executor.callJSON(
+            targetPrefix: Self.targetPrefix, operation: "DescribeTaskDefinition",
+            input: DescribeTaskDefinitionInput(taskDefinition: taskDefinition, include: ["TAGS"]), idempotent: true,
+            as: TaggedTaskDefinitionBox.self)
+        return (box.taskDefinition, box.tags ?? [])
+    }
+
+    private struct ListTaskDefinitionsInput: Encodable {
+        var familyPrefix: String?; var status: String?; var sort: String?; var nextToken: String?; var maxResults: Int?
+    }
+
+    /// One ListTaskDefinitions page. `familyPrefix` is documented as the full family name
+    /// (callers that need an exact family should still check each ARN's family); `status` is `ACTIVE` (the default), `INACTIVE` or `DELETE_IN_PROGRESS`; `sort` is
+    /// `ASC` (the default) or `DESC` by family then revision.
+    public func listTaskDefinitions(
+        familyPrefix: String? = nil, status: String? = nil, sort: String? = nil, nextToken: String? = nil, maxResults: Int? = nil
+    ) async throws -> ECSListTaskDefinitionsPage {
+        try await executor.callJSON(
+            targetPrefix: Self.targetPrefix, operation: "ListTaskDefinitions",
+            input: ListTaskDefinitionsInput(familyPrefix: familyPrefix, status: status, sort: sort, nextToken: nextToken, maxResults: maxResults),
+            idempotent: true)
+    }
+
+    /// Every task-definition ARN matching the filters, following `nextToken`.
+    public func listAllTaskDefinitions(familyPrefix: String? = nil, status: String? = nil, sort: String? = nil) async throws -> [String] {
+        var arns: [String] = []
+        var token: String?
+        repeat {
+            let page = try await listTaskDefinitions(familyPrefix: familyPrefix, status: status, sort: sort, nextToken: token)
+            arns += page.taskDefinitionArns
+            token = page.nextToken
+        } while token != nil
+        return arns
+    }
+
     /// RunTask. With a `clientToken` it is retried like an idempotent call;
     /// without one only when throttled or never sent. Check `failures`.
     public func runTask(_ request: ECSRunTaskRequest) async throws -> ECSTasksResult {

@@ -252,3 +252,15 @@ public struct ECSListTasksPage: Codable, Sendable, Equatable {
         nextToken = try c.decodeIfPresent(String.self, forKey: .nextToken)
     }
 }
+
+/// One ListTaskDefinitions page.
+public struct ECSListTaskDefinitionsPage: Codable, Sendable, Equatable {
+    public var taskDefinitionArns: [String]
+    public var nextToken: String?
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskDefinitionArns = try c.decodeIfPresent([String].self, forKey: .taskDefinitionArns) ?? []
+        nextToken = try c.decodeIfPresent(String.self, forKey: .nextToken)
+    }
+}

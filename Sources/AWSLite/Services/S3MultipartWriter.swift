@@ -33,6 +33,9 @@ public actor S3MultipartWriter {
     private var uploadId: String?
     private var parts: [S3CompletedPart] = []
     private var state = State.open
+    /// Requests in flight, and `abort()` calls waiting for them to land.
+    private var outstanding = 0
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameter partSize: raised to `minimumPartSize` when smaller.
     init(client: S3Client, bucket: String, key: String, contentType: String, partSize: Int) {
@@ -66,38 +69,76 @@ public actor S3MultipartWriter {
             if self.uploadId == nil {
                 let body = self.buffer
                 self.buffer = []
-                return try await self.client.putObject(S3PutObjectRequest(bucket: self.bucket, key: self.key, body: body, contentType: self.contentType))
+                let request = S3PutObjectRequest(bucket: self.bucket, key: self.key, body: body, contentType: self.contentType)
+                return try await self.tracked { try await self.client.putObject(request) }
             }
             if !self.buffer.isEmpty {
                 let last = self.buffer
                 self.buffer = []
                 try await self.upload(last)
             }
-            return try await self.client.completeMultipartUpload(bucket: self.bucket, key: self.key, uploadId: self.uploadId!, parts: self.parts)
+            let (uploadId, parts) = (self.uploadId!, self.parts)
+            return try await self.tracked {
+                try await self.client.completeMultipartUpload(bucket: self.bucket, key: self.key, uploadId: uploadId, parts: parts)
+            }
         }
         state = .finished
         return result
     }
 
     /// Discards everything: aborts the multipart upload if one was started.
-    /// Safe to call more than once and after a failure; errors are swallowed
-    /// (an unaborted upload is only billed storage, cleaned by a lifecycle rule).
+    /// Safe to call more than once, after a failure, and from another task while
+    /// a `write` or `finish` is under way (e.g. on SIGTERM): a request already in
+    /// flight is let land first (a CreateMultipartUpload would otherwise leave an
+    /// upload nobody aborts, an UploadPart a stored part), and the writing call
+    /// then fails with "writer was aborted". Returns once the abort was answered.
+    /// Errors are swallowed (an unaborted upload is only billed storage, cleaned
+    /// by a lifecycle rule). A `finish()` already completing wins: the object exists.
     public func abort() async {
         guard state != .finished else { return }
         state = .failed
         buffer = []
+        await drain()
         await abortUpload()
+        await drain()  // an abort started by the interrupted call itself
     }
 
     private func upload(_ part: [UInt8]) async throws {
         if uploadId == nil {
-            uploadId = try await client.createMultipartUpload(bucket: bucket, key: key, contentType: contentType)
+            let (bucket, key, contentType) = (self.bucket, self.key, self.contentType)
+            uploadId = try await tracked { try await self.client.createMultipartUpload(bucket: bucket, key: key, contentType: contentType) }
+            try checkOpen()  // aborted meanwhile: `guarded` aborts the upload just created
         }
         guard parts.count < Self.maximumParts else {
             throw AWSError(kind: .invalidRequest, service: "s3", operation: "UploadPart", message: "more than \(Self.maximumParts) parts; use a larger part size")
         }
-        let done = try await client.uploadPart(bucket: bucket, key: key, uploadId: uploadId!, partNumber: parts.count + 1, body: part)
+        let (uploadId, partNumber) = (self.uploadId!, parts.count + 1)
+        let done = try await tracked {
+            try await self.client.uploadPart(bucket: self.bucket, key: self.key, uploadId: uploadId, partNumber: partNumber, body: part)
+        }
         parts.append(done)
+        try checkOpen()
+    }
+
+    /// Runs one request, counted so that `abort()` can wait for it to land.
+    private func tracked<T: Sendable>(_ request: () async throws -> T) async throws -> T {
+        outstanding += 1
+        defer {
+            outstanding -= 1
+            if outstanding == 0 {
+                let waiters = drainWaiters
+                drainWaiters = []
+                for waiter in waiters { waiter.resume() }
+            }
+        }
+        return try await request()
+    }
+
+    /// Waits until no request is in flight.
+    private func drain() async {
+        while outstanding > 0 {
+            await withCheckedContinuation { drainWaiters.append($0) }
+        }
     }
 
     private func guarded<T: Sendable>(_ body: () async throws -> T) async throws -> T {
@@ -114,7 +155,7 @@ public actor S3MultipartWriter {
     private func abortUpload() async {
         guard let id = uploadId else { return }
         uploadId = nil
-        try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadId: id)
+        _ = try? await tracked { try await self.client.abortMultipartUpload(bucket: self.bucket, key: self.key, uploadId: id) }
     }
 
     private func checkOpen() throws {

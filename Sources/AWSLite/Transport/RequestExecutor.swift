@@ -32,22 +32,36 @@ struct RequestExecutor: Sendable {
     }
 
     /// Sends `request` and returns its 2xx response, or throws `AWSError`.
+    ///
+    /// When AWS refuses the credentials as expired (see
+    /// `AWSError.asksForNewCredentials`), the provider is told
+    /// (`CredentialProvider.invalidate(rejected:)`) and, if it may answer new
+    /// credentials, the request is signed again and sent once more — whatever the
+    /// operation, since a refused signature means AWS did not act on it. That extra
+    /// attempt does not count against the retry policy; a second refusal is thrown.
     func send(_ request: OperationRequest) async throws -> HTTPResponse {
         let retry = configuration.retry
         var attempt = 1
+        var renewedCredentials = false
         while true {
-            if attempt > 1 { try Task.checkCancellation() }
-            let outcome: Result<HTTPResponse, Error>
+            if attempt > 1 || renewedCredentials { try Task.checkCancellation() }
+            let outcome: Result<(response: HTTPResponse, credentials: Credentials), Error>
             do {
                 outcome = .success(try await attemptOnce(request))
             } catch {
                 outcome = .failure(error)
             }
             switch outcome {
-            case .success(let response) where (200...299).contains(response.status):
-                return response
-            case .success(let response):
+            case .success(let sent) where (200...299).contains(sent.response.status):
+                return sent.response
+            case .success(let sent):
+                let response = sent.response
                 let error = ErrorDecoder.decode(response, service: service, operation: request.operation)
+                if !renewedCredentials, error.asksForNewCredentials(sentSessionToken: sent.credentials.sessionToken != nil) {
+                    renewedCredentials = true
+                    if await configuration.credentials.invalidate(rejected: sent.credentials) { continue }
+                    throw error
+                }
                 guard attempt < retry.maxAttempts, RetryClassifier.isRetryable(error, idempotent: request.idempotent) else { throw error }
                 let after = RetryPolicy.parseRetryAfter(response.header("Retry-After"), now: configuration.now())
                 try await retry.sleep(retry.delay(beforeRetry: attempt, retryAfter: after))
@@ -63,7 +77,8 @@ struct RequestExecutor: Sendable {
         }
     }
 
-    private func attemptOnce(_ request: OperationRequest) async throws -> HTTPResponse {
+    /// Signs and sends one attempt; returns the response and the credentials it was signed with.
+    private func attemptOnce(_ request: OperationRequest) async throws -> (response: HTTPResponse, credentials: Credentials) {
         let credentials: Credentials
         do {
             credentials = try await configuration.credentials.credentials()
@@ -88,7 +103,8 @@ struct RequestExecutor: Sendable {
             throw AWSError(kind: .configuration, service: service.name, operation: request.operation, message: "cannot form a URL from \(text)")
         }
         let headers = signable.headers.filter { $0.name.lowercased() != "host" }
-        return try await configuration.transport.send(
+        let response = try await configuration.transport.send(
             HTTPRequest(method: request.method, url: url, headers: headers, body: request.body), timeout: configuration.requestTimeout)
+        return (response, credentials)
     }
 }

@@ -18,7 +18,9 @@ public enum JSONText {
     }
 
     /// Appends `u` as a quoted JSON string (the caller guarantees valid UTF-8).
-    public static func appendString(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    /// With `shortEscapes`, line feed, carriage return and tab are written `\n`, `\r`, `\t`
+    /// (as log lines conventionally show them) instead of `\u000a`, `\u000d`, `\u0009`.
+    public static func appendString(_ u: UnsafeBufferPointer<UInt8>, shortEscapes: Bool = false, to out: inout [UInt8]) {
         out.append(0x22)
         var start = 0
         var i = 0
@@ -30,6 +32,9 @@ public enum JSONText {
             out.append(0x5C)
             switch c {
             case 0x22, 0x5C: out.append(c)
+            case 0x0A where shortEscapes: out.append(0x6E)
+            case 0x0D where shortEscapes: out.append(0x72)
+            case 0x09 where shortEscapes: out.append(0x74)
             default:
                 out.append(0x75); out.append(0x30); out.append(0x30)
                 out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 0x0F)])
@@ -67,10 +72,12 @@ public enum JSONText {
         }
     }
 
-    /// `text` quoted and escaped as JSON, for error messages.
-    public static func quoted(_ text: String) -> String {
+    /// `text` quoted and escaped as JSON, for error messages and log lines
+    /// (`shortEscapes` as in ``appendString(_:shortEscapes:to:)``).
+    public static func quoted(_ text: String, shortEscapes: Bool = false) -> String {
         var out = [UInt8]()
-        appendString(text, to: &out)
+        var copy = text
+        copy.withUTF8 { appendString($0, shortEscapes: shortEscapes, to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -5,18 +5,20 @@ public enum Timestamp {
     private static let nsPerSecond: Int64 = 1_000_000_000
 
     /// Formats nanoseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`
-    /// (always nine fraction digits, always `Z`).
+    /// (nine fraction digits by default, always `Z`).
     ///
+    /// `fractionDigits` (0–9) keeps that many digits, truncating: 3 gives milliseconds
+    /// (`…:05.921Z`), 0 whole seconds without a point (`…:05Z`).
     /// Every `Int64` is representable (years 1677–2262).
-    public static func format(ns: Int64) -> String {
+    public static func format(ns: Int64, fractionDigits: Int = 9) -> String {
         var out = [UInt8]()
         out.reserveCapacity(30)
-        append(ns: ns, to: &out)
+        append(ns: ns, fractionDigits: fractionDigits, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the ``format(ns:)`` text to `out` (no allocation of its own).
-    public static func append(ns: Int64, to out: inout [UInt8]) {
+    /// Appends the ``format(ns:fractionDigits:)`` text to `out` (no allocation of its own).
+    public static func append(ns: Int64, fractionDigits: Int = 9, to out: inout [UInt8]) {
         var seconds = ns / nsPerSecond
         var frac = ns % nsPerSecond
         if frac < 0 {
@@ -35,8 +37,15 @@ public enum Timestamp {
         digits(d, 2, &out); out.append(0x54)
         digits(secOfDay / 3600, 2, &out); out.append(0x3A)
         digits(secOfDay / 60 % 60, 2, &out); out.append(0x3A)
-        digits(secOfDay % 60, 2, &out); out.append(0x2E)
-        digits(frac, 9, &out); out.append(0x5A)
+        digits(secOfDay % 60, 2, &out)
+        let kept = min(max(fractionDigits, 0), 9)
+        if kept > 0 {
+            var scale: Int64 = 1
+            for _ in kept..<9 { scale *= 10 }
+            out.append(0x2E)
+            digits(frac / scale, kept, &out)
+        }
+        out.append(0x5A)
     }
 
     /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, fraction of 1–9

@@ -88,11 +88,13 @@ enum HelpText {
     Walks <dir> (never following symlinks, never leaving its file system), hashes
     every regular file with SHA-256 and writes the manifest: gzipped NDJSON, a
     header line, one line per entry in manifest order, a trailer with counts and
-    a digest. The file appears only when complete (written aside, then renamed).
+    a digest. The file appears only when complete (written aside, then renamed);
+    an s3://bucket/key object likewise (a multipart upload, aborted on failure).
 
     Options:
-      -o, --output FILE          where to write; - for stdout (EBV_OUTPUT; default -,
-                                 refused when stdout is a terminal)
+      -o, --output FILE          where to write: a file, s3://bucket/key, or - for
+                                 stdout (EBV_OUTPUT; default -, refused when stdout
+                                 is a terminal)
       --role ROLE                baseline, post, restored or local (EBV_ROLE; default local)
       --file-system-id ID        recorded in the header (EBV_FILE_SYSTEM_ID)
       --recovery-point-arn ARN   recorded in the header (EBV_RECOVERY_POINT_ARN)
@@ -115,7 +117,7 @@ enum HelpText {
     unsorted manifest is rejected, exit 2) and classifies every path: match,
     changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted.
     Prints a short summary; exits 1 when a finding has error severity.
-    A manifest argument is a file path or - for stdin.
+    A manifest argument is a file path, s3://bucket/key, or - for stdin.
 
     Options:
       --post FILE             the post manifest (taken after the backup): three-way diff
@@ -163,8 +165,8 @@ enum HelpText {
     static let show = """
     Usage: manifest-worker show <manifest>
 
-    Validates a manifest (a file path, or - for stdin) and prints one line per
-    entry, then the trailer:
+    Validates a manifest (a file path, s3://bucket/key, or - for stdin) and
+    prints one line per entry, then the trailer:
 
       type  size  mode uid:gid  mtime (UTC)  sha256 (first 16 hex)  path
 

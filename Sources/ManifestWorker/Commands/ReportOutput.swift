@@ -14,7 +14,7 @@ enum ReportOutput {
         var findings: FindingsWriter?
         if let dir = settings.reportDir {
             try createDirectory(dir)
-            let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), console: context.console))
+            let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), console: context.console, environment: context.configuration.environment))
             findingsSink = gzip
             findings = FindingsWriter(sink: gzip)
         }
@@ -29,14 +29,14 @@ enum ReportOutput {
         let json = report.json()
         let summary = report.summaryText()
         if let dir = settings.reportDir {
-            try write(json, to: join(dir, reportName), console: context.console)
-            try write(Array(summary.utf8), to: join(dir, summaryName), console: context.console)
+            try write(json, to: join(dir, reportName), context: context)
+            try write(Array(summary.utf8), to: join(dir, summaryName), context: context)
         }
         return DiffOutcome(summary: summary, reportJSON: String(decoding: json, as: UTF8.self), passed: report.passed)
     }
 
-    private static func write(_ bytes: [UInt8], to path: String, console: Console) throws {
-        let sink = try Endpoints.sink(for: path, console: console)
+    private static func write(_ bytes: [UInt8], to path: String, context: CommandContext) throws {
+        let sink = try Endpoints.sink(for: path, console: context.console, environment: context.configuration.environment)
         do {
             try sink.write(bytes)
             try sink.finish()
@@ -51,7 +51,7 @@ enum ReportOutput {
     }
 
     private static func createDirectory(_ dir: String) throws {
-        if Endpoints.isS3(dir) { throw CLIError(dir, "s3:// not supported yet") }
+        if Endpoints.isS3(dir) { throw CLIError(dir, "--report-dir must be a local directory") }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {

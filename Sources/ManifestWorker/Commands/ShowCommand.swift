@@ -6,7 +6,7 @@ enum ShowCommand {
         let path = try ArgumentParser.positionals(arguments, names: ["<manifest>"], command: "show")[0]
         let json = arguments.has("--json")
         let console = context.console
-        try Engine.readManifest(path, header: { header in
+        try Engine.readManifest(path, environment: context.configuration.environment, header: { header in
             if !json { console.out(ShowFormat.headerLine(header) + "\n") }
         }, entry: { entry in
             if !json { console.out(ShowFormat.entryLine(entry) + "\n") }

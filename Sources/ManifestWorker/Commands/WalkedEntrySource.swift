@@ -16,6 +16,7 @@ final class WalkedEntrySource: ManifestEntrySource, @unchecked Sendable {
     private var done = false
     private var failure: (any Error)?
     private var cancelled = false
+    private var started = false
     private let capacity: Int
     private let batchSize: Int
 
@@ -30,17 +31,23 @@ final class WalkedEntrySource: ManifestEntrySource, @unchecked Sendable {
 
     /// Starts the walk on a new thread.
     func start() {
+        condition.lock()
+        started = true
+        condition.unlock()
         let thread = Thread { [self] in produce() }
         thread.name = "walk \(header.root ?? "")"
         thread.start()
     }
 
-    /// Stops the producer (it ends at its next push).
+    /// Stops the producer (it ends at its next push) and waits until its walk has
+    /// wound down, so that no walker thread outlives the command (a process that
+    /// exits while they run can crash in its exit handlers).
     func cancel() {
         condition.lock()
+        defer { condition.unlock() }
         cancelled = true
         condition.broadcast()
-        condition.unlock()
+        while started && !done { condition.wait() }
     }
 
     func next() throws -> ManifestEntry? {

@@ -76,4 +76,46 @@ public struct ECSTaskLauncher: TaskLauncher {
     public func stopTask(cluster: String, arn: String, reason: String) async throws {
         _ = try await client.stopTask(cluster: cluster, task: arn, reason: reason)
     }
+
+    /// ListTaskDefinitions (`familyPrefix`, ACTIVE, DESC), keeping only ARNs of exactly `family`
+    /// (so a prefix match can never reach another family, such as the worker's own).
+    public func activeTaskDefinitions(family: String) async throws -> [String] {
+        try await client.listAllTaskDefinitions(familyPrefix: family, status: "ACTIVE", sort: "DESC")
+            .filter { Self.family(ofTaskDefinitionArn: $0) == family }
+    }
+
+    public func taskDefinitionTags(arn: String) async throws -> [String: String] {
+        let described = try await client.describeTaskDefinitionWithTags(arn)
+        var tags: [String: String] = [:]
+        for tag in described.tags {
+            if let key = tag.key { tags[key] = tag.value ?? "" }
+        }
+        return tags
+    }
+
+    /// ListTasks (`startedBy`, RUNNING and PENDING desired status) then DescribeTasks in batches of 100.
+    public func runningTasks(cluster: String, startedBy: String) async throws -> [TaskInfo] {
+        var arns: [String] = []
+        for desired in ["RUNNING", "PENDING"] {
+            for arn in try await client.listAllTasks(cluster: cluster, startedBy: startedBy, desiredStatus: desired) where !arns.contains(arn) {
+                arns.append(arn)
+            }
+        }
+        var tasks: [TaskInfo] = []
+        var start = 0
+        while start < arns.count {
+            let batch = Array(arns[start..<min(start + 100, arns.count)])
+            tasks += try await describeTasks(cluster: cluster, arns: batch).filter { $0.lastStatus != "STOPPED" }
+            start += 100
+        }
+        return tasks
+    }
+
+    /// `family` of `arn:…:task-definition/family:revision`.
+    static func family(ofTaskDefinitionArn arn: String) -> String? {
+        guard let slash = arn.lastIndex(of: "/") else { return nil }
+        let tail = arn[arn.index(after: slash)...]
+        guard let colon = tail.lastIndex(of: ":") else { return nil }
+        return String(tail[..<colon])
+    }
 }

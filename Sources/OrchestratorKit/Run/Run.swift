@@ -124,6 +124,17 @@ public struct Run: Sendable, Codable, Equatable {
     public var metricsEmitted = false
     public var validationReported = false
     public var cleanup = CleanupRecord()
+    /// Claims of once-only actions (`notify`, `metrics`, `validation`, `registerTaskDefinition`):
+    /// action → until when the claiming invocation may still be working on it (its deadline).
+    /// Written with `If-Match` before the action, so only the invocation that won the write
+    /// acts; an expired claim without the action's completion means the claimant died.
+    /// Optional so documents written before it existed still decode.
+    public var claims: [String: Date]?
+    /// Consecutive DescribeRestoreJob failures while the restore is not terminal (reconcile).
+    public var restoreLookupFailures: Int?
+    /// Set when the restore's outcome was given up on: the run is past its deadline and
+    /// DescribeRestoreJob kept failing (alerted once; cleanup goes on with what is recorded).
+    public var restoreAbandoned: Bool?
     /// One short line per transition, for people reading the document.
     public var history: [String] = []
 
@@ -147,6 +158,17 @@ public struct Run: Sendable, Codable, Equatable {
         self.verdictAt = time
         if phase == .active { phase = .finishing }
         note("result \(result.rawValue): \(message)", at: time)
+    }
+
+    /// Whether `action` may be claimed now: never claimed, or the claim has expired.
+    public func claimable(_ action: String, now: Date) -> Bool {
+        guard let until = claims?[action] else { return true }
+        return until <= now
+    }
+
+    /// Whether the restore's outcome is settled: a terminal status, or given up on.
+    public var restoreSettled: Bool {
+        StepPlanner.terminalRestoreStatuses.contains(restoreStatus ?? "") || restoreAbandoned == true
     }
 
     /// Appends a history line.

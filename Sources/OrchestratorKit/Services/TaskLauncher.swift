@@ -116,4 +116,10 @@ public protocol TaskLauncher: Sendable {
     /// Tasks that ECS no longer knows are simply absent from the answer.
     func describeTasks(cluster: String, arns: [String]) async throws -> [TaskInfo]
     func stopTask(cluster: String, arn: String, reason: String) async throws
+    /// ACTIVE revisions of exactly `family` (not of families that merely start with it), newest first.
+    func activeTaskDefinitions(family: String) async throws -> [String]
+    /// The tags of a task-definition revision.
+    func taskDefinitionTags(arn: String) async throws -> [String: String]
+    /// Tasks of `cluster` not yet stopped whose `startedBy` is `startedBy` (with their group).
+    func runningTasks(cluster: String, startedBy: String) async throws -> [TaskInfo]
 }

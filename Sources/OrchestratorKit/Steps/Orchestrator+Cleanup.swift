@@ -51,20 +51,16 @@ extension Orchestrator {
             run.cleanup.mountTargetsGone = true
             return
         }
-        while true {
-            let current = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
-            let remaining = current.filter { run.mountTargetIds.contains($0.mountTargetId) && $0.lifeCycleState != "deleted" }
-            if remaining.isEmpty {
-                run.cleanup.mountTargetsGone = true
-                run.note("mount targets gone", at: now)
-                return
-            }
-            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
-                log.info("mount targets still deleting; leaving the run for the next tick")
-                return
-            }
-            await services.clock.sleep(seconds: config.mountTargetPollInterval)
+        let ids = run.mountTargetIds
+        let gone = try await pollMountTargets(fsId, deadline: deadline) { targets in
+            !targets.contains { ids.contains($0.mountTargetId) && $0.lifeCycleState != "deleted" }
         }
+        guard gone != nil else {
+            log.info("mount targets still deleting; leaving the run for the next tick")
+            return
+        }
+        run.cleanup.mountTargetsGone = true
+        run.note("mount targets gone", at: now)
     }
 
     /// Deletes the restored file system only if it carries this run's tag and is the one
@@ -111,5 +107,20 @@ extension Orchestrator {
             "refused to delete \(run.restoredFileSystemId ?? "a file system")",
             "Run \(run.runId) of \(run.fileSystemId): \(run.cleanup.refusal ?? "")\nNothing was deleted. Please check by hand.")
         try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
+    }
+
+    /// The run is past its deadline and DescribeRestoreJob kept failing: stop waiting for the
+    /// restore, alert once, and let cleanup remove what the run recorded. A file system the
+    /// restore may still create is not known here; it carries no run tag, so nothing deletes it.
+    func abandonRestore(_ run: inout Run, logger log: Logger) async throws {
+        let jobId = run.restoreJobId ?? "?"
+        let failures = run.restoreLookupFailures ?? 0
+        try await alertOnce(key: naming.config.runsPrefix + "alerts/restore-unknown-" + run.runId,
+                            Notification.alert("state of restore job \(jobId) unknown",
+                                "Run \(run.runId) of \(run.fileSystemId) ended (\(run.result?.rawValue ?? "no result")) but DescribeRestoreJob \(jobId) failed \(failures) times in a row past the run's deadline \(Timestamps.rfc3339(run.deadline)).\nCleanup removes what the run recorded; a file system the restore creates later is not deleted. Please check by hand."))
+        run.restoreAbandoned = true
+        run.finish(.error, "restore job \(jobId) state unknown past the run's deadline", at: now)
+        run.note("stopped waiting for restore job \(jobId): DescribeRestoreJob failed \(failures) times", at: now)
+        log.error("restore job state unknown past the run's deadline; cleaning up what is recorded", ["restoreJobId": jobId])
     }
 }

@@ -35,7 +35,9 @@ extension Orchestrator {
                 log.error("reconcile of run failed", ["reason": "\(error)"])
             }
         }
-        let swept = hasTime(deadline) ? try await sweepExpired(deadline: deadline) : 0
+        var swept = hasTime(deadline) ? try await sweepExpired(deadline: deadline) : 0
+        if hasTime(deadline) { swept += try await sweepTaskDefinitions(deadline: deadline) }
+        if hasTime(deadline) { swept += try await sweepTasks(deadline: deadline) }
         return Self.response(["status": "ok", "action": "reconcile", "openRuns": String(open.count),
                               "advanced": String(advanced), "failed": String(failures), "swept": String(swept)])
     }
@@ -43,10 +45,19 @@ extension Orchestrator {
     /// The facts AWS knows about a run's restore and tasks, as a merge function.
     func truth(for run: Run) async throws -> @Sendable (inout Run) -> Void {
         var merges: [@Sendable (inout Run) -> Void] = []
-        if let jobId = run.restoreJobId, !StepPlanner.terminalRestoreStatuses.contains(run.restoreStatus ?? "") {
-            let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: jobId) }
-            merges.append(Self.restoreFacts(status: job.status, message: job.statusMessage,
-                                            createdResourceArn: job.createdResourceArn, completedAt: job.completionDate))
+        if let jobId = run.restoreJobId, !run.restoreSettled {
+            do {
+                let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: jobId) }
+                merges.append(Self.restoreFacts(status: job.status, message: job.statusMessage,
+                                                createdResourceArn: job.createdResourceArn, completedAt: job.completionDate))
+                merges.append { run in if run.restoreLookupFailures != nil { run.restoreLookupFailures = nil } }
+            } catch {
+                // Counted, so a run whose restore can no longer be looked up does not wait forever.
+                logger.with(runId: run.runId).warn("could not fetch the run's state from AWS", ["restoreJobId": jobId, "reason": "\(error)"])
+                merges.append { run in
+                    if !run.restoreSettled { run.restoreLookupFailures = (run.restoreLookupFailures ?? 0) + 1 }
+                }
+            }
         }
         let running = run.tasks.filter { $0.value.taskArn != nil && !$0.value.isStopped }
         if !running.isEmpty {

@@ -162,22 +162,31 @@ extension Orchestrator {
     /// yet, leaves the run unchanged for the next event or tick.
     func awaitMountTargets(_ run: inout Run, deadline: Date, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId else { return }
+        let ids = run.mountTargetIds
+        let settled = try await pollMountTargets(fsId, deadline: deadline) { targets in
+            let ours = targets.filter { ids.contains($0.mountTargetId) }
+            return ours.contains { $0.lifeCycleState == "error" } || (!ours.isEmpty && ours.allSatisfy { $0.lifeCycleState == "available" })
+        }
+        guard let settled else {
+            log.info("mount targets not yet available; leaving the run for the next event or tick")
+            return
+        }
+        if let broken = settled.first(where: { ids.contains($0.mountTargetId) && $0.lifeCycleState == "error" }) {
+            run.finish(.error, "mount target \(broken.mountTargetId) is in state error", at: now)
+            return
+        }
+        run.mountTargetsAvailable = true
+        run.note("mount targets available", at: now)
+    }
+
+    /// Describes `fsId`'s mount targets until `done` holds for them, sleeping the poll
+    /// interval in between while the invocation has time for another poll.
+    /// - Returns: the mount targets `done` accepted, or nil when time ran out first.
+    func pollMountTargets(_ fsId: String, deadline: Date, until done: ([MountTargetInfo]) -> Bool) async throws -> [MountTargetInfo]? {
         while true {
             let targets = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
-            let ours = targets.filter { run.mountTargetIds.contains($0.mountTargetId) }
-            if let broken = ours.first(where: { $0.lifeCycleState == "error" }) {
-                run.finish(.error, "mount target \(broken.mountTargetId) is in state error", at: now)
-                return
-            }
-            if !ours.isEmpty, ours.allSatisfy({ $0.lifeCycleState == "available" }) {
-                run.mountTargetsAvailable = true
-                run.note("mount targets available", at: now)
-                return
-            }
-            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
-                log.info("mount targets not yet available; leaving the run for the next event or tick")
-                return
-            }
+            if done(targets) { return targets }
+            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else { return nil }
             await services.clock.sleep(seconds: config.mountTargetPollInterval)
         }
     }
@@ -192,8 +201,18 @@ extension Orchestrator {
         run.note("access point \(id)", at: now)
     }
 
-    func registerTaskDefinition(_ run: inout Run, logger log: Logger) async throws {
+    /// RegisterTaskDefinition has no idempotency token, so the intent is claimed in the run
+    /// first and the revision is tagged with the run id: when an earlier attempt claimed but
+    /// never saved an ARN, the revision it may have made is found by its tag and reused.
+    func registerTaskDefinition(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId, let accessPointId = run.accessPointId else { return }
+        let earlier = try await claim("registerTaskDefinition", &run, etag: &etag, deadline: deadline)
+        if earlier != nil, let arn = try await revisionTagged(runId: run.runId) {
+            run.taskDefinitionArn = arn
+            run.note("task definition \(arn) (registered by an earlier attempt)", at: now)
+            log.warn("reusing the revision an earlier attempt registered", ["taskDefinitionArn": arn])
+            return
+        }
         let request = TaskDefinitionRequest(
             baseFamily: config.workerTaskFamily, family: config.restoredTaskFamily,
             containerName: config.workerContainer, volumeName: config.workerVolume,
@@ -202,5 +221,15 @@ extension Orchestrator {
         let arn = try await service("RegisterTaskDefinition") { try await services.tasks.registerTaskDefinition(request) }
         run.taskDefinitionArn = arn
         run.note("task definition \(arn)", at: now)
+    }
+
+    /// The newest ACTIVE revision of the restored-worker family tagged with `runId`, if any.
+    func revisionTagged(runId: String) async throws -> String? {
+        let arns = try await service("ListTaskDefinitions") { try await services.tasks.activeTaskDefinitions(family: config.restoredTaskFamily) }
+        for arn in arns {
+            let tags = try await service("DescribeTaskDefinition \(arn)") { try await services.tasks.taskDefinitionTags(arn: arn) }
+            if tags[RunNaming.runTag] == runId { return arn }
+        }
+        return nil
     }
 }

@@ -33,7 +33,10 @@ extension Orchestrator {
         log.info("verdict", ["result": run.result?.rawValue ?? "", "mode": report.mode])
     }
 
-    func notify(_ run: inout Run, logger log: Logger) async throws {
+    /// Publishes the summary once: claimed in the run first, so a racing invocation that
+    /// loses the claim's conditional write never publishes.
+    func notify(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
+        try await claim("notify", &run, etag: &etag, deadline: deadline)
         let notification = Notification.forRun(run, naming: naming)
         try await service("Publish") {
             try await services.notifier.publish(subject: notification.subject, message: notification.message)
@@ -42,14 +45,18 @@ extension Orchestrator {
         run.note("notified", at: now)
     }
 
-    func emitMetrics(_ run: inout Run) {
+    /// The run's EMF line, once (claimed like the notification).
+    func emitMetrics(_ run: inout Run, etag: inout String, deadline: Date) async throws {
+        try await claim("metrics", &run, etag: &etag, deadline: deadline)
         services.metrics.emit(EMF.forRun(run, namespace: config.metricsNamespace, at: now))
         run.metricsEmitted = true
     }
 
-    /// One terminal status for a restore-testing job (after our additions are removed).
-    func reportValidation(_ run: inout Run, logger log: Logger) async throws {
+    /// One terminal status for a restore-testing job (after our additions are removed),
+    /// claimed like the notification so it is never posted twice.
+    func reportValidation(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let jobId = run.restoreJobId else { return }
+        try await claim("validation", &run, etag: &etag, deadline: deadline)
         let status: ValidationStatus
         switch run.result {
         case .passed: status = .successful

@@ -87,7 +87,7 @@ public struct Orchestrator: Sendable {
                 }
                 while hasTime(deadline), let step = planner.next(run, now: now) {
                     let before = run
-                    try await perform(step, on: &run, deadline: deadline, logger: log)
+                    try await perform(step, on: &run, etag: &etag, deadline: deadline, logger: log)
                     if run == before {
                         log.debug("waiting", ["step": "\(step)"])
                         break
@@ -106,7 +106,8 @@ public struct Orchestrator: Sendable {
     }
 
     /// Runs one step. A step that changes nothing means "not yet" (the drive loop stops).
-    func perform(_ step: Step, on run: inout Run, deadline: Date, logger log: Logger) async throws {
+    /// Steps that must happen once save a claim first (`claim`), updating `etag`.
+    func perform(_ step: Step, on run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         switch step {
         case .timeout:
             run.finish(.timedOut, "run still open at its deadline \(Timestamps.rfc3339(run.deadline))", at: now)
@@ -128,18 +129,19 @@ public struct Orchestrator: Sendable {
         case .createMountTargets: try await createMountTargets(&run, logger: log)
         case .awaitMountTargets: try await awaitMountTargets(&run, deadline: deadline, logger: log)
         case .createAccessPoint: try await createAccessPoint(&run, logger: log)
-        case .registerTaskDefinition: try await registerTaskDefinition(&run, logger: log)
+        case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
         case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
         case .verdict: try await verdict(&run, logger: log)
-        case .notify: try await notify(&run, logger: log)
-        case .emitMetrics: emitMetrics(&run)
+        case .notify: try await notify(&run, etag: &etag, deadline: deadline, logger: log)
+        case .emitMetrics: try await emitMetrics(&run, etag: &etag, deadline: deadline)
         case .stopTasks: try await stopTasks(&run, logger: log)
         case .deregisterTaskDefinition: try await deregisterTaskDefinition(&run, logger: log)
         case .deleteAccessPoint: try await deleteAccessPoint(&run, logger: log)
         case .deleteMountTargets: try await deleteMountTargets(&run, logger: log)
         case .awaitMountTargetsGone: try await awaitMountTargetsGone(&run, deadline: deadline, logger: log)
         case .deleteFileSystem: try await deleteFileSystem(&run, logger: log)
-        case .reportValidation: try await reportValidation(&run, logger: log)
+        case .reportValidation: try await reportValidation(&run, etag: &etag, deadline: deadline, logger: log)
+        case .abandonRestore: try await abandonRestore(&run, logger: log)
         case .complete:
             run.phase = .done
             run.note("done", at: now)

@@ -25,6 +25,8 @@ public enum Step: Equatable, Sendable {
     case awaitMountTargetsGone
     case deleteFileSystem
     case reportValidation
+    /// Past the deadline with DescribeRestoreJob still failing: stop waiting for the restore.
+    case abandonRestore
     case complete
 }
 
@@ -43,7 +45,7 @@ public struct StepPlanner: Sendable {
         switch run.phase {
         case .done: return nil
         case .active: return nextActive(run, now: now)
-        case .finishing: return nextFinishing(run)
+        case .finishing: return nextFinishing(run, now: now)
         }
     }
 
@@ -65,7 +67,10 @@ public struct StepPlanner: Sendable {
             if run.mountTargetIds.isEmpty { return .createMountTargets }
             if !run.mountTargetsAvailable { return .awaitMountTargets }
             if run.accessPointId == nil { return .createAccessPoint }
-            if run.taskDefinitionArn == nil { return .registerTaskDefinition }
+            if run.taskDefinitionArn == nil {
+                // Another invocation holds the claim: it is registering right now.
+                return run.claimable("registerTaskDefinition", now: now) ? .registerTaskDefinition : nil
+            }
             guard let restored = run.tasks["restored"] else { return .runRestoredTask }
             let postDone = run.tasks["post"].map { $0.succeeded } ?? true
             return restored.succeeded && postDone ? .verdict : nil
@@ -74,9 +79,14 @@ public struct StepPlanner: Sendable {
         }
     }
 
-    private func nextFinishing(_ run: Run) -> Step? {
-        if !run.notified { return .notify }
-        if !run.metricsEmitted { return .emitMetrics }
+    /// How many DescribeRestoreJob failures in a row, past the run's deadline, end the wait
+    /// for a restore.
+    public static let restoreLookupAttempts = 3
+
+    private func nextFinishing(_ run: Run, now: Date) -> Step? {
+        // Once-only actions: while another invocation's claim is live, wait for it.
+        if !run.notified { return run.claimable("notify", now: now) ? .notify : nil }
+        if !run.metricsEmitted { return run.claimable("metrics", now: now) ? .emitMetrics : nil }
         let cleanup = run.cleanup
         if !cleanup.tasksStopped { return .stopTasks }
         if run.taskDefinitionArn != nil, !cleanup.taskDefinitionDeregistered { return .deregisterTaskDefinition }
@@ -85,12 +95,17 @@ public struct StepPlanner: Sendable {
         if !run.mountTargetIds.isEmpty, !cleanup.mountTargetsGone { return .awaitMountTargetsGone }
         if run.origin != .restoreTesting, run.restoreJobId != nil {
             // A restore still running will create a file system: wait for it, then delete it.
-            guard let status = run.restoreStatus, Self.terminalRestoreStatuses.contains(status) else { return nil }
+            guard run.restoreSettled else {
+                let failing = (run.restoreLookupFailures ?? 0) >= Self.restoreLookupAttempts
+                return failing && now >= run.deadline ? .abandonRestore : nil
+            }
             if run.restoredFileSystemId != nil, !cleanup.fileSystemDeleted, cleanup.refusal == nil {
                 return run.restoredFileSystemTagged ? .deleteFileSystem : .tagRestoredFileSystem
             }
         }
-        if run.origin == .restoreTesting, run.restoreJobId != nil, !run.validationReported { return .reportValidation }
+        if run.origin == .restoreTesting, run.restoreJobId != nil, !run.validationReported {
+            return run.claimable("validation", now: now) ? .reportValidation : nil
+        }
         return .complete
     }
 }

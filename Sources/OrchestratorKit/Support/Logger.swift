@@ -1,4 +1,5 @@
 import Foundation
+import ManifestKit
 
 /// Where log lines go. Production writes to stdout (CloudWatch Logs picks up every line);
 /// tests collect lines in memory.
@@ -85,27 +86,9 @@ public enum LogJSON {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal for `text`.
-    public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal for `text` (ManifestKit's escaping: `"`, `\`, `\n`, `\r`, `\t`,
+    /// other control characters as `\u00xx`).
+    public static func string(_ text: String) -> String { JSONText.quoted(text, shortEscapes: true) }
 
     /// Serializes a JSON-compatible value (from `JSONSerialization` shapes) with sorted keys.
     public static func encode(_ value: Any) throws -> Data {

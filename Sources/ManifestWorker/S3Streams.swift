@@ -1,0 +1,129 @@
+import AWSLite
+import Foundation
+import ManifestKit
+
+/// `s3://bucket/key` as a manifest's destination or source (issue 3, "Manifests in S3"),
+/// plugged in behind ``Endpoints``.
+///
+/// - A sink streams by multipart upload (5 MiB parts) with a SHA-256 checksum on every
+///   part while the manifest is written (a manifest smaller than one part is sent by one PutObject at
+///   the end); the object exists only once `finish()` completed the upload. `abort()`,
+///   any failure, and SIGTERM/SIGINT (see ``S3InterruptGuard``) abort the upload.
+/// - A source streams the object with ranged GETs, one chunk in memory at a time.
+///
+/// AWS settings come from the environment `main.swift` hands in, through
+/// `AWSClientConfiguration.fromEnvironment`: region, the credential chain, endpoint
+/// overrides. Every failure is a ``CLIError`` naming the `s3://` address.
+enum S3Streams {
+    /// Parts of S3's minimum size (5 MiB): the least memory, and 10,000 parts still
+    /// hold a 48 GiB manifest (some 800 million entries).
+    static let partSize = S3MultipartWriter.minimumPartSize
+
+    /// Parses `spec` as `s3://bucket/key`.
+    static func location(_ spec: String) throws -> S3Location {
+        guard let location = S3Location(url: spec) else {
+            throw CLIError(spec, "not an S3 object address (expected s3://bucket/key)")
+        }
+        return location
+    }
+
+    /// A sink writing the object `spec`.
+    static func sink(for spec: String, environment: [String: String]) throws -> any ByteSink {
+        let location = try location(spec)
+        let s3 = try client(for: spec, environment: environment)
+        let contentType = location.key.hasSuffix(".gz") ? "application/gzip" : "application/octet-stream"
+        let writer = s3.multipartWriter(bucket: location.bucket, key: location.key, contentType: contentType, partSize: partSize)
+        return S3ObjectSink(spec: spec, writer: writer)
+    }
+
+    /// A source reading the object `spec` (fails here when it does not exist).
+    static func source(for spec: String, environment: [String: String]) throws -> any ByteSource {
+        let location = try location(spec)
+        let s3 = try client(for: spec, environment: environment)
+        do {
+            return S3ObjectSource(spec: spec, reader: try S3BlockingReader(client: s3, bucket: location.bucket, key: location.key))
+        } catch {
+            throw CLIError(spec, reason(error))
+        }
+    }
+
+    private static func client(for spec: String, environment: [String: String]) throws -> S3Client {
+        do {
+            return try S3Client(configuration: AWSClientConfiguration.fromEnvironment(environment))
+        } catch {
+            throw CLIError(spec, reason(error))
+        }
+    }
+
+    /// An AWS error as it reads in logs: `s3.UploadPart NoSuchBucket: … (HTTP 404, request id …)`.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? CLIError { return error.why }
+        return (error as? AWSError)?.description ?? "\(error)"
+    }
+}
+
+/// ManifestKit's `ByteSink` over AWSLite's `S3BlockingWriter`.
+final class S3ObjectSink: ByteSink {
+    let spec: String
+    private let writer: S3BlockingWriter
+    private var registration: S3InterruptGuard.Registration?
+
+    init(spec: String, writer: S3MultipartWriter) {
+        self.spec = spec
+        self.writer = S3BlockingWriter(writer: writer)
+        self.registration = S3InterruptGuard.shared.register(writer, name: spec)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        do {
+            try writer.write(bytes)
+        } catch {
+            S3InterruptGuard.shared.parkIfInterrupted()
+            release()
+            throw CLIError(spec, S3Streams.reason(error))
+        }
+    }
+
+    /// Completes the upload: the object exists from here on.
+    func finish() throws {
+        defer { release() }
+        do {
+            try writer.finish()
+        } catch {
+            S3InterruptGuard.shared.parkIfInterrupted()
+            throw CLIError(spec, S3Streams.reason(error))
+        }
+    }
+
+    /// Aborts the upload: no object, no stored parts.
+    func abort() {
+        writer.abort()
+        release()
+    }
+
+    private func release() {
+        if let registration { S3InterruptGuard.shared.unregister(registration) }
+        registration = nil
+    }
+}
+
+/// ManifestKit's `ByteSource` over AWSLite's `S3BlockingReader`.
+final class S3ObjectSource: ByteSource {
+    let spec: String
+    private let reader: S3BlockingReader
+
+    init(spec: String, reader: S3BlockingReader) {
+        self.spec = spec
+        self.reader = reader
+    }
+
+    var name: String { spec }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        do {
+            return try reader.read(into: buffer)
+        } catch {
+            throw CLIError(spec, S3Streams.reason(error))
+        }
+    }
+}
