@@ -4,16 +4,6 @@ import ManifestKit
 /// The wiring between the command line and ManifestKit's pieces (walker,
 /// writer, reader, diff). Every ManifestKit call of the executable is here.
 enum Engine {
-    /// `-` → stdout; a path → an atomic file (temporary name, renamed on finish).
-    static func makeSink(_ spec: String, console: Console) throws -> any ByteSink {
-        spec == "-" ? StandardOutputSink() : try FileSink(path: spec)
-    }
-
-    /// `-` → stdin; a path → the file.
-    static func makeSource(_ spec: String) throws -> any ByteSource {
-        spec == "-" ? StandardInputSource() : try FileSource(path: spec)
-    }
-
     /// Walks `root`, writes the manifest into `sink`, finishes it and returns
     /// the trailer. On any error the sink is aborted (no complete-looking file).
     static func generate(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -15,21 +16,7 @@ final class WorkerProcess: @unchecked Sendable {
         var description: String { "status \(status)\n--- stdout\n\(stdout.prefix(2000))\n--- stderr\n\(stderr)" }
     }
 
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["EBV_TEST_BINARY"] { return path }
-        var directories: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            directories.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
-        }
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            directories.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        for directory in directories {
-            let path = directory.appendingPathComponent("manifest-worker").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return "manifest-worker-not-found"
-    }()
+    static var binary: String { BuiltWorker.path }
 
     private let process = Process()
     private let stdout = Pipe()

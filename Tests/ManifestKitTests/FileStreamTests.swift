@@ -3,23 +3,15 @@ import XCTest
 @testable import ManifestKit
 
 final class FileStreamTests: XCTestCase {
-    private var dir = ""
+    private var tree: WalkTestTree!
+    private var dir: String { tree.root }
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/manifestkit-files-XXXXXX".utf8CString)
-        let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        dir = String(cString: try XCTUnwrap(p))
+        tree = try WalkTestTree()
     }
 
     override func tearDown() {
-        if let d = opendir(dir) {
-            while let e = readdir(d) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { unlink("\(dir)/\(name)") }
-            }
-            closedir(d)
-        }
-        rmdir(dir)
+        tree = nil
     }
 
     private func listing() -> [String] {

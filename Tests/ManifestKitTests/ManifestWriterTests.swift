@@ -100,18 +100,10 @@ final class ManifestWriterTests: XCTestCase {
     }
 
     func testOutputIsBufferedNotWrittenPerLine() throws {
-        let counter = CountingSink()
+        let counter = DfMemorySink()
         let w = try ManifestWriter(header: Fixtures.header, sink: counter, bufferSize: 64 * 1024)
         for i in 0..<5000 { try w.append(Fixtures.file(String(format: "f%05d", i))) }
         try w.finish(completedAtNs: 0)
         XCTAssertLessThan(counter.writes, 20)
     }
-}
-
-/// Counts write calls.
-final class CountingSink: ByteSink {
-    var writes = 0
-    func write(_ bytes: UnsafeRawBufferPointer) throws { writes += 1 }
-    func finish() throws {}
-    func abort() {}
 }

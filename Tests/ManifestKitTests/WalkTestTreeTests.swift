@@ -3,7 +3,7 @@ import Glibc
 import XCTest
 @testable import ManifestKit
 
-/// A temporary directory tree built with raw-byte names, for walker tests.
+/// A temporary directory tree built with raw-byte names, for walker and file tests.
 final class WalkTestTree {
     let root: String
 

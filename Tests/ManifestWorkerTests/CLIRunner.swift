@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// What one run of the binary produced.
@@ -14,22 +15,7 @@ struct CLIResult: Equatable, CustomStringConvertible {
 /// Runs the built `manifest-worker` as a subprocess (it sits next to the test
 /// bundle in the build products directory; `EBV_TEST_BINARY` overrides).
 enum CLIRunner {
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["EBV_TEST_BINARY"] { return path }
-        var candidates: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
-        }
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        candidates.append(Bundle.main.bundleURL)
-        for dir in candidates {
-            let path = dir.appendingPathComponent("manifest-worker").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return "manifest-worker-not-found"
-    }()
+    static var binary: String { BuiltWorker.path }
 
     /// Runs `executable` (the binary by default) with `arguments`. The
     /// environment is exactly `environment` plus PATH, so the caller's EBV_*

@@ -70,15 +70,7 @@ final class DiffVerifyTests: XCTestCase {
         XCTAssertEqual(try dir.read("report/report.json"), result.stdout)
         XCTAssertEqual(String(decoding: try dir.read("report/summary.txt"), as: UTF8.self), Self.corruptSummary)
         // The findings file is gzipped NDJSON: one line for the one finding.
-        let findings = try GzipDecompressingSource(wrapping: FileSource(path: dir.at("report/findings.ndjson.gz")))
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try findings.read(into: $0) }
-            if n == 0 { break }
-            bytes += buffer[0..<n]
-        }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        let lines = try gunzipText(FileSource(path: dir.at("report/findings.ndjson.gz"))).split(separator: "\n")
         XCTAssertEqual(lines.count, 1)
         XCTAssertTrue(lines[0].hasPrefix("{\"path\":\"y\",\"class\":\"corrupt\",\"severity\":\"error\""), String(lines[0]))
     }
@@ -91,7 +83,7 @@ final class DiffVerifyTests: XCTestCase {
                        CLIResult(status: 2, stdout: Data(), stderr: "manifest-worker: \(dir.at("cut.gz")):6: truncated gzip stream (it ends inside a member)\n"))
 
         // Tampered: one entry's size changed, recompressed, trailer left as it was.
-        let text = try gunzip(good).replacingOccurrences(of: "\"size\":6,", with: "\"size\":7,")
+        let text = try gunzipText(good).replacingOccurrences(of: "\"size\":6,", with: "\"size\":7,")
         try gzip(text, to: dir.at("tampered.gz"))
         XCTAssertEqual(try CLIRunner.run(["diff", dir.at("same.gz"), dir.at("tampered.gz")]),
                        CLIResult(status: 2, stdout: Data(), stderr: "manifest-worker: \(dir.at("tampered.gz")):6: trailer mismatch: \"bytes\" is 12 but the entries count 14\n"))
@@ -120,23 +112,5 @@ final class DiffVerifyTests: XCTestCase {
             XCTAssertEqual(try CLIRunner.run(["verify", dir.at("t"), dir.at("absent")]),
                            CLIResult(status: 2, stdout: Data(), stderr: "manifest-worker: \(dir.at("absent")): ENOENT: No such file or directory\n"))
         }
-    }
-
-    private func gunzip(_ data: Data) throws -> String {
-        let source = try GzipDecompressingSource(wrapping: MemorySource(Array(data)))
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private func gzip(_ text: String, to path: String) throws {
-        let sink = try GzipCompressingSink(wrapping: FileSink(path: path))
-        try sink.write(Array(text.utf8))
-        try sink.finish()
     }
 }

@@ -40,16 +40,4 @@ final class PermissionTests: XCTestCase {
         XCTAssertTrue(raw.contains("\"path\":\"m-secret\""), raw)
         XCTAssertTrue(raw.contains("\"error\":\"EACCES: Permission denied\""), raw)
     }
-
-    private func gunzipText(_ data: Data) throws -> String {
-        let source = try GzipDecompressingSource(wrapping: MemorySource(Array(data)))
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

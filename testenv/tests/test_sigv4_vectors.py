@@ -11,12 +11,12 @@ from localaws.sigv4_check import WireRequest, parse_authorization, signature_mat
 
 
 def _suite_dir() -> str:
+    # The published suite is committed with the Swift tests' fixtures (with its LICENSE).
     repo = os.path.dirname(TESTENV)
-    for base in (os.path.dirname(repo), os.path.dirname(os.path.dirname(repo))):
-        candidate = os.path.join(base, "shared", "vectors", "sigv4")
-        if os.path.isdir(candidate):
-            return candidate
-    raise AssertionError(f"SigV4 test suite not found beside {repo} (expected shared/vectors/sigv4)")
+    candidate = os.path.join(repo, "Tests", "AWSLiteTests", "Fixtures", "sigv4")
+    if not os.path.isdir(candidate):
+        raise AssertionError(f"SigV4 test suite not found at {candidate}")
+    return candidate
 
 
 SUITE = _suite_dir()

@@ -64,7 +64,7 @@ public struct S3Client: Sendable {
         }
         return S3ObjectHead(
             contentLength: contentLength, eTag: response.header("ETag"), contentType: response.header("Content-Type"),
-            lastModified: S3Dates.httpDate(response.header("Last-Modified")), checksumSHA256: response.header("x-amz-checksum-sha256"),
+            lastModified: HTTPDate.parse(response.header("Last-Modified")), checksumSHA256: response.header("x-amz-checksum-sha256"),
             versionId: response.header("x-amz-version-id"), metadata: metadata)
     }
 

@@ -84,7 +84,7 @@ public struct S3CompletedPart: Sendable, Equatable {
     public var checksumSHA256: String
 }
 
-/// S3 timestamp formats.
+/// S3 timestamps in XML bodies (HTTP dates in headers: ``HTTPDate``).
 enum S3Dates {
     /// ISO 8601 with or without fractional seconds (XML bodies).
     static func iso8601(_ text: String?) -> Date? {
@@ -93,16 +93,6 @@ enum S3Dates {
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = withFraction.date(from: text) { return date }
         return ISO8601DateFormatter().date(from: text)
-    }
-
-    /// RFC 7231 HTTP date (`Last-Modified`).
-    static func httpDate(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
     }
 }
 

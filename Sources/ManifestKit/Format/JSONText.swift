@@ -46,6 +46,27 @@ public enum JSONText {
         out.append(0x22)
     }
 
+    /// Appends `text` as a quoted JSON string for people to read (the report,
+    /// the findings file, `--json` output): like `appendString(_:to:)`,
+    /// but a line feed, carriage return and tab get their short escapes
+    /// (`\n`, `\r`, `\t`).
+    public static func appendReadableString(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22, 0x5C: out.append(0x5C); out.append(byte)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x00..<0x20:
+                out.append(0x5C); out.append(0x75); out.append(0x30); out.append(0x30)
+                out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+    }
+
     /// Appends the decimal digits of `v`.
     public static func appendUInt(_ v: UInt64, to out: inout [UInt8]) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }

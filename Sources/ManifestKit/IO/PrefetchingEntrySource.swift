@@ -4,8 +4,8 @@
 ///
 /// The wrapped source is moved to a POSIX thread of its own (never Swift's
 /// cooperative pool: decoding is long, blocking work), which fills batches of
-/// `batchSize` entries and hands them over through a queue of at most
-/// `queueDepth` batches; memory is therefore bounded by
+/// `batchSize` entries and hands them over through an ``EntryBatchChannel``
+/// of at most `queueDepth` batches; memory is therefore bounded by
 /// `(queueDepth + 2) × batchSize` entries (one batch being filled, one being
 /// read) plus two emptied batches kept for reuse, whatever the manifest's
 /// size: about 1.6 MB with the defaults.
@@ -35,11 +35,8 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
     /// The inner source's header (read before the thread starts).
     public let header: ManifestHeader
 
-    private let shared: PrefetchQueue<Inner>
-    private var thread: WorkerThread?
-    private var batch: PrefetchBatch?
-    private var failure: (any Error)?
-    private var finished = false
+    private let box: SourceBox<Inner>
+    private let channel: EntryBatchChannel
 
     /// Starts decoding `inner` on a new thread.
     ///
@@ -51,60 +48,33 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
     ///   - queueDepth: decoded batches that may wait (at least 1).
     public init(_ inner: Inner, batchSize: Int = defaultBatchSize, queueDepth: Int = defaultQueueDepth) {
         header = inner.header
-        let shared = PrefetchQueue(inner, batchSize: max(1, batchSize), depth: max(1, queueDepth))
-        self.shared = shared
-        let producer: any PrefetchProducer = shared
-        thread = WorkerThread(stackSize: 1 << 20) { producer.produce() }
+        let box = SourceBox(inner)
+        self.box = box
+        channel = EntryBatchChannel(batchSize: batchSize, depth: queueDepth)
+        let producer: any EntryProducer = box
+        channel.start(stackSize: 1 << 20) { try producer.produce(into: $0) }
     }
 
-    deinit { cancel() }
+    deinit { channel.cancel() }
 
     /// The next entry of the inner source, or nil after its last one.
     /// - Throws: exactly what the inner source threw, once all entries before
     ///   the fault have been returned; again on every later call.
     public func next() throws -> ManifestEntry? {
-        if let batch {
-            if let entry = batch.take() { return entry }
-            shared.recycle(batch)
-            self.batch = nil
-        }
-        if let failure { throw failure }
-        if finished { return nil }
-        switch shared.take() {
-        case .batch(let entries):
-            batch = entries
-            return entries.take()
-        case .end:
-            finished = true
-            join()
-            return nil
-        case .failed(let error):
-            failure = error
-            join()
-            throw error
-        }
+        try channel.next()
     }
 
     /// Stops reading ahead and joins the thread (it finishes the batch it is
     /// decoding first); ``next()`` returns nil from then on, unless the
     /// source had already failed. Safe to call more than once.
     public func cancel() {
-        batch = nil
-        finished = true
-        guard thread != nil else { return }
-        shared.cancel()
-        join()
+        channel.cancel()
     }
 
     /// The inner source, once the thread has stopped (after the end, a
     /// failure or ``cancel()``); nil while it is still reading ahead.
     public var inner: Inner? {
-        thread == nil ? shared.inner : nil
-    }
-
-    private func join() {
-        thread?.join()
-        thread = nil
+        channel.isRunning ? nil : box.inner
     }
 }
 
@@ -113,158 +83,20 @@ extension PrefetchingEntrySource where Inner == ManifestReader {
     public var trailer: ManifestTrailer? { inner?.trailer }
 }
 
-/// Up to `capacity` entries, moved in by the decoding thread and moved out by
-/// the consumer (no reference counting per field on the way).
-final class PrefetchBatch {
-    private let base: UnsafeMutablePointer<ManifestEntry>
-    let capacity: Int
-    private(set) var count = 0
-    private var taken = 0
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit {
-        (base + taken).deinitialize(count: count - taken)
-        base.deallocate()
-    }
-
-    var isFull: Bool { count == capacity }
-    var isEmpty: Bool { count == 0 }
-
-    /// Makes a batch whose entries have all been taken ready to be filled again.
-    func reset() {
-        precondition(taken == count, "reset of a batch with entries left")
-        count = 0
-        taken = 0
-    }
-
-    /// Appends `entry`; the batch must not be full.
-    func append(_ entry: consuming ManifestEntry) {
-        (base + count).initialize(to: entry)
-        count += 1
-    }
-
-    /// The next entry not taken yet, or nil.
-    func take() -> ManifestEntry? {
-        guard taken < count else { return nil }
-        defer { taken += 1 }
-        return (base + taken).move()
-    }
+/// The decoding thread's work (not generic, so that the thread's closure
+/// captures no metatype).
+protocol EntryProducer: AnyObject, Sendable {
+    func produce(into channel: EntryBatchChannel) throws
 }
 
-/// What the decoding thread hands to the consumer.
-enum PrefetchItem {
-    case batch(PrefetchBatch)
-    case end
-    case failed(any Error)
-}
+/// The inner source, touched only by the decoding thread until it has been
+/// joined.
+final class SourceBox<Inner: ManifestEntrySource>: EntryProducer, @unchecked Sendable {
+    var inner: Inner
 
-/// The decoding thread's side of a ``PrefetchQueue`` (not generic, so that the
-/// thread's closure captures no metatype).
-protocol PrefetchProducer: AnyObject, Sendable {
-    func produce()
-}
+    init(_ inner: Inner) { self.inner = inner }
 
-/// The bounded queue between the decoding thread and the consumer, and the
-/// inner source (touched only by the decoding thread until it has been joined).
-final class PrefetchQueue<Inner: ManifestEntrySource>: PrefetchProducer, @unchecked Sendable {
-    private(set) var inner: Inner
-    private let batchSize: Int
-    private let depth: Int
-
-    private let mutex = PosixMutex()
-    private let notEmpty = PosixCondition()
-    private let notFull = PosixCondition()
-    // Guarded by `mutex`:
-    private var ready: [PrefetchItem] = []
-    private var batches = 0
-    private var cancelled = false
-    /// Emptied batches handed back by the consumer, for reuse (no large
-    /// allocation per batch).
-    private var spares: [PrefetchBatch] = []
-
-    init(_ inner: Inner, batchSize: Int, depth: Int) {
-        self.inner = inner
-        self.batchSize = batchSize
-        self.depth = depth
-    }
-
-    /// The decoding thread's body: fills batches until the end, an error or
-    /// cancellation.
-    func produce() {
-        while true {
-            let entries = spareBatch() ?? PrefetchBatch(capacity: batchSize)
-            var last: PrefetchItem?
-            do {
-                while !entries.isFull {
-                    guard let entry = try inner.next() else {
-                        last = .end
-                        break
-                    }
-                    entries.append(entry)
-                }
-            } catch {
-                last = .failed(error)
-            }
-            mutex.lock()
-            while batches >= depth && !cancelled { notFull.wait(mutex) }
-            if cancelled {
-                mutex.unlock()
-                return
-            }
-            if !entries.isEmpty {
-                ready.append(.batch(entries))
-                batches += 1
-            }
-            if let last { ready.append(last) }
-            notEmpty.signal()
-            mutex.unlock()
-            if last != nil { return }
-            if isCancelled { return }
-        }
-    }
-
-    private var isCancelled: Bool {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return cancelled
-    }
-
-    /// The next item, waiting for the decoding thread if need be.
-    func take() -> PrefetchItem {
-        mutex.lock()
-        defer { mutex.unlock() }
-        while ready.isEmpty { notEmpty.wait(mutex) }
-        let item = ready.removeFirst()
-        if case .batch = item {
-            batches -= 1
-            notFull.signal()
-        }
-        return item
-    }
-
-    /// Takes back a batch whose entries have all been taken.
-    func recycle(_ batch: PrefetchBatch) {
-        batch.reset()
-        mutex.lock()
-        if spares.count < 2 { spares.append(batch) }
-        mutex.unlock()
-    }
-
-    private func spareBatch() -> PrefetchBatch? {
-        mutex.lock()
-        defer { mutex.unlock() }
-        return spares.popLast()
-    }
-
-    /// Makes the decoding thread stop at its next hand-over.
-    func cancel() {
-        mutex.lock()
-        cancelled = true
-        notFull.broadcast()
-        mutex.unlock()
+    func produce(into channel: EntryBatchChannel) throws {
+        while let entry = try inner.next() { try channel.send(entry) }
     }
 }

@@ -5,7 +5,7 @@ extension DiffReport {
     public func json() -> [UInt8] {
         var o: [UInt8] = []
         func raw(_ s: String) { o.append(contentsOf: Array(s.utf8)) }
-        func str(_ s: String) { ReportJSON.appendString(s, to: &o) }
+        func str(_ s: String) { JSONText.appendReadableString(s, to: &o) }
 
         raw("{\n  \"format\": \"efs-backup-verifier-report/1\",\n")
         raw("  \"passed\": \(passed),\n")

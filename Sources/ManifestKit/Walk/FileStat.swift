@@ -27,7 +27,6 @@ struct FileStat: Equatable {
     /// The file-type bits (`st_mode & S_IFMT`).
     var format: UInt32 { mode & 0o170000 }
     var isRegular: Bool { format == 0o100000 }
-    var isDirectory: Bool { format == 0o040000 }
 
     var entryType: EntryType {
         switch format {

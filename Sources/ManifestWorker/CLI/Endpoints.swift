@@ -9,14 +9,14 @@ enum Endpoints {
     /// A sink for a manifest or a findings file. `-` is stdout; `s3://bucket/key`
     /// an object uploaded while it is written (it exists only after `finish()`);
     /// anything else a local file written atomically (temporary name, renamed by `finish()`).
-    static func sink(for spec: String, console: Console, environment: [String: String]) throws -> any ByteSink {
+    static func sink(for spec: String, environment: [String: String]) throws -> any ByteSink {
         if isS3(spec) { return try S3Streams.sink(for: spec, environment: environment) }
-        return try Engine.makeSink(spec, console: console)
+        return spec == "-" ? StandardOutputSink() : try FileSink(path: spec)
     }
 
     /// A source for a manifest. `-` is stdin; `s3://bucket/key` an object, streamed.
     static func source(for spec: String, environment: [String: String]) throws -> any ByteSource {
         if isS3(spec) { return try S3Streams.source(for: spec, environment: environment) }
-        return try Engine.makeSource(spec)
+        return spec == "-" ? StandardInputSource() : try FileSource(path: spec)
     }
 }

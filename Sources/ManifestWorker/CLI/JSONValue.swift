@@ -1,3 +1,5 @@
+import ManifestKit
+
 /// A JSON value whose objects keep their keys in the order given, so that
 /// `--json` output is stable (never in hash-map order).
 enum JSONValue: Sendable, Equatable {
@@ -16,57 +18,36 @@ enum JSONValue: Sendable, Equatable {
 
     /// Compact JSON text (no spaces, no trailing newline).
     func serialized() -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String) {
+    private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let n): out += String(n)
-        case .uint(let n): out += String(n)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let n): JSONText.appendInt(n, to: &out)
+        case .uint(let n): JSONText.appendUInt(n, to: &out)
         case .double(let d):
-            if d.isFinite { out += d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d) } else { out += "null" }
-        case .string(let s): JSONValue.writeString(s, to: &out)
+            if d.isFinite { out += (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)).utf8 } else { out += "null".utf8 }
+        case .string(let s): JSONText.appendReadableString(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(0x5B)
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(0x2C) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(0x5D)
         case .object(let members):
-            out += "{"
+            out.append(0x7B)
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(key, to: &out)
-                out += ":"
+                if i > 0 { out.append(0x2C) }
+                JSONText.appendReadableString(key, to: &out)
+                out.append(0x3A)
                 value.write(to: &out)
             }
-            out += "}"
+            out.append(0x7D)
         }
-    }
-
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -51,7 +51,7 @@ enum GenerateCommand {
         let header = ManifestHeader(
             role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
-        let sink = try Endpoints.sink(for: settings.output, console: console, environment: context.configuration.environment)
+        let sink = try Endpoints.sink(for: settings.output, environment: context.configuration.environment)
         let started = WallClock.monotonicNanoseconds()
         let trailer = try Engine.generate(
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,

@@ -14,7 +14,7 @@ enum ReportOutput {
         var findings: FindingsWriter?
         if let dir = settings.reportDir {
             try createDirectory(dir)
-            let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), console: context.console, environment: context.configuration.environment))
+            let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), environment: context.configuration.environment))
             findingsSink = gzip
             findings = FindingsWriter(sink: gzip)
         }
@@ -36,7 +36,7 @@ enum ReportOutput {
     }
 
     private static func write(_ bytes: [UInt8], to path: String, context: CommandContext) throws {
-        let sink = try Endpoints.sink(for: path, console: context.console, environment: context.configuration.environment)
+        let sink = try Endpoints.sink(for: path, environment: context.configuration.environment)
         do {
             try sink.write(bytes)
             try sink.finish()
