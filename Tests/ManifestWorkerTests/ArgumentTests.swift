@@ -109,6 +109,10 @@ final class ArgumentTests: XCTestCase {
         try assertUsageError(["generate", dir.at("absent"), "-o", dir.at("m.gz")],
                              "manifest-worker: \(dir.at("absent")): ENOENT: No such file or directory\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.at("m.gz")))
+        dir.mkdir("t/sub")
+        try assertUsageError(["generate", dir.at("t"), "-o", dir.at("t/sub/m.gz")],
+                             "manifest-worker: \(dir.at("t/sub/m.gz")): is inside the tree being walked (\(dir.at("t"))); write the manifest elsewhere\n")
+        XCTAssertEqual(try CLIRunner.run(["generate", dir.at("t/sub"), "-o", dir.at("t/m.gz"), "-q"]).status, 0)
     }
 
     func testFlagsWinOverEnvironment() throws {

@@ -124,3 +124,24 @@ final class GenerateShowTests: XCTestCase {
         XCTAssertTrue(cut.stderr.hasPrefix("manifest-worker: \(dir.at("cut.gz")):"), cut.stderr)
     }
 }
+
+/// The progress line appears only when stderr is a terminal (here a pty made
+/// by `script`), and `--quiet` turns it off.
+final class ProgressTests: XCTestCase {
+    func testProgressLineOnATerminalOnly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("needs script(1)") }
+        let dir = try TestDirectory()
+        makeSampleTree(dir, under: "t")
+        let command = "\(CLIRunner.binary) generate \(dir.at("t")) -o \(dir.at("m.gz"))"
+        let result = try CLIRunner.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+        XCTAssertEqual(result.status, 0, result.description)
+        let text = result.out
+        let line = try NSRegularExpression(pattern: "\r[0-9]+ files  [0-9]+ files/s  [0-9]+\\.[0-9] MB/s  0 errors\u{1B}\\[K")
+        XCTAssertGreaterThanOrEqual(line.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text)), 1, text.debugDescription)
+        XCTAssertTrue(text.contains("\r\u{1B}[Kwrote \(dir.at("m.gz")): 4 entries"), text.debugDescription)
+
+        let quiet = try CLIRunner.run(["-qec", command + " --quiet", "/dev/null"], executable: "/usr/bin/script")
+        XCTAssertEqual(quiet.status, 0)
+        XCTAssertEqual(quiet.out, "", quiet.out.debugDescription)
+    }
+}

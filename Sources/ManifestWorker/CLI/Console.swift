@@ -51,6 +51,11 @@ private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
         let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
         if n < 0 {
             if errno == EINTR { continue }
+            if errno == EPIPE {
+                // The reader went away (`| head`): end as a tool killed by SIGPIPE would.
+                signal(SIGPIPE, SIG_DFL)
+                raise(SIGPIPE)
+            }
             let code = errno
             throw CLIError("stdout", String(cString: strerror(code)))
         }

@@ -37,6 +37,24 @@ struct WalkRoot: Sendable, Equatable {
         }
     }
 
+    /// Refuses an output file inside the tree being walked: its temporary
+    /// file would appear in the walk (and the manifest would describe itself).
+    func requireOutside(_ output: String) throws {
+        guard output != "-", !Endpoints.isS3(output) else { return }
+        let slash = output.lastIndex(of: "/")
+        let parent = slash.map { String(output[..<$0]) } ?? "."
+        guard let outputDir = Self.realPath(parent.isEmpty ? "/" : parent), let rootDir = Self.realPath(path) else { return }
+        if outputDir == rootDir || outputDir.hasPrefix(rootDir == "/" ? "/" : rootDir + "/") {
+            throw CLIError(output, "is inside the tree being walked (\(path)); write the manifest elsewhere")
+        }
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     private static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }

@@ -48,6 +48,7 @@ enum GenerateCommand {
         let settings = try settings(arguments, context: context)
         let console = context.console
         let root = try WalkRoot.resolve(settings.directory, choice: settings.restoredRoot)
+        try root.requireOutside(settings.output)
         let header = ManifestHeader(
             role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
