@@ -82,6 +82,21 @@ final class FailurePathTests: XCTestCase {
         XCTAssertEqual(subjects, ["[efs-backup-verifier] TASK-FAILED fs-0123456789abcdef0 run a827233a-d405-4a86-a440-759fa94f34dd"])
     }
 
+    func testContainerReasonIsKeptBesideTheTaskReason() async throws {
+        let world = try World()
+        await world.standardSetup()
+        _ = try await world.handle(world.backupCompleted())
+        guard case .task(var killed) = try await world.taskStopped(role: "post", exitCode: 137) else { return XCTFail() }
+        killed.stoppedReason = "Essential container in task exited"
+        killed.containerReason = "OutOfMemoryError: Container killed due to memory usage"
+        _ = try await world.handle(.task(killed))
+        let run = try await world.run()
+        XCTAssertEqual(run.tasks["post"]?.stoppedReason,
+                       "Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)")
+        XCTAssertEqual(run.resultMessage,
+                       "post manifest task exit code 137: Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)")
+    }
+
     func testTaskThatFailedToStartHasNoExitCode() async throws {
         let world = try World()
         await world.standardSetup()

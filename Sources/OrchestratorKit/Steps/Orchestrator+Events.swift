@@ -143,6 +143,20 @@ extension Orchestrator {
         return Self.response(for: run)
     }
 
+    /// The task's stop reason with the worker container's own reason when it adds something:
+    /// ECS says `Essential container in task exited` for every exit, the container says why
+    /// (e.g. `OutOfMemoryError: Container killed due to memory usage`).
+    static func stopReason(_ task: TaskInfo) -> String? {
+        switch (task.stoppedReason, task.containerReason) {
+        case let (stopped?, container?) where !container.isEmpty && container != stopped:
+            return "\(stopped) (\(container))"
+        case let (stopped?, _):
+            return stopped
+        case let (nil, container):
+            return container
+        }
+    }
+
     /// Records a task's stop (exit code, reason); duplicates and older versions change nothing.
     func taskFacts(role: String, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
         let token = RunNaming.token(role, runId: runId)
@@ -156,7 +170,7 @@ extension Orchestrator {
             record.lastStatus = task.lastStatus
             record.exitCode = task.exitCode
             record.stopCode = task.stopCode
-            record.stoppedReason = task.stoppedReason ?? task.containerReason
+            record.stoppedReason = Self.stopReason(task)
             record.version = task.version ?? record.version
             record.stoppedAt = task.stoppedAt
             run.tasks[role] = record

@@ -1,0 +1,108 @@
+"""The whole verification run of DESIGN.md §1 on one machine, with the real binaries.
+
+``manifest-worker`` and ``orchestrator`` (from ``--build-dir``, default ``.build/debug``)
+run against the local AWS harness (moto + the AWS Backup stand-in) over HTTP. This
+script plays the parts of AWS that do not exist locally: EventBridge (it builds each
+event from the services' state and runs ``orchestrator handle --event``), Fargate (it
+runs the worker for every task the orchestrator started, with the container's EFS mount
+mapped to a local directory) and the restore itself (a copy of production under
+``aws-backup-restore_<ts>/``).
+
+    .venv/bin/python testenv/demo.py [--scenario pass|corrupt] [--keep] [--out DIR]
+
+Exit status: 0 the run PASSED; 1 it did not (FAILED: findings of severity error, or
+another alerted result such as task-failed) and everything was still cleaned up; 2 the
+demo itself failed (a binary failed, the run got stuck, cleanup or production checks
+failed).
+Narrative on stdout, one line per step; the orchestrator's JSON logs in
+``<out>/orchestrator.log``, the worker's output in ``<out>/worker-<role>.log``, every
+event sent in ``<out>/events/``, and all the facts in ``<out>/result.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from demokit.harness import Harness  # noqa: E402
+from demokit.run import MISSABLE, Demo  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def parse(argv: list) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", choices=("pass", "corrupt", "window"), default="pass",
+                        help="pass: the restore is an exact copy (exit 0); corrupt: one file silently altered, one lost "
+                             "(exit 1); window: production changes between the baseline and the backup, which the "
+                             "three-way diff classes as changed (info; exit 0)")
+    parser.add_argument("--keep", action="store_true", help="keep the output directory (printed at the end)")
+    parser.add_argument("--out", help="output directory (default: a new temporary one; implies --keep)")
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "debug"),
+                        help="where manifest-worker and orchestrator are (default .build/debug)")
+    parser.add_argument("--harness", help="the JSON line of an already running moto_server.py to use instead of starting one")
+    parser.add_argument("--fail-restore", action="store_true",
+                        help="the restore job FAILS while the post task runs: restore-failed (exit 1), the post task "
+                             "is stopped, everything cleaned up")
+    parser.add_argument("--trigger", choices=("backup-event", "verify"), default="backup-event",
+                        help="what starts the run: the Backup Job State Change event (default), or the on-demand "
+                             "{\"action\":\"verify\"} for the recovery point (no post manifest: a two-way diff)")
+    parser.add_argument("--fail-task", action="append", default=[], choices=("post", "restored"),
+                        help="this worker task is killed (exit 137, out of memory) before it writes its manifest: "
+                             "the run ends task-failed (exit 1) and must still clean up")
+    parser.add_argument("--miss-event", action="append", default=[], choices=MISSABLE,
+                        help="lose this event (restore: Restore COMPLETED; post/restored: that task's STOPPED); "
+                             "a reconcile tick must recover it")
+    return parser.parse_args(argv)
+
+
+def main(argv: list | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    keep = args.keep or args.out is not None
+    out = os.path.abspath(args.out) if args.out else tempfile.mkdtemp(prefix="ebv-demo-")
+    if args.out:
+        if os.path.exists(out) and os.listdir(out):
+            shutil.rmtree(out)
+        os.makedirs(out, exist_ok=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    harness = None
+    started = time.monotonic()
+    try:
+        harness = Harness(json.loads(args.harness)) if args.harness else Harness.start()
+        status = Demo(args, harness, out).main()
+    except KeyboardInterrupt:
+        print("demo: interrupted", file=sys.stderr)
+        status = 130
+    except Exception as error:  # noqa: BLE001 — the demo reports any failure the same way
+        print(f"demo: FAILED: {type(error).__name__}: {error}", file=sys.stderr)
+        status = 2
+    finally:
+        if harness is not None:
+            try:
+                harness.hold_ecs_tasks(False)
+            except OSError:
+                pass
+            harness.stop()
+    if keep:
+        print(f"output kept in {out} (orchestrator.log, worker-*.log, events/, result.json)")
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+    print(f"demo: scenario {args.scenario}: exit {status} in {time.monotonic() - started:.1f}s")
+    return status
+
+
+def _interrupt(signum, frame):
+    """SIGTERM ends the demo like Ctrl-C: the harness is stopped and the output removed."""
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

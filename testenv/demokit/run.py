@@ -1,0 +1,314 @@
+"""The demo's run: plays EventBridge, Fargate and AWS Backup around the real binaries
+until the orchestrator's run is terminal, then reads the verdict and proves cleanup.
+``testenv/demo.py`` is the command line around it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import time
+
+from . import events, outcome, tree, world
+from .fargate import Fargate
+from .worker import run_worker
+from .world import BUCKET, CLUSTER, CONTAINER, MOUNT_PATH, TOPIC
+
+MISSABLE = ("restore", "post", "restored")
+RESTORE_FAILURE = "Access denied to KMS key"
+
+
+class DemoError(Exception):
+    pass
+
+
+class Demo:
+    def __init__(self, args, harness, out: str):
+        self.args = args
+        self.harness = harness
+        self.out = out
+        self.build = os.path.abspath(args.build_dir)
+        self.worker = os.path.join(self.build, "manifest-worker")
+        self.orchestrator = os.path.join(self.build, "orchestrator")
+        self.started = time.monotonic()
+        self.sent = 0
+        self.facts: dict = {"scenario": args.scenario, "missedEvents": sorted(args.miss_event), "steps": []}
+        self.base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": out, "LANG": "C.UTF-8",
+                         **harness.aws_environment()}
+
+    # -- narrative -------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        line = f"[{time.monotonic() - self.started:5.1f}s] {text}"
+        self.facts["steps"].append(text)
+        print(line, flush=True)
+
+    # -- the binaries ----------------------------------------------------------------------
+
+    def orchestrate(self, name: str, event: dict | None) -> dict:
+        """``orchestrator handle --event FILE`` (or ``reconcile`` when event is None);
+        stderr (JSON logs) and stdout (EMF, response) go to orchestrator.log."""
+        self.sent += 1
+        if event is None:
+            argv = [self.orchestrator, "reconcile", "--timeout", "120"]
+        else:
+            path = os.path.join(self.out, "events", f"{self.sent:02d}-{name}.json")
+            with open(path, "w") as handle:
+                json.dump(event, handle, indent=1)
+            argv = [self.orchestrator, "handle", "--event", path, "--timeout", "120"]
+        completed = subprocess.run(argv, env={**self.base_env, **self.orchestrator_env}, capture_output=True, text=True)
+        with open(os.path.join(self.out, "orchestrator.log"), "a") as log:
+            log.write(completed.stderr)
+            log.write(completed.stdout)
+        if completed.returncode != 0:
+            raise DemoError(f"orchestrator {' '.join(argv[1:])} exited {completed.returncode}: {completed.stderr.strip()[-800:]}")
+        lines = [line for line in completed.stdout.splitlines() if line.strip()]
+        responses = [json.loads(line) for line in lines if line.startswith("{") and '"_aws"' not in line]
+        return responses[-1] if responses else {}
+
+    def send(self, name: str, event: dict) -> dict:
+        response = self.orchestrate(name, event)
+        kind = event.get("detail-type") or f"{{\"action\":\"{event.get('action')}\"}}"
+        self.say(f"event {kind} {name} -> orchestrator: {_brief(response)}")
+        return response
+
+    # -- state -----------------------------------------------------------------------------
+
+    def run_document(self) -> dict | None:
+        try:
+            body = self.harness.client("s3").get_object(Bucket=BUCKET, Key=f"runs/{self.fs}/{self.run_id}.json")["Body"]
+        except self.harness.client("s3").exceptions.NoSuchKey:
+            return None
+        return json.loads(body.read())
+
+    def restore_jobs(self) -> list:
+        return self.harness.control("GET", "/_harness/backup/restore-jobs")["restoreJobs"]
+
+    def counts(self) -> dict:
+        return {"restoreJobs": len(self.restore_jobs()), "tasks": len(self.fargate.all_tasks())}
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def fixtures(self) -> None:
+        self.world = world.create(self.harness)
+        self.fs, self.fs_arn = self.world.fs, self.world.fs_arn
+        self.orchestrator_env = self.world.orchestrator_environment()
+        self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "
+                 f"subnets {','.join(self.world.subnets)}, security group {self.world.security_group}, "
+                 f"worker task definition {world.WORKER_FAMILY}:1 (production, read-only)")
+        self.volumes = {self.fs: os.path.join(self.out, "efs", self.fs)}
+        self.fargate = Fargate(self.harness, CLUSTER, self.worker, CONTAINER, self.volumes, self.base_env, self.out)
+
+    def production(self) -> None:
+        root = os.fsencode(self.volumes[self.fs])
+        counts = tree.build_production(root)
+        self.production_fingerprint = tree.fingerprint(root)
+        self.say(f"production tree {self.volumes[self.fs]}: {counts['entries']} entries ({counts['files']} files, "
+                 f"{counts['dirs']} dirs, {counts['symlinks']} symlinks; a hard link, an empty file, a non-UTF-8 name), "
+                 f"{counts['bytes']} bytes")
+
+    def baseline(self) -> None:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+        key = f"manifests/{self.fs}/baseline/{stamp}.ndjson.gz"
+        argv = [self.worker, "generate", self.volumes[self.fs], "-o", f"s3://{BUCKET}/{key}",
+                "--role", "baseline", "--file-system-id", self.fs]
+        completed = run_worker(argv, self.base_env, self.harness.client("s3"))
+        with open(os.path.join(self.out, "worker-baseline.log"), "a") as log:
+            log.write("$ " + " ".join(argv) + "\n" + completed.stdout + completed.stderr)
+        if completed.returncode != 0:
+            raise DemoError(f"baseline manifest-worker exited {completed.returncode}: {completed.stderr.strip()}")
+        self.facts["baselineKey"] = key
+        summary = _first_line(completed.stdout).partition(": ")[2] or _first_line(completed.stdout)
+        self.say(f"baseline: manifest-worker generate {self.volumes[self.fs]} -o s3://{BUCKET}/{key}: {summary}")
+
+    def change_during_window(self) -> None:
+        """The window scenario: production changes after the baseline, before the backup."""
+        root = os.fsencode(self.volumes[self.fs])
+        tree.change(root)
+        self.production_fingerprint = tree.fingerprint(root)
+        self.say(f"production changes during the backup window: {tree.CHANGED_PATH.decode()} rewritten, "
+                 f"{tree.ADDED_PATH.decode()} created")
+
+    def backup(self) -> dict:
+        now = time.time()
+        job = self.harness.control("POST", "/_harness/backup/backup-jobs", {
+            "ResourceArn": self.fs_arn, "BackupVaultName": "demo-vault", "CreationDate": now, "CompletionDate": now + 0.5})
+        self.run_id = job["BackupJobId"]
+        self.facts["runId"] = self.run_id
+        self.say(f"AWS Backup: job {self.run_id} COMPLETED, recovery point {job['RecoveryPointArn'].rsplit(':', 1)[-1]}")
+        described = self.harness.client("backup").describe_backup_job(BackupJobId=self.run_id)
+        return events.backup_job_state_change(described, self.harness.region)
+
+    def complete_restore(self, job: dict) -> dict:
+        done = self.harness.control("POST", f"/_harness/backup/restore-jobs/{job['RestoreJobId']}/status", {"status": "COMPLETED"})
+        restored_fs = done["CreatedResourceArn"].rsplit("/", 1)[-1]
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%S-%f")[:-3] + "Z"
+        volume = os.path.join(self.out, "efs", restored_fs)
+        data = os.path.join(volume, f"aws-backup-restore_{stamp}")
+        tree.copy_tree(os.fsencode(self.volumes[self.fs]), os.fsencode(data))
+        if self.args.scenario == "corrupt":
+            tree.damage(os.fsencode(data))
+        self.volumes[restored_fs] = volume
+        self.facts["restoredFileSystemId"] = restored_fs
+        what = {"pass": "an exact copy", "window": "an exact copy (of the changed file's new version)"}.get(
+            self.args.scenario,
+            f"a copy with {tree.CORRUPT_PATH.decode()} altered (same size and mtime) and {tree.MISSING_PATH.decode()} lost")
+        self.say(f"AWS Backup: restore {job['RestoreJobId']} COMPLETED into new file system {restored_fs}: "
+                 f"{what}, under aws-backup-restore_{stamp}/")
+        described = self.harness.client("backup").describe_restore_job(RestoreJobId=job["RestoreJobId"])
+        return events.restore_job_state_change(described, self.harness.region)
+
+    def run_task(self, task: dict) -> dict:
+        role = task.get("group", "").rsplit(":", 1)[-1]
+        ran = self.fargate.run(task, killed=role in self.args.fail_task)
+        mode = "read-only" if ran.read_only else "READ-WRITE"
+        did = "was killed" if role in self.args.fail_task else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
+        self.say(f"Fargate: task {ran.role} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} {mode} at "
+                 f"{MOUNT_PATH}) {did} -> exit {ran.exit_code}: {_first_line(ran.output)}")
+        return events.task_state_change(self.fargate.describe(task["taskArn"]), self.harness.region)
+
+    def deliver(self, what: str, name: str, event: dict) -> bool:
+        """Sends the event, unless ``--miss-event`` loses it; True when sent."""
+        if what in self.args.miss_event:
+            self.missed.append(what)
+            self.say(f"event {event['detail-type']} {name} is LOST (not sent)")
+            return False
+        self.send(name, event)
+        return True
+
+    def tasks_round(self, pending: list) -> None:
+        """Fargate runs every pending task; EventBridge delivers each STOPPED event (the
+        first one twice, to show a duplicate changes nothing)."""
+        for task in pending:
+            event = self.run_task(task)
+            role = task.get("group", "").rsplit(":", 1)[-1]
+            if not self.deliver(role, f"task-stopped-{role}", event):
+                continue
+            if "duplicateTaskEvent" not in self.facts:
+                before = self.counts()
+                self.send(f"task-stopped-{role}-duplicate", event)
+                after = self.counts()
+                self.facts["duplicateTaskEvent"] = {"role": role, "before": before, "after": after}
+                self.say(f"duplicate STOPPED event ({role}): restore jobs {before['restoreJobs']} -> "
+                         f"{after['restoreJobs']}, tasks {before['tasks']} -> {after['tasks']}")
+            self.last_stopped = (role, event)
+
+    def restore_fails(self, job: dict) -> None:
+        """``--fail-restore``: the restore job FAILS while the post task still runs; the
+        orchestrator must stop that task, alert, and clean up."""
+        self.harness.control("POST", f"/_harness/backup/restore-jobs/{job['RestoreJobId']}/status",
+                             {"status": "FAILED", "fields": {"StatusMessage": RESTORE_FAILURE}})
+        self.say(f"AWS Backup: restore {job['RestoreJobId']} FAILED: {RESTORE_FAILURE}")
+        described = self.harness.client("backup").describe_restore_job(RestoreJobId=job["RestoreJobId"])
+        self.deliver("restore", "restore-failed", events.restore_job_state_change(described, self.harness.region))
+        # ECS reports the tasks the orchestrator stopped.
+        for task in self.fargate.all_tasks():
+            if task["lastStatus"] == "STOPPED" and task["taskArn"] not in self.fargate.reported:
+                self.fargate.reported.add(task["taskArn"])
+                role = task.get("group", "").rsplit(":", 1)[-1]
+                self.say(f"ECS: task {role} stopped by the orchestrator ({task.get('stoppedReason')})")
+                self.deliver(role, f"task-stopped-{role}", events.task_state_change(task, self.harness.region))
+
+    def drive(self, backup_event: dict) -> dict:
+        """Plays AWS until the run is terminal; returns the final run document."""
+        if self.args.trigger == "verify":
+            # On-demand verification of the recovery point: no post manifest, a two-way diff.
+            first = {"action": "verify", "recoveryPointArn": backup_event["resources"][0], "fileSystemId": self.fs}
+            name, kind = "verify", "verify action"
+        else:
+            first, name, kind = backup_event, "backup-completed", "Backup event"
+        response = self.send(name, first)
+        self.run_id = response.get("runId", self.run_id)
+        self.facts["runId"] = self.run_id
+        before = self.counts()
+        self.send(f"{name}-duplicate", first)
+        after = self.counts()
+        self.facts["duplicateBackupEvent"] = {"before": before, "after": after}
+        self.say(f"duplicate {kind}: restore jobs {before['restoreJobs']} -> {after['restoreJobs']}, "
+                 f"tasks {before['tasks']} -> {after['tasks']}")
+        self.missed: list[str] = []
+        self.last_stopped = None
+        for _ in range(12):
+            run = self.run_document()
+            if run is None:
+                raise DemoError(f"no run document runs/{self.fs}/{self.run_id}.json")
+            if run["phase"] == "done":
+                break
+            pending = self.fargate.pending()
+            jobs = [j for j in self.restore_jobs() if j["RestoreJobId"] == run.get("restoreJobId")]
+            restore_open = bool(jobs) and jobs[0]["Status"] not in ("COMPLETED", "FAILED", "ABORTED")
+            if restore_open and self.args.fail_restore:
+                self.restore_fails(jobs[0])
+            elif pending:
+                self.tasks_round(pending)
+            elif restore_open:
+                event = self.complete_restore(jobs[0])
+                self.deliver("restore", "restore-completed", event)
+            elif self.missed:
+                response = self.orchestrate("reconcile", None)
+                self.say(f"reconcile tick (recovers the lost {', '.join(self.missed)} "
+                         f"event{'s' if len(self.missed) > 1 else ''}) -> orchestrator: {_brief(response)}")
+                self.facts.setdefault("reconciled", []).extend(self.missed)
+                self.missed = []
+            else:
+                raise DemoError(f"the run is stuck in phase {run['phase']}: nothing for AWS to do")
+        else:
+            raise DemoError("the run did not finish within 12 rounds")
+        if self.last_stopped is not None:
+            published = len(self.sns_messages())
+            role, event = self.last_stopped
+            self.send(f"task-stopped-{role}-late-duplicate", event)
+            self.facts["lateDuplicate"] = {"snsBefore": published, "snsAfter": len(self.sns_messages())}
+        return self.run_document()
+
+    def sns_messages(self) -> list:
+        return outcome.sns_messages(self.harness, self.world.topic_arn)
+
+    def verdict(self, run: dict) -> None:
+        found = outcome.read(self.harness, self.world, self.run_id)
+        self.facts.update(run=run, report=found["report"], summary=found["summary"], sns=found["sns"])
+        verdict = {"passed": "PASS", "failed": "FAIL"}.get(run.get("result"), "NONE (no diff)")
+        self.say(f"run {self.run_id}: phase {run['phase']}, result {run.get('result')} ({run.get('resultMessage')}) "
+                 f"— VERDICT {verdict}")
+        outcome.print_outcome(found)
+
+    def cleanup_proof(self) -> dict:
+        unchanged = tree.fingerprint(os.fsencode(self.volumes[self.fs])) == self.production_fingerprint
+        proof = outcome.cleanup_proof(self.harness, self.world, self.fargate.all_tasks(), unchanged)
+        self.facts["cleanup"] = proof
+        self.say(outcome.describe_proof(proof, self.fs))
+        return proof
+
+    def main(self) -> int:
+        for name in ("orchestrator", "manifest-worker"):
+            if not os.access(os.path.join(self.build, name), os.X_OK):
+                raise DemoError(f"{os.path.join(self.build, name)} is missing: run swift build first")
+        os.makedirs(os.path.join(self.out, "events"), exist_ok=True)
+        self.say(f"local AWS: moto at {self.harness.endpoint}, AWS Backup stand-in at {self.harness.info['backupEndpoint']}"
+                 + (f" (started in {self.harness.startup_seconds:.1f}s)" if self.harness.process else ""))
+        try:
+            self.fixtures()
+            self.production()
+            self.baseline()
+            if self.args.scenario == "window":
+                self.change_during_window()
+            run = self.drive(self.backup())
+            self.verdict(run)
+            proof = self.cleanup_proof()
+        finally:
+            self.facts["seconds"] = round(time.monotonic() - self.started, 2)
+            with open(os.path.join(self.out, "result.json"), "w") as handle:
+                json.dump(self.facts, handle, indent=1, default=str)
+        if not proof["clean"]:
+            raise DemoError("cleanup or production check failed: " + json.dumps(proof, default=str))
+        return 0 if run.get("result") == "passed" else 1
+
+
+def _brief(response: dict) -> str:
+    keys = ("status", "phase", "result", "reason", "openRuns", "advanced", "failed", "swept")
+    return ", ".join(f"{k}={v}" for k, v in sorted(response.items()) if k in keys) or "{}"
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
