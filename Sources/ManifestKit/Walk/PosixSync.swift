@@ -8,14 +8,7 @@ final class PosixMutex: @unchecked Sendable {
     init() {
         raw = .allocate(capacity: 1)
         raw.initialize(to: pthread_mutex_t())
-        // Adaptive: a contended lock spins briefly before sleeping. Hold times are
-        // short (heap and window updates), so with more threads than cores most
-        // waits end within the spin and no futex sleep and wake-up is paid.
-        var attr = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attr)
-        pthread_mutexattr_settype(&attr, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
-        precondition(pthread_mutex_init(raw, &attr) == 0, "pthread_mutex_init failed")
-        pthread_mutexattr_destroy(&attr)
+        precondition(pthread_mutex_init(raw, nil) == 0, "pthread_mutex_init failed")
     }
 
     deinit {
