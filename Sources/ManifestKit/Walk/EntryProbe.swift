@@ -33,6 +33,10 @@ final class EntryProbe: Sendable {
     /// Probes name `name` in directory `dirfd`; `path` is its relative path.
     func probe(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], dtype: UInt8,
                buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> (ManifestEntry, OpenedDirectory?) {
+        if dtype == UInt8(DT_REG), hooks.afterStat == nil,
+           let entry = openRegular(dirfd: dirfd, name: name, path: path, buffer: buffer, hasher: hasher) {
+            return (entry, nil)
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -93,6 +97,29 @@ final class EntryProbe: Sendable {
         return openat(dirfd, name, base)
     }
 
+    /// The fast path for a name whose directory entry says regular file: `openat`
+    /// first and take the stat from `fstat` on the descriptor (one lookup, and one
+    /// network round trip, less per file than `fstatat` then `openat`). Returns nil
+    /// when that does not give an open regular file (gone, a symlink or FIFO now,
+    /// unreadable, a failure injected): the caller then stats and classifies as
+    /// for any other name. `O_NONBLOCK` keeps a FIFO put in its place from blocking.
+    /// Not taken when a test observes the step after `fstatat` (`afterStat`).
+    private func openRegular(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8],
+                             buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> ManifestEntry? {
+        if hooks.injectErrno != nil, hooks.injected(.stat, path) != nil || hooks.injected(.open, path) != nil {
+            return nil
+        }
+        let fd = openFile(dirfd, name)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard case .success(let st) = FileStat.of(fd: fd), st.isRegular else { return nil }
+        if st.dev != rootDev && !crossMounts {
+            return withError(st.entry(path: path), EXDEV)  // another file system: not read
+        }
+        defer { progress.addFile() }
+        return hashOpened(fd: fd, path: path, before: st, buffer: buffer, hasher: hasher)
+    }
+
     private func hashFile(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat,
                           buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> HashOutcome {
         if stat.dev != rootDev && !crossMounts {
@@ -114,6 +141,13 @@ final class EntryProbe: Sendable {
         case .success(let s): before = s
         }
         guard before.isRegular, before.ino == stat.ino, before.dev == stat.dev else { return .replaced }
+        return .done(hashOpened(fd: fd, path: path, before: before, buffer: buffer, hasher: hasher))
+    }
+
+    /// Hashes the open regular file `fd` whose `fstat` is `before`; the entry's
+    /// metadata is `before`, `unstable` when a second `fstat` or the byte count differs.
+    private func hashOpened(fd: Int32, path: [UInt8], before: FileStat,
+                            buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> ManifestEntry {
         hooks.afterOpen?(path)
         if before.size > UInt64(buffer.count) {
             _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
@@ -121,12 +155,12 @@ final class EntryProbe: Sendable {
         hasher.reset()
         var total: UInt64 = 0
         while true {
-            if let code = hooks.injected(.read, path) { return .done(withError(before.entry(path: path), code)) }
+            if let code = hooks.injected(.read, path) { return withError(before.entry(path: path), code) }
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
-                return .done(withError(before.entry(path: path), e))
+                return withError(before.entry(path: path), e)
             }
             if n == 0 { break }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
@@ -140,11 +174,11 @@ final class EntryProbe: Sendable {
         var entry = before.entry(path: path)
         entry.sha256 = hasher.finalizeHex()
         switch FileStat.of(fd: fd) {
-        case .failure(let e): return .done(withError(entry, e.code))
+        case .failure(let e): return withError(entry, e.code)
         case .success(let after):
             entry.unstable = !after.sameContentStamp(before) || total != before.size
         }
-        return .done(entry)
+        return entry
     }
 
     private func readLink(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) -> ManifestEntry {

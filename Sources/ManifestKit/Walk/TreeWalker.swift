@@ -133,7 +133,8 @@ public final class TreeWalker: Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         let hasher = SHA256()
-        while let job = scheduler.take() {
+        var next = scheduler.take()
+        while let job = next {
             let node = job.node
             let path = node.childPath(job.index)
             let (entry, opened) = node.listing.withCName(job.index) { name in
@@ -146,7 +147,7 @@ public final class TreeWalker: Sendable {
                               path: path, dev: opened.stat.dev, ino: opened.stat.ino, fd: opened.fd,
                               listing: opened.listing)
             }
-            scheduler.complete(job, entry: entry, newDir: dir)
+            next = scheduler.completeAndTake(job, entry: entry, newDir: dir)
         }
     }
 }

@@ -69,6 +69,11 @@ final class WalkScheduler: @unchecked Sendable {
     /// The next job, or nil when the walk stops. Blocks while there is nothing to do.
     func take() -> Job? {
         mutex.lock()
+        return takeLocked()
+    }
+
+    /// `take` with the mutex already held; returns with it released.
+    private func takeLocked() -> Job? {
         while true {
             if stopping {
                 mutex.unlock()
@@ -131,10 +136,21 @@ final class WalkScheduler: @unchecked Sendable {
         }
     }
 
-    /// Records a finished job; `newDir` is the listed directory it opened, if any.
-    func complete(_ job: Job, entry: ManifestEntry, newDir: DirNode?) {
+    /// Records a finished job and takes the next one (as `take`) in one
+    /// hold of the mutex when no descriptor has to be closed: one lock round trip
+    /// per name instead of two.
+    func completeAndTake(_ job: Job, entry: ManifestEntry, newDir: DirNode?) -> Job? {
         var toClose: [Int32] = []
         mutex.lock()
+        completeLocked(job, entry: entry, newDir: newDir, toClose: &toClose)
+        if toClose.isEmpty { return takeLocked() }
+        mutex.unlock()
+        toClose.forEach { _ = close($0) }
+        return take()
+    }
+
+    /// Records a finished job; `newDir` is the listed directory it opened, if any.
+    private func completeLocked(_ job: Job, entry: ManifestEntry, newDir: DirNode?, toClose: inout [Int32]) {
         tick += 1
         if let dir = newDir {
             listedAhead += dir.listing.memoryBytes
@@ -149,8 +165,6 @@ final class WalkScheduler: @unchecked Sendable {
         job.node.fdUsers -= 1
         releaseIfIdleLocked(job.node, &toClose)
         evictLocked(&toClose)
-        mutex.unlock()
-        toClose.forEach { _ = close($0) }
     }
 
     func storeLocked(_ node: DirNode, _ index: Int, _ result: JobResult) {
