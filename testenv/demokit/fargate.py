@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
 import time
 
-from .worker import run_worker
 
 
 KILLED_REASON = "OutOfMemoryError: Container killed due to memory usage"
@@ -101,7 +101,7 @@ class Fargate:
             exit_code, output = 137, KILLED_REASON
             stop["reason"] = KILLED_REASON
         else:
-            completed = run_worker(argv, {**self.base_environment, **environment}, self.harness.client("s3"))
+            completed = subprocess.run(argv, env={**self.base_environment, **environment}, capture_output=True, text=True)
             exit_code, output = completed.returncode, completed.stdout + completed.stderr
         seconds = time.monotonic() - started
         with open(os.path.join(self.log_dir, f"worker-{role}.log"), "a") as log:

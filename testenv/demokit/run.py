@@ -12,7 +12,6 @@ import time
 
 from . import events, outcome, tree, world
 from .fargate import Fargate
-from .worker import run_worker
 from .world import BUCKET, CLUSTER, CONTAINER, MOUNT_PATH, TOPIC
 
 MISSABLE = ("restore", "post", "restored")
@@ -113,7 +112,7 @@ class Demo:
         key = f"manifests/{self.fs}/baseline/{stamp}.ndjson.gz"
         argv = [self.worker, "generate", self.volumes[self.fs], "-o", f"s3://{BUCKET}/{key}",
                 "--role", "baseline", "--file-system-id", self.fs]
-        completed = run_worker(argv, self.base_env, self.harness.client("s3"))
+        completed = subprocess.run(argv, env=self.base_env, capture_output=True, text=True)
         with open(os.path.join(self.out, "worker-baseline.log"), "a") as log:
             log.write("$ " + " ".join(argv) + "\n" + completed.stdout + completed.stderr)
         if completed.returncode != 0:
