@@ -44,10 +44,11 @@ final class WalkConcurrencyTests: XCTestCase {
             close(fd)
             XCTAssertEqual(e.sha256, SHA256.hex(content))
         }
-        for (concurrency, lookahead, maxOpen) in [(2, 3, 1), (8, 8, 2), (32, nil, nil), (64, 500, 4)] as [(Int, Int?, Int?)] {
-            let entries = try t.walk(WalkOptions(concurrency: concurrency, readBufferSize: 4096,
-                                                 lookahead: lookahead, maxOpenDirectories: maxOpen))
-            XCTAssertEqual(entries, reference, "concurrency \(concurrency)")
+        let cases: [(Int, Int?, Int?, Int?)] = [(2, 3, 1, nil), (8, 8, 2, 1), (32, nil, nil, nil), (64, 500, 4, 3), (3, nil, 1, 1024)]
+        for (concurrency, lookahead, maxOpen, perJob) in cases {
+            let entries = try t.walk(WalkOptions(concurrency: concurrency, readBufferSize: 4096, lookahead: lookahead,
+                                                 maxOpenDirectories: maxOpen, namesPerJob: perJob))
+            XCTAssertEqual(entries, reference, "concurrency \(concurrency), names per job \(perJob ?? 0)")
         }
         // A listing budget of one byte: no directory is listed ahead, same result.
         let tight = try t.walk(WalkOptions(concurrency: 8, listingBudgetBytes: 1))
@@ -95,6 +96,37 @@ final class WalkConcurrencyTests: XCTestCase {
         let peak = try peakInFlight(t, WalkOptions(concurrency: 16, perDirectoryLimit: 2), expectedEntries: 64)
         XCTAssertGreaterThanOrEqual(peak, 10)
         XCTAssertLessThanOrEqual(peak, 16)
+    }
+
+    /// A job takes a name and the regular files right after it: at most
+    /// `namesPerJob`, a quarter of the names left (so a directory still spreads
+    /// over threads), what the window has room for.
+    func testJobSizes() {
+        let reg = UInt8(DT_REG), dir = UInt8(DT_DIR), unknown = UInt8(DT_UNKNOWN)
+        func sizes(_ types: [UInt8], perJob: Int, room: Int = 1000) -> [Int] {
+            var out: [Int] = []
+            var i = 0
+            while i < types.count {
+                let n = WalkScheduler.jobSize(from: i, of: types.count, namesPerJob: perJob, windowRoom: room) { types[$0] }
+                out.append(n)
+                i += n
+            }
+            return out
+        }
+        XCTAssertEqual(sizes(Array(repeating: reg, count: 64), perJob: 8), [8, 8, 8, 8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1])
+        XCTAssertEqual(sizes(Array(repeating: reg, count: 64), perJob: 1), Array(repeating: 1, count: 64))
+        XCTAssertEqual(sizes(Array(repeating: reg, count: 40), perJob: 8, room: 3), [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 1, 1, 1])
+        XCTAssertEqual(sizes(Array(repeating: reg, count: 5), perJob: 8, room: 0), [1, 1, 1, 1, 1], "the emitter's job is always one name")
+        // A directory (or unknown type) only ever starts a job: it ends the run before it.
+        let mixed: [UInt8] = [dir] + Array(repeating: reg, count: 12) + [unknown] + Array(repeating: reg, count: 20)
+        XCTAssertEqual(sizes(mixed, perJob: 8), [8, 5, 6, 4, 3, 2, 2, 1, 1, 1, 1])
+    }
+
+    func testOneNamePerJobKeepsEveryThreadBusy() throws {
+        let t = try WalkTestTree()
+        for f in 0..<64 { try t.write(b("f\(f)"), b("x")) }
+        let peak = try peakInFlight(t, WalkOptions(concurrency: 16, perDirectoryLimit: 16, namesPerJob: 1), expectedEntries: 64)
+        XCTAssertGreaterThanOrEqual(peak, 14)
     }
 
     func testWindowBoundsWorkInFlight() throws {

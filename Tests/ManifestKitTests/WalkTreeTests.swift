@@ -137,6 +137,10 @@ final class WalkTreeTests: XCTestCase {
             XCTAssertEqual(error as? ManifestKitError,
                            ManifestKitError(.invalidArgument, subject: "readBufferSize", reason: "must be at least 4096 bytes, got 100"))
         }
+        XCTAssertThrowsError(try TreeWalker(root: "/", options: WalkOptions(namesPerJob: 0))) { error in
+            XCTAssertEqual(error as? ManifestKitError,
+                           ManifestKitError(.invalidArgument, subject: "namesPerJob", reason: "must be between 1 and 1024, got 0"))
+        }
     }
 
     func testEmitErrorStopsTheWalkAndPropagates() throws {

@@ -79,7 +79,7 @@ final class DirNode: @unchecked Sendable {
 }
 
 /// What a worker produced for one name.
-final class JobResult {
+struct JobResult {
     let entry: ManifestEntry
     /// The listed directory to descend into (nil for non-directories, mount
     /// points, unreadable and empty directories).

@@ -55,6 +55,9 @@ public final class TreeWalker: Sendable {
         guard options.listingBudgetBytes >= 1 else {
             throw ManifestKitError(.invalidArgument, subject: "listingBudgetBytes", reason: "must be at least 1, got \(options.listingBudgetBytes)")
         }
+        if let n = options.namesPerJob, !(1...1024).contains(n) {
+            throw ManifestKitError(.invalidArgument, subject: "namesPerJob", reason: "must be between 1 and 1024, got \(n)")
+        }
         if let m = options.maxOpenDirectories, m < 1 {
             throw ManifestKitError(.invalidArgument, subject: "maxOpenDirectories", reason: "must be at least 1, got \(m)")
         }
@@ -75,6 +78,7 @@ public final class TreeWalker: Sendable {
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             listingBudget: options.listingBudgetBytes,
             maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
+            namesPerJob: options.namesPerJob ?? (FileSystemKind.of(dev: rootStat.dev) == .remote ? 1 : 8),
             progress: progress)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
                                hooks: options.testHooks, progress: progress)
@@ -128,26 +132,31 @@ public final class TreeWalker: Sendable {
         return min(512, max(16, soft / 4))
     }
 
-    /// One worker thread: take the earliest pending name, probe it, hand back the result.
+    /// One worker thread: take the earliest pending names, probe them, hand back the results.
     private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         let hasher = SHA256()
+        var results: [JobResult] = []
+        results.reserveCapacity(scheduler.namesPerJob)
         var next = scheduler.take()
         while let job = next {
             let node = job.node
-            let path = node.childPath(job.index)
-            let (entry, opened) = node.listing.withCName(job.index) { name in
-                probe.probe(dirfd: job.fd, name: name, path: path, dtype: node.listing.dtype(job.index),
-                            buffer: buffer, hasher: hasher)
+            for index in job.index..<(job.index + job.count) {
+                let path = node.childPath(index)
+                let (entry, opened) = node.listing.withCName(index) { name in
+                    probe.probe(dirfd: job.fd, name: name, path: path, dtype: node.listing.dtype(index),
+                                buffer: buffer, hasher: hasher)
+                }
+                var dir: DirNode?
+                if let opened {
+                    dir = DirNode(parent: node, indexInParent: index, name: node.listing.name(index),
+                                  path: path, dev: opened.stat.dev, ino: opened.stat.ino, fd: opened.fd,
+                                  listing: opened.listing)
+                }
+                results.append(JobResult(entry: entry, dir: dir))
             }
-            var dir: DirNode?
-            if let opened {
-                dir = DirNode(parent: node, indexInParent: job.index, name: node.listing.name(job.index),
-                              path: path, dev: opened.stat.dev, ino: opened.stat.ino, fd: opened.fd,
-                              listing: opened.listing)
-            }
-            next = scheduler.completeAndTake(job, entry: entry, newDir: dir)
+            next = scheduler.completeAndTake(job, results: &results)
         }
     }
 }

@@ -26,6 +26,11 @@ public struct WalkOptions: Sendable {
     public var maxOpenDirectories: Int?
     /// Ask for `O_NOATIME` (dropped for the rest of the walk when the kernel refuses it).
     public var noAtime: Bool
+    /// Names one thread takes at a time (consecutive regular files of one
+    /// directory). Default: 1 on network and user-space file systems (NFS/EFS,
+    /// FUSE, SMB, …: every call waits for a round trip, so names spread over all
+    /// threads), 8 on local ones (a hand-over costs as much as a small file).
+    public var namesPerJob: Int?
 
     /// Test-only: code run at fixed points of the per-entry work.
     var testHooks = WalkTestHooks()
@@ -33,8 +38,9 @@ public struct WalkOptions: Sendable {
     public init(
         concurrency: Int = 32, readBufferSize: Int = 1 << 20, crossMounts: Bool = false,
         lookahead: Int? = nil, perDirectoryLimit: Int? = nil, listingBudgetBytes: Int = 64 << 20,
-        maxOpenDirectories: Int? = nil, noAtime: Bool = true
+        maxOpenDirectories: Int? = nil, noAtime: Bool = true, namesPerJob: Int? = nil
     ) {
+        self.namesPerJob = namesPerJob
         self.listingBudgetBytes = listingBudgetBytes
         self.concurrency = concurrency
         self.readBufferSize = readBufferSize

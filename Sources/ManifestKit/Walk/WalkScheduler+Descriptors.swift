@@ -4,9 +4,10 @@ import Glibc
 /// recently used beyond the limit, and re-opening an evicted directory through
 /// its nearest open ancestor (checking device and inode at every step).
 extension WalkScheduler {
-    /// Re-opens evicted `node` from its nearest open ancestor (lock held on entry;
-    /// released on success, held again on failure).
-    func reopenLocked(_ node: DirNode, _ index: Int) -> Job? {
+    /// Re-opens evicted `node` from its nearest open ancestor for the job of
+    /// names `index ..< index + count` (lock held on entry; released on
+    /// success, held again on failure, when those names got error entries).
+    func reopenLocked(_ node: DirNode, _ index: Int, _ count: Int) -> Job? {
         var chain: [DirNode] = [node]
         var ancestor = node.parent!
         while ancestor.fd < 0 {
@@ -50,14 +51,16 @@ extension WalkScheduler {
             }
             node.fdUsers += 1
             evictLocked(&toClose)
-            let job = Job(node: node, index: index, fd: node.fd)
+            let job = Job(node: node, index: index, count: count, fd: node.fd)
             mutex.unlock()
             toClose.forEach { _ = close($0) }
             return job
         case .failure(let e):
-            let entry = ManifestEntry(path: node.childPath(index), type: entryType(dtype: node.listing.dtype(index)),
-                                      nlink: 0, error: e.text)
-            storeLocked(node, index, JobResult(entry: entry, dir: nil))
+            for i in index..<(index + count) {
+                let entry = ManifestEntry(path: node.childPath(i), type: entryType(dtype: node.listing.dtype(i)),
+                                          nlink: 0, error: e.text)
+                storeLocked(node, i, JobResult(entry: entry, dir: nil))
+            }
             finishedLocked(node)
             releaseIfIdleLocked(node, &toClose)
             if !toClose.isEmpty {

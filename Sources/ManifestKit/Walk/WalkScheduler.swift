@@ -15,16 +15,28 @@ import Glibc
 /// its `d_type`, or unknown type) is started ahead, so memory stays bounded by
 /// the directories on the emitter's path plus the window and this budget.
 ///
+/// A job is a run of consecutive names of one directory: its first name, then
+/// (at most `namesPerJob` in all) the following names whose `d_type` says
+/// regular file, up to a quarter of the names the directory has left. On a local
+/// disk one lock round trip and one hand-over then cover several small files
+/// (the hand-overs cost as much as the files); on a network file system
+/// `namesPerJob` is 1, as every name waits milliseconds and must get a thread.
+///
 /// A directory with `perDirectoryLimit` jobs running moves to a second heap and is
 /// only served when no other directory has work: lookups in one directory are
 /// serialized by some file systems (FUSE), so the pool spreads over the next
 /// directories, while a lone huge directory still gets every thread.
 final class WalkScheduler: @unchecked Sendable {
+    /// Names `index ..< index + count` of `node`, to be probed through `fd`.
     struct Job {
         var node: DirNode
         var index: Int
+        var count: Int
         var fd: Int32
     }
+
+    /// The most names in one job.
+    let namesPerJob: Int
 
     let mutex = PosixMutex()
     private let workAvailable = PosixCondition()
@@ -54,7 +66,8 @@ final class WalkScheduler: @unchecked Sendable {
     private var needIndex = 0
 
     init(root: DirNode, lookahead: Int, perDirectoryLimit: Int, listingBudget: Int, maxOpenDirectories: Int,
-         progress: WalkProgress) {
+         namesPerJob: Int, progress: WalkProgress) {
+        self.namesPerJob = namesPerJob
         self.listingBudget = listingBudget
         self.perDirectoryLimit = perDirectoryLimit
         self.root = root
@@ -83,24 +96,42 @@ final class WalkScheduler: @unchecked Sendable {
                (window < lookahead && (listedAhead < listingBudget || !mayBeDirectory(node))) ||
                 (node === needNode && node.nextToSchedule == needIndex) {
                 let index = node.nextToSchedule
-                node.nextToSchedule += 1
+                let count = batchSizeLocked(node, index)
+                node.nextToSchedule += count
                 node.running += 1
                 scheduledLocked(node)
-                window += 1
+                window += count
                 tick += 1
                 node.lastUse = tick
                 if node.fd >= 0 {
                     node.fdUsers += 1
                     mutex.unlock()
-                    return Job(node: node, index: index, fd: node.fd)
+                    return Job(node: node, index: index, count: count, fd: node.fd)
                 }
-                if let job = reopenLocked(node, index) { return job }
+                if let job = reopenLocked(node, index, count) { return job }
                 continue  // re-open failed: the job was completed with an error entry
             }
             idleWorkers += 1
             workAvailable.wait(mutex)
             idleWorkers -= 1
         }
+    }
+
+    /// How many names from `index` on the next job of `node` takes.
+    private func batchSizeLocked(_ node: DirNode, _ index: Int) -> Int {
+        Self.jobSize(from: index, of: node.listing.count, namesPerJob: namesPerJob, windowRoom: lookahead - window) {
+            node.listing.dtype($0)
+        }
+    }
+
+    /// The names a job starting at `index` (of `total`) takes: the first, then
+    /// following names whose `d_type` is `DT_REG`, at most `namesPerJob`, a
+    /// quarter (rounded up) of the names left, and `windowRoom`.
+    static func jobSize(from index: Int, of total: Int, namesPerJob: Int, windowRoom: Int, dtype: (Int) -> UInt8) -> Int {
+        let limit = min(namesPerJob, (total - index + 3) / 4, windowRoom)
+        var count = 1
+        while count < limit && dtype(index + count) == UInt8(DT_REG) { count += 1 }
+        return count
     }
 
     /// Whether `node`'s next name may be a directory (by its `d_type`).
@@ -136,31 +167,34 @@ final class WalkScheduler: @unchecked Sendable {
         }
     }
 
-    /// Records a finished job and takes the next one (as `take`) in one
-    /// hold of the mutex when no descriptor has to be closed: one lock round trip
-    /// per name instead of two.
-    func completeAndTake(_ job: Job, entry: ManifestEntry, newDir: DirNode?) -> Job? {
+    /// Records a finished job (`results[i]` for name `job.index + i`) and takes
+    /// the next one (as `take`) in one hold of the mutex when no descriptor has to
+    /// be closed. Empties `results`.
+    func completeAndTake(_ job: Job, results: inout [JobResult]) -> Job? {
         var toClose: [Int32] = []
         mutex.lock()
-        completeLocked(job, entry: entry, newDir: newDir, toClose: &toClose)
+        completeLocked(job, results: &results, toClose: &toClose)
         if toClose.isEmpty { return takeLocked() }
         mutex.unlock()
         toClose.forEach { _ = close($0) }
         return take()
     }
 
-    /// Records a finished job; `newDir` is the listed directory it opened, if any.
-    private func completeLocked(_ job: Job, entry: ManifestEntry, newDir: DirNode?, toClose: inout [Int32]) {
+    /// Records a finished job; a result's `dir` is a listed directory it opened.
+    private func completeLocked(_ job: Job, results: inout [JobResult], toClose: inout [Int32]) {
         tick += 1
-        if let dir = newDir {
-            listedAhead += dir.listing.memoryBytes
-            dir.lastUse = tick
-            dir.openIndex = open.count
-            open.append(dir)
-            heap.insert(dir)
-            wakeWorkersLocked(dir.listing.count)
+        for (offset, result) in results.enumerated() {
+            if let dir = result.dir {
+                listedAhead += dir.listing.memoryBytes
+                dir.lastUse = tick
+                dir.openIndex = open.count
+                open.append(dir)
+                heap.insert(dir)
+                wakeWorkersLocked(dir.listing.count)
+            }
+            storeLocked(job.node, job.index + offset, result)
         }
-        storeLocked(job.node, job.index, JobResult(entry: entry, dir: newDir))
+        results.removeAll(keepingCapacity: true)
         finishedLocked(job.node)
         job.node.fdUsers -= 1
         releaseIfIdleLocked(job.node, &toClose)
@@ -210,7 +244,8 @@ final class WalkScheduler: @unchecked Sendable {
                 }
             }
             if !batch.isEmpty {
-                if idleWorkers > 0 { wakeWorkersLocked(batch.count) }
+                // Room for that many names: a job takes up to `namesPerJob` of them.
+                if idleWorkers > 0 { wakeWorkersLocked((batch.count + namesPerJob - 1) / namesPerJob) }
                 return true
             }
             guard let top = stack.last else { return false }
