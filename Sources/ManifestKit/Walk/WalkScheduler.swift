@@ -190,7 +190,9 @@ final class WalkScheduler: @unchecked Sendable {
                 dir.openIndex = open.count
                 open.append(dir)
                 heap.insert(dir)
-                wakeWorkersLocked(dir.listing.count)
+                // About one job per `namesPerJob` names: waking more only makes
+                // threads find nothing and sleep again.
+                wakeWorkersLocked((dir.listing.count + namesPerJob - 1) / namesPerJob)
             }
             storeLocked(job.node, job.index + offset, result)
         }
