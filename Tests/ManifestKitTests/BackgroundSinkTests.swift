@@ -9,17 +9,23 @@ private final class ScriptedSink: ByteSink {
     var finished = false
     var aborted = false
     var callsAfterClose = 0
+    /// The threads that called `write`.
+    var writerThreads = Set<pthread_t>()
     let failFrom: Int
+    let failFinish: Bool
     let delayMicros: UInt32
     static let diskFull = ManifestKitError(.io, subject: "out.gz", reason: "write: No space left on device")
+    static let renameFailed = ManifestKitError(.io, subject: "out.gz", reason: "rename: Permission denied")
 
-    init(failFrom: Int = .max, delayMicros: UInt32 = 0) {
+    init(failFrom: Int = .max, failFinish: Bool = false, delayMicros: UInt32 = 0) {
         self.failFrom = failFrom
+        self.failFinish = failFinish
         self.delayMicros = delayMicros
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         if finished || aborted { callsAfterClose += 1 }
+        writerThreads.insert(pthread_self())
         if delayMicros > 0 { usleep(delayMicros) }
         if writes.count + 1 >= failFrom { throw Self.diskFull }
         writes.append(Array(bytes))
@@ -27,6 +33,8 @@ private final class ScriptedSink: ByteSink {
 
     func finish() throws {
         if finished || aborted { callsAfterClose += 1 }
+        writerThreads.insert(pthread_self())
+        if failFinish { throw Self.renameFailed }
         finished = true
     }
 
@@ -152,6 +160,19 @@ final class BackgroundSinkTests: XCTestCase {
         }
     }
 
+    func testErrorOfTheSinksFinishIsThrownByFinish() throws {
+        let inner = ScriptedSink(failFinish: true)
+        let sink = BackgroundSink(wrapping: inner)
+        try sink.write(chunk(100, 0))
+        XCTAssertThrowsError(try sink.finish()) { XCTAssertEqual($0 as? ManifestKitError, ScriptedSink.renameFailed) }
+        XCTAssertEqual(inner.writes, [chunk(100, 0)])
+        XCTAssertFalse(inner.finished)
+        XCTAssertFalse(inner.aborted)  // as without the wrapper: a failed finish cleans up after itself
+        XCTAssertFalse(sink.isThreadRunning)
+        sink.abort()
+        XCTAssertFalse(inner.aborted)
+    }
+
     func testAbortDropsTheQueueAbortsTheSinkAndEndsTheThread() throws {
         let inner = ScriptedSink(delayMicros: 20_000)
         let sink = BackgroundSink(wrapping: inner, depth: 3)
@@ -219,6 +240,19 @@ final class BackgroundSinkTests: XCTestCase {
             XCTAssertEqual(inner.writes.count, 1, "\(thread)")
         }
         try waitForSinkThreads(0)
+    }
+
+    func testCompressedOutputIsWrittenFromTheBackgroundThreadOnly() throws {
+        for thread in [ManifestWriter.CompressionThread.caller, .background] {
+            let inner = ScriptedSink()
+            let w = try ManifestWriter(header: Fixtures.header, sink: inner, compressOn: thread)
+            try w.append(Fixtures.file("a"))
+            try w.finish(completedAtNs: 0)
+            // Every write and the finish, from one thread: the caller's, or another.
+            XCTAssertEqual(inner.writerThreads.count, 1)
+            XCTAssertEqual(inner.writerThreads.contains(pthread_self()), thread == .caller, "\(thread)")
+            XCTAssertTrue(inner.finished)
+        }
     }
 
     func testManifestWriterAbortLeavesNoThread() throws {

@@ -18,11 +18,12 @@
 /// thrown, as is, by the next ``write(_:)`` that has to wait for the thread
 /// (at the latest the `depth + 2`-th after it) and by ``finish()``; chunks
 /// queued after it are dropped. ``finish()`` returns once every chunk has
-/// been written and the wrapped sink finished; ``abort()`` drops what is
-/// queued, waits for the write in progress and aborts the wrapped sink.
-/// Both (and `deinit`, which aborts an unfinished sink) join the thread, so
-/// it never outlives them. The wrapped sink is used by one thread at a time:
-/// the background thread until it is joined, then the caller's.
+/// been written and the wrapped sink finished (on the thread: all of the
+/// compression and output happen there); ``abort()`` drops what is queued,
+/// waits for the write in progress and aborts the wrapped sink. Both (and
+/// `deinit`, which aborts an unfinished sink) join the thread, so it never
+/// outlives them. The wrapped sink is used by one thread at a time: the
+/// background thread until it is joined, then (for `abort()`) the caller's.
 ///
 /// Not thread-safe: use from one thread at a time.
 ///
@@ -78,7 +79,7 @@ public final class BackgroundSink: ByteSink, @unchecked Sendable {
             queue.sink.abort()
             throw failure
         }
-        try queue.sink.finish()
+        if let error = queue.finishError { throw error }
     }
 
     /// Drops the queued chunks, waits for the write in progress, joins the
@@ -113,8 +114,8 @@ public final class BackgroundSink: ByteSink, @unchecked Sendable {
 /// The state shared by a ``BackgroundSink`` and its thread.
 ///
 /// `@unchecked Sendable`: the mutable fields are guarded by `mutex`, except
-/// `sink`, which only the thread uses until it is joined and only the
-/// caller afterwards.
+/// `sink` and `finishError`, which only the thread uses until it is joined
+/// and only the caller afterwards.
 private final class ChunkQueue: @unchecked Sendable {
     let sink: ByteSink
     private let depth: Int
@@ -129,6 +130,8 @@ private final class ChunkQueue: @unchecked Sendable {
     private var cancelled = false
     private var failed: (any Error)?
     private var counters = (peakQueued: 0, allocated: 0)
+    /// What the sink's `finish()` threw; read by the caller after the join.
+    private(set) var finishError: (any Error)?
 
     init(sink: ByteSink, depth: Int) {
         self.sink = sink
@@ -193,8 +196,8 @@ private final class ChunkQueue: @unchecked Sendable {
 
     // MARK: Thread side
 
-    /// The thread's body: writes queued chunks until closed and drained, or
-    /// cancelled.
+    /// The thread's body: writes queued chunks until closed and drained
+    /// (then finishes the sink, unless a write failed), or cancelled.
     func drain() {
         WorkerThread.nameCurrent(BackgroundSink.threadName)
         while var chunk = take() {
@@ -207,6 +210,12 @@ private final class ChunkQueue: @unchecked Sendable {
             }
             chunk.removeAll(keepingCapacity: true)
             recycle(chunk)
+        }
+        mutex.lock()
+        let finishing = !cancelled && failed == nil
+        mutex.unlock()
+        if finishing {
+            do { try sink.finish() } catch { finishError = error }
         }
     }
 
