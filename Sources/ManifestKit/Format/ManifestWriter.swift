@@ -9,8 +9,8 @@
 /// sink's writes run on a dedicated thread (``BackgroundSink``), pipelined
 /// with the encoding: the caller only encodes and hashes lines. The output is
 /// byte for byte the same as with ``CompressionThread/caller``; an error of
-/// the sink or of zlib is thrown by a later ``append(_:)`` (the one that
-/// hands over the next buffer) or by ``finish(completedAtNs:)``.
+/// the sink or of zlib is thrown by a later ``append(_:)`` (one that hands
+/// a buffer over) or by ``finish(completedAtNs:)``.
 ///
 /// ```swift
 /// let writer = try ManifestWriter(header: header, sink: try FileSink(path: "m.ndjson.gz"))

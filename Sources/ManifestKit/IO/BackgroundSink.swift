@@ -16,7 +16,8 @@
 ///
 /// An error thrown by the wrapped sink's `write` on the thread is kept; it is
 /// thrown, as is, by the next ``write(_:)`` that has to wait for the thread
-/// (at the latest the `depth + 2`-th after it) and by ``finish()``; chunks
+/// (at the latest the `depth + 1`-th after the failed one), by every later
+/// one and by ``finish()``; chunks
 /// queued after it are dropped. ``finish()`` returns once every chunk has
 /// been written and the wrapped sink finished (on the thread: all of the
 /// compression and output happen there); ``abort()`` drops what is queued,
@@ -163,7 +164,10 @@ private final class ChunkQueue: @unchecked Sendable {
             mutex.unlock()
             throw failed
         }
-        guard bytes.count > 0 else { return mutex.unlock() }
+        if bytes.isEmpty {
+            mutex.unlock()
+            return
+        }
         var chunk: [UInt8]
         if let spare = spares.popLast() {
             chunk = spare
