@@ -17,7 +17,9 @@ enum Engine {
         let writer: ManifestWriter
         do {
             walker = try TreeWalker(root: root, options: WalkOptions(concurrency: concurrency), progress: progress)
-            writer = try ManifestWriter(header: header, sink: sink)
+            // Compression and output on their own thread, pipelined with the
+            // encoding (the emitter only encodes and hashes lines).
+            writer = try ManifestWriter(header: header, sink: sink, compressOn: .background)
         } catch {
             sink.abort()
             throw error

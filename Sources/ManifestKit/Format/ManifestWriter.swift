@@ -5,18 +5,34 @@
 /// large chunks. The entry lines' exact bytes are hashed for the trailer's
 /// `entriesSha256`. Not thread-safe: use from one thread at a time.
 ///
+/// By default (``CompressionThread/background``) the compression and the
+/// sink's writes run on a dedicated thread (``BackgroundSink``), pipelined
+/// with the encoding: the caller only encodes and hashes lines. The output is
+/// byte for byte the same as with ``CompressionThread/caller``; an error of
+/// the sink or of zlib is thrown by a later ``append(_:)`` (one that hands
+/// a buffer over) or by ``finish(completedAtNs:)``.
+///
 /// ```swift
 /// let writer = try ManifestWriter(header: header, sink: try FileSink(path: "m.ndjson.gz"))
 /// try writer.append(entry)          // strictly increasing PathOrder
 /// let trailer = try writer.finish(completedAtNs: now)
 /// ```
 public final class ManifestWriter: @unchecked Sendable {
+    /// Where the gzip compression and the sink's writes run.
+    public enum CompressionThread: Sendable {
+        /// On the thread that calls ``append(_:)`` and ``finish(completedAtNs:)``.
+        case caller
+        /// On a dedicated thread, behind a bounded queue of a few buffers
+        /// (``BackgroundSink``).
+        case background
+    }
+
     /// The header written on line 1.
     public let header: ManifestHeader
     /// Counts of the entries appended so far (digest and time are set by ``finish(completedAtNs:)``).
     public private(set) var trailer = ManifestTrailer()
 
-    private let gzip: GzipCompressingSink
+    private let output: ByteSink
     private let digest = SHA256()
     private var buffer: [UInt8]
     private let bufferSize: Int
@@ -33,32 +49,37 @@ public final class ManifestWriter: @unchecked Sendable {
     ///     aborted by ``abort()``.
     ///   - compressionLevel: zlib level, ``GzipCompressingSink/defaultLevel`` by default.
     ///   - bufferSize: uncompressed bytes gathered before each compression call.
+    ///   - compressOn: where compression and the sink's writes run.
     public init(
         header: ManifestHeader, sink: ByteSink,
-        compressionLevel: Int32 = GzipCompressingSink.defaultLevel, bufferSize: Int = 256 * 1024
+        compressionLevel: Int32 = GzipCompressingSink.defaultLevel, bufferSize: Int = 256 * 1024,
+        compressOn: CompressionThread = .background
     ) throws {
         self.header = header
         self.bufferSize = max(bufferSize, 4096)
-        gzip = try GzipCompressingSink(wrapping: sink, level: compressionLevel)
+        let gzip = try GzipCompressingSink(wrapping: sink, level: compressionLevel)
         var headerLine = [UInt8]()
         ManifestCodec.appendHeaderLine(header, to: &headerLine)
+        // Refuse a header that a reader would reject (bad shard, hash, …).
         do {
-            // Refuse a header that a reader would reject (bad shard, hash, …).
-            do {
-                _ = try ManifestCodec.decodeHeader(Array(headerLine.dropLast()))
-            } catch let error as ManifestKitError {
-                throw ManifestKitError(.invalidArgument, subject: "manifest header", reason: error.reason)
-            }
-            try gzip.write(headerLine)
+            _ = try ManifestCodec.decodeHeader(Array(headerLine.dropLast()))
         } catch {
             gzip.abort()
+            guard let error = error as? ManifestKitError else { throw error }
+            throw ManifestKitError(.invalidArgument, subject: "manifest header", reason: error.reason)
+        }
+        output = compressOn == .background ? BackgroundSink(wrapping: gzip) : gzip
+        do {
+            try output.write(headerLine)
+        } catch {
+            output.abort()
             throw error
         }
         buffer = []
         buffer.reserveCapacity(self.bufferSize + 4096)
     }
 
-    deinit { if open { gzip.abort() } }
+    deinit { if open { output.abort() } }
 
     /// Appends one entry.
     /// - Throws: ``ManifestKitError`` `.outOfOrder` when `entry.path` does not
@@ -92,7 +113,8 @@ public final class ManifestWriter: @unchecked Sendable {
         if buffer.count >= bufferSize { try flush() }
     }
 
-    /// Writes the trailer, ends the gzip stream and finishes the sink.
+    /// Writes the trailer, ends the gzip stream and finishes the sink; returns
+    /// once all of it has been compressed and written.
     /// - Parameter completedAtNs: the trailer's `completedAt`, nanoseconds since the epoch.
     /// - Returns: the trailer as written.
     @discardableResult
@@ -103,10 +125,10 @@ public final class ManifestWriter: @unchecked Sendable {
             trailer.completedAtNs = completedAtNs
             trailer.entriesSha256 = digest.finalizeHex()
             ManifestCodec.appendTrailerLine(trailer, to: &buffer)
-            try gzip.write(buffer)
+            try output.write(buffer)
             buffer.removeAll(keepingCapacity: false)
             open = false
-            try gzip.finish()
+            try output.finish()
         } catch {
             abort()
             throw error
@@ -118,14 +140,14 @@ public final class ManifestWriter: @unchecked Sendable {
     public func abort() {
         guard open else { return }
         open = false
-        gzip.abort()
+        output.abort()
     }
 
     /// Hashes and compresses the buffered entry lines.
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { digest.update($0) }
-        try gzip.write(buffer)
+        try output.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 

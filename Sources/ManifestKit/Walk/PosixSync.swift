@@ -67,4 +67,15 @@ final class WorkerThread {
     }
 
     func join() { pthread_join(thread, nil) }
+
+    /// Names the calling thread for `top -H`, profilers and
+    /// `/proc/self/task/*/comm` (Linux keeps the first 15 bytes); best effort.
+    static func nameCurrent(_ name: String) {
+        // pthread_setname_np is not in Glibc's Swift module; this is what it does.
+        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        var bytes = Array(name.utf8.prefix(15))
+        _ = write(fd, &bytes, bytes.count)
+        close(fd)
+    }
 }

@@ -15,8 +15,10 @@ enum ReportOutput {
         if let dir = settings.reportDir {
             try createDirectory(dir)
             let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), environment: context.configuration.environment))
-            findingsSink = gzip
-            findings = FindingsWriter(sink: gzip)
+            // Compressed and written on a thread of its own, beside the merge.
+            let output = BackgroundSink(wrapping: gzip)
+            findingsSink = output
+            findings = FindingsWriter(sink: output)
         }
         let report: DiffReport
         do {

@@ -106,8 +106,9 @@ public struct S3ManifestDiffer: ManifestDiffer {
             let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
             let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey))
             let upload = S3ByteSink(client: client, bucket: bucket, key: findingsKey, contentType: "application/gzip")
-            let gzip = try GzipCompressingSink(wrapping: upload)
-            let findings = FindingsWriter(sink: gzip)
+            // Compressed and uploaded on a thread of its own, beside the merge.
+            let output = BackgroundSink(wrapping: try GzipCompressingSink(wrapping: upload))
+            let findings = FindingsWriter(sink: output)
             var diff = MergeDiff(baseline: baseline, post: post, restored: restored,
                                  options: DiffOptions(policy: policy, restoredRoot: .auto))
             do {
@@ -117,7 +118,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
                 try findings.finish()
                 return report
             } catch {
-                gzip.abort()
+                output.abort()
                 throw error
             }
         }
