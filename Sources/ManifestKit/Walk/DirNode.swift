@@ -63,9 +63,12 @@ final class DirNode: @unchecked Sendable {
 
     /// True when child `i` of `a` comes before child `j` of `b` in manifest order
     /// (depth-first pre-order). Walks up the parent chains: O(depth).
-    static func precedes(_ a: DirNode, _ i: Int, _ b: DirNode, _ j: Int) -> Bool {
-        var a = a, ai = i, aLifted = false
-        var b = b, bi = j, bLifted = false
+    static func precedes(_ x: DirNode, _ i: Int, _ y: DirNode, _ j: Int) -> Bool {
+        // Unretained: every node on both chains is kept alive by `x` and `y`.
+        unowned(unsafe) var a = x
+        unowned(unsafe) var b = y
+        var ai = i, aLifted = false
+        var bi = j, bLifted = false
         while a.depth > b.depth { ai = a.indexInParent; a = a.parent!; aLifted = true }
         while b.depth > a.depth { bi = b.indexInParent; b = b.parent!; bLifted = true }
         while a !== b {

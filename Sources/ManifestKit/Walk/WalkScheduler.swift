@@ -183,7 +183,9 @@ final class WalkScheduler: @unchecked Sendable {
     /// Records a finished job; a result's `dir` is a listed directory it opened.
     private func completeLocked(_ job: Job, results: inout [JobResult], toClose: inout [Int32]) {
         tick += 1
-        for (offset, result) in results.enumerated() {
+        // Popped from the end: each result moves into its slot without a copy.
+        while let result = results.popLast() {
+            let offset = results.count
             if let dir = result.dir {
                 listedAhead += dir.listing.memoryBytes
                 dir.lastUse = tick
@@ -196,14 +198,13 @@ final class WalkScheduler: @unchecked Sendable {
             }
             storeLocked(job.node, job.index + offset, result)
         }
-        results.removeAll(keepingCapacity: true)
         finishedLocked(job.node)
         job.node.fdUsers -= 1
         releaseIfIdleLocked(job.node, &toClose)
         evictLocked(&toClose)
     }
 
-    func storeLocked(_ node: DirNode, _ index: Int, _ result: JobResult) {
+    func storeLocked(_ node: DirNode, _ index: Int, _ result: consuming JobResult) {
         node.results[index] = result
         if node === needNode && index == needIndex { resultReady.signal() }
     }
@@ -235,8 +236,7 @@ final class WalkScheduler: @unchecked Sendable {
                     }
                     continue
                 }
-                guard let result = top.results[top.nextToEmit] else { break }
-                top.results[top.nextToEmit] = nil
+                guard let result = top.results[top.nextToEmit].take() else { break }
                 top.nextToEmit += 1
                 window -= 1
                 batch.append(result)
