@@ -26,10 +26,12 @@ public struct WalkOptions: Sendable {
     public var maxOpenDirectories: Int?
     /// Ask for `O_NOATIME` (dropped for the rest of the walk when the kernel refuses it).
     public var noAtime: Bool
-    /// Names one thread takes at a time (consecutive regular files of one
-    /// directory). Default: 1 on network and user-space file systems (NFS/EFS,
-    /// FUSE, SMB, …: every call waits for a round trip, so names spread over all
-    /// threads), 8 on local ones (a hand-over costs as much as a small file).
+    /// The most names one thread takes at a time: a name and the regular files
+    /// (by `d_type`) right after it in its directory, at most a quarter of the
+    /// names the directory has left. Default: 1 on network and user-space file
+    /// systems (NFS/EFS, FUSE, SMB, …: every call waits for a round trip, so
+    /// names spread over all threads), 8 on local ones (a hand-over between
+    /// threads costs as much as a small file). 1…1024.
     public var namesPerJob: Int?
 
     /// Test-only: code run at fixed points of the per-entry work.
