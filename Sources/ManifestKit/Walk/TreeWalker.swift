@@ -74,7 +74,7 @@ public final class TreeWalker: Sendable {
     public func run(emit: (ManifestEntry) throws -> Void) throws {
         let (rootNode, rootStat) = try openRoot()
         let scheduler = WalkScheduler(
-            root: rootNode, lookahead: options.lookahead ?? max(256, 32 * options.concurrency),
+            root: rootNode, lookahead: options.lookahead ?? max(4096, 32 * options.concurrency),
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             listingBudget: options.listingBudgetBytes,
             maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),

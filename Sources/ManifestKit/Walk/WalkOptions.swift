@@ -10,7 +10,11 @@ public struct WalkOptions: Sendable {
     /// a mount point is listed as a `dir` entry and not descended into.
     public var crossMounts: Bool
     /// How many entries may be in flight or finished-but-not-yet-emitted ahead of
-    /// the emitter (the reorder window). Default `max(256, 32 × concurrency)`.
+    /// the emitter (the reorder window). Default `max(4096, 32 × concurrency)`:
+    /// while the workers keep both cores busy the emitter gets little CPU time,
+    /// and a window of a few thousand entries (a few MiB) lets them run on
+    /// instead of stalling every few hundred names (measured: 10–20 % more
+    /// files/s than 1,024 on small files, no gain beyond 4,096).
     public var lookahead: Int?
     /// Jobs of one directory running at once before other directories are
     /// preferred (some file systems serialize lookups within a directory). A
