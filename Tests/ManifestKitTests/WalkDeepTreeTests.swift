@@ -112,6 +112,33 @@ final class WalkDeepTreeTests: XCTestCase {
         XCTAssertEqual(progress.reopenedDirectories, 2)
     }
 
+    /// The same with several names per job: one failed re-open gives every name
+    /// of its job `ESTALE` (jobs of 3, 2, 1, 1, 1, 1 names: six re-opens for nine names).
+    func testReopenFailureCoversEveryNameOfTheJob() throws {
+        let t = try WalkTestTree()
+        try t.mkdir(b("a"))
+        try t.mkdir(b("a/sub"))
+        try t.write(b("a/sub/s"), b("abc"))
+        let files = (0..<12).map { String(format: "z%02d", $0) }
+        for f in files { try t.write(b("a/" + f), b(f)) }
+        var options = WalkOptions(concurrency: 1, maxOpenDirectories: 1, namesPerJob: 8)
+        let root = t.root
+        // Jobs of a: [sub z00 z01 z02] (listing sub evicts a), then a/sub/s renames a.
+        options.testHooks.afterStat = { path in
+            guard path == b("a/sub/s") else { return }
+            _ = rename(root + "/a", root + "/a-old")
+            _ = mkdir(root + "/a", 0o755)
+        }
+        let progress = WalkProgress()
+        let entries = try t.walk(options, progress: progress)
+        XCTAssertEqual(paths(entries), ["a", "a/sub", "a/sub/s"] + files.map { "a/" + $0 })
+        let stale = "ESTALE: Stale file handle"
+        XCTAssertEqual(entries.map(\.error), Array(repeating: nil, count: 6) + Array(repeating: stale, count: 9))
+        XCTAssertEqual(entries[5].sha256, SHA256.hex(b("z02")))
+        XCTAssertEqual(entries[14], ManifestEntry(path: b("a/z11"), type: .file, nlink: 0, error: stale))
+        XCTAssertEqual(progress.reopenedDirectories, 6)
+    }
+
     /// With only 64 descriptors to spare, a 300-level tree whose every level has
     /// files after its subdirectory (so every ancestor still has names pending
     /// while the walk is deep down) is walked without a single EMFILE.
