@@ -38,7 +38,7 @@ final class WalkErrorTests: XCTestCase {
         let path = t.root + "/f"
         var past = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
         XCTAssertEqual(utimensat(AT_FDCWD, path, &past, 0), 0)  // so the rewrite surely moves mtime
-        var options = WalkOptions(concurrency: 2, readBufferSize: 4096)
+        var options = WalkOptions(concurrency: 2, readBufferSize: 4096, mapLargeFiles: false)
         options.testHooks.afterRead = { p, done in
             guard p == b("f"), done == 4096 else { return }
             let fd = open(path, O_WRONLY)

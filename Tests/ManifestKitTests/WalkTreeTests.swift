@@ -34,10 +34,11 @@ final class WalkTreeTests: XCTestCase {
     func testMultiChunkReadsHashTheWholeFile() throws {
         let t = try WalkTestTree()
         try t.write(b("big"), Array(repeating: 0x61, count: 1_000_000))
-        for (concurrency, buffer) in [(1, 4096), (3, 10_000), (2, 1 << 20)] {
+        for (concurrency, buffer, map) in [(1, 4096, false), (3, 10_000, false), (2, 1 << 20, false), (1, 4096, true), (2, 1 << 20, true)] {
             let progress = WalkProgress()
-            let entries = try t.walk(WalkOptions(concurrency: concurrency, readBufferSize: buffer), progress: progress)
-            XCTAssertEqual(entries.map(\.sha256), [sha256OfMillionA], "buffer \(buffer)")
+            let options = WalkOptions(concurrency: concurrency, readBufferSize: buffer, mapLargeFiles: map)
+            let entries = try t.walk(options, progress: progress)
+            XCTAssertEqual(entries.map(\.sha256), [sha256OfMillionA], "buffer \(buffer), mapped \(map)")
             XCTAssertEqual(entries.map(\.unstable), [false])
             XCTAssertEqual(progress.bytesHashed, 1_000_000)
         }

@@ -32,9 +32,9 @@ final class EntryProbe: Sendable {
 
     /// Probes name `name` in directory `dirfd`; `path` is its relative path.
     func probe(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], dtype: UInt8,
-               buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> (ManifestEntry, OpenedDirectory?) {
+               scratch: HashScratch) -> (ManifestEntry, OpenedDirectory?) {
         if dtype == UInt8(DT_REG), hooks.afterStat == nil,
-           let entry = openRegular(dirfd: dirfd, name: name, path: path, buffer: buffer, hasher: hasher) {
+           let entry = openRegular(dirfd: dirfd, name: name, path: path, scratch: scratch) {
             return (entry, nil)
         }
         var attempt = 0
@@ -51,7 +51,7 @@ final class EntryProbe: Sendable {
             hooks.afterStat?(path)
             switch st.entryType {
             case .file:
-                switch hashFile(dirfd: dirfd, name: name, path: path, stat: st, buffer: buffer, hasher: hasher) {
+                switch hashFile(dirfd: dirfd, name: name, path: path, stat: st, scratch: scratch) {
                 case .done(let entry): return (entry, nil)
                 case .replaced where attempt < 3: continue
                 case .replaced: return (withError(st.entry(path: path), EAGAIN), nil)
@@ -71,7 +71,7 @@ final class EntryProbe: Sendable {
         ManifestEntry(path: path, type: entryType(dtype: dtype), nlink: 0, error: SystemError.describe(code))
     }
 
-    private func withError(_ entry: ManifestEntry, _ code: Int32) -> ManifestEntry {
+    func withError(_ entry: ManifestEntry, _ code: Int32) -> ManifestEntry {
         var e = entry
         e.error = SystemError.describe(code)
         e.sha256 = nil
@@ -105,7 +105,7 @@ final class EntryProbe: Sendable {
     /// for any other name. `O_NONBLOCK` keeps a FIFO put in its place from blocking.
     /// Not taken when a test observes the step after `fstatat` (`afterStat`).
     private func openRegular(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8],
-                             buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> ManifestEntry? {
+                             scratch: HashScratch) -> ManifestEntry? {
         if hooks.injectErrno != nil, hooks.injected(.stat, path) != nil || hooks.injected(.open, path) != nil {
             return nil
         }
@@ -117,11 +117,11 @@ final class EntryProbe: Sendable {
             return withError(st.entry(path: path), EXDEV)  // another file system: not read
         }
         defer { progress.addFile() }
-        return hashOpened(fd: fd, path: path, before: st, buffer: buffer, hasher: hasher)
+        return hashOpened(fd: fd, path: path, before: st, scratch: scratch)
     }
 
     private func hashFile(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat,
-                          buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> HashOutcome {
+                          scratch: HashScratch) -> HashOutcome {
         if stat.dev != rootDev && !crossMounts {
             // A file mounted over this name belongs to another file system: not read.
             return .done(withError(stat.entry(path: path), EXDEV))
@@ -141,44 +141,7 @@ final class EntryProbe: Sendable {
         case .success(let s): before = s
         }
         guard before.isRegular, before.ino == stat.ino, before.dev == stat.dev else { return .replaced }
-        return .done(hashOpened(fd: fd, path: path, before: before, buffer: buffer, hasher: hasher))
-    }
-
-    /// Hashes the open regular file `fd` whose `fstat` is `before`; the entry's
-    /// metadata is `before`, `unstable` when a second `fstat` or the byte count differs.
-    private func hashOpened(fd: Int32, path: [UInt8], before: FileStat,
-                            buffer: UnsafeMutableRawBufferPointer, hasher: SHA256) -> ManifestEntry {
-        hooks.afterOpen?(path)
-        if before.size > UInt64(buffer.count) {
-            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        }
-        hasher.reset()
-        var total: UInt64 = 0
-        while true {
-            if let code = hooks.injected(.read, path) { return withError(before.entry(path: path), code) }
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                return withError(before.entry(path: path), e)
-            }
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            total += UInt64(n)
-            progress.addBytes(UInt64(n))
-            hooks.afterRead?(path, total)
-            // Stop at the stat'ed size without an extra read for EOF (one round
-            // trip less per file on NFS); a file that grew shows in the fstat below.
-            if before.size > 0 && total >= before.size { break }
-        }
-        var entry = before.entry(path: path)
-        entry.sha256 = hasher.finalizeHex()
-        switch FileStat.of(fd: fd) {
-        case .failure(let e): return withError(entry, e.code)
-        case .success(let after):
-            entry.unstable = !after.sameContentStamp(before) || total != before.size
-        }
-        return entry
+        return .done(hashOpened(fd: fd, path: path, before: before, scratch: scratch))
     }
 
     private func readLink(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) -> ManifestEntry {

@@ -73,18 +73,20 @@ public final class TreeWalker: Sendable {
     ///   directory or cannot be listed; whatever `emit` throws (the walk stops).
     public func run(emit: (ManifestEntry) throws -> Void) throws {
         let (rootNode, rootStat) = try openRoot()
+        let kind = FileSystemKind.of(dev: rootStat.dev)
+        let mapLargeFiles = options.mapLargeFiles ?? (kind == .local)
         let scheduler = WalkScheduler(
             root: rootNode, lookahead: options.lookahead ?? max(4096, 32 * options.concurrency),
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             listingBudget: options.listingBudgetBytes,
             maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
-            namesPerJob: options.namesPerJob ?? (FileSystemKind.of(dev: rootStat.dev) == .remote ? 1 : 8),
+            namesPerJob: options.namesPerJob ?? (kind == .remote ? 1 : 8),
             progress: progress)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
                                hooks: options.testHooks, progress: progress)
         let bufferSize = options.readBufferSize
         let workers = (0..<options.concurrency).map { _ in
-            WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize) }
+            WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize, mapLargeFiles) }
         }
         defer {
             scheduler.stop()
@@ -133,10 +135,9 @@ public final class TreeWalker: Sendable {
     }
 
     /// One worker thread: take the earliest pending names, probe them, hand back the results.
-    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
-        defer { buffer.deallocate() }
-        let hasher = SHA256()
+    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool) {
+        let scratch = HashScratch(bufferSize: bufferSize, mapLargeFiles: mapLargeFiles)
+        defer { scratch.release() }
         var results: [JobResult] = []
         results.reserveCapacity(scheduler.namesPerJob)
         var next = scheduler.take()
@@ -146,7 +147,7 @@ public final class TreeWalker: Sendable {
                 let path = node.childPath(index)
                 let (entry, opened) = node.listing.withCName(index) { name in
                     probe.probe(dirfd: job.fd, name: name, path: path, dtype: node.listing.dtype(index),
-                                buffer: buffer, hasher: hasher)
+                                scratch: scratch)
                 }
                 var dir: DirNode?
                 if let opened {

@@ -38,14 +38,22 @@ public struct WalkOptions: Sendable {
     /// threads costs as much as a small file). 1…1024.
     public var namesPerJob: Int?
 
+    /// Hash files larger than `readBufferSize` through `mmap` windows instead of
+    /// `read` (no copy out of the page cache; a file truncated meanwhile is
+    /// caught, see `MappedRegions`). Default: on local file systems only; on
+    /// network ones (EFS) every file is read with `readBufferSize` reads.
+    public var mapLargeFiles: Bool?
+
     /// Test-only: code run at fixed points of the per-entry work.
     var testHooks = WalkTestHooks()
 
     public init(
         concurrency: Int = 32, readBufferSize: Int = 1 << 20, crossMounts: Bool = false,
         lookahead: Int? = nil, perDirectoryLimit: Int? = nil, listingBudgetBytes: Int = 64 << 20,
-        maxOpenDirectories: Int? = nil, noAtime: Bool = true, namesPerJob: Int? = nil
+        maxOpenDirectories: Int? = nil, noAtime: Bool = true, namesPerJob: Int? = nil,
+        mapLargeFiles: Bool? = nil
     ) {
+        self.mapLargeFiles = mapLargeFiles
         self.namesPerJob = namesPerJob
         self.listingBudgetBytes = listingBudgetBytes
         self.concurrency = concurrency
