@@ -6,7 +6,7 @@ import XCTest
 /// digests as reading, and a file truncated while it is mapped is `unstable`
 /// instead of killing the process with SIGBUS.
 final class WalkMappedFileTests: XCTestCase {
-    /// 20 MiB + 5 bytes: three 8 MiB windows, the last one partial.
+    /// 20 MiB + 5 bytes: eleven windows, the last one partial.
     private let size = 20 * 1024 * 1024 + 5
 
     /// A random 64 KiB block repeated, each copy with its number in front.
@@ -75,7 +75,7 @@ final class WalkMappedFileTests: XCTestCase {
         XCTAssertEqual(utimensat(AT_FDCWD, path, &past, 0), 0)
         var options = WalkOptions(concurrency: 1, mapLargeFiles: true)
         // After the file is opened and stat'ed, before the first window: the
-        // first window is mapped over 8 MiB of which only 4 KiB + 1 byte remain.
+        // first window is mapped over 2 MiB of which only 4 KiB + 1 byte remain.
         options.testHooks.afterOpen = { p in
             guard p == b("big") else { return }
             XCTAssertEqual(truncate(path, 4097), 0)

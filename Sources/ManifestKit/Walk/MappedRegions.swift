@@ -21,8 +21,11 @@ enum MappedRegions {
     /// Slots available to all walks of the process at once.
     static let capacity = 8192
 
-    /// Window size: large enough that `mmap`/`munmap` cost nothing next to hashing.
-    static let windowBytes = 8 << 20
+    /// Window size: large enough that `mmap`/`munmap` cost little next to
+    /// hashing (8 MiB windows were ≈ 3 % faster on 256 MiB files), small enough
+    /// that the mapped pages, which count in the process's RSS, stay a few MiB
+    /// per thread.
+    static let windowBytes = 2 << 20
 
     /// `[start, end, faulted]` per slot; `start == 0` means empty.
     nonisolated(unsafe) private static var table: UnsafeMutablePointer<UInt> = {
