@@ -20,7 +20,8 @@ import Glibc
 /// depth and total path length are unlimited. A name that cannot be stat'ed,
 /// opened, read or listed yields an entry with `error` and the walk goes on; a
 /// file whose size, mtime or ctime changed while it was hashed is `unstable`
-/// (its `sha256` is of the bytes read, its metadata from the `fstat` after open).
+/// (its `sha256` is of the bytes read — for a mapped file that shrank, zeros stand
+/// in for the bytes that were gone — its metadata from the `fstat` after open).
 /// `size` is `st_size` for every type (for directories and symlinks as the file
 /// system reports it). An entry whose `fstatat` failed carries only its path, the
 /// type its directory entry announced (`file` when unknown) and `error`. Special
