@@ -109,7 +109,7 @@ final class WalkScheduler: @unchecked Sendable {
                     return Job(node: node, index: index, count: count, fd: node.fd)
                 }
                 if let job = reopenLocked(node, index, count) { return job }
-                continue  // re-open failed: the job was completed with an error entry
+                continue  // re-open failed: the job's names were completed with error entries
             }
             idleWorkers += 1
             workAvailable.wait(mutex)
