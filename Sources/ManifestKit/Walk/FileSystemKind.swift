@@ -18,8 +18,15 @@ enum FileSystemKind: Equatable {
     /// The kind of the file system of device `dev`; `.remote` (the cautious
     /// choice) when the mount table cannot be read or has no such device.
     static func of(dev: UInt64) -> FileSystemKind {
-        guard let table = readMountInfo(), let type = fileSystemType(of: dev, mountInfo: table) else { return .remote }
-        return kind(type: type)
+        guard let source = try? FileSource(path: "/proc/self/mountinfo") else { return .remote }
+        let lines = LineReader(source: source, maxLineLength: 1 << 16)
+        let wanted = deviceNumbers(dev)
+        while let line = try? lines.nextLine() {
+            if let type = fileSystemType(wanted, line: String(decoding: line.dropLast(), as: UTF8.self)) {
+                return kind(type: type)
+            }
+        }
+        return .remote
     }
 
     static func kind(type: String) -> FileSystemKind {
@@ -30,31 +37,25 @@ enum FileSystemKind: Equatable {
     /// The file-system type of the mount whose `major:minor` is `dev`'s, from
     /// `mountinfo` text (proc(5): field 3 is `major:minor`; the type follows ` - `).
     static func fileSystemType(of dev: UInt64, mountInfo: String) -> String? {
-        let major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF)
-        let minor = (dev & 0xFF) | ((dev >> 12) & ~0xFF)
-        let wanted = "\(major):\(minor)"
+        let wanted = deviceNumbers(dev)
         for line in mountInfo.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count > 3, fields[2] == wanted,
-                  let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { continue }
-            return String(fields[dash + 1])
+            if let type = fileSystemType(wanted, line: line) { return type }
         }
         return nil
     }
 
-    private static func readMountInfo() -> String? {
-        let fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    /// `major:minor` of `dev` as `mountinfo` writes it (glibc's `major`/`minor`).
+    private static func deviceNumbers(_ dev: UInt64) -> String {
+        let major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF)
+        let minor = (dev & 0xFF) | ((dev >> 12) & ~0xFF)
+        return "\(major):\(minor)"
+    }
+
+    /// The type on one `mountinfo` line when its device is `wanted`.
+    private static func fileSystemType<Line: StringProtocol>(_ wanted: String, line: Line) -> String? {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count > 3, fields[2] == wanted,
+              let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { return nil }
+        return String(fields[dash + 1])
     }
 }
