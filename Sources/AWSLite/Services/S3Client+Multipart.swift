@@ -64,9 +64,9 @@ extension S3Client {
 
     /// CompleteMultipartUpload, echoing each part's ETag and ChecksumSHA256.
     ///
-    /// The upload counts as complete only when S3 answered 200 with a
-    /// `CompleteMultipartUploadResult` document. A 200 with an `<Error>` body, an empty
-    /// body or one that is not XML is a failed attempt (retried like a 500; an error
+    /// The upload counts as complete only when S3 answered 200 with an XML document
+    /// (`CompleteMultipartUploadResult`; as botocore, the root's name is not checked). A
+    /// 200 with an `<Error>` body, an empty body or one that is not XML is a failed attempt (retried like a 500; an error
     /// code that is not transient is thrown). When the answer is `NoSuchUpload` — an
     /// earlier attempt may have completed it — the object is checked with HeadObject:
     /// if it carries this upload's composite SHA-256 checksum, the upload did complete.
@@ -105,12 +105,6 @@ extension S3Client {
             var error = ErrorDecoder.decode(response, service: .s3, operation: "CompleteMultipartUpload")
             if error.code == nil { error.code = "InternalError" }
             return error
-        }
-        guard tree.name == "CompleteMultipartUploadResult" else {
-            return AWSError(
-                kind: .invalidResponse, service: "s3", operation: "CompleteMultipartUpload", code: "InternalError",
-                message: "HTTP \(response.status) with a <\(tree.name)> document, not CompleteMultipartUploadResult: the upload was not confirmed",
-                httpStatus: response.status, requestId: response.header("x-amz-request-id"))
         }
         return nil
     }

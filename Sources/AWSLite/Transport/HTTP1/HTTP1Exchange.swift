@@ -138,6 +138,11 @@ public struct SocketHTTPTransport: HTTPTransport {
         self.caBundle = caBundle.flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The bytes `send` writes for `request` (head and body), for tests and logs.
+    public static func requestBytes(_ request: HTTPRequest) throws -> [UInt8] {
+        HTTP1Exchange.head(request, target: try HTTP1Exchange.Target(request.url)) + request.body
+    }
+
     public func send(_ request: HTTPRequest, limits: HTTPLimits) async throws -> HTTPResponse {
         let cancel = try CancelSignal()
         let exchange = HTTP1Exchange(request: request, limits: limits, caBundle: caBundle, cancel: cancel)

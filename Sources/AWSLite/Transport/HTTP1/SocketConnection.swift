@@ -24,9 +24,12 @@ struct ExchangeTimer {
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+    /// Seconds as nanoseconds: 0 for anything not above 0 (NaN included), capped at
+    /// 10^18 (about 30 years; `.infinity` means "no limit").
     static func nanoseconds(_ seconds: TimeInterval) -> UInt64 {
-        guard seconds.isFinite, seconds > 0 else { return 0 }
-        return seconds >= 1e9 ? UInt64(1e18) : UInt64(seconds * 1e9)
+        guard seconds > 0 else { return 0 }
+        guard seconds.isFinite, seconds < 1e9 else { return 1_000_000_000_000_000_000 }
+        return UInt64(seconds * 1e9)
     }
 
     /// Seconds left before the deadline (nil: none).
@@ -124,7 +127,7 @@ final class SocketConnection {
 
     /// "10 s", "0.5 s".
     static func seconds(_ value: TimeInterval) -> String {
-        value == value.rounded() && value < 1e9 ? "\(Int(value)) s" : "\(value) s"
+        value.isFinite && value == value.rounded() && abs(value) < 1e9 ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Waits until the socket is readable (or writable), the idle timeout (or `idle`)
