@@ -261,3 +261,17 @@ final class HostileTransportTests: XCTestCase {
         XCTAssertEqual(warnings.current, ["warning: the AWS credentials just fetched expired at 2020-01-01T00:00:00Z; using them anyway, asking again in 5 s"])
     }
 }
+
+final class HostileConnectTests: XCTestCase {
+    func testAConnectionThatIsNeverAcceptedEndsAfterTheConnectTimeout() async throws {
+        let server = try HostileServer.start(scenario: "no-accept")
+        defer { server.stop() }
+        let config = AWSClientConfiguration(
+            region: "us-east-1", credentials: StaticCredentialProvider(ClientHarness.credentials), endpoint: URL(string: server.baseURL)!,
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.05), connectTimeout: 0.5, idleTimeout: 60)
+        let started = Date()
+        let error = await HostileTransportTests.awsError { try await S3Client(configuration: config).headObject(bucket: "b", key: "k") }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        XCTAssertEqual(error?.message, "timed out after 0.5 s connecting to 127.0.0.1 (attempt 2 of 2)")
+    }
+}

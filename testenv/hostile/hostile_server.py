@@ -263,9 +263,27 @@ def main():
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(args.tls_cert, args.tls_key)
     state = State(args.scenario)
-    server = Server(("127.0.0.1", 0), make_handler(state, tls))
-    state.port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    if args.scenario == "no-accept":
+        # A listener that never accepts, its queue filled by itself: the kernel drops
+        # further SYNs, so a client's connect() hangs (a connect timeout to provoke).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        state.port = listener.getsockname()[1]
+        fillers = []
+        for _ in range(8):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            try:
+                filler.connect(("127.0.0.1", state.port))
+            except BlockingIOError:
+                pass
+            fillers.append(filler)
+        time.sleep(0.3)
+    else:
+        server = Server(("127.0.0.1", 0), make_handler(state, tls))
+        state.port = server.server_address[1]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({"port": state.port}), flush=True)
 
     def watch_stdin():

@@ -83,7 +83,6 @@ final class SocketConnection {
             throw HTTPTransportError(stage: .notSent, message: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(first) }
-        let connectTimer = ExchangeTimer(idleTimeout: timeout, deadline: nil)
         let until = ExchangeTimer.now() &+ ExchangeTimer.nanoseconds(timeout)
         var problem = "no address"
         var cursor: UnsafeMutablePointer<addrinfo>? = first
@@ -108,7 +107,7 @@ final class SocketConnection {
             }
             let left = until > ExchangeTimer.now() ? Double(until - ExchangeTimer.now()) / 1e9 : 0
             do {
-                try connection.wait(forWriting: true, idle: min(left, connectTimer.idleTimeout))
+                try connection.wait(forWriting: true, idle: left)
             } catch WaitFailure.idle {
                 throw HTTPTransportError(stage: .notSent, message: "timed out after \(Self.seconds(timeout)) connecting to \(host)")
             } catch WaitFailure.deadline {
