@@ -1,5 +1,10 @@
 import CSSL
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Bytes in and out of one connection, plain or TLS.
 protocol ByteStream: AnyObject {
@@ -19,6 +24,11 @@ final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
     private init(caBundle: String?) throws {
+        // OpenSSL writes to the socket with write(2), which raises SIGPIPE when the peer
+        // has gone (plain sockets use MSG_NOSIGNAL instead). A vanished server must be
+        // an error, not the end of the process: SIGPIPE is ignored from the first https
+        // request on (manifest-worker ignores it from the start anyway).
+        signal(SIGPIPE, SIG_IGN)
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw HTTPTransportError(stage: .notSent, message: "cannot create a TLS context: \(TLSContext.lastError())", retryable: false)
         }
