@@ -113,3 +113,19 @@ final class WireFormatTests: XCTestCase {
         XCTAssertEqual(SocketConnection.seconds(.infinity), "inf s")
     }
 }
+
+final class ResolverTests: XCTestCase {
+    func testNumericAndNamedHostsAndFailures() throws {
+        let cancel = try CancelSignal()
+        let numeric = try Resolver.resolve(host: "127.0.0.1", port: 80, timeout: 5, cancel: cancel)
+        XCTAssertEqual(numeric.map(\.family), [AF_INET])
+        XCTAssertFalse(try Resolver.resolve(host: "localhost", port: 80, timeout: 5, cancel: cancel).isEmpty)
+        XCTAssertThrowsError(try Resolver.resolve(host: "no-such-host.invalid", port: 80, timeout: 5, cancel: cancel)) { error in
+            XCTAssertTrue((error as? HTTPTransportError)?.message.hasPrefix("cannot resolve no-such-host.invalid: ") == true, "\(error)")
+        }
+        cancel.cancel()
+        XCTAssertThrowsError(try Resolver.resolve(host: "localhost", port: 80, timeout: 5, cancel: cancel)) { error in
+            XCTAssertTrue(error is CancellationError, "\(error)")
+        }
+    }
+}

@@ -64,31 +64,17 @@ final class SocketConnection {
 
     deinit { _ = systemClose(fd) }
 
-    /// Resolves `host` and connects to the first address that answers within
-    /// `timeout` seconds (shared by all addresses).
+    /// Resolves `host` (see `Resolver`) and connects to the first address that answers;
+    /// `timeout` bounds the lookup and, separately, all connection attempts together.
     ///
     /// - Throws: `HTTPTransportError(.notSent)` naming the host and the reason, or
     ///   `CancellationError`.
     static func connect(host: String, port: Int, timeout: TimeInterval, timer: ExchangeTimer, cancel: CancelSignal) throws -> SocketConnection {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw HTTPTransportError(stage: .notSent, message: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
-        }
-        defer { freeaddrinfo(first) }
+        let addresses = try Resolver.resolve(host: host, port: port, timeout: timeout, cancel: cancel)
         let until = ExchangeTimer.now() &+ ExchangeTimer.nanoseconds(timeout)
         var problem = "no address"
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let info = cursor {
-            cursor = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        for address in addresses {
+            let fd = socket(address.family, address.socketType, address.socketProtocol)
             guard fd >= 0 else {
                 problem = String(cString: strerror(errno))
                 continue
@@ -100,7 +86,11 @@ final class SocketConnection {
             setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
             #endif
             let connection = SocketConnection(fd: fd, cancel: cancel, timer: timer)
-            if systemConnect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return connection }
+            var storage = address.storage
+            let connected = withUnsafePointer(to: &storage) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemConnect(fd, $0, address.length) }
+            }
+            if connected == 0 { return connection }
             guard errno == EINPROGRESS else {
                 problem = String(cString: strerror(errno))
                 continue
@@ -193,11 +183,11 @@ struct SocketFailure: Error {
 }
 
 #if canImport(Glibc)
-private func systemConnect(_ fd: Int32, _ addr: UnsafeMutablePointer<sockaddr>!, _ len: socklen_t) -> Int32 {
+private func systemConnect(_ fd: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t) -> Int32 {
     Glibc.connect(fd, addr, len)
 }
 #else
-private func systemConnect(_ fd: Int32, _ addr: UnsafeMutablePointer<sockaddr>!, _ len: socklen_t) -> Int32 {
+private func systemConnect(_ fd: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t) -> Int32 {
     Darwin.connect(fd, addr, len)
 }
 #endif
