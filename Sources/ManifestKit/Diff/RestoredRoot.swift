@@ -109,7 +109,7 @@ public struct RestoredRootAdapter {
                     strippedRoot = root
                     if let item = try strip(entry, root: root.count) { return item }
                 } else if case .auto = mode, top.starts(with: Self.restorePrefix) {
-                    throw ambiguous("'\(String(decoding: root, as: UTF8.self))' and '\(String(decoding: top, as: UTF8.self))'")
+                    throw ambiguous("'\(HumanText.name(root))' and '\(HumanText.name(top))'")
                 } else {
                     return .outsideRoot(entry)
                 }
@@ -117,7 +117,7 @@ public struct RestoredRootAdapter {
         }
         if case .directory(let name) = mode, strippedRoot == nil {
             throw ManifestKitError(.invalidArgument, subject: "restored-root",
-                                   reason: "directory '\(String(decoding: name, as: UTF8.self))' not found in the restored manifest")
+                                   reason: "directory '\(HumanText.name(name))' not found in the restored manifest")
         }
         return nil
     }

@@ -108,8 +108,12 @@ public final class ManifestWriter: @unchecked Sendable {
             throw ManifestKitError(.invalidArgument, subject: entry.displayPath,
                                    reason: "invalid entry: line longer than \(ManifestReader.defaultMaxLineLength) bytes")
         }
+        guard trailer.count(entry) else {
+            buffer.removeSubrange(start...)
+            throw ManifestKitError(.invalidArgument, subject: entry.displayPath,
+                                   reason: "invalid entry: \(ManifestTrailer.bytesOverflowReason)")
+        }
         lastPath = entry.path
-        trailer.count(entry)
         if buffer.count >= bufferSize { try flush() }
     }
 

@@ -30,10 +30,13 @@ extension DiffReport {
         if !firstErrors.isEmpty {
             lines.append("errors:")
             for f in firstErrors {
-                lines.append(Self.cut("  \(f.verdict.rawValue) \(f.displayPath): \(f.detail)", to: 200))
+                // Path and detail escaped (HumanText): one line each, whatever the names.
+                lines.append(Self.cut("  \(f.verdict.rawValue) \(f.displayPath): \(HumanText.line(f.detail))", to: 200))
             }
-            let more = count(of: .error) - UInt64(firstErrors.count)
-            if more > 0 { lines.append("  … and \(more) more in the findings file") }
+            let errors = count(of: .error), shown = UInt64(firstErrors.count)
+            if errors > shown {
+                lines.append("  … and \(errors - shown) more in the findings file")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
