@@ -141,6 +141,7 @@ final class ExtremeValuesTests: XCTestCase {
     func testMetadataDetailOfExtremeTimes() throws {
         let b = file("a", size: 1, mtime: Int64.min), r = file("a", size: 1, mtime: Int64.max)
         let (findings, _) = try dfDiff(b: [b], p: nil, r: [r], options: DiffOptions(windowEndNs: 2_000))
-        XCTAssertEqual(findings.map(\.detail), ["mtime -9223372036.854775808 → 9223372036.854775807"])
+        XCTAssertEqual(findings.map(\.detail), ["mtime -9223372036.854775808 → 9223372036.854775807 (restored mtime after the window end)"])
+        XCTAssertEqual(findings.map(\.verdict), [.metadata])
     }
 }

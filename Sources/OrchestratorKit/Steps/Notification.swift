@@ -16,7 +16,7 @@ public struct Notification: Sendable, Equatable {
     /// `HumanText` (ManifestKit's one escaping) before they reach the subject or the
     /// body, so none can add a line or drive a terminal.
     public init(subject: String, message: String) {
-        self.subject = Self.cleanSubject(HumanText.line(subject))
+        self.subject = Self.cleanSubject(subject)
         self.message = Self.truncate(message, toBytes: Self.maxMessageBytes)
     }
 
@@ -57,7 +57,7 @@ public struct Notification: Sendable, Equatable {
     }
 
     static func cleanSubject(_ text: String) -> String {
-        let flat = String(text.map { $0.isNewline ? " " : $0 })
+        let flat = HumanText.line(String(text.map { $0.isNewline ? " " : $0 }))
         guard flat.count > maxSubjectCharacters else { return flat }
         return String(flat.prefix(maxSubjectCharacters - 1)) + "…"
     }
