@@ -60,7 +60,9 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(CLIError("dir\u{1B}]0;x\u{07}", "ENOENT: no such \u{202E}file").message,
                        "manifest-worker: \"dir\\x1b]0;x\\x07\": ENOENT: no such \\u{202E}file\n")
         XCTAssertEqual(CLI.message(for: ManifestKitError(.invalidManifest, subject: "m\n.gz", line: 3, reason: "bad \u{1B}[K")),
-                       "manifest-worker: m\\n.gz:3: bad \\x1b[K\n")
+                       "manifest-worker: \"m\\n.gz\":3: bad \\x1b[K\n")
+        XCTAssertEqual(CLI.message(for: ManifestKitError(.io, subject: "/data", reason: "ENOENT: No such file or directory")),
+                       "manifest-worker: /data: ENOENT: No such file or directory\n")
     }
 
     func testProgressLineOfExtremeCountsDoesNotTrap() {

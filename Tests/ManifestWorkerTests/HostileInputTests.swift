@@ -123,9 +123,25 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertEqual(result.stdout, Data())
         XCTAssertFalse(result.stderr.dropLast().unicodeScalars.contains { $0.value < 0x20 }, result.stderr)
-        XCTAssertTrue(result.stderr.contains(#"no\x1b[31mpe\n"#), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("manifest-worker: \"" + dir.path + #"/no\x1b[31mpe\n": "#), result.stderr)
         let bad = try CLIRunner.run(["diff", "a", "b", "--window-end", "2026\u{202E}"])
         XCTAssertEqual(bad.stderr, "manifest-worker: --window-end: must be an RFC 3339 time such as 2026-11-22T00:03:13Z (got \"2026\\u{202E}\")\n")
+    }
+
+    func testGenerateReportsAnUnreadableHostileNameEscaped() throws {
+        guard getuid() == 0 else { throw XCTSkip("needs root to drop privileges with setpriv") }
+        let dir = try TestDirectory()
+        dir.mkdir("t")
+        create(dir, "t", Array("s\u{1B}[2J\nPASS\u{202E}".utf8), content: "secret")
+        chmod(dir.at("t/s\u{1B}[2J\nPASS\u{202E}"), 0o000)
+        try FileManager.default.copyItem(atPath: CLIRunner.binary, toPath: dir.at("manifest-worker"))
+        chmod(dir.at("manifest-worker"), 0o755)
+        let result = try CLIRunner.run(
+            ["--reuid=65534", "--regid=65534", "--clear-groups", dir.at("manifest-worker"), "generate", dir.at("t"), "-o", "-"],
+            executable: "/usr/bin/setpriv")
+        XCTAssertEqual(result.status, 0, result.description)
+        XCTAssertEqual(result.stderr, #"manifest-worker: "s\x1b[2J\nPASS\u{202E}": EACCES: Permission denied"# + "\n"
+                       + "wrote stdout: 1 entries (1 files, 0 dirs, 0 symlinks, 0 others), 6 bytes, 1 errors, 0 unstable\n")
     }
 
     // MARK: item 4

@@ -32,7 +32,7 @@ enum CLI {
         case let error as CLIError:
             return error.message
         case let error as ManifestKitError:
-            return "\(Tool.name): \(HumanText.line(error.description))\n"
+            return "\(Tool.name): \(error.humanDescription)\n"
         default:
             return "\(Tool.name): \(HumanText.line("\(error)"))\n"
         }
