@@ -86,6 +86,24 @@ final class ExtremeValuesTests: XCTestCase {
         }
     }
 
+    func testHugeTrailerCountsAreAMismatchNotATrap() throws {
+        let lines = try Fixtures.lines([Fixtures.file("a")])
+        let trailer = try Fixtures.trailerLine(for: [lines[1]]) { t in
+            t.entries = .max; t.files = .max; t.bytes = .max; t.errors = .max; t.completedAtNs = .min
+        }
+        XCTAssertThrowsError(try Fixtures.readAll(try Fixtures.gzipLines([lines[0], lines[1], trailer]))) { error in
+            XCTAssertEqual(error as? ManifestKitError, ManifestKitError(
+                .invalidManifest, subject: "m.gz", line: 3,
+                reason: "trailer mismatch: \"entries\" is 18446744073709551615 but the entries count 1"))
+        }
+        // Huge settings of the report are fine too.
+        var diff = MergeDiff(baseline: dfSource(.baseline, [dfFile("a")]), post: nil, restored: dfSource(.restored, []))
+        let report = try diff.run(findingsPerClass: .max) { 0 }
+        XCTAssertEqual(report.findings(of: .missing).count, 1)
+        XCTAssertEqual(DiffReport(findingsPerClass: .min, summaryErrorLimit: .min, isThreeWay: false,
+                                  windowStartNs: .min, windowEndNs: .max, startedAtNs: .max).durationMs, 0)
+    }
+
     func testWriterRefusesATotalPastTheMaximumAndStaysUsable() throws {
         let sink = MemorySink()
         let w = try ManifestWriter(header: Fixtures.header, sink: sink)
