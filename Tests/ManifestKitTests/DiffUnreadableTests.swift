@@ -74,6 +74,18 @@ final class DiffUnreadableTests: XCTestCase {
         XCTAssertEqual(findings.map(\.verdict), [.unverifiable, .missing, .missing])
     }
 
+    func testAnUnreadableRestoredRootMakesEverythingUnverifiable() throws {
+        let b = [dfDir("d"), dfFile("d/a"), dfFile("e")]
+        let r = [dfDir("aws-backup-lost+found"), dfFile("aws-backup-lost+found/0001"), errorDir("aws-backup-restore_1")]
+        let (findings, tally) = try dfDiff(b: b, p: nil, r: r)
+        let detail = "restored could not read ancestor 'aws-backup-restore_1': EACCES: Permission denied"
+        XCTAssertEqual(verdicts(findings), [
+            "aws-backup-lost+found/0001 lost+found: in aws-backup-lost+found (fragment of a file modified during the backup)",
+            "d unverifiable: \(detail)", "d/a unverifiable: \(detail)", "e unverifiable: \(detail)",
+        ])
+        XCTAssertEqual(tally.entriesCompared, 4, "the root itself is not a path of the diff")
+    }
+
     func testLostFoundAndOutsideRootAreUnaffected() throws {
         let b = [errorDir("d")]
         let r = [dfDir("aws-backup-lost+found"), dfFile("aws-backup-lost+found/0001"),

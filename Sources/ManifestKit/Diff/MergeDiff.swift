@@ -73,6 +73,11 @@ public struct MergeDiff {
                 case .outsideRoot(let e):
                     return try record(e.path, type: e.type, VerdictRules.Outcome(
                         verdict: .extra, detail: "outside the restored root"))
+                case .unreadableRoot(let e):
+                    // The root's path is not a path of the diff: an empty one stands for
+                    // "ancestor of everything".
+                    if let detail = VerdictRules.unreadableDirectory([("restored", e)]) { unreadable.append(([], detail)) }
+                    continue
                 }
                 rFill = false
             }
@@ -126,7 +131,7 @@ public struct MergeDiff {
     /// the nearest remaining one's detail.
     private mutating func nearestUnreadableAncestor(of path: [UInt8]) -> String? {
         while let top = unreadable.last {
-            if PathOrder.isAncestor(top.path, of: path) { return top.detail }
+            if top.path.isEmpty || PathOrder.isAncestor(top.path, of: path) { return top.detail }
             unreadable.removeLast()
         }
         return nil

@@ -38,6 +38,9 @@ public enum RestoredItem: Sendable, Equatable {
     /// An entry outside the restored root, such as a stray top-level file next
     /// to `aws-backup-restore_*` (path unchanged).
     case outsideRoot(ManifestEntry)
+    /// The restored root directory itself, when it carries an `error` (its
+    /// listing failed): everything below it is unknown (path unchanged).
+    case unreadableRoot(ManifestEntry)
 }
 
 /// Streams a restored manifest through `RestoredRootMode`, in O(1) memory.
@@ -122,14 +125,15 @@ public struct RestoredRootAdapter {
         return nil
     }
 
-    /// The root directory itself yields nothing; entries below it lose the prefix.
+    /// The root directory itself yields nothing (or `unreadableRoot` when it
+    /// carries an error); entries below it lose the prefix.
     private func strip(_ entry: ManifestEntry, root: Int) throws -> RestoredItem? {
         if entry.path.count == root {
             guard entry.type == .dir else {
                 throw ManifestKitError(.invalidArgument, subject: "restored-root",
                                        reason: "'\(entry.displayPath)' is a \(entry.type.rawValue), not a directory")
             }
-            return nil
+            return entry.error == nil ? nil : .unreadableRoot(entry)
         }
         var stripped = entry
         stripped.path = Array(entry.path[(root + 1)...])
