@@ -76,6 +76,15 @@ final class ReportHumanTextTests: XCTestCase {
         }
     }
 
+    func testCombiningMarksCannotStretchALine() throws {
+        let zalgo = "z" + String(repeating: "\u{0301}", count: 5_000)
+        let text = try summary(b: [dfFile(zalgo)], r: [])
+        let line = try XCTUnwrap(text.split(separator: "\n").last)
+        XCTAssertEqual(line.unicodeScalars.count, 200)
+        XCTAssertTrue(line.unicodeScalars.starts(with: "  missing z\u{0301}".unicodeScalars))
+        XCTAssertLessThan(text.utf8.count, 1_000)
+    }
+
     func testJSONStaysExactForHostileNames() throws {
         let name = Array("f\nPASS\u{1B}[2J\u{202E}".utf8)
         var diff = MergeDiff(baseline: dfSource(.baseline, [dfFile(name)]), post: nil, restored: dfSource(.restored, []))
