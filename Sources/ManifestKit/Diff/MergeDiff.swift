@@ -103,7 +103,8 @@ public struct MergeDiff {
             if let ancestor = nearestUnreadableAncestor(of: path), outcome.verdict != .unverifiable {
                 outcome = VerdictRules.Outcome(verdict: .unverifiable, detail: ancestor)
             }
-            if let detail = VerdictRules.unreadableDirectory([("baseline", b), ("post", p), ("restored", r)]) {
+            if VerdictRules.isUnreadableDirectory(b) || VerdictRules.isUnreadableDirectory(p) || VerdictRules.isUnreadableDirectory(r),
+               let detail = VerdictRules.unreadableDirectory([("baseline", b), ("post", p), ("restored", r)]) {
                 unreadable.append((path, detail))
             }
             if let finding = try record(path, type: r?.type ?? p?.type ?? b?.type, outcome) { return finding }

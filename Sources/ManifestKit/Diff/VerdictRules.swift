@@ -152,6 +152,13 @@ enum VerdictRules {
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
+    /// Allocation-free pre-check for ``unreadableDirectory(_:)``.
+    @inline(__always)
+    static func isUnreadableDirectory(_ e: ManifestEntry?) -> Bool {
+        guard let e else { return false }
+        return e.type == .dir && e.error != nil
+    }
+
     @inline(__always)
     private static func isUnverifiable(_ e: ManifestEntry) -> Bool {
         e.error != nil || e.unstable || (e.type == .file && e.sha256 == nil)
