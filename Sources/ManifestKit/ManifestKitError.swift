@@ -14,7 +14,7 @@ public struct ManifestKitError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var kind: Kind
-    /// What the error is about: a file name, a path, an option.
+    /// What the error is about: a file name, a path, an option (raw text, not escaped).
     public var subject: String
     /// 1-based line number inside a manifest, when known.
     public var line: Int?
@@ -30,5 +30,13 @@ public struct ManifestKitError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         if let line { return "\(subject):\(line): \(reason)" }
         return "\(subject): \(reason)"
+    }
+
+    /// ``description`` for people (stderr, messages): the subject as a
+    /// ``HumanText`` name (escaped and quoted when it needs it), the reason escaped.
+    public var humanDescription: String {
+        let name = HumanText.name(subject)
+        if let line { return "\(name):\(line): \(HumanText.line(reason))" }
+        return "\(name): \(HumanText.line(reason))"
     }
 }

@@ -76,7 +76,8 @@ enum Engine {
         let p = try post.map(open)
         let r = try open(restored)
         var merge = MergeDiff(baseline: b, post: p, restored: r,
-                              options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
+                              options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot,
+                                                   windowEndNs: settings.windowEndNs))
         return try ReportOutput.run(&merge, settings: settings, context: context)
     }
 

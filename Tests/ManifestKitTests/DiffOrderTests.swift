@@ -34,7 +34,7 @@ final class DiffOrderTests: XCTestCase {
         let (findings, tally) = try dfDiff(b: b, p: nil, r: r)
         XCTAssertEqual(findings.map(\.path), [bad])
         XCTAssertEqual(findings.map(\.verdict), [.corrupt])
-        XCTAssertEqual(findings.first?.displayPath, "f\u{FFFD}o")
+        XCTAssertEqual(findings.first?.displayPath, #""f\xffo""#, "escaped and marked (HumanText)")
         XCTAssertEqual(tally[.match], 1)
     }
 }

@@ -12,6 +12,7 @@ final class DiffRestoredRootTests: XCTestCase {
             case .entry(let e): out.append("entry " + e.displayPath)
             case .lostFound(let e): out.append("lost+found " + e.displayPath)
             case .outsideRoot(let e): out.append("outside " + e.displayPath)
+            case .unreadableRoot(let e): out.append("unreadable root " + e.displayPath)
             }
         }
         return out

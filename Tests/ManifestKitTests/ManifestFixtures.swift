@@ -61,7 +61,7 @@ enum Fixtures {
         var t = ManifestTrailer()
         let h = SHA256()
         for line in entryLines {
-            t.count(try ManifestCodec.decodeEntry(Array(line.dropLast())))
+            _ = t.count(try ManifestCodec.decodeEntry(Array(line.dropLast())))
             h.update(line)
         }
         t.completedAtNs = startedAt

@@ -175,9 +175,9 @@ final class ManifestReaderTests: XCTestCase {
             let e = i % 10 == 0
                 ? Fixtures.dir(String(format: "d%03d", i / 1000) + String(format: "/s%05d", i))
                 : Fixtures.file(String(format: "d%03d", i / 1000) + String(format: "/s%05d", i), size: UInt64(i))
-            if i % 1000 == 0 { try w.append(Fixtures.dir(String(format: "d%03d", i / 1000))); written.count(Fixtures.dir("x")) }
+            if i % 1000 == 0 { try w.append(Fixtures.dir(String(format: "d%03d", i / 1000))); XCTAssertTrue(written.count(Fixtures.dir("x"))) }
             try w.append(e)
-            written.count(e)
+            XCTAssertTrue(written.count(e))
         }
         let trailer = try w.finish(completedAtNs: 1)
         XCTAssertTrue(trailer.countsEqual(written))

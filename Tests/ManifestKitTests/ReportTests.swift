@@ -43,6 +43,7 @@ final class ReportTests: XCTestCase {
           "mode": "three-way",
           "restoredRoot": "aws-backup-restore_2026-11-22T00-03-13-832Z",
           "windowStartNs": 1000,
+          "windowEndNs": null,
           "startedAtNs": 5000000000,
           "finishedAtNs": 5250000000,
           "durationMs": 250,

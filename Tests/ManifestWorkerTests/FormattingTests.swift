@@ -34,13 +34,48 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(ProgressLine.render(ProgressSample(), elapsedNanoseconds: 0, width: 80), "0 files  0 files/s  0.0 MB/s  0 errors")
     }
 
-    func testShowEscapesUnprintableBytes() {
-        XCTAssertEqual(ShowFormat.escaped(Array("dir/é ü.txt".utf8)), "dir/é ü.txt")
-        XCTAssertEqual(ShowFormat.escaped([0x61, 0xFF, 0x62]), "a\\xffb")
-        XCTAssertEqual(ShowFormat.escaped([0x61, 0x0A, 0x5C, 0x7F]), "a\\x0a\\\\\\x7f")
-        XCTAssertEqual(ShowFormat.escaped([0xC3]), "\\xc3", "truncated sequence")
-        XCTAssertEqual(ShowFormat.escaped([0xC0, 0xAF]), "\\xc0\\xaf", "overlong")
-        XCTAssertEqual(ShowFormat.escaped([0xED, 0xA0, 0x80]), "\\xed\\xa0\\x80", "surrogate")
+    func testShowEscapesEveryClassOfCharacterThroughHumanText() {
+        // Names are marked (quoted) only when they needed escaping.
+        let cases: [([UInt8], String)] = [
+            (Array("dir/é ü.txt".utf8), "dir/é ü.txt"),
+            ([0x61, 0xFF, 0x62], "\"a\\xffb\""),
+            ([0x61, 0x0A, 0x5C, 0x7F], "\"a\\n\\\\\\x7f\""),
+            (Array("f\nPASS: no findings\n".utf8), "\"f\\nPASS: no findings\\n\""),
+            (Array("red\u{1B}[31m\t".utf8), "\"red\\x1b[31m\\t\""),
+            (Array("evil\u{202E}txt.exe".utf8), "\"evil\\u{202E}txt.exe\""),
+            ([0xC3], "\"\\xc3\""), ([0xC0, 0xAF], "\"\\xc0\\xaf\""), ([0xED, 0xA0, 0x80], "\"\\xed\\xa0\\x80\""),
+        ]
+        for (bytes, shown) in cases {
+            let entry = ManifestEntry(path: bytes, type: .symlink, size: 1, mode: 0o777, mtimeNs: 0, target: bytes,
+                                      error: "EIO: \u{1B}[2J\nfake")
+            XCTAssertEqual(ShowFormat.entryLine(entry),
+                           "symlink            1  0777 0:0  1970-01-01T00:00:00Z  -                 \(shown) -> \(shown)  [error: EIO: \\x1b[2J\\nfake]")
+        }
+        let header = ManifestHeader(role: .local, root: "/mnt/a\nb", fileSystemId: "fs-\u{2066}", startedAtNs: 0, tool: "t\u{1B}")
+        XCTAssertEqual(ShowFormat.headerLine(header),
+                       "# manifest efs-backup-verifier/1  role local  started 1970-01-01T00:00:00Z  tool t\\x1b  root \"/mnt/a\\nb\"  fileSystemId \"fs-\\u{2066}\"")
+    }
+
+    func testErrorMessagesAreEscaped() {
+        XCTAssertEqual(CLIError("dir\u{1B}]0;x\u{07}", "ENOENT: no such \u{202E}file").message,
+                       "manifest-worker: \"dir\\x1b]0;x\\x07\": ENOENT: no such \\u{202E}file\n")
+        XCTAssertEqual(CLI.message(for: ManifestKitError(.invalidManifest, subject: "m\n.gz", line: 3, reason: "bad \u{1B}[K")),
+                       "manifest-worker: \"m\\n.gz\":3: bad \\x1b[K\n")
+        XCTAssertEqual(CLI.message(for: ManifestKitError(.io, subject: "/data", reason: "ENOENT: No such file or directory")),
+                       "manifest-worker: /data: ENOENT: No such file or directory\n")
+    }
+
+    func testProgressLineOfExtremeCountsDoesNotTrap() {
+        let huge = ProgressSample(files: .max, bytes: .max, errors: .max)
+        XCTAssertEqual(huge + huge, huge, "saturates")
+        XCTAssertEqual(ProgressLine.render(huge, elapsedNanoseconds: 1, width: 200),
+                       "18446744073709551615 files  9223372036854775807 files/s  18446744073709552.0 MB/s  18446744073709551615 errors")
+        // A clock read as nonsense counts as the shortest interval (1 ms).
+        XCTAssertEqual(ProgressLine.render(huge, elapsedNanoseconds: Int64.min, width: 200),
+                       "18446744073709551615 files  9223372036854775807 files/s  18446744073709552.0 MB/s  18446744073709551615 errors")
+        XCTAssertEqual(ProgressLine.oneDecimal(.nan), "0.0")
+        XCTAssertEqual(ProgressLine.oneDecimal(.infinity), "0.0")
+        XCTAssertEqual(ProgressLine.oneDecimal(-5), "0.0")
     }
 
     func testShowEntryLine() {

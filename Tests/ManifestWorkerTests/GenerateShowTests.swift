@@ -74,7 +74,7 @@ final class GenerateShowTests: XCTestCase {
         let lines = shown.out.split(separator: "\n")
         XCTAssertEqual(lines.count, 4, shown.out)
         XCTAssertTrue(lines[1].hasPrefix("file               0  0644 "), String(lines[1]))
-        XCTAssertTrue(lines[1].hasSuffix("  e3b0c44298fc1c14  caf\\xe9"), String(lines[1]))
+        XCTAssertTrue(lines[1].hasSuffix("  e3b0c44298fc1c14  \"caf\\xe9\""), String(lines[1]))
     }
 
     func testGenerateJSON() throws {

@@ -99,7 +99,8 @@ final class HappyPathTests: XCTestCase {
         let diffs = await world.differ.requests
         XCTAssertEqual(diffs, [DiffRequest(
             baselineKey: "manifests/\(productionFS)/baseline/2025-03-04T04-30-00Z.ndjson.gz", postKey: postKey,
-            restoredKey: restoredKey, reportPrefix: "runs/\(productionFS)/\(backupJobId)/", severities: [:])])
+            restoredKey: restoredKey, reportPrefix: "runs/\(productionFS)/\(backupJobId)/", severities: [:],
+            windowEnd: Timestamps.parse("2025-03-04T05:41:05.921Z"))], "the window ends when the backup job completed")
 
         let published = await world.notifier.published
         XCTAssertEqual(published.map(\.subject), ["[efs-backup-verifier] PASSED fs-0123456789abcdef0 run a827233a-d405-4a86-a440-759fa94f34dd"])

@@ -34,6 +34,10 @@ final class RestoreTestingTests: XCTestCase {
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.phase, .done)
         XCTAssertEqual(run.report?.mode, "two-way")
+        // The recovery point's completion is not in the event: the restore's start closes the window.
+        let windowEnds = await world.differ.requests.map(\.windowEnd)
+        XCTAssertEqual(windowEnds, [run.restoreStartedAt])
+        XCTAssertNotNil(run.restoreStartedAt)
         let validations = await world.backup.validations
         XCTAssertEqual(validations.count, 1)
         XCTAssertEqual(validations.first?.jobId, jobId)

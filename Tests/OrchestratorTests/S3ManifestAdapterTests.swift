@@ -133,6 +133,29 @@ final class S3ManifestAdapterTests: XCTestCase {
         XCTAssertEqual(relaxed.mode, "two-way")
     }
 
+    func testDifferClosesTheTwoWayWindowAtTheGivenEnd() async throws {
+        let s3 = try MiniS3()
+        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64)
+        var restored = file("x", sha: b)
+        restored.mtimeNs = startedAt + 7_200_000_000_000  // two hours after the baseline started
+        try s3.put("m/baseline.ndjson.gz", manifest(.baseline, [file("x", sha: a)], completedAtNs: startedAt + 1))
+        try s3.put("m/restored.ndjson.gz", manifest(.restored, [restored], completedAtNs: startedAt + 3))
+        let differ = S3ManifestDiffer(s3: try s3.client, bucket: "bucket")
+        let open = try await differ.diffAndReport(DiffRequest(
+            baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
+            reportPrefix: "runs/fs-1/r1/", severities: [:]))
+        XCTAssertEqual(open.findingsByClass["changed"], 1)
+        XCTAssertTrue(open.passed)
+        let end = Date(timeIntervalSince1970: 1_741_060_060)  // one minute after the baseline started
+        let closed = try await differ.diffAndReport(DiffRequest(
+            baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
+            reportPrefix: "runs/fs-1/r2/", severities: [:], windowEnd: end))
+        XCTAssertEqual(closed.findingsByClass["corrupt"], 1)
+        XCTAssertFalse(closed.passed)
+        let report = String(decoding: try XCTUnwrap(s3.objects.get["runs/fs-1/r2/report.json"]?.body), as: UTF8.self)
+        XCTAssertTrue(report.contains("\n  \"windowEndNs\": 1741060060000000000,\n"), report)
+    }
+
     func testDifferRejectsAnInvalidManifest() async throws {
         let s3 = try MiniS3()
         let a = String(repeating: "a", count: 64)

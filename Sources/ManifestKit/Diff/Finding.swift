@@ -18,6 +18,7 @@ public struct Finding: Sendable, Equatable {
         self.detail = detail
     }
 
-    /// The path as text for messages (replacement characters for invalid UTF-8).
-    public var displayPath: String { String(decoding: path, as: UTF8.self) }
+    /// The path as text for people (``HumanText/name(_:)-swift.type.method``:
+    /// escaped and quoted when it needs it).
+    public var displayPath: String { HumanText.name(path) }
 }

@@ -17,6 +17,9 @@ public struct MergeDiff {
     public let isThreeWay: Bool
     /// The baseline header's `startedAtNs`: the start of the backup window.
     public let windowStartNs: Int64
+    /// When the backup completed (``DiffOptions/windowEndNs``): two-way, an R
+    /// mtime after it is not explained by the window. Nil: the window is open.
+    public var windowEndNs: Int64? { options.windowEndNs }
     /// Counts so far (final once `next()` has returned nil).
     public private(set) var tally = DiffTally()
 
@@ -29,6 +32,10 @@ public struct MergeDiff {
     private var bFill = true, pFill = true, rFill = true
     /// Two-way: R's directories that are ancestors of the current path.
     private var ancestors: [(path: [UInt8], mtimeNs: Int64)] = []
+    /// Directories with an `error` on some side (their listing is unknown) that
+    /// are ancestors of the current path, outermost first, with the detail
+    /// their descendants get.
+    private var unreadable: [(path: [UInt8], detail: String)] = []
 
     public init(baseline: any ManifestEntrySource, post: (any ManifestEntrySource)?,
                 restored: any ManifestEntrySource, options: DiffOptions = DiffOptions()) {
@@ -61,11 +68,16 @@ public struct MergeDiff {
                     restoredOrder = e.path
                     rHead = e
                 case .lostFound(let e):
-                    return record(e.path, type: e.type, VerdictRules.Outcome(
+                    return try record(e.path, type: e.type, VerdictRules.Outcome(
                         verdict: .lostFound, detail: "in aws-backup-lost+found (fragment of a file modified during the backup)"))
                 case .outsideRoot(let e):
-                    return record(e.path, type: e.type, VerdictRules.Outcome(
+                    return try record(e.path, type: e.type, VerdictRules.Outcome(
                         verdict: .extra, detail: "outside the restored root"))
+                case .unreadableRoot(let e):
+                    // The root's path is not a path of the diff: an empty one stands for
+                    // "ancestor of everything".
+                    if let detail = VerdictRules.unreadableDirectory([("restored", e)]) { unreadable.append(([], detail)) }
+                    continue
                 }
                 rFill = false
             }
@@ -79,15 +91,23 @@ public struct MergeDiff {
             let p = take(&pHead, &pFill, path)
             let r = take(&rHead, &rFill, path)
 
-            let outcome: VerdictRules.Outcome
+            var outcome: VerdictRules.Outcome
             if isThreeWay {
                 outcome = VerdictRules.threeWay(b: b, p: p, r: r)
             } else {
-                outcome = VerdictRules.twoWay(b: b, r: r, windowStartNs: windowStartNs,
+                outcome = VerdictRules.twoWay(b: b, r: r, window: VerdictRules.Window(startNs: windowStartNs, endNs: options.windowEndNs),
                                               ancestorMtimeNs: nearestAncestorMtime(of: path))
                 if let r, r.type == .dir { ancestors.append((r.path, r.mtimeNs)) }
             }
-            if let finding = record(path, type: r?.type ?? p?.type ?? b?.type, outcome) { return finding }
+            // What a side could not list is unknown there: never missing or extra.
+            if let ancestor = nearestUnreadableAncestor(of: path), outcome.verdict != .unverifiable {
+                outcome = VerdictRules.Outcome(verdict: .unverifiable, detail: ancestor)
+            }
+            if VerdictRules.isUnreadableDirectory(b) || VerdictRules.isUnreadableDirectory(p) || VerdictRules.isUnreadableDirectory(r),
+               let detail = VerdictRules.unreadableDirectory([("baseline", b), ("post", p), ("restored", r)]) {
+                unreadable.append((path, detail))
+            }
+            if let finding = try record(path, type: r?.type ?? p?.type ?? b?.type, outcome) { return finding }
         }
     }
 
@@ -102,15 +122,24 @@ public struct MergeDiff {
     /// they never will be again) and returns the nearest remaining one's mtime.
     private mutating func nearestAncestorMtime(of path: [UInt8]) -> Int64? {
         while let top = ancestors.last {
-            if top.path.count < path.count && path[top.path.count] == 0x2F
-                && path.starts(with: top.path) { return top.mtimeNs }
+            if PathOrder.isAncestor(top.path, of: path) { return top.mtimeNs }
             ancestors.removeLast()
         }
         return nil
     }
 
-    private mutating func record(_ path: [UInt8], type: EntryType?, _ outcome: VerdictRules.Outcome) -> Finding? {
-        tally.add(outcome.verdict, verifiedBytes: outcome.verifiedBytes)
+    /// Pops unreadable directories that are not ancestors of `path` and returns
+    /// the nearest remaining one's detail.
+    private mutating func nearestUnreadableAncestor(of path: [UInt8]) -> String? {
+        while let top = unreadable.last {
+            if top.path.isEmpty || PathOrder.isAncestor(top.path, of: path) { return top.detail }
+            unreadable.removeLast()
+        }
+        return nil
+    }
+
+    private mutating func record(_ path: [UInt8], type: EntryType?, _ outcome: VerdictRules.Outcome) throws -> Finding? {
+        try tally.add(outcome.verdict, verifiedBytes: outcome.verifiedBytes)
         guard outcome.verdict != .match else { return nil }
         return Finding(path: path, verdict: outcome.verdict, severity: options.policy[outcome.verdict],
                        type: type, detail: outcome.detail)
@@ -121,9 +150,14 @@ public struct MergeDiff {
 public struct DiffOptions: Sendable, Equatable {
     public var policy: SeverityPolicy
     public var restoredRoot: RestoredRootMode
+    /// The end of the backup window, nanoseconds since the epoch: when the
+    /// backup completed. Two-way, an R mtime after it cannot be explained by the
+    /// window (docs/verdicts.md). Nil leaves the window open-ended.
+    public var windowEndNs: Int64?
 
-    public init(policy: SeverityPolicy = .default, restoredRoot: RestoredRootMode = .auto) {
+    public init(policy: SeverityPolicy = .default, restoredRoot: RestoredRootMode = .auto, windowEndNs: Int64? = nil) {
         self.policy = policy
         self.restoredRoot = restoredRoot
+        self.windowEndNs = windowEndNs
     }
 }

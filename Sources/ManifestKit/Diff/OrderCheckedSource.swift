@@ -21,7 +21,7 @@ struct OrderCheckedSource: ManifestEntrySource {
             // Line numbers assume a manifest: header on line 1, entry n on line n + 1.
             throw ManifestKitError(
                 .invalidManifest, subject: name, line: count + 1,
-                reason: "entries out of order: '\(entry.displayPath)' after '\(String(decoding: previous, as: UTF8.self))'")
+                reason: "entries out of order: '\(entry.displayPath)' after '\(HumanText.name(previous))'")
         }
         previous = entry.path
         return entry

@@ -38,6 +38,9 @@ public enum RestoredItem: Sendable, Equatable {
     /// An entry outside the restored root, such as a stray top-level file next
     /// to `aws-backup-restore_*` (path unchanged).
     case outsideRoot(ManifestEntry)
+    /// The restored root directory itself, when it carries an `error` (its
+    /// listing failed): everything below it is unknown (path unchanged).
+    case unreadableRoot(ManifestEntry)
 }
 
 /// Streams a restored manifest through `RestoredRootMode`, in O(1) memory.
@@ -109,7 +112,7 @@ public struct RestoredRootAdapter {
                     strippedRoot = root
                     if let item = try strip(entry, root: root.count) { return item }
                 } else if case .auto = mode, top.starts(with: Self.restorePrefix) {
-                    throw ambiguous("'\(String(decoding: root, as: UTF8.self))' and '\(String(decoding: top, as: UTF8.self))'")
+                    throw ambiguous("'\(HumanText.name(root))' and '\(HumanText.name(top))'")
                 } else {
                     return .outsideRoot(entry)
                 }
@@ -117,19 +120,20 @@ public struct RestoredRootAdapter {
         }
         if case .directory(let name) = mode, strippedRoot == nil {
             throw ManifestKitError(.invalidArgument, subject: "restored-root",
-                                   reason: "directory '\(String(decoding: name, as: UTF8.self))' not found in the restored manifest")
+                                   reason: "directory '\(HumanText.name(name))' not found in the restored manifest")
         }
         return nil
     }
 
-    /// The root directory itself yields nothing; entries below it lose the prefix.
+    /// The root directory itself yields nothing (or `unreadableRoot` when it
+    /// carries an error); entries below it lose the prefix.
     private func strip(_ entry: ManifestEntry, root: Int) throws -> RestoredItem? {
         if entry.path.count == root {
             guard entry.type == .dir else {
                 throw ManifestKitError(.invalidArgument, subject: "restored-root",
                                        reason: "'\(entry.displayPath)' is a \(entry.type.rawValue), not a directory")
             }
-            return nil
+            return entry.error == nil ? nil : .unreadableRoot(entry)
         }
         var stripped = entry
         stripped.path = Array(entry.path[(root + 1)...])

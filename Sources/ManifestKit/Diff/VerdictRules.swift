@@ -48,45 +48,66 @@ enum VerdictRules {
         return Outcome(verdict: .torn, detail: "\(window); restored matches neither: \(difference)")
     }
 
+    /// The two-way backup window: after `startNs` (the baseline header's
+    /// `startedAtNs`) and, when known, not after `endNs` (the backup's completion).
+    struct Window: Equatable {
+        var startNs: Int64
+        var endNs: Int64?
+
+        /// Where an R mtime falls.
+        func place(_ mtimeNs: Int64) -> Place {
+            if let endNs, mtimeNs > endNs { return .after }
+            return mtimeNs > startNs ? .inside : .before
+        }
+
+        enum Place { case before, inside, after }
+    }
+
     /// Two-way: baseline `b` and restored `r` (at least one present).
     ///
     /// - Parameters:
-    ///   - windowStartNs: the baseline header's `startedAtNs`.
+    ///   - window: from the baseline header's `startedAtNs` to the backup's completion.
     ///   - ancestorMtimeNs: for a path absent from R, the mtime in R of its
     ///     nearest ancestor directory present there (nil for top-level paths).
-    static func twoWay(b: ManifestEntry?, r: ManifestEntry?, windowStartNs: Int64, ancestorMtimeNs: Int64?) -> Outcome {
+    static func twoWay(b: ManifestEntry?, r: ManifestEntry?, window: Window, ancestorMtimeNs: Int64?) -> Outcome {
         if anyUnverifiable(b, nil, r), let u = unverifiable([("baseline", b), ("restored", r)]) { return u }
         if r == nil, let o = omitted([b]) { return o }
+        let afterEnd = " (restored mtime after the window end)"
         guard let b else {
             let r = r!
-            if r.mtimeNs > windowStartNs {
+            switch window.place(r.mtimeNs) {
+            case .inside:
                 return Outcome(verdict: .changed, detail: "created during the backup window (restored mtime after baseline start)")
+            case .after: return Outcome(verdict: .extra, detail: "absent from baseline" + afterEnd)
+            case .before: return Outcome(verdict: .extra, detail: "absent from baseline")
             }
-            return Outcome(verdict: .extra, detail: "absent from baseline")
         }
         guard let r else {
-            if let a = ancestorMtimeNs, a > windowStartNs {
+            switch ancestorMtimeNs.map(window.place) {
+            case .inside:
                 return Outcome(verdict: .changed, detail: "deleted during the backup window (parent mtime after baseline start)")
+            case .after: return Outcome(verdict: .missing, detail: "absent from restored (parent mtime after the window end)")
+            case .before, nil: return Outcome(verdict: .missing, detail: "absent from restored")
             }
-            return Outcome(verdict: .missing, detail: "absent from restored")
         }
-        let inWindow = r.mtimeNs > windowStartNs
+        let place = window.place(r.mtimeNs)
+        let note = place == .after ? afterEnd : ""
         if !EntryComparison.contentEqual(b, r) {
             let difference = EntryComparison.contentDifference(b, "baseline", r, "restored")
             if b.type == r.type && b.size == r.size && b.mtimeNs == r.mtimeNs {
                 return Outcome(verdict: .corrupt, detail: "\(difference) (size and mtime unchanged)")
             }
-            if inWindow {
+            if place == .inside {
                 return Outcome(verdict: .changed, detail: "modified during the backup window: \(difference)")
             }
-            return Outcome(verdict: .corrupt, detail: difference)
+            return Outcome(verdict: .corrupt, detail: difference + note)
         }
         if !EntryComparison.metadataEqual(b, r) {
             let difference = EntryComparison.metadataDifference(b, r)
-            if inWindow {
+            if place == .inside {
                 return Outcome(verdict: .changed, detail: "modified during the backup window: \(difference)", verifiedBytes: verified(r))
             }
-            return Outcome(verdict: .metadata, detail: difference, verifiedBytes: verified(r))
+            return Outcome(verdict: .metadata, detail: difference + note, verifiedBytes: verified(r))
         }
         return Outcome(verdict: .match, detail: "", verifiedBytes: verified(r))
     }
@@ -118,6 +139,24 @@ enum VerdictRules {
         }
         guard !reasons.isEmpty else { return nil }
         return Outcome(verdict: .unverifiable, detail: reasons.joined(separator: "; "))
+    }
+
+    /// For a directory that carries an `error` on some side (its listing there
+    /// is unknown), the detail every path below it gets:
+    /// `restored could not read ancestor 'd': EACCES: Permission denied`.
+    static func unreadableDirectory(_ entries: [(String, ManifestEntry?)]) -> String? {
+        var reasons: [String] = []
+        for case let (name, e?) in entries where e.type == .dir {
+            if let error = e.error { reasons.append("\(name) could not read ancestor '\(e.displayPath)': \(error)") }
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+    }
+
+    /// Allocation-free pre-check for ``unreadableDirectory(_:)``.
+    @inline(__always)
+    static func isUnreadableDirectory(_ e: ManifestEntry?) -> Bool {
+        guard let e else { return false }
+        return e.type == .dir && e.error != nil
     }
 
     @inline(__always)

@@ -52,7 +52,7 @@ public struct ManifestEntry: Sendable, Equatable {
         self.unstable = unstable
     }
 
-    /// The path as text, for messages: UTF-8 where valid, otherwise with
-    /// replacement characters.
-    public var displayPath: String { String(decoding: path, as: UTF8.self) }
+    /// The path as text for people (``HumanText/name(_:)-swift.type.method``:
+    /// escaped and quoted when it needs it).
+    public var displayPath: String { HumanText.name(path) }
 }

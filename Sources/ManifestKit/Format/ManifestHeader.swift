@@ -54,19 +54,37 @@ public struct ManifestTrailer: Sendable, Equatable {
 
     public init() {}
 
+    /// What ``count(_:)`` refuses: an entry whose size would carry the `bytes`
+    /// total past `UInt64.max` (2^64 − 1), which no trailer can state.
+    public static let bytesOverflowReason =
+        "file sizes sum past 2^64-1 bytes (18446744073709551615): no trailer can state the total"
+
     /// Adds one entry to the counts (not to the digest).
-    public mutating func count(_ entry: ManifestEntry) {
-        entries += 1
+    ///
+    /// - Returns: false, counting nothing, when a total would overflow
+    ///   (``bytesOverflowReason``; the one-per-entry counts cannot overflow
+    ///   before the `entries` count, which is checked too).
+    public mutating func count(_ entry: ManifestEntry) -> Bool {
+        let (newEntries, entriesOverflow) = entries.addingReportingOverflow(1)
+        var newBytes = bytes
+        if entry.type == .file {
+            let (sum, overflow) = bytes.addingReportingOverflow(entry.size)
+            guard !overflow else { return false }
+            newBytes = sum
+        }
+        guard !entriesOverflow else { return false }
+        entries = newEntries
+        bytes = newBytes
+        // Each of these is at most `entries`, so none can overflow.
         switch entry.type {
-        case .file:
-            files += 1
-            bytes += entry.size
+        case .file: files += 1
         case .dir: dirs += 1
         case .symlink: symlinks += 1
         case .fifo, .socket, .char, .block: others += 1
         }
         if entry.error != nil { errors += 1 }
         if entry.unstable { unstable += 1 }
+        return true
     }
 
     /// True when every count equals `other`'s (the digest and time are not compared).

@@ -80,7 +80,7 @@ public final class ManifestReader: ManifestEntrySource, @unchecked Sendable {
                 }
             }
             previous = entry.path
-            counted.count(entry)
+            guard counted.count(entry) else { throw fail(number, ManifestTrailer.bytesOverflowReason) }
             digest.update(raw)
             return entry
         case .trailer(let t):

@@ -91,12 +91,12 @@ public final class ManifestWriter: @unchecked Sendable {
     public func append(_ entry: ManifestEntry) throws {
         guard open else { throw closed() }
         if let problem = entry.problem {
-            throw ManifestKitError(.invalidArgument, subject: entry.displayPath, reason: "invalid entry: \(problem)")
+            throw ManifestKitError(.invalidArgument, subject: String(decoding: entry.path, as: UTF8.self), reason: "invalid entry: \(problem)")
         }
         if let last = lastPath {
             let c = PathOrder.compare(last, entry.path)
             if c >= 0 {
-                throw ManifestKitError(.outOfOrder, subject: entry.displayPath, reason: c == 0
+                throw ManifestKitError(.outOfOrder, subject: String(decoding: entry.path, as: UTF8.self), reason: c == 0
                     ? "duplicate path"
                     : "path sorts before the previous path \(JSONText.quoted(last))")
             }
@@ -105,11 +105,15 @@ public final class ManifestWriter: @unchecked Sendable {
         ManifestCodec.appendEntryLine(entry, to: &buffer)
         if buffer.count - start - 1 > ManifestReader.defaultMaxLineLength {
             buffer.removeSubrange(start...)
-            throw ManifestKitError(.invalidArgument, subject: entry.displayPath,
+            throw ManifestKitError(.invalidArgument, subject: String(decoding: entry.path, as: UTF8.self),
                                    reason: "invalid entry: line longer than \(ManifestReader.defaultMaxLineLength) bytes")
         }
+        guard trailer.count(entry) else {
+            buffer.removeSubrange(start...)
+            throw ManifestKitError(.invalidArgument, subject: String(decoding: entry.path, as: UTF8.self),
+                                   reason: "invalid entry: \(ManifestTrailer.bytesOverflowReason)")
+        }
         lastPath = entry.path
-        trailer.count(entry)
         if buffer.count >= bufferSize { try flush() }
     }
 

@@ -39,4 +39,10 @@ public enum PathOrder {
     /// True when `a` sorts strictly before `b`.
     @inlinable
     public static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool { compare(a, b) < 0 }
+
+    /// True when `ancestor` is a proper ancestor directory path of `path`
+    /// (`a` of `a/b`, not of `a-b` or `a`).
+    public static func isAncestor(_ ancestor: [UInt8], of path: [UInt8]) -> Bool {
+        ancestor.count < path.count && path[ancestor.count] == 0x2F && path.starts(with: ancestor)
+    }
 }

@@ -38,10 +38,16 @@ public final class GzipCompressingSink: ByteSink, @unchecked Sendable {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard open else { throw ManifestKitError(.io, subject: "gzip", reason: "write after finish or abort") }
-        guard bytes.count > 0 else { return }
-        z.strm.pointee.next_in = UnsafeMutablePointer(mutating: bytes.bindMemory(to: Bytef.self).baseAddress!)
-        z.strm.pointee.avail_in = UInt32(bytes.count)
-        try pump(Z_NO_FLUSH)
+        guard let base = bytes.bindMemory(to: Bytef.self).baseAddress else { return }
+        // zlib counts input in 32 bits: hand over larger buffers in pieces.
+        var offset = 0
+        while offset < bytes.count {
+            let piece = min(bytes.count - offset, Int(UInt32.max))
+            z.strm.pointee.next_in = UnsafeMutablePointer(mutating: base + offset)
+            z.strm.pointee.avail_in = UInt32(piece)
+            try pump(Z_NO_FLUSH)
+            offset += piece
+        }
     }
 
     /// Ends the gzip member, writes what remains and finishes the wrapped sink.

@@ -14,6 +14,7 @@ extension DiffReport {
         if let root = restoredRoot { str(String(decoding: root, as: UTF8.self)) } else { raw("null") }
         raw(",\n")
         raw("  \"windowStartNs\": \(windowStartNs),\n")
+        raw("  \"windowEndNs\": \(windowEndNs.map { String($0) } ?? "null"),\n")
         raw("  \"startedAtNs\": \(startedAtNs),\n")
         raw("  \"finishedAtNs\": \(finishedAtNs),\n")
         raw("  \"durationMs\": \(durationMs),\n")

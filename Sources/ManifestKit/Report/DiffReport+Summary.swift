@@ -2,7 +2,8 @@ extension DiffReport {
     /// A short human summary, also the SNS message body: the verdict, counts of
     /// each non-zero class with its severity, what was verified, and the first
     /// error findings. At most 14 + `summaryErrorLimit` lines (one per class,
-    /// four more) of at most 200 characters each, so it fits an SNS message.
+    /// four more) of at most 200 Unicode scalars each, whatever the names (they
+    /// and the details are escaped by ``HumanText``), so it fits an SNS message.
     ///
     /// ```
     /// FAIL: 2 error, 2 warning findings
@@ -30,10 +31,13 @@ extension DiffReport {
         if !firstErrors.isEmpty {
             lines.append("errors:")
             for f in firstErrors {
-                lines.append(Self.cut("  \(f.verdict.rawValue) \(f.displayPath): \(f.detail)", to: 200))
+                // Path and detail escaped (HumanText): one line each, whatever the names.
+                lines.append(Self.cut("  \(f.verdict.rawValue) \(f.displayPath): \(HumanText.line(f.detail))", to: 200))
             }
-            let more = count(of: .error) - UInt64(firstErrors.count)
-            if more > 0 { lines.append("  … and \(more) more in the findings file") }
+            let errors = count(of: .error), shown = UInt64(firstErrors.count)
+            if errors > shown {
+                lines.append("  … and \(errors - shown) more in the findings file")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -51,7 +55,14 @@ extension DiffReport {
         return "\(whole).\(tenth) \(units[index])"
     }
 
+    /// `line` cut to `limit` Unicode scalars (the last one `…`). Scalars, not
+    /// characters: one character can hold any number of combining marks, and
+    /// the bound must hold for any input (at most 4 bytes a scalar).
     static func cut(_ line: String, to limit: Int) -> String {
-        line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+        let scalars = line.unicodeScalars
+        guard scalars.count > limit else { return line }
+        var out = String.UnicodeScalarView(scalars.prefix(max(limit - 1, 0)))
+        out.append("…")
+        return String(out)
     }
 }

@@ -12,6 +12,8 @@ public struct DiffReport: Sendable, Equatable {
     public let isThreeWay: Bool
     /// Start of the backup window: the baseline header's `startedAtNs`.
     public let windowStartNs: Int64
+    /// End of the backup window (when the backup completed), if given.
+    public let windowEndNs: Int64?
     public let startedAtNs: Int64
     public private(set) var finishedAtNs: Int64
     /// The top-level directory stripped from restored paths, if any.
@@ -23,12 +25,13 @@ public struct DiffReport: Sendable, Equatable {
     public private(set) var firstErrors: [Finding] = []
 
     public init(policy: SeverityPolicy = .default, findingsPerClass: Int = 100, summaryErrorLimit: Int = 5,
-                isThreeWay: Bool, windowStartNs: Int64, startedAtNs: Int64) {
+                isThreeWay: Bool, windowStartNs: Int64, windowEndNs: Int64? = nil, startedAtNs: Int64) {
         self.policy = policy
         self.findingsPerClass = max(0, findingsPerClass)
         self.summaryErrorLimit = max(0, summaryErrorLimit)
         self.isThreeWay = isThreeWay
         self.windowStartNs = windowStartNs
+        self.windowEndNs = windowEndNs
         self.startedAtNs = startedAtNs
         finishedAtNs = startedAtNs
         samples = Array(repeating: [], count: VerdictClass.allCases.count)
@@ -55,6 +58,7 @@ public struct DiffReport: Sendable, Equatable {
     public func findings(of verdict: VerdictClass) -> [Finding] { samples[verdict.ordinal] }
 
     /// Paths whose class has `severity` under the policy (matches included).
+    /// A sum of class counts, so at most `tally.entriesCompared`: it cannot overflow.
     public func count(of severity: Severity) -> UInt64 {
         VerdictClass.allCases.reduce(0) { $0 + (policy[$1] == severity ? tally[$1] : 0) }
     }
@@ -63,7 +67,13 @@ public struct DiffReport: Sendable, Equatable {
     public var passed: Bool { count(of: .error) == 0 }
 
     /// Whole milliseconds from `startedAtNs` to `finishedAtNs`.
-    public var durationMs: Int64 { (finishedAtNs - startedAtNs) / 1_000_000 }
+    /// A difference too large for `Int64` (a clock read as nonsense) gives
+    /// `Int64.max / 1_000_000` or `Int64.min / 1_000_000`, never a trap.
+    public var durationMs: Int64 {
+        let (difference, overflow) = finishedAtNs.subtractingReportingOverflow(startedAtNs)
+        if overflow { return (finishedAtNs > startedAtNs ? Int64.max : Int64.min) / 1_000_000 }
+        return difference / 1_000_000
+    }
 
     /// Process exit status for the CLI: 0 passed, 1 error findings (2, trouble,
     /// is for errors thrown before a report exists).
@@ -81,7 +91,8 @@ extension MergeDiff {
     public mutating func run(findings: FindingsWriter? = nil, findingsPerClass: Int = 100,
                              clock: () -> Int64) throws -> DiffReport {
         var report = DiffReport(policy: options.policy, findingsPerClass: findingsPerClass,
-                                isThreeWay: isThreeWay, windowStartNs: windowStartNs, startedAtNs: clock())
+                                isThreeWay: isThreeWay, windowStartNs: windowStartNs, windowEndNs: windowEndNs,
+                                startedAtNs: clock())
         while let finding = try next() {
             report.add(finding)
             try findings?.write(finding)

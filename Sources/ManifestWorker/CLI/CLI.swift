@@ -25,14 +25,16 @@ enum CLI {
     }
 
     /// The stderr line(s) for an error: `manifest-worker: <what>: <why>`.
+    /// Whatever the error carries (file names, texts from a manifest) is
+    /// escaped by ``HumanText``, so it stays on its line and cannot drive the terminal.
     static func message(for error: any Error) -> String {
         switch error {
         case let error as CLIError:
             return error.message
         case let error as ManifestKitError:
-            return "\(Tool.name): \(error.description)\n"
+            return "\(Tool.name): \(error.humanDescription)\n"
         default:
-            return "\(Tool.name): \(error)\n"
+            return "\(Tool.name): \(HumanText.line("\(error)"))\n"
         }
     }
 

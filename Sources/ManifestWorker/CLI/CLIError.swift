@@ -1,3 +1,5 @@
+import ManifestKit
+
 /// How `manifest-worker` ends (the process exit status).
 enum ExitStatus: Int32, Sendable {
     /// Success; for `diff`/`verify`: no finding of error severity.
@@ -33,7 +35,9 @@ struct CLIError: Error, Sendable, Equatable {
 
     /// The lines written to stderr, each ending in a newline.
     var message: String {
-        var text = "\(Tool.name): \(what): \(why)\n"
+        // `what` is often a name the user gave (a file, a directory): marked
+        // when it needed escaping; `why` may quote one.
+        var text = "\(Tool.name): \(HumanText.name(what)): \(HumanText.line(why))\n"
         if let topic = helpTopic {
             let cmd = topic.isEmpty ? Tool.name : "\(Tool.name) \(topic)"
             text += "Try '\(cmd) --help'.\n"

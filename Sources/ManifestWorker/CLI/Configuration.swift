@@ -1,3 +1,5 @@
+import ManifestKit
+
 /// The environment variables `manifest-worker` reads (for the container, where
 /// configuration comes from the task definition). A flag on the command line
 /// always wins over its variable.
@@ -11,6 +13,7 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
     case severity = "EBV_SEVERITY"
     case reportDir = "EBV_REPORT_DIR"
     case maxFindings = "EBV_MAX_FINDINGS"
+    case windowEnd = "EBV_WINDOW_END"
 
     /// The flag that overrides this variable.
     var flag: String {
@@ -24,6 +27,7 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
         case .severity: return "--severity"
         case .reportDir: return "--report-dir"
         case .maxFindings: return "--max-findings"
+        case .windowEnd: return "--window-end"
         }
     }
 }
@@ -76,6 +80,16 @@ struct Configuration: Sendable {
             throw CLIError(setting.source, "must be a non-negative integer (got \"\(setting.value)\")")
         }
         return n
+    }
+
+    /// `--window-end` / `EBV_WINDOW_END`: when the backup completed, RFC 3339
+    /// (nanoseconds since the epoch), or nil when not given.
+    func windowEnd(_ arguments: ParsedArguments) throws(CLIError) -> Int64? {
+        guard let setting = value(.windowEnd, in: arguments) else { return nil }
+        guard let ns = Timestamp.parse(setting.value) else {
+            throw CLIError(setting.source, "must be an RFC 3339 time such as 2026-11-22T00:03:13Z (got \(JSONText.quoted(setting.value)))")
+        }
+        return ns
     }
 
     /// `--restored-root` / `EBV_RESTORED_ROOT`: `auto`, `none` or a directory name.

@@ -23,7 +23,7 @@ enum CommandSpecs {
         OptionSpec("--max-findings", value: "N"),
     ]
 
-    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE")]
+    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME")]
     static let verify: [OptionSpec] = global + diffOptions
     static let show: [OptionSpec] = global
 
@@ -121,6 +121,9 @@ enum HelpText {
 
     Options:
       --post FILE             the post manifest (taken after the backup): three-way diff
+      --window-end TIME       when the backup completed (RFC 3339): without --post, a
+                              restored mtime after it is not explained by the backup
+                              window (EBV_WINDOW_END)
       --restored-root WHERE   auto (default: strip one aws-backup-restore_* directory),
                               none, or a directory prefix to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... with severity ok, info, warning or
@@ -170,7 +173,8 @@ enum HelpText {
 
       type  size  mode uid:gid  mtime (UTC)  sha256 (first 16 hex)  path
 
-    Paths are printed with bytes that are not printable UTF-8 escaped as \\xNN.
+    A path that holds a control character, a byte that is not UTF-8 or a
+    bidi control is printed escaped (\\n, \\x1b, \\xe9, \\u{202E}) and quoted.
 
     \(globalOptions)
 

@@ -7,7 +7,14 @@ struct ProgressSample: Sendable, Equatable {
     var errors: UInt64 = 0
 
     static func + (a: ProgressSample, b: ProgressSample) -> ProgressSample {
-        ProgressSample(files: a.files + b.files, bytes: a.bytes + b.bytes, errors: a.errors + b.errors)
+        // Display only: a sum past 2^64 - 1 shows as the maximum instead of trapping.
+        ProgressSample(files: saturating(a.files, b.files), bytes: saturating(a.bytes, b.bytes),
+                       errors: saturating(a.errors, b.errors))
+    }
+
+    private static func saturating(_ x: UInt64, _ y: UInt64) -> UInt64 {
+        let (sum, overflow) = x.addingReportingOverflow(y)
+        return overflow ? .max : sum
     }
 }
 
@@ -17,7 +24,7 @@ enum ProgressLine {
     /// columns so that the terminal never wraps.
     static func render(_ sample: ProgressSample, elapsedNanoseconds: Int64, width: Int) -> String {
         let seconds = max(Double(elapsedNanoseconds) / 1e9, 0.001)
-        let filesPerSecond = Int((Double(sample.files) / seconds).rounded())
+        let filesPerSecond = wholeNumber(Double(sample.files) / seconds)
         let megabytesPerSecond = Double(sample.bytes) / 1e6 / seconds
         let line = "\(sample.files) files  \(filesPerSecond) files/s  \(oneDecimal(megabytesPerSecond)) MB/s  \(sample.errors) errors"
         let limit = max(width - 1, 0)
@@ -25,8 +32,15 @@ enum ProgressLine {
     }
 
     static func oneDecimal(_ value: Double) -> String {
-        let tenths = Int64((value * 10).rounded())
+        let tenths = wholeNumber(value * 10)
         return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    /// `value` rounded, clamped to `0...Int64.max` (a rate is never negative;
+    /// NaN shows as 0): never `Int64(someDouble)` on a value that may not fit.
+    static func wholeNumber(_ value: Double) -> Int64 {
+        guard value.isFinite, value > 0 else { return 0 }
+        return Int64(exactly: value.rounded()) ?? .max // positive and integral: nil means too large
     }
 }
 

@@ -1,6 +1,7 @@
 import ManifestKit
 
-/// The readable form `show` prints (pure formatting).
+/// The readable form `show` prints (pure formatting). Names and texts from the
+/// manifest go through ``HumanText`` (escaped, and quoted when escaped).
 ///
 /// ```
 /// # manifest efs-backup-verifier/1  role local  started 2026-11-22T00:41:21Z  tool manifest-worker 0.1.0
@@ -12,10 +13,10 @@ import ManifestKit
 /// ```
 enum ShowFormat {
     static func headerLine(_ header: ManifestHeader) -> String {
-        var line = "# manifest \(ManifestHeader.formatTag)  role \(header.role.rawValue)  started \(WallClock.utcSeconds(header.startedAtNs))  tool \(header.tool)"
-        if let root = header.root { line += "  root \(root)" }
-        if let id = header.fileSystemId { line += "  fileSystemId \(id)" }
-        if let arn = header.recoveryPointArn { line += "  recoveryPointArn \(arn)" }
+        var line = "# manifest \(ManifestHeader.formatTag)  role \(header.role.rawValue)  started \(WallClock.utcSeconds(header.startedAtNs))  tool \(HumanText.line(header.tool))"
+        if let root = header.root { line += "  root \(HumanText.name(root))" }
+        if let id = header.fileSystemId { line += "  fileSystemId \(HumanText.name(id))" }
+        if let arn = header.recoveryPointArn { line += "  recoveryPointArn \(HumanText.name(arn))" }
         if header.shardCount != 1 { line += "  shard \(header.shardIndex)/\(header.shardCount)" }
         return line
     }
@@ -29,9 +30,9 @@ enum ShowFormat {
         let octal = String(entry.mode, radix: 8)
         let mode = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
         let hash = (entry.sha256.map { String($0.prefix(16)) } ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
-        var line = "\(type) \(paddedSize)  \(mode) \(entry.uid):\(entry.gid)  \(WallClock.utcSeconds(entry.mtimeNs))  \(hash)  \(escaped(entry.path))"
-        if let target = entry.target { line += " -> \(escaped(target))" }
-        if let error = entry.error { line += "  [error: \(error)]" }
+        var line = "\(type) \(paddedSize)  \(mode) \(entry.uid):\(entry.gid)  \(WallClock.utcSeconds(entry.mtimeNs))  \(hash)  \(HumanText.name(entry.path))"
+        if let target = entry.target { line += " -> \(HumanText.name(target))" }
+        if let error = entry.error { line += "  [error: \(HumanText.line(error))]" }
         if entry.unstable { line += "  [unstable]" }
         return line
     }
@@ -42,58 +43,5 @@ enum ShowFormat {
                 + "\(trailer.others) others, \(trailer.bytes) bytes, \(trailer.errors) errors, \(trailer.unstable) unstable",
             "# completed \(WallClock.utcSeconds(trailer.completedAtNs))  entriesSha256 \(trailer.entriesSha256)  valid",
         ]
-    }
-
-    /// Raw name bytes as one printable line: valid UTF-8 is kept, except
-    /// control characters and `\`; anything else becomes `\xNN`.
-    static func escaped(_ bytes: [UInt8]) -> String {
-        var out = ""
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x5C {
-                out += "\\\\"
-                index += 1
-            } else if byte < 0x20 || byte == 0x7F {
-                out += hexEscape(byte)
-                index += 1
-            } else if byte < 0x80 {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-                index += 1
-            } else if let (scalar, length) = decodeScalar(bytes, at: index) {
-                out.unicodeScalars.append(scalar)
-                index += length
-            } else {
-                out += hexEscape(byte)
-                index += 1
-            }
-        }
-        return out
-    }
-
-    private static func hexEscape(_ byte: UInt8) -> String {
-        let hex = String(byte, radix: 16)
-        return "\\x" + (hex.count == 1 ? "0" + hex : hex)
-    }
-
-    /// Decodes one multi-byte UTF-8 scalar starting at `index`, or nil if the
-    /// bytes there are not valid UTF-8 (overlong, surrogate, truncated, …).
-    private static func decodeScalar(_ bytes: [UInt8], at index: Int) -> (Unicode.Scalar, Int)? {
-        let lead = bytes[index]
-        let length: Int
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0...0xEF: length = 3
-        case 0xF0...0xF4: length = 4
-        default: return nil
-        }
-        guard index + length <= bytes.count else { return nil }
-        var decoder = UTF8()
-        var iterator = bytes[index..<(index + length)].makeIterator()
-        if case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.utf8.count == length,
-           scalar.value >= 0xA0 || scalar.value < 0x80 {
-            return (scalar, length)
-        }
-        return nil
     }
 }

@@ -5,7 +5,8 @@ import ManifestKit
 enum DiffCommand {
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let paths = try ArgumentParser.positionals(arguments, names: ["<baseline>", "<restored>"], command: "diff")
-        let settings = try DiffSettings.resolve(arguments, context: context, restoredRootDefault: .auto)
+        var settings = try DiffSettings.resolve(arguments, context: context, restoredRootDefault: .auto)
+        settings.windowEndNs = try context.configuration.windowEnd(arguments)
         let post = arguments.last("--post")
         let stdinUsers = (paths + (post.map { [$0] } ?? [])).filter { $0 == "-" }
         if stdinUsers.count > 1 { throw CLIError.usage("-", "stdin can be read only once", command: "diff") }

@@ -6,6 +6,8 @@ struct DiffSettings: Sendable, Equatable {
     var policy: SeverityPolicy
     var reportDir: String?
     var maxFindings: Int
+    /// `diff` only: the end of the backup window (``DiffOptions/windowEndNs``).
+    var windowEndNs: Int64? = nil
     var json: Bool
     var quiet: Bool
 

@@ -61,7 +61,7 @@ enum GenerateCommand {
                 guard !settings.quiet else { return }
                 // Erase a progress line first; the reporter redraws it.
                 let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
-                console.err("\(erase)\(Tool.name): \(ShowFormat.escaped(entry.path)): \(entry.error ?? "")\n")
+                console.err("\(erase)\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n")
             })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
         if settings.json {

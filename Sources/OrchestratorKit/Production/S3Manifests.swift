@@ -92,6 +92,13 @@ public struct S3ManifestDiffer: ManifestDiffer {
         self.bucket = bucket
     }
 
+    /// `date` as nanoseconds since the epoch; nil when it does not fit an `Int64`.
+    static func nanoseconds(_ date: Date) -> Int64? {
+        let ns = (date.timeIntervalSince1970 * 1e9).rounded()
+        guard ns.isFinite, ns > -9.2e18, ns < 9.2e18 else { return nil }
+        return Int64(ns)
+    }
+
     public func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
         let client = s3
         let bucket = self.bucket
@@ -110,7 +117,8 @@ public struct S3ManifestDiffer: ManifestDiffer {
             let output = BackgroundSink(wrapping: try GzipCompressingSink(wrapping: upload))
             let findings = FindingsWriter(sink: output)
             var diff = MergeDiff(baseline: baseline, post: post, restored: restored,
-                                 options: DiffOptions(policy: policy, restoredRoot: .auto))
+                                 options: DiffOptions(policy: policy, restoredRoot: .auto,
+                                                      windowEndNs: request.windowEnd.flatMap(Self.nanoseconds)))
             do {
                 let report = try diff.run(findings: findings, findingsPerClass: perClass) {
                     Int64(Date().timeIntervalSince1970 * 1e9)
@@ -126,12 +134,14 @@ public struct S3ManifestDiffer: ManifestDiffer {
         _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: reportKey, body: report.json(), contentType: "application/json"))
         _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: summaryKey, body: Array(summary.utf8), contentType: "text/plain; charset=utf-8"))
         var bySeverity: [String: Int] = [:]
-        for severity in Severity.allCases { bySeverity[severity.rawValue] = Int(report.count(of: severity)) }
+        // The run keeps signed counts; report.json has the exact ones. A count past
+        // Int64.max (only bytes can get there, from a crafted manifest) is kept as the maximum.
+        for severity in Severity.allCases { bySeverity[severity.rawValue] = Int(clamping: report.count(of: severity)) }
         var byClass: [String: Int] = [:]
-        for verdict in VerdictClass.allCases { byClass[verdict.rawValue] = Int(report.tally[verdict]) }
+        for verdict in VerdictClass.allCases { byClass[verdict.rawValue] = Int(clamping: report.tally[verdict]) }
         return ReportSummary(
             passed: report.passed, mode: report.isThreeWay ? "three-way" : "two-way",
-            filesVerified: Int(report.tally.filesVerified), bytesVerified: Int64(report.tally.bytesVerified),
+            filesVerified: Int(clamping: report.tally.filesVerified), bytesVerified: Int64(clamping: report.tally.bytesVerified),
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
             reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey)
     }

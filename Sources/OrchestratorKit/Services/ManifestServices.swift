@@ -31,13 +31,18 @@ public struct DiffRequest: Sendable, Equatable {
     public var reportPrefix: String
     /// Severity overrides per verdict class (e.g. `metadata` → `error`).
     public var severities: [String: String]
+    /// The end of the backup window (when the backup completed); two-way, a restored
+    /// mtime after it is not explained by the window (docs/verdicts.md).
+    public var windowEnd: Date?
 
-    public init(baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String, severities: [String: String]) {
+    public init(baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String,
+                severities: [String: String], windowEnd: Date? = nil) {
         self.baselineKey = baselineKey
         self.postKey = postKey
         self.restoredKey = restoredKey
         self.reportPrefix = reportPrefix
         self.severities = severities
+        self.windowEnd = windowEnd
     }
 }
 

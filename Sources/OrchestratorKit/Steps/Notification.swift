@@ -1,4 +1,5 @@
 import Foundation
+import ManifestKit
 
 /// Builds the SNS subject and body for a run (pure). The subject is at most 100 characters
 /// without line breaks; the body at most 262,144 UTF-8 bytes, carrying the summary and S3
@@ -11,6 +12,9 @@ public struct Notification: Sendable, Equatable {
     public var subject: String
     public var message: String
 
+    /// Strings from events, AWS responses and file systems go through
+    /// `HumanText` (ManifestKit's one escaping) before they reach the subject or the
+    /// body, so none can add a line or drive a terminal.
     public init(subject: String, message: String) {
         self.subject = Self.cleanSubject(subject)
         self.message = Self.truncate(message, toBytes: Self.maxMessageBytes)
@@ -22,17 +26,21 @@ public struct Notification: Sendable, Equatable {
         let subject = "[efs-backup-verifier] \(result.uppercased()) \(run.fileSystemId) run \(run.runId)"
         var lines = [
             "Result: \(result)",
-            "File system: \(run.fileSystemId)",
-            "Run: \(run.runId) (\(run.origin.rawValue))",
+            "File system: \(HumanText.line(run.fileSystemId))",
+            "Run: \(HumanText.line(run.runId)) (\(run.origin.rawValue))",
         ]
-        if let arn = run.recoveryPointArn { lines.append("Recovery point: \(arn)") }
-        if let id = run.backupJobId { lines.append("Backup job: \(id)") }
-        if let id = run.restoreJobId { lines.append("Restore job: \(id)") }
-        if let plan = run.restoreTestingPlanArn { lines.append("Restore testing plan: \(plan)") }
-        if let message = run.resultMessage { lines.append("Reason: \(message)") }
+        if let arn = run.recoveryPointArn { lines.append("Recovery point: \(HumanText.line(arn))") }
+        if let id = run.backupJobId { lines.append("Backup job: \(HumanText.line(id))") }
+        if let id = run.restoreJobId { lines.append("Restore job: \(HumanText.line(id))") }
+        if let plan = run.restoreTestingPlanArn { lines.append("Restore testing plan: \(HumanText.line(plan))") }
+        if let message = run.resultMessage { lines.append("Reason: \(HumanText.line(message))") }
         if let report = run.report {
             lines.append("")
-            lines.append(report.summaryText.trimmingCharacters(in: .newlines))
+            // Already escaped line by line (DiffReport.summaryText); each line once more,
+            // which leaves escaped text as it is, for a summary from an older worker.
+            lines.append(report.summaryText.trimmingCharacters(in: .newlines)
+                .split(separator: "\n", omittingEmptySubsequences: false).map { HumanText.line(String($0)) }
+                .joined(separator: "\n"))
             lines.append("")
             lines.append("Report: \(naming.s3URI(report.reportKey))")
             lines.append("Findings: \(naming.s3URI(report.findingsKey))")
@@ -44,11 +52,12 @@ public struct Notification: Sendable, Equatable {
 
     /// An alert about something other than a run's result (a safety refusal, an orphan).
     public static func alert(_ title: String, _ body: String) -> Notification {
-        Notification(subject: "[efs-backup-verifier] ALERT \(title)", message: body + "\n")
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { HumanText.line(String($0)) }
+        return Notification(subject: "[efs-backup-verifier] ALERT \(title)", message: lines.joined(separator: "\n") + "\n")
     }
 
     static func cleanSubject(_ text: String) -> String {
-        let flat = String(text.map { $0.isNewline ? " " : $0 })
+        let flat = HumanText.line(String(text.map { $0.isNewline ? " " : $0 }))
         guard flat.count > maxSubjectCharacters else { return flat }
         return String(flat.prefix(maxSubjectCharacters - 1)) + "…"
     }

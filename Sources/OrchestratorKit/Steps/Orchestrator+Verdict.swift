@@ -17,7 +17,7 @@ extension Orchestrator {
         let request = DiffRequest(
             baselineKey: baseline.key, postKey: postKey, restoredKey: restored.manifestKey,
             reportPrefix: naming.reportPrefix(fileSystemId: run.fileSystemId, runId: run.runId),
-            severities: config.severities)
+            severities: config.severities, windowEnd: Self.windowEnd(run))
         let report: ReportSummary
         do {
             report = try await services.differ.diffAndReport(request)
@@ -31,6 +31,13 @@ extension Orchestrator {
         let message = "\(report.mode) diff: \(report.filesVerified) files, \(report.bytesVerified) bytes verified, \(errors) error findings"
         run.finish(report.passed ? .passed : .failed, message, at: now)
         log.info("verdict", ["result": run.result?.rawValue ?? "", "mode": report.mode])
+    }
+
+    /// The end of the backup window: the backup job's completion (backup runs), else the
+    /// recovery point's completion as the run learnt it; when AWS gave neither, the
+    /// restore's start, a later bound that still excludes every write of the restore.
+    static func windowEnd(_ run: Run) -> Date? {
+        run.backupCompletedAt ?? run.restoreStartedAt
     }
 
     /// Publishes the summary once: claimed in the run first, so a racing invocation that
