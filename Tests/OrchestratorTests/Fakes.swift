@@ -299,12 +299,17 @@ actor FakeEFS: FileSystemService {
         return id
     }
 
+    /// When set, every access point answers this state.
+    var accessPointState: String?
+
     func describeAccessPoint(id: String) async throws -> String? {
         guard accessPoints.values.contains(id), !deletedAccessPoints.contains(id) else { return nil }
+        if let accessPointState { return accessPointState }
         accessPointDescribes += 1
         return accessPointDescribes > accessPointPollsUntilAvailable ? "available" : "creating"
     }
     func setAccessPointPollsUntilAvailable(_ n: Int) { accessPointPollsUntilAvailable = n; accessPointDescribes = 0 }
+    func setAccessPointState(_ state: String?) { accessPointState = state }
     func setUnsupportedSubnets(_ subnets: Set<String>) { unsupportedSubnets = subnets }
 
     func deleteAccessPoint(id: String) async throws {
