@@ -111,7 +111,13 @@ actor FakeBackup: BackupService {
     var validations: [(jobId: String, status: ValidationStatus, message: String)] = []
     var recoveryPoints: [String: [RecoveryPointInfo]] = [:]
 
+    var describeBackupJobFailure: AWSError?
+    var describeRestoreJobFailure: AWSError?
+    func setDescribeBackupJobFailure(_ error: AWSError?) { describeBackupJobFailure = error }
+    func setDescribeRestoreJobFailure(_ error: AWSError?) { describeRestoreJobFailure = error }
+
     func describeBackupJob(id: String) async throws -> BackupJobInfo {
+        if let describeBackupJobFailure { throw describeBackupJobFailure }
         guard let job = backupJobs[id] else { throw OrchestratorError(.service, "ResourceNotFoundException: \(id)") }
         return job
     }
@@ -126,6 +132,7 @@ actor FakeBackup: BackupService {
     }
 
     func describeRestoreJob(id: String) async throws -> RestoreJobInfo {
+        if let describeRestoreJobFailure { throw describeRestoreJobFailure }
         guard let job = restoreJobs[id] else { throw OrchestratorError(.service, "ResourceNotFoundException: \(id)") }
         return job
     }
@@ -247,6 +254,8 @@ actor FakeEFS: FileSystemService {
     var accessPointDescribes = 0
     /// Subnets in an Availability Zone EFS does not support.
     var unsupportedSubnets: Set<String> = []
+    /// Thrown by every CreateMountTarget.
+    var createMountTargetFailure: AWSError?
     /// The security groups of every CreateMountTarget call, in order.
     var mountTargetGroups: [[String]] = []
 
@@ -262,6 +271,7 @@ actor FakeEFS: FileSystemService {
     func createMountTarget(fileSystemId: String, subnetId: String, securityGroups: [String]) async throws -> MountTargetInfo {
         calls.append("createMountTarget:\(subnetId)")
         mountTargetGroups.append(securityGroups)
+        if let createMountTargetFailure { throw createMountTargetFailure }
         if unsupportedSubnets.contains(subnetId) {
             throw AWSError(kind: .service, service: "elasticfilesystem", operation: "CreateMountTarget", code: "UnsupportedAvailabilityZone",
                            message: "Elastic File System is not supported in the Availability Zone of \(subnetId)", httpStatus: 400,
@@ -309,6 +319,7 @@ actor FakeEFS: FileSystemService {
         return accessPointDescribes > accessPointPollsUntilAvailable ? "available" : "creating"
     }
     func setAccessPointPollsUntilAvailable(_ n: Int) { accessPointPollsUntilAvailable = n; accessPointDescribes = 0 }
+    func setCreateMountTargetFailure(_ error: AWSError?) { createMountTargetFailure = error }
     func setAccessPointState(_ state: String?) { accessPointState = state }
     func setUnsupportedSubnets(_ subnets: Set<String>) { unsupportedSubnets = subnets }
 
