@@ -46,7 +46,7 @@ public struct EFSFileSystemService: FileSystemService {
             return MountTargetInfo(mountTargetId: target.mountTargetId, fileSystemId: target.fileSystemId,
                                    subnetId: target.subnetId, lifeCycleState: target.lifeCycleState)
         } catch let error as AWSError where error.code == "MountTargetConflict" {
-            throw OrchestratorError(.conflict, "\(error)")
+            throw OrchestratorError.conflict("\(error)", error)
         }
     }
 
@@ -103,7 +103,7 @@ public struct EFSFileSystemService: FileSystemService {
         do {
             try await client.deleteFileSystem(id)
         } catch let error as AWSError where error.code == "FileSystemInUse" {
-            throw OrchestratorError(.conflict, "\(error)")
+            throw OrchestratorError.conflict("\(error)", error)
         } catch let error as AWSError where error.isNotFound {
             return
         }

@@ -204,7 +204,7 @@ extension Orchestrator {
                 existing.append(created)
             } catch let error as OrchestratorError where error.kind == .conflict {
                 // One mount target per AZ: another subnet of the same AZ already has one.
-                log.warn("mount target conflict", ["subnetId": subnet, "reason": error.message])
+                log.warn("mount target conflict", error.logFields.merging(["subnetId": subnet, "reason": error.message]) { _, new in new })
             } catch {
                 let failure = OrchestratorError.service("CreateMountTarget \(subnet)", error)
                 guard failure.awsErrorCode == "UnsupportedAvailabilityZone" else { throw failure }

@@ -52,6 +52,12 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
                                  awsErrorCode: aws?.code, requestId: aws?.requestId)
     }
 
+    /// An AWS answer that means "someone else changed it first" (`MountTargetConflict`,
+    /// `FileSystemInUse`, a failed S3 precondition) as `.conflict`, AWS details kept.
+    public static func conflict(_ message: String, _ error: AWSError) -> OrchestratorError {
+        OrchestratorError(.conflict, message, httpStatus: error.httpStatus, awsErrorCode: error.code, requestId: error.requestId)
+    }
+
     /// The fields a log line about this error carries: `errorType` and, when AWS answered,
     /// `awsErrorCode`, `httpStatus`, `awsRequestId`.
     public var logFields: [String: String] {
