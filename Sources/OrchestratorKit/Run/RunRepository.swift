@@ -69,11 +69,18 @@ public struct RunRepository: Sendable {
 
     /// The (file system, run) that started `restoreJobId`, from its index object, or nil.
     public func runForRestoreJob(_ restoreJobId: String) async throws -> (fileSystemId: String, runId: String)? {
-        guard let object = try await store.get(naming.restoreJobIndexKey(restoreJobId)) else { return nil }
-        guard let fields = try? JSONSerialization.jsonObject(with: object.body) as? [String: Any],
+        let key = naming.restoreJobIndexKey(restoreJobId)
+        guard let object = try await store.get(key) else { return nil }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: object.body)
+        } catch {
+            throw OrchestratorError(.service, "restore-job index \(key) unreadable: \(error)")
+        }
+        guard let fields = parsed as? [String: Any],
               let fsId = fields["fileSystemId"] as? String, let runId = fields["runId"] as? String,
               RunNaming.idProblem(fsId) == nil, RunNaming.idProblem(runId) == nil else {
-            throw OrchestratorError(.service, "restore-job index \(naming.restoreJobIndexKey(restoreJobId)) unreadable")
+            throw OrchestratorError(.service, "restore-job index \(key) unreadable: expected {\"fileSystemId\",\"runId\"} of valid ids")
         }
         return (fsId, runId)
     }
