@@ -52,6 +52,7 @@ final class ClaimPlannerTests: XCTestCase {
         run.mountTargetIds = ["m"]
         run.mountTargetsAvailable = true
         run.accessPointId = "a"
+        run.accessPointAvailable = true
         XCTAssertEqual(planner.next(run, now: start), .registerTaskDefinition)
         run.claims = ["registerTaskDefinition": start.addingTimeInterval(10)]
         XCTAssertNil(planner.next(run, now: start.addingTimeInterval(9)))

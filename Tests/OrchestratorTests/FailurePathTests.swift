@@ -101,10 +101,13 @@ final class FailurePathTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: nil))
+        // Every start fails (EBV_TASK_START_ATTEMPTS = 3): the third failure ends the run.
+        for start in 1...3 {
+            _ = try await world.handle(world.taskStopped(role: "post", exitCode: nil, version: start))
+        }
         let run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
-        XCTAssertEqual(run.resultMessage, "post manifest task no exit code: CannotPullContainerError")
+        XCTAssertEqual(run.resultMessage, "post manifest task no exit code: CannotPullContainerError (start 3 of 3)")
         XCTAssertEqual(run.phase, .finishing, "waits for the running restore before deleting what it creates")
     }
 

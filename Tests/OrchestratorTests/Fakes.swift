@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 @testable import OrchestratorKit
 
@@ -110,7 +111,13 @@ actor FakeBackup: BackupService {
     var validations: [(jobId: String, status: ValidationStatus, message: String)] = []
     var recoveryPoints: [String: [RecoveryPointInfo]] = [:]
 
+    var describeBackupJobFailure: AWSError?
+    var describeRestoreJobFailure: AWSError?
+    func setDescribeBackupJobFailure(_ error: AWSError?) { describeBackupJobFailure = error }
+    func setDescribeRestoreJobFailure(_ error: AWSError?) { describeRestoreJobFailure = error }
+
     func describeBackupJob(id: String) async throws -> BackupJobInfo {
+        if let describeBackupJobFailure { throw describeBackupJobFailure }
         guard let job = backupJobs[id] else { throw OrchestratorError(.service, "ResourceNotFoundException: \(id)") }
         return job
     }
@@ -125,6 +132,7 @@ actor FakeBackup: BackupService {
     }
 
     func describeRestoreJob(id: String) async throws -> RestoreJobInfo {
+        if let describeRestoreJobFailure { throw describeRestoreJobFailure }
         guard let job = restoreJobs[id] else { throw OrchestratorError(.service, "ResourceNotFoundException: \(id)") }
         return job
     }
@@ -216,6 +224,14 @@ actor FakeECS: TaskLauncher {
     }
 
     func distinctTasks() -> Int { tasksByToken.count }
+    /// Every task started for `role`, in order (one per client token).
+    func taskArns(role: String) -> [String] {
+        var seen: [String] = []
+        for request in runRequests where request.group.hasSuffix(":" + role) {
+            if let arn = tasksByToken[request.clientToken], !seen.contains(arn) { seen.append(arn) }
+        }
+        return seen
+    }
     func taskArn(role: String) -> String? { runRequests.first { $0.group.hasSuffix(":" + role) }.flatMap { tasksByToken[$0.clientToken] } }
     func setDescribed(_ info: TaskInfo) { described[info.taskArn] = info }
     func forget(_ arn: String) { described[arn] = nil }
@@ -233,6 +249,15 @@ actor FakeEFS: FileSystemService {
     /// Describe calls before a creating mount target turns available (0 = at once).
     var pollsUntilAvailable = 0
     var describeCount = 0
+    /// DescribeAccessPoints calls that answer `creating` before an access point is `available`.
+    var accessPointPollsUntilAvailable = 0
+    var accessPointDescribes = 0
+    /// Subnets in an Availability Zone EFS does not support.
+    var unsupportedSubnets: Set<String> = []
+    /// Thrown by every CreateMountTarget.
+    var createMountTargetFailure: AWSError?
+    /// The security groups of every CreateMountTarget call, in order.
+    var mountTargetGroups: [[String]] = []
 
     func describeFileSystem(id: String) async throws -> FileSystemInfo? { fileSystems[id] }
     func listFileSystems() async throws -> [FileSystemInfo] { fileSystems.values.sorted { $0.fileSystemId < $1.fileSystemId } }
@@ -245,6 +270,13 @@ actor FakeEFS: FileSystemService {
 
     func createMountTarget(fileSystemId: String, subnetId: String, securityGroups: [String]) async throws -> MountTargetInfo {
         calls.append("createMountTarget:\(subnetId)")
+        mountTargetGroups.append(securityGroups)
+        if let createMountTargetFailure { throw createMountTargetFailure }
+        if unsupportedSubnets.contains(subnetId) {
+            throw AWSError(kind: .service, service: "elasticfilesystem", operation: "CreateMountTarget", code: "UnsupportedAvailabilityZone",
+                           message: "Elastic File System is not supported in the Availability Zone of \(subnetId)", httpStatus: 400,
+                           requestId: "req-\(subnetId)")
+        }
         if mountTargets.values.contains(where: { $0.fileSystemId == fileSystemId && $0.subnetId == subnetId }) {
             throw OrchestratorError(.conflict, "MountTargetConflict")
         }
@@ -277,6 +309,20 @@ actor FakeEFS: FileSystemService {
         return id
     }
 
+    /// When set, every access point answers this state.
+    var accessPointState: String?
+
+    func describeAccessPoint(id: String) async throws -> String? {
+        guard accessPoints.values.contains(id), !deletedAccessPoints.contains(id) else { return nil }
+        if let accessPointState { return accessPointState }
+        accessPointDescribes += 1
+        return accessPointDescribes > accessPointPollsUntilAvailable ? "available" : "creating"
+    }
+    func setAccessPointPollsUntilAvailable(_ n: Int) { accessPointPollsUntilAvailable = n; accessPointDescribes = 0 }
+    func setCreateMountTargetFailure(_ error: AWSError?) { createMountTargetFailure = error }
+    func setAccessPointState(_ state: String?) { accessPointState = state }
+    func setUnsupportedSubnets(_ subnets: Set<String>) { unsupportedSubnets = subnets }
+
     func deleteAccessPoint(id: String) async throws {
         deletedAccessPoints.append(id)
         calls.append("deleteAccessPoint:\(id)")
@@ -301,10 +347,15 @@ actor FakeManifests: ManifestCatalog {
     var existing: Set<String> = []
     var queries: [(prefix: String, before: Date)] = []
 
-    func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef? {
+    /// Candidates that are reported as skipped (e.g. tampered) before the search result.
+    var skippedCandidates: [SkippedCandidate] = []
+
+    func searchBaseline(prefix: String, before: Date) async throws -> BaselineSearch {
         queries.append((prefix, before))
-        return baselines.filter { $0.key.hasPrefix(prefix) && $0.completedAt < before }.max { $0.completedAt < $1.completedAt }
+        let found = baselines.filter { $0.key.hasPrefix(prefix) && $0.completedAt < before }.max { $0.completedAt < $1.completedAt }
+        return BaselineSearch(found: found, skipped: skippedCandidates)
     }
+    func setSkipped(_ skipped: [SkippedCandidate]) { skippedCandidates = skipped }
 
     func exists(key: String) async throws -> Bool { existing.contains(key) }
     func setBaselines(_ refs: [ManifestRef]) { baselines = refs }

@@ -46,7 +46,11 @@ final class HappyPathTests: XCTestCase {
             XCTAssertTrue(token.utf8.allSatisfy { $0 >= 33 && $0 <= 126 })
         }
         let keys = await world.store.keys()
-        XCTAssertEqual(keys, ["runs/\(productionFS)/\(backupJobId).json", "runs/open/\(productionFS)/\(backupJobId)"])
+        XCTAssertEqual(keys, ["runs/\(productionFS)/\(backupJobId).json", "runs/open/\(productionFS)/\(backupJobId)",
+                              "runs/restore-jobs/restore-1.json"])
+        let index = try await world.store.get("runs/restore-jobs/restore-1.json")
+        XCTAssertEqual(index.map { String(decoding: $0.body, as: UTF8.self) },
+                       #"{"fileSystemId":"\#(productionFS)","runId":"\#(backupJobId)"}"#)
     }
 
     func testFullRunToPassedVerdictAndCleanup() async throws {
@@ -147,7 +151,7 @@ final class HappyPathTests: XCTestCase {
         let deleted = await world.efs.deletedFileSystems
         XCTAssertEqual(deleted, [restoredFS])
         let keys = await world.store.keys()
-        XCTAssertEqual(keys, ["runs/\(productionFS)/\(backupJobId).json"], "the open marker is gone")
+        XCTAssertEqual(keys, ["runs/\(productionFS)/\(backupJobId).json", "runs/restore-jobs/restore-1.json"], "the open marker is gone")
     }
 
     func testMountTargetsPolledWithinTheInvocationThenLeftForTheNextTick() async throws {

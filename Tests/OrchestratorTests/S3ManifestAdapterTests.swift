@@ -8,6 +8,8 @@ import XCTest
 /// A minimal in-memory S3 (path style) for the manifest adapters: GET, HEAD, PUT, ListObjectsV2.
 final class MiniS3: @unchecked Sendable {
     let objects = Locked<[String: (body: [UInt8], lastModified: String)]>([:])
+    /// GETs of these keys answer (status, S3 error code).
+    let failing = Locked<[String: (Int, String)]>([:])
     var server: TestHTTPServer!
 
     init() throws {
@@ -36,6 +38,9 @@ final class MiniS3: @unchecked Sendable {
             }.joined()
             return .text(200, "<?xml version=\"1.0\"?><ListBucketResult><IsTruncated>false</IsTruncated>\(contents)</ListBucketResult>")
         case "GET", "HEAD":
+            if let (status, code) = failing.get[key] {
+                return .text(status, "<Error><Code>\(code)</Code><Message>Please reduce your request rate.</Message><RequestId>req-\(status)</RequestId></Error>")
+            }
             guard let object = objects.get[key] else {
                 return .text(404, request.method == "HEAD" ? "" : "<Error><Code>NoSuchKey</Code><Message>none</Message></Error>")
             }

@@ -34,6 +34,8 @@ final class PlannerTests: XCTestCase {
         r.mountTargetsAvailable = true
         XCTAssertEqual(planner.next(r, now: now), .createAccessPoint)
         r.accessPointId = "a"
+        XCTAssertEqual(planner.next(r, now: now), .awaitAccessPoint)
+        r.accessPointAvailable = true
         XCTAssertEqual(planner.next(r, now: now), .registerTaskDefinition)
         r.taskDefinitionArn = "td"
         XCTAssertEqual(planner.next(r, now: now), .runRestoredTask)

@@ -39,7 +39,7 @@ public enum OrchestratorMain {
                 let client = try RuntimeHTTPClient(endpoint: endpoint)
                 return await runLambda(client: client, environment: environment, logger: logger, makeServices: makeServices)
             } catch {
-                logger.error("cannot start the runtime", ["reason": "\(error)"])
+                logger.error("cannot start the runtime", OrchestratorError.logFields(error))
                 return 2
             }
         }
@@ -99,7 +99,7 @@ public enum OrchestratorMain {
             do {
                 try await client.reportInitError(report)
             } catch {
-                logger.error("cannot report the init error", ["reason": "\(error)"])
+                logger.error("cannot report the init error", OrchestratorError.logFields(error))
             }
             return 2
         }
@@ -114,7 +114,7 @@ public enum OrchestratorMain {
             }
             return 0
         } catch {
-            logger.error("runtime loop ended", ["reason": "\(error)"])
+            logger.error("runtime loop ended", OrchestratorError.logFields(error))
             return 1
         }
     }

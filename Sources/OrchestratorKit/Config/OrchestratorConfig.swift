@@ -25,8 +25,19 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public var restoredTaskFamily: String
     /// Subnets for tasks and mount targets (`EBV_SUBNETS`, comma-separated `subnet-…`).
     public var subnets: [String]
-    /// Security groups for tasks and mount targets (`EBV_SECURITY_GROUPS`, comma-separated `sg-…`).
+    /// Security groups of the worker tasks (`EBV_SECURITY_GROUPS`, comma-separated `sg-…`);
+    /// also of the mount targets unless `mountTargetSecurityGroups` is set.
     public var securityGroups: [String]
+    /// Security groups of the restored file system's mount targets
+    /// (`EBV_MOUNT_TARGET_SECURITY_GROUPS`, optional): they must allow TCP 2049 from the task
+    /// groups. Nil → the task groups, which then need a self-referencing TCP 2049 rule.
+    public var mountTargetSecurityGroups: [String]?
+    /// How many times a worker task is started when ECS cannot start it
+    /// (`EBV_TASK_START_ATTEMPTS`, 1–10, default 3).
+    public var taskStartAttempts: Int
+    /// Wait before the second start; doubled before each further one
+    /// (`EBV_TASK_START_BACKOFF_SECONDS`, default 30).
+    public var taskStartBackoff: TimeInterval
     /// File systems under verification (`EBV_FILE_SYSTEMS`, comma-separated `fs-…`).
     public var fileSystems: [String]
     /// KMS key for restored file systems (`EBV_KMS_KEY_ID`).
@@ -76,6 +87,7 @@ public struct OrchestratorConfig: Sendable, Equatable {
         }
         subnets = try reader.list("EBV_SUBNETS", idPrefix: "subnet-")
         securityGroups = try reader.list("EBV_SECURITY_GROUPS", idPrefix: "sg-")
+        mountTargetSecurityGroups = try reader.optionalList("EBV_MOUNT_TARGET_SECURITY_GROUPS", idPrefix: "sg-")
         fileSystems = try reader.list("EBV_FILE_SYSTEMS", idPrefix: "fs-")
         kmsKeyId = try reader.required("EBV_KMS_KEY_ID")
         restoreRoleArn = try reader.arn("EBV_RESTORE_ROLE_ARN", service: "iam")
@@ -84,6 +96,8 @@ public struct OrchestratorConfig: Sendable, Equatable {
         resourceGrace = try reader.positiveNumber("EBV_RESOURCE_GRACE_HOURS", default: 6) * 3600
         mountTargetPollInterval = try reader.positiveNumber("EBV_MOUNT_TARGET_POLL_SECONDS", default: 10)
         invocationMargin = try reader.positiveNumber("EBV_INVOCATION_MARGIN_SECONDS", default: 30)
+        taskStartAttempts = try reader.integer("EBV_TASK_START_ATTEMPTS", in: 1...10, default: 3)
+        taskStartBackoff = try reader.positiveNumber("EBV_TASK_START_BACKOFF_SECONDS", default: 30)
         postManifest = try reader.bool("EBV_POST_MANIFEST", default: true)
         startedBy = reader.optional("EBV_STARTED_BY") ?? "efs-backup-verifier"
         guard !startedBy.isEmpty, startedBy.count <= 128,
@@ -125,6 +139,20 @@ struct EnvironmentReader {
             throw OrchestratorError(.configuration, "\(name): not an \(service) ARN: \"\(value)\"")
         }
         return value
+    }
+
+    /// `list`, or nil when the variable is unset or empty.
+    func optionalList(_ name: String, idPrefix: String) throws -> [String]? {
+        guard optional(name) != nil else { return nil }
+        return try list(name, idPrefix: idPrefix)
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        guard let value = optional(name) else { return fallback }
+        guard let number = Int(value), range.contains(number) else {
+            throw OrchestratorError(.configuration, "\(name): not a whole number in \(range.lowerBound)...\(range.upperBound): \"\(value)\"")
+        }
+        return number
     }
 
     func list(_ name: String, idPrefix: String) throws -> [String] {

@@ -4,8 +4,12 @@ import Foundation
 ///
 /// A payload that is not a JSON object, an unknown `action`, or a known event type with a
 /// missing or mistyped field throws `OrchestratorError(.invalidEvent)` whose message names
-/// the field, e.g. `detail.backupJobId: missing` or `detail.percentDone: expected a number`.
-/// An unknown source or detail-type is not an error: it decodes to `.ignored`.
+/// the field, e.g. `detail.backupJobId: missing` or `detail.percentDone: expected a number
+/// or a numeric string`. An unknown source or detail-type is not an error: it decodes to
+/// `.ignored`. Only what a state needs is required: every state of a job decodes from its
+/// id and state (AWS's CREATED examples carry nothing else). Ids that end up in S3 keys
+/// and logs are checked (`RunNaming.idProblem`); integers are converted exactly and
+/// range-checked, never with a trapping conversion.
 public struct EventDecoder: Sendable {
     /// The worker's container name: its exit code is the task's exit code.
     public var workerContainer: String
@@ -24,6 +28,8 @@ public struct EventDecoder: Sendable {
         guard let object = parsed as? [String: Any] else {
             throw OrchestratorError(.invalidEvent, "event: not a JSON object")
         }
+        // An EventBridge Scheduler schedule whose target input is `{}`.
+        if object.isEmpty { return .reconcile }
         let root = Fields(object, path: "")
         if object["action"] != nil {
             return try decodeAction(root)
@@ -32,6 +38,9 @@ public struct EventDecoder: Sendable {
             throw OrchestratorError(.invalidEvent, "event: neither \"action\" nor \"source\" and \"detail-type\"")
         }
         let source = try root.string("source")
+        // EventBridge Scheduler's default input (no envelope of its own to rely on: its
+        // `detail` has been seen as the string "{}").
+        if source == "aws.scheduler" { return .reconcile }
         let detailType = try root.string("detail-type")
         switch (source, detailType) {
         case ("aws.backup", "Backup Job State Change"):
@@ -54,21 +63,26 @@ public struct EventDecoder: Sendable {
             return .reconcile
         case "verify":
             return .verify(recoveryPointArn: try root.string("recoveryPointArn"),
-                           fileSystemId: try root.optionalString("fileSystemId"))
+                           fileSystemId: try root.optionalId("fileSystemId"))
         case "status":
-            return .status(runId: try root.string("runId"), fileSystemId: try root.optionalString("fileSystemId"))
+            return .status(runId: try root.id("runId"), fileSystemId: try root.optionalId("fileSystemId"))
         default:
-            throw OrchestratorError(.invalidEvent, "action: unknown \"\(action)\"")
+            throw OrchestratorError(.invalidEvent, "action: unknown \(LogJSON.string(action))")
         }
     }
 
     private func decodeBackupJob(_ root: Fields) throws -> BackupJobEvent {
         let detail = try root.object("detail")
         let resources = try root.optionalStringArray("resources") ?? []
+        let backupJobId = try detail.id("backupJobId")
+        let state = try detail.string("state")
+        // Only a COMPLETED job starts work; it must say which resource it backed up.
+        let resourceArn = state == "COMPLETED" ? try detail.string("resourceArn") : try detail.optionalString("resourceArn")
+        for key in ["percentDone", "backupSizeInBytes", "bytesTransferred"] { try detail.checkNumeric(key) }
         return BackupJobEvent(
-            backupJobId: try detail.string("backupJobId"),
-            state: try detail.string("state"),
-            resourceArn: try detail.string("resourceArn"),
+            backupJobId: backupJobId,
+            state: state,
+            resourceArn: resourceArn,
             resourceType: try detail.optionalString("resourceType"),
             recoveryPointArn: try detail.optionalString("recoveryPointArn")
                 ?? resources.first(where: { $0.contains(":recovery-point:") }),
@@ -82,9 +96,9 @@ public struct EventDecoder: Sendable {
         let detail = try root.object("detail")
         let status = try detail.optionalString("status") ?? detail.optionalString("state")
         guard let status else { throw OrchestratorError(.invalidEvent, "detail.status: missing") }
-        _ = try detail.optionalNumber("percentDone")
+        for key in ["percentDone", "backupSizeInBytes"] { try detail.checkNumeric(key) }
         return RestoreJobEvent(
-            restoreJobId: try detail.string("restoreJobId"),
+            restoreJobId: try detail.id("restoreJobId"),
             status: status,
             recoveryPointArn: try detail.optionalString("recoveryPointArn"),
             sourceResourceArn: try detail.optionalString("sourceResourceArn"),
@@ -99,23 +113,28 @@ public struct EventDecoder: Sendable {
     private func decodeTask(_ root: Fields) throws -> TaskInfo {
         let detail = try root.object("detail")
         let containers = try detail.optionalObjectArray("containers") ?? []
-        var chosen: Fields?
+        var worker: Fields?
         for container in containers where try container.optionalString("name") == workerContainer {
-            chosen = container
+            worker = worker ?? container
         }
-        chosen = chosen ?? containers.first
-        let exitCode = try chosen?.optionalNumber("exitCode")
+        let group = try detail.optionalString("group")
+        if let group, group.hasPrefix("ebv:"), let problem = RunNaming.idProblem(group) {
+            throw OrchestratorError(.invalidEvent, "detail.group: \(problem): \(LogJSON.string(group))")
+        }
+        // Only the worker's exit code counts; a task without the worker container never ran it.
+        let containerReason = try worker.map { try $0.optionalString("reason") }
+            ?? TaskInfo.missingContainerReason(workerContainer)
         return TaskInfo(
             taskArn: try detail.string("taskArn"),
             lastStatus: try detail.string("lastStatus"),
-            group: try detail.optionalString("group"),
+            group: group,
             startedBy: try detail.optionalString("startedBy"),
             stopCode: try detail.optionalString("stopCode"),
             stoppedReason: try detail.optionalString("stoppedReason"),
-            exitCode: exitCode.map { Int($0) },
-            containerReason: try chosen?.optionalString("reason"),
+            exitCode: try worker?.optionalInt("exitCode", in: Int(Int32.min)...Int(Int32.max)),
+            containerReason: containerReason,
             stoppedAt: try detail.optionalDate("stoppedAt"),
-            version: try detail.optionalNumber("version").map { Int($0) })
+            version: try detail.optionalInt("version", in: 0...Int.max))
     }
 }
 
@@ -158,6 +177,49 @@ struct Fields {
             throw fail(key, "expected a number")
         }
         return number.doubleValue
+    }
+
+    /// An integer, converted exactly (never `Int(someDouble)`, which traps on 1e30) and
+    /// checked against `range`; a fraction or a value out of range names the field.
+    func optionalInt(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let value = present(key) else { return nil }
+        guard !(value is String), let number = value as? NSNumber, !Fields.isBoolean(number) else {
+            throw fail(key, "expected a number")
+        }
+        guard let integer = Fields.exactInteger(number), range.contains(integer) else {
+            throw fail(key, "not an integer in \(range.lowerBound)...\(range.upperBound): \(number)")
+        }
+        return integer
+    }
+
+    /// A number, or a string holding one (AWS sends `percentDone` and `backupSizeInBytes`
+    /// either way); only checked, never used for logic.
+    func checkNumeric(_ key: String) throws {
+        guard let value = present(key) else { return }
+        if let number = value as? NSNumber, !(value is String), !Fields.isBoolean(number) { return }
+        if let text = value as? String, let parsed = Double(text), parsed.isFinite { return }
+        throw fail(key, "expected a number or a numeric string")
+    }
+
+    /// A string that is safe in S3 keys and logs (`RunNaming.idProblem`).
+    func id(_ key: String) throws -> String {
+        guard let value = try optionalId(key) else { throw fail(key, "missing") }
+        return value
+    }
+
+    func optionalId(_ key: String) throws -> String? {
+        guard let value = try optionalString(key) else { return nil }
+        if let problem = RunNaming.idProblem(value) { throw fail(key, "\(problem): \(LogJSON.string(value))") }
+        return value
+    }
+
+    /// The exact integer value of a JSON number, or nil (fraction, out of `Int`'s range, NaN).
+    static func exactInteger(_ number: NSNumber) -> Int? {
+        switch String(cString: number.objCType) {
+        case "d", "f": return Int(exactly: number.doubleValue)
+        case "Q": return Int(exactly: number.uint64Value)
+        default: return Int(exactly: number.int64Value)
+        }
     }
 
     func optionalDate(_ key: String) throws -> Date? {

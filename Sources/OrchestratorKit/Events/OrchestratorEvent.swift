@@ -5,7 +5,9 @@ public struct BackupJobEvent: Sendable, Equatable {
     public var backupJobId: String
     /// `CREATED|PENDING|RUNNING|ABORTING|ABORTED|COMPLETED|FAILED|EXPIRED|PARTIAL`.
     public var state: String
-    public var resourceArn: String
+    /// Required for COMPLETED; AWS's CREATED example has none.
+    public var resourceArn: String?
+    /// `EFS` for EFS (the samples also show `EBS`, `RDS`, … and the placeholder `type`).
     public var resourceType: String?
     /// `resources[0]` of the event (where the documented example puts it) or `detail.recoveryPointArn`.
     public var recoveryPointArn: String?
@@ -37,7 +39,8 @@ public enum OrchestratorEvent: Sendable, Equatable {
     case restoreJob(RestoreJobEvent)
     /// "ECS Task State Change" (any `lastStatus`; only STOPPED tasks of ours are acted on).
     case task(TaskInfo)
-    /// A scheduled tick (`Scheduled Event`) or `{"action":"reconcile"}`.
+    /// A scheduled tick: `Scheduled Event` from `aws.events`, anything from `aws.scheduler`,
+    /// an empty `{}` (a schedule's input), or `{"action":"reconcile"}`.
     case reconcile
     /// `{"action":"verify","recoveryPointArn":"…"}` (optional `"fileSystemId"`).
     case verify(recoveryPointArn: String, fileSystemId: String?)

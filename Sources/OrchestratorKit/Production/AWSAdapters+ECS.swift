@@ -4,9 +4,13 @@ import Foundation
 /// `TaskLauncher` over AWSLite's ECS client.
 public struct ECSTaskLauncher: TaskLauncher {
     public var client: ECSClient
+    /// The worker container (`EBV_WORKER_CONTAINER`): a task's exit code is this container's,
+    /// never another's. Nil only for callers that do not read exit codes.
+    public var workerContainer: String?
 
-    public init(client: ECSClient) {
+    public init(client: ECSClient, workerContainer: String? = nil) {
         self.client = client
+        self.workerContainer = workerContainer
     }
 
     /// Copies the latest revision of `baseFamily` into `family`, replacing the EFS volume
@@ -66,10 +70,16 @@ public struct ECSTaskLauncher: TaskLauncher {
         let result = try await client.describeTasks(cluster: cluster, tasks: arns)
         return result.tasks.compactMap { task in
             guard let arn = task.taskArn else { return nil }
-            let container = task.containers?.first { $0.exitCode != nil } ?? task.containers?.first
+            let containers = task.containers ?? []
+            let container = workerContainer.map { name in containers.first { $0.name == name } }
+                ?? containers.first { $0.exitCode != nil } ?? containers.first
+            var reason = container?.reason
+            if container == nil, let name = workerContainer {
+                reason = TaskInfo.missingContainerReason(name)
+            }
             return TaskInfo(taskArn: arn, lastStatus: task.lastStatus ?? "UNKNOWN", group: task.group, startedBy: task.startedBy,
                             stopCode: task.stopCode, stoppedReason: task.stoppedReason, exitCode: container?.exitCode,
-                            containerReason: container?.reason, stoppedAt: task.stoppedAt, version: task.version)
+                            containerReason: reason, stoppedAt: task.stoppedAt, version: task.version)
         }
     }
 

@@ -46,7 +46,7 @@ public struct EFSFileSystemService: FileSystemService {
             return MountTargetInfo(mountTargetId: target.mountTargetId, fileSystemId: target.fileSystemId,
                                    subnetId: target.subnetId, lifeCycleState: target.lifeCycleState)
         } catch let error as AWSError where error.code == "MountTargetConflict" {
-            throw OrchestratorError(.conflict, "\(error)")
+            throw OrchestratorError.conflict("\(error)", error)
         }
     }
 
@@ -81,6 +81,16 @@ public struct EFSFileSystemService: FileSystemService {
         return id
     }
 
+    public func describeAccessPoint(id: String) async throws -> String? {
+        do {
+            guard let point = try await client.describeAccessPoints(accessPointId: id).items.first else { return nil }
+            // LifeCycleState is optional in the model; an answer without it has nothing pending.
+            return point.lifeCycleState ?? "available"
+        } catch let error as AWSError where error.isNotFound {
+            return nil
+        }
+    }
+
     public func deleteAccessPoint(id: String) async throws {
         do {
             try await client.deleteAccessPoint(id)
@@ -93,7 +103,7 @@ public struct EFSFileSystemService: FileSystemService {
         do {
             try await client.deleteFileSystem(id)
         } catch let error as AWSError where error.code == "FileSystemInUse" {
-            throw OrchestratorError(.conflict, "\(error)")
+            throw OrchestratorError.conflict("\(error)", error)
         } catch let error as AWSError where error.isNotFound {
             return
         }

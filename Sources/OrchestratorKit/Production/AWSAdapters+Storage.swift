@@ -36,7 +36,7 @@ public struct S3RunStore: RunStore {
                 bucket: bucket, key: key, body: Array(body), contentType: "application/json", condition: s3Condition))
             return result.eTag ?? ""
         } catch let error as AWSError where error.isPreconditionFailed || error.httpStatus == 409 {
-            throw OrchestratorError(.conflict, "s3://\(bucket)/\(key): \(error)")
+            throw OrchestratorError.conflict("s3://\(bucket)/\(key): \(error)", error)
         }
     }
 

@@ -11,15 +11,16 @@ public enum ProductionServices {
     public static func make(config: OrchestratorConfig, environment: [String: String]) async throws -> Services {
         let aws = try AWSClientConfiguration.fromEnvironment(environment)
         let s3 = try S3Client(configuration: aws)
+        let clock = SystemClock()
         return Services(
             store: S3RunStore(s3: s3, bucket: config.bucket),
             notifier: SNSNotifier(sns: try SNSClient(configuration: aws), topicArn: config.topicArn),
             backup: AWSBackupService(client: try BackupClient(configuration: aws)),
-            tasks: ECSTaskLauncher(client: try ECSClient(configuration: aws)),
+            tasks: ECSTaskLauncher(client: try ECSClient(configuration: aws), workerContainer: config.workerContainer),
             fileSystems: EFSFileSystemService(client: try EFSClient(configuration: aws)),
             manifests: S3ManifestCatalog(s3: s3, bucket: config.bucket),
-            differ: S3ManifestDiffer(s3: s3, bucket: config.bucket),
+            differ: S3ManifestDiffer(s3: s3, bucket: config.bucket, clock: clock),
             metrics: SinkMetricsEmitter(sink: StandardOutputSink()),
-            clock: SystemClock())
+            clock: clock)
     }
 }

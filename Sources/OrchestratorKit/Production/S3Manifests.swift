@@ -47,7 +47,7 @@ public struct S3ManifestCatalog: ManifestCatalog {
         self.bucket = bucket
     }
 
-    public func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef? {
+    public func searchBaseline(prefix: String, before: Date) async throws -> BaselineSearch {
         // An object written after `before` + 1 h cannot have completed before `before`
         // in any reasonable upload; S3's LastModified is when the upload completed.
         let objects = try await s3.listAllObjects(bucket: bucket, prefix: prefix)
@@ -55,18 +55,38 @@ public struct S3ManifestCatalog: ManifestCatalog {
             .sorted { ($0.lastModified ?? .distantPast, $0.key) > ($1.lastModified ?? .distantPast, $1.key) }
         let client = s3
         let bucket = self.bucket
+        var skipped: [SkippedCandidate] = []
         for object in objects.prefix(maxCandidates) {
             let key = object.key
-            let completedNs: Int64? = try? await onDedicatedThread {
-                let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
-                while try reader.next() != nil {}
-                return reader.trailer?.completedAtNs
+            let completedNs: Int64?
+            do {
+                completedNs = try await onDedicatedThread {
+                    let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
+                    while try reader.next() != nil {}
+                    return reader.trailer?.completedAtNs
+                }
+            } catch let error as AWSError {
+                // Throttling, access denied, a dropped connection: not a verdict on the
+                // manifest. Fail the step (it is retried) rather than fall back to an older one.
+                throw OrchestratorError.service("read baseline candidate s3://\(bucket)/\(key)", error)
+            } catch {
+                // Tampered, truncated or not a manifest at all.
+                skipped.append(SkippedCandidate(key: key, reason: "invalid manifest: \(error)"))
+                continue
             }
-            guard let completedNs else { continue }
+            guard let completedNs else {
+                skipped.append(SkippedCandidate(key: key, reason: "no trailer"))
+                continue
+            }
             let completed = Date(timeIntervalSince1970: Double(completedNs) / 1e9)
-            if completed < before { return ManifestRef(key: key, completedAt: completed) }
+            if completed < before { return BaselineSearch(found: ManifestRef(key: key, completedAt: completed), skipped: skipped) }
+            skipped.append(SkippedCandidate(
+                key: key, reason: "completed at \(Timestamps.rfc3339Millis(completed)), not before \(Timestamps.rfc3339Millis(before))"))
         }
-        return nil
+        if objects.count > maxCandidates {
+            skipped.append(SkippedCandidate(key: prefix, reason: "\(objects.count - maxCandidates) older candidates not examined (limit \(maxCandidates))"))
+        }
+        return BaselineSearch(found: nil, skipped: skipped)
     }
 
     public func exists(key: String) async throws -> Bool {
@@ -86,10 +106,13 @@ public struct S3ManifestDiffer: ManifestDiffer {
     public var s3: S3Client
     public var bucket: String
     public var findingsPerClass = 100
+    /// Times the diff (the report's timings): the orchestrator's injected clock.
+    public var clock: any WallClock
 
-    public init(s3: S3Client, bucket: String) {
+    public init(s3: S3Client, bucket: String, clock: any WallClock = SystemClock()) {
         self.s3 = s3
         self.bucket = bucket
+        self.clock = clock
     }
 
     /// `date` as nanoseconds since the epoch; nil when it does not fit an `Int64`.
@@ -103,6 +126,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let client = s3
         let bucket = self.bucket
         let perClass = findingsPerClass
+        let clock = self.clock
         let reportKey = request.reportPrefix + "report.json"
         let findingsKey = request.reportPrefix + "findings.ndjson.gz"
         let summaryKey = request.reportPrefix + "summary.txt"
@@ -121,7 +145,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
                                                       windowEndNs: request.windowEnd.flatMap(Self.nanoseconds)))
             do {
                 let report = try diff.run(findings: findings, findingsPerClass: perClass) {
-                    Int64(Date().timeIntervalSince1970 * 1e9)
+                    Timestamps.nanoseconds(clock.now())
                 }
                 try findings.finish()
                 return report

@@ -52,6 +52,11 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public var stoppedReason: String?
     public var version: Int?
     public var stoppedAt: Date?
+    /// Which start this task is (nil: the first). A task ECS could not start is started
+    /// again, with a new client token, up to `EBV_TASK_START_ATTEMPTS` times.
+    public var startAttempt: Int?
+    /// When the next start may happen (set once this task failed to start).
+    public var retryAt: Date?
 
     public init(clientToken: String, manifestKey: String) {
         self.clientToken = clientToken
@@ -59,6 +64,12 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     }
 
     public var isStopped: Bool { lastStatus == "STOPPED" }
+    /// 1 for the first start.
+    public var attempt: Int { startAttempt ?? 1 }
+    /// Stopped because ECS could not start it (`TaskInfo.isStartFailure`), without an exit code.
+    public var failedToStart: Bool {
+        isStopped && exitCode == nil && TaskInfo.isStartFailure(stopCode: stopCode, reasons: [stoppedReason])
+    }
     /// Stopped with exit code 0.
     public var succeeded: Bool { isStopped && exitCode == 0 }
 }
@@ -111,6 +122,8 @@ public struct Run: Sendable, Codable, Equatable {
     public var mountTargetIds: [String] = []
     public var mountTargetsAvailable = false
     public var accessPointId: String?
+    /// The access point reached `available` (optional: older documents lack it).
+    public var accessPointAvailable: Bool?
     public var taskDefinitionArn: String?
     /// Worker tasks by role: `post`, `restored`.
     public var tasks: [String: TaskRecord] = [:]

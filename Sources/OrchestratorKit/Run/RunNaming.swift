@@ -24,6 +24,11 @@ public struct RunNaming: Sendable {
 
     public var openMarkerPrefix: String { config.runsPrefix + "open/" }
 
+    /// `runs/restore-jobs/<restoreJobId>.json`: which run started a restore job.
+    public func restoreJobIndexKey(_ restoreJobId: String) -> String {
+        config.runsPrefix + "restore-jobs/" + restoreJobId + ".json"
+    }
+
     /// `runs/<fs>/<run>/` — where the report set goes.
     public func reportPrefix(fileSystemId: String, runId: String) -> String {
         config.runsPrefix + fileSystemId + "/" + runId + "/"
@@ -52,12 +57,30 @@ public struct RunNaming: Sendable {
         "ebv:" + fileSystemId + ":" + runId + ":" + role
     }
 
-    /// Parses a task group back into (fileSystemId, runId, role).
+    /// Parses a task group back into (fileSystemId, runId, role); nil unless every part is
+    /// a valid id (`idProblem`).
     public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: String)? {
         let parts = group.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, parts[0] == "ebv", parts[1].hasPrefix("fs-"), !parts[2].isEmpty,
-              ["post", "restored"].contains(parts[3]) else { return nil }
+              ["post", "restored"].contains(parts[3]),
+              Self.idProblem(parts[1]) == nil, Self.idProblem(parts[2]) == nil else { return nil }
         return (parts[1], parts[2], parts[3])
+    }
+
+    /// The longest id (backup and restore job ids, run ids, file system ids) accepted from an event.
+    public static let maxIdLength = 256
+
+    /// Why `id` must not go into an S3 key or a log line as an id, or nil when it may:
+    /// empty, longer than 256 characters, a `/`, `..`, or a control character.
+    public static func idProblem(_ id: String) -> String? {
+        if id.isEmpty { return "empty" }
+        if id.unicodeScalars.count > maxIdLength { return "longer than \(maxIdLength) characters" }
+        if id.contains("/") { return "contains \"/\"" }
+        if id.contains("..") { return "contains \"..\"" }
+        if id.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value <= 0x9F) }) {
+            return "contains a control character"
+        }
+        return nil
     }
 
     /// An idempotency token `ebv-<purpose>-<runId>`: at most 64 characters, ASCII 33–126.

@@ -55,6 +55,36 @@ public struct RunRepository: Sendable {
         }
     }
 
+    /// Records which run started restore job `restoreJobId` (`runs/restore-jobs/<id>.json`),
+    /// so a restore event — which may carry nothing but the job id — finds its run even
+    /// after the run is done. Written before the run saves the job id; idempotent.
+    public func indexRestoreJob(_ restoreJobId: String, fileSystemId: String, runId: String) async throws {
+        let body = try LogJSON.encode(["fileSystemId": fileSystemId, "runId": runId])
+        do {
+            _ = try await store.put(naming.restoreJobIndexKey(restoreJobId), body: body, condition: .mustNotExist)
+        } catch let error as OrchestratorError where error.kind == .conflict {
+            return
+        }
+    }
+
+    /// The (file system, run) that started `restoreJobId`, from its index object, or nil.
+    public func runForRestoreJob(_ restoreJobId: String) async throws -> (fileSystemId: String, runId: String)? {
+        let key = naming.restoreJobIndexKey(restoreJobId)
+        guard let object = try await store.get(key) else { return nil }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: object.body)
+        } catch {
+            throw OrchestratorError(.service, "restore-job index \(key) unreadable: \(error)")
+        }
+        guard let fields = parsed as? [String: Any],
+              let fsId = fields["fileSystemId"] as? String, let runId = fields["runId"] as? String,
+              RunNaming.idProblem(fsId) == nil, RunNaming.idProblem(runId) == nil else {
+            throw OrchestratorError(.service, "restore-job index \(key) unreadable: expected {\"fileSystemId\",\"runId\"} of valid ids")
+        }
+        return (fsId, runId)
+    }
+
     private func putOpenMarker(fileSystemId: String, runId: String) async throws {
         do {
             _ = try await store.put(naming.openMarkerKey(fileSystemId: fileSystemId, runId: runId),

@@ -30,6 +30,7 @@ public func runRuntimeLoop(
         setTraceId(invocation.traceId)
         let log = logger.with(requestId: invocation.requestId)
         var failure: RuntimeErrorReport?
+        var failureFields: [String: String] = [:]
         do {
             let body = try await handler(invocation, log)
             do {
@@ -39,9 +40,12 @@ public func runRuntimeLoop(
             }
         } catch {
             failure = RuntimeErrorReport(error)
+            failureFields = OrchestratorError.logFields(error)
         }
         guard let failure else { continue }
-        log.error("invocation failed", ["errorType": failure.errorType, "reason": failure.errorMessage])
+        failureFields["errorType"] = failure.errorType
+        failureFields["reason"] = failure.errorMessage
+        log.error("invocation failed", failureFields)
         do {
             try await client.reportError(requestId: invocation.requestId, failure)
         } catch let error as OrchestratorError where isRefusal(error) {

@@ -56,12 +56,16 @@ public protocol FileSystemService: Sendable {
     /// Every file system in the account and region, with tags.
     func listFileSystems() async throws -> [FileSystemInfo]
     func tagResource(id: String, tags: [String: String]) async throws
-    /// Creates a mount target; throws `OrchestratorError(.conflict)` for `MountTargetConflict`.
+    /// Creates a mount target; throws `OrchestratorError(.conflict)` for `MountTargetConflict`
+    /// (other AWS errors, e.g. `UnsupportedAvailabilityZone`, come through with their code).
     func createMountTarget(fileSystemId: String, subnetId: String, securityGroups: [String]) async throws -> MountTargetInfo
     func describeMountTargets(fileSystemId: String) async throws -> [MountTargetInfo]
     func deleteMountTarget(id: String) async throws
     /// Returns the access point id. Same client token → same access point.
     func createAccessPoint(_ request: AccessPointRequest) async throws -> String
+    /// The access point's `LifeCycleState` (`creating|available|updating|deleting|deleted|error`),
+    /// or nil when it does not exist (`AccessPointNotFound`).
+    func describeAccessPoint(id: String) async throws -> String?
     func deleteAccessPoint(id: String) async throws
     func deleteFileSystem(id: String) async throws
 }

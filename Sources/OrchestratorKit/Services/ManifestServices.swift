@@ -12,13 +12,45 @@ public struct ManifestRef: Sendable, Equatable, Codable {
     }
 }
 
+/// A baseline candidate that was not chosen, and why (`"digest mismatch …"`, `"completed at …"`).
+public struct SkippedCandidate: Sendable, Equatable {
+    public var key: String
+    public var reason: String
+
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+}
+
+/// The outcome of a baseline search: the chosen manifest (nil: none) and every newer
+/// candidate that was examined and passed over, newest first.
+public struct BaselineSearch: Sendable, Equatable {
+    public var found: ManifestRef?
+    public var skipped: [SkippedCandidate]
+
+    public init(found: ManifestRef?, skipped: [SkippedCandidate] = []) {
+        self.found = found
+        self.skipped = skipped
+    }
+}
+
 /// Finds manifests (production: S3 ListObjectsV2 + ManifestKit's validating reader).
 public protocol ManifestCatalog: Sendable {
     /// The newest manifest under `prefix` that is valid (trailer and digest check) and
-    /// completed strictly before `before`; nil when there is none.
-    func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef?
+    /// completed strictly before `before`, with the reason each newer candidate was skipped.
+    /// - Throws: when a candidate cannot be read (throttling, access denied, transport):
+    ///   an older baseline is never chosen only because a newer one could not be fetched.
+    func searchBaseline(prefix: String, before: Date) async throws -> BaselineSearch
     /// True when an object exists at `key`.
     func exists(key: String) async throws -> Bool
+}
+
+extension ManifestCatalog {
+    /// The chosen manifest of `searchBaseline`, without the skip reasons.
+    public func newestValidManifest(prefix: String, before: Date) async throws -> ManifestRef? {
+        try await searchBaseline(prefix: prefix, before: before).found
+    }
 }
 
 /// Inputs of one verification diff.

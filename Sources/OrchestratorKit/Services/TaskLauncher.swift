@@ -88,6 +88,25 @@ public struct TaskInfo: Sendable, Equatable, Codable {
     /// The event's `detail.version` (monotonic per task), when known.
     public var version: Int?
 
+    /// `containerReason` of a task that has no container named `name`: it never ran the
+    /// worker, so it has no exit code and fails (`task-failed`) with this reason.
+    public static func missingContainerReason(_ name: String) -> String {
+        "no container named \(LogJSON.string(name)) in the task"
+    }
+
+    /// ECS could not start the task (`TaskFailedToStart`, `ResourceInitializationError` —
+    /// e.g. an EFS mount target whose DNS name does not resolve yet —, `CannotPullContainerError`):
+    /// worth starting again, not a verdict on the file system.
+    public static func isStartFailure(stopCode: String?, reasons: [String?]) -> Bool {
+        if stopCode == "TaskFailedToStart" { return true }
+        return reasons.contains { reason in
+            guard let reason else { return false }
+            return startFailureMarkers.contains { reason.contains($0) }
+        }
+    }
+
+    static let startFailureMarkers = ["ResourceInitializationError", "CannotPullContainerError"]
+
     public init(
         taskArn: String, lastStatus: String, group: String? = nil, startedBy: String? = nil,
         stopCode: String? = nil, stoppedReason: String? = nil, exitCode: Int? = nil,

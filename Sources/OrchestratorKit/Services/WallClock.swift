@@ -14,7 +14,8 @@ public struct SystemClock: WallClock {
     public init() {}
     public func now() -> Date { Date() }
     public func sleep(seconds: Double) async {
-        guard seconds > 0 else { return }
-        try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+        // At most a day per call: the callers sleep seconds, and a huge value must not trap.
+        guard seconds > 0, seconds.isFinite else { return }
+        try? await Task.sleep(nanoseconds: UInt64(min(seconds, 86_400) * 1_000_000_000))
     }
 }

@@ -95,7 +95,7 @@ extension Orchestrator {
             log.info("file system still in use; retrying on the next tick", ["reason": error.message])
             return
         } catch {
-            throw OrchestratorError(.service, "DeleteFileSystem \(fsId): \(error)")
+            throw OrchestratorError.service("DeleteFileSystem \(fsId)", error)
         }
         run.cleanup.fileSystemDeleted = true
         run.note("deleted \(fsId)", at: now)

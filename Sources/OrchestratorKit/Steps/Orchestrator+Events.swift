@@ -11,19 +11,27 @@ extension Orchestrator {
                    deadline: deadline, expiresAt: deadline.addingTimeInterval(config.resourceGrace))
     }
 
-    /// Step 1.
+    /// Step 1. Every state decodes; only COMPLETED (and the failed states) of an EFS backup
+    /// of a configured file system act.
     func handleBackupJob(_ event: BackupJobEvent, deadline: Date) async throws -> String {
         let log = logger.with(runId: event.backupJobId)
-        guard let fsId = RunNaming.fileSystemId(fromArn: event.resourceArn), config.fileSystems.contains(fsId) else {
-            log.info("backup event ignored: file system not under verification", ["resourceArn": event.resourceArn])
-            return Self.response(["status": "ignored", "reason": "file system not under verification"])
-        }
         let failed = Self.failedBackupStates.contains(event.state)
         guard event.state == "COMPLETED" || failed else {
             log.info("backup event ignored", ["state": event.state])
             return Self.response(["status": "ignored", "reason": "backup state \(event.state)"])
         }
-        if try await repository.load(fileSystemId: fsId, runId: event.backupJobId) == nil {
+        if let type = event.resourceType, type != "EFS" {
+            log.info("backup event ignored: not an EFS backup", ["resourceType": type, "resourceArn": event.resourceArn ?? ""])
+            return Self.response(["status": "ignored", "reason": "resource type \(type)"])
+        }
+        guard let arn = event.resourceArn, let fsId = RunNaming.fileSystemId(fromArn: arn), config.fileSystems.contains(fsId) else {
+            log.info("backup event ignored: file system not under verification", ["resourceArn": event.resourceArn ?? ""])
+            return Self.response(["status": "ignored", "reason": "file system not under verification"])
+        }
+        if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: event.backupJobId) {
+            if existing.phase == .done { return lateDuplicate(existing, what: "backup event", logger: log) }
+            log.info("duplicate backup event; run exists", ["fileSystemId": fsId])
+        } else {
             var run = newRun(runId: event.backupJobId, origin: .backup, fileSystemId: fsId)
             run.backupJobId = event.backupJobId
             run.recoveryPointArn = event.recoveryPointArn
@@ -45,34 +53,51 @@ extension Orchestrator {
             } else {
                 log.info("run already exists", ["fileSystemId": fsId])
             }
-        } else {
-            log.info("duplicate backup event; run exists", ["fileSystemId": fsId])
         }
         let run = try await drive(fileSystemId: fsId, runId: event.backupJobId, deadline: deadline)
         return Self.response(for: run)
     }
 
-    /// Step 2: our restores are matched by restore job id among the file system's open runs;
-    /// an unmatched COMPLETED restore from a restore-testing plan starts a run of its own.
+    /// An event for a run that is already done changes nothing; it is logged as what it is.
+    func lateDuplicate(_ run: Run, what: String, logger log: Logger) -> String {
+        log.info("late duplicate for a finished run", ["event": what, "fileSystemId": run.fileSystemId,
+                                                       "result": run.result?.rawValue ?? ""])
+        return Self.response(for: run, status: "duplicate")
+    }
+
+    /// Step 2: a restore event is matched to its run by restore job id alone — AWS's FAILED,
+    /// RUNNING, PENDING and CREATED events carry no source ARN. An unmatched COMPLETED
+    /// restore of a configured file system from a restore-testing plan starts a run of its own.
     func handleRestoreJob(_ event: RestoreJobEvent, deadline: Date) async throws -> String {
-        guard let source = event.sourceResourceArn, let fsId = RunNaming.fileSystemId(fromArn: source),
-              config.fileSystems.contains(fsId) else {
-            logger.info("restore event ignored: source not under verification",
-                        ["restoreJobId": event.restoreJobId, "sourceResourceArn": event.sourceResourceArn ?? ""])
-            return Self.response(["status": "ignored", "reason": "file system not under verification"])
+        let log = logger.with(runId: nil)
+        if let type = event.resourceType, type != "EFS" {
+            log.info("restore event ignored: not an EFS restore", ["restoreJobId": event.restoreJobId, "resourceType": type])
+            return Self.response(["status": "ignored", "reason": "resource type \(type)"])
+        }
+        var sourceFs: String?
+        if let source = event.sourceResourceArn {
+            guard let fs = RunNaming.fileSystemId(fromArn: source), config.fileSystems.contains(fs) else {
+                log.info("restore event ignored: source not under verification",
+                         ["restoreJobId": event.restoreJobId, "sourceResourceArn": source])
+                return Self.response(["status": "ignored", "reason": "file system not under verification"])
+            }
+            sourceFs = fs
         }
         let facts = Self.restoreFacts(status: event.status, message: event.statusMessage,
                                       createdResourceArn: event.createdResourceArn, completedAt: event.completionDate)
-        if let runId = try await findRun(fileSystemId: fsId, restoreJobId: event.restoreJobId) {
+        if let (fsId, runId) = try await findRun(restoreJobId: event.restoreJobId, fileSystemId: sourceFs) {
+            if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId), existing.phase == .done {
+                return lateDuplicate(existing, what: "restore \(event.status)", logger: logger.with(runId: runId))
+            }
             let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline, facts: facts)
             return Self.response(for: run)
         }
-        guard let plan = event.restoreTestingPlanArn else {
-            logger.info("restore event ignored: not started by this system", ["restoreJobId": event.restoreJobId])
+        guard let plan = event.restoreTestingPlanArn, let fsId = sourceFs else {
+            log.info("restore event ignored: not started by this system", ["restoreJobId": event.restoreJobId, "restoreStatus": event.status])
             return Self.response(["status": "ignored", "reason": "restore job not started by this system"])
         }
         guard event.status == "COMPLETED" else {
-            logger.info("restore-testing event ignored", ["restoreJobId": event.restoreJobId, "restoreStatus": event.status])
+            log.info("restore-testing event ignored", ["restoreJobId": event.restoreJobId, "restoreStatus": event.status])
             return Self.response(["status": "ignored", "reason": "restore-testing job \(event.status)"])
         }
         let runId = Self.restoreTestingRunId(event.restoreJobId)
@@ -93,14 +118,19 @@ extension Orchestrator {
 
     static func restoreTestingRunId(_ restoreJobId: String) -> String { "rt-" + restoreJobId }
 
-    /// The open run of `fileSystemId` whose restore job is `restoreJobId`.
-    func findRun(fileSystemId: String, restoreJobId: String) async throws -> String? {
+    /// (file system, run id) of the run whose restore job is `restoreJobId`, open or done:
+    /// the restore-job index written when the restore started, the restore-testing run id,
+    /// then the open runs (of `fileSystemId` when known, else of every configured one).
+    func findRun(restoreJobId: String, fileSystemId: String?) async throws -> (fileSystemId: String, runId: String)? {
+        if let indexed = try await repository.runForRestoreJob(restoreJobId) { return indexed }
         let testingId = Self.restoreTestingRunId(restoreJobId)
-        if try await repository.load(fileSystemId: fileSystemId, runId: testingId) != nil { return testingId }
+        for fsId in fileSystemId.map({ [$0] }) ?? config.fileSystems {
+            if try await repository.load(fileSystemId: fsId, runId: testingId) != nil { return (fsId, testingId) }
+        }
         for open in try await repository.openRuns(fileSystemId: fileSystemId) {
             if let (run, _) = try await repository.load(fileSystemId: open.fileSystemId, runId: open.runId),
                run.restoreJobId == restoreJobId {
-                return run.runId
+                return (run.fileSystemId, run.runId)
             }
         }
         return nil
@@ -134,9 +164,12 @@ extension Orchestrator {
             logger.with(runId: owner.runId).debug("task event ignored", ["lastStatus": task.lastStatus, "taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task \(task.lastStatus)"])
         }
-        guard try await repository.load(fileSystemId: owner.fileSystemId, runId: owner.runId) != nil else {
+        guard let (existing, _) = try await repository.load(fileSystemId: owner.fileSystemId, runId: owner.runId) else {
             logger.with(runId: owner.runId).warn("task event ignored: run not found", ["taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "run \(owner.runId) not found"])
+        }
+        if existing.phase == .done {
+            return lateDuplicate(existing, what: "task \(task.lastStatus) (\(owner.role))", logger: logger.with(runId: owner.runId))
         }
         let facts = taskFacts(role: owner.role, task: task, runId: owner.runId, fileSystemId: owner.fileSystemId)
         let run = try await drive(fileSystemId: owner.fileSystemId, runId: owner.runId, deadline: deadline, facts: facts)

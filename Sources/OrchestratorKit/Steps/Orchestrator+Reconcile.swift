@@ -24,7 +24,7 @@ extension Orchestrator {
                     facts = try await truth(for: run)
                 } catch {
                     // Still drive the run: its deadline must apply even when AWS cannot tell us more.
-                    log.warn("could not fetch the run's state from AWS", ["reason": "\(error)"])
+                    log.warn("could not fetch the run's state from AWS", OrchestratorError.logFields(error))
                     facts = { _ in }
                 }
                 let after = try await drive(fileSystemId: entry.fileSystemId, runId: entry.runId, deadline: deadline, facts: facts)
@@ -32,7 +32,7 @@ extension Orchestrator {
                 advanced += 1
             } catch {
                 failures += 1
-                log.error("reconcile of run failed", ["reason": "\(error)"])
+                log.error("reconcile of run failed", OrchestratorError.logFields(error))
             }
         }
         var swept = hasTime(deadline) ? try await sweepExpired(deadline: deadline) : 0
@@ -53,7 +53,8 @@ extension Orchestrator {
                 merges.append { run in if run.restoreLookupFailures != nil { run.restoreLookupFailures = nil } }
             } catch {
                 // Counted, so a run whose restore can no longer be looked up does not wait forever.
-                logger.with(runId: run.runId).warn("could not fetch the run's state from AWS", ["restoreJobId": jobId, "reason": "\(error)"])
+                logger.with(runId: run.runId).warn("could not fetch the run's state from AWS",
+                                                   OrchestratorError.logFields(error).merging(["restoreJobId": jobId]) { old, _ in old })
                 merges.append { run in
                     if !run.restoreSettled { run.restoreLookupFailures = (run.restoreLookupFailures ?? 0) + 1 }
                 }

@@ -6,9 +6,13 @@ extension Orchestrator {
     func findBaseline(_ run: inout Run, logger log: Logger) async throws {
         let before = run.backupStartedAt ?? run.createdAt
         let prefix = naming.baselinePrefix(fileSystemId: run.fileSystemId)
-        let found = try await service("find baseline") {
-            try await services.manifests.newestValidManifest(prefix: prefix, before: before)
+        let search = try await service("find baseline") {
+            try await services.manifests.searchBaseline(prefix: prefix, before: before)
         }
+        for skipped in search.skipped {
+            log.warn("baseline candidate skipped", ["key": skipped.key, "reason": skipped.reason])
+        }
+        let found = search.found
         run.baselineSearched = true
         run.baseline = found
         if let found {
@@ -37,6 +41,10 @@ extension Orchestrator {
                 "CreationToken": RunNaming.token("fs", runId: run.runId),
             ])
         let jobId = try await service("StartRestoreJob") { try await services.backup.startRestoreJob(request) }
+        if let problem = RunNaming.idProblem(jobId) {
+            throw OrchestratorError(.service, "StartRestoreJob returned an unusable restore job id (\(problem)): \(LogJSON.string(jobId))")
+        }
+        try await repository.indexRestoreJob(jobId, fileSystemId: run.fileSystemId, runId: run.runId)
         run.restoreJobId = jobId
         run.restoreStatus = run.restoreStatus ?? "PENDING"
         run.restoreStartedAt = now
@@ -45,10 +53,11 @@ extension Orchestrator {
     }
 
     /// Runs the worker for `post` (production volume, worker family) or `restored` (the
-    /// run's revision); RunTask's `clientToken` makes a repeat return the same task.
-    func runWorker(role: String, on run: inout Run, logger log: Logger) async throws {
+    /// run's revision); RunTask's `clientToken` makes a repeat return the same task. Each
+    /// start `attempt` has a token of its own (`ebv-<role>-<run>`, then `ebv-<role>-<n>-<run>`).
+    func runWorker(role: String, attempt: Int = 1, on run: inout Run, logger log: Logger) async throws {
         let manifestKey = naming.manifestKey(fileSystemId: run.fileSystemId, runId: run.runId, role: role)
-        let token = RunNaming.token(role, runId: run.runId)
+        let token = attempt == 1 ? RunNaming.token(role, runId: run.runId) : RunNaming.token("\(role)-\(attempt)", runId: run.runId)
         let taskDefinition: String
         if role == "restored" {
             guard let arn = run.taskDefinitionArn else { return }
@@ -70,12 +79,51 @@ extension Orchestrator {
             environment: workerEnvironment(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
             tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
         let taskArn = try await service("RunTask \(role)") { try await services.tasks.runTask(request) }
-        var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
+        var record: TaskRecord
+        if attempt == 1 {
+            record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
+        } else {
+            record = TaskRecord(clientToken: token, manifestKey: manifestKey)
+            record.startAttempt = attempt
+        }
         record.taskArn = record.taskArn ?? taskArn
         record.lastStatus = record.lastStatus ?? "PROVISIONING"
         run.tasks[role] = record
-        run.note("\(role) manifest task \(taskArn)", at: now)
-        log.info("worker task started", ["role": role, "taskArn": taskArn])
+        run.note("\(role) manifest task \(taskArn)\(attempt > 1 ? " (start \(attempt))" : "")", at: now)
+        log.info("worker task started", ["role": role, "taskArn": taskArn, "attempt": String(attempt)])
+    }
+
+    /// A worker task ECS could not start (`TaskRecord.failedToStart`): wait the back-off
+    /// (`EBV_TASK_START_BACKOFF_SECONDS`, doubled per start) — within this invocation when
+    /// it has the time, else on the next event or tick — then start it again with a new
+    /// client token. A back-off that would end past the run's deadline ends the run
+    /// (`task-failed`) at once.
+    func restartTask(role: String, on run: inout Run, deadline: Date, logger log: Logger) async throws {
+        guard var record = run.tasks[role] else { return }
+        let reason = record.stoppedReason ?? record.stopCode ?? "no reason"
+        guard let retryAt = record.retryAt else {
+            let backoff = config.taskStartBackoff * Double(1 << min(record.attempt - 1, 16))
+            let at = now.addingTimeInterval(backoff)
+            guard at < run.deadline else {
+                run.finish(.taskFailed, "\(role) manifest task could not start: \(reason) (start \(record.attempt); no time for another before the run's deadline)", at: now)
+                return
+            }
+            record.retryAt = at
+            run.tasks[role] = record
+            run.note("\(role) task could not start (\(reason)); start \(record.attempt + 1) of \(planner.maxTaskStarts) at \(Timestamps.rfc3339(at))", at: now)
+            log.warn("worker task could not start; starting it again after a back-off",
+                     ["role": role, "reason": reason, "attempt": String(record.attempt), "retryAt": Timestamps.rfc3339(at)])
+            return
+        }
+        let wait = retryAt.timeIntervalSince(now)
+        if wait > 0 {
+            guard now.addingTimeInterval(wait + config.invocationMargin) < deadline else {
+                log.info("task restart not yet due; leaving the run for the next event or tick", ["role": role])
+                return
+            }
+            await services.clock.sleep(seconds: wait)
+        }
+        try await runWorker(role: role, attempt: record.attempt + 1, on: &run, logger: log)
     }
 
     /// The worker's command: `generate <mount> -o s3://… --role R --file-system-id FS
@@ -139,23 +187,41 @@ extension Orchestrator {
         log.error("safety refusal", ["reason": reason])
     }
 
+    /// A mount target per configured subnet (one per AZ), with `EBV_MOUNT_TARGET_SECURITY_GROUPS`
+    /// or else the task groups. A subnet in an AZ EFS does not support
+    /// (`UnsupportedAvailabilityZone`) is skipped with a warning; when no subnet gets a mount
+    /// target the run fails at once (`error`, so the summary alerts) instead of retrying until
+    /// its deadline.
     func createMountTargets(_ run: inout Run, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId else { return }
         var existing = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
+        let groups = config.mountTargetSecurityGroups ?? config.securityGroups
+        var unsupported: [String] = []
         for subnet in config.subnets where !existing.contains(where: { $0.subnetId == subnet }) {
             do {
                 let created = try await services.fileSystems.createMountTarget(
-                    fileSystemId: fsId, subnetId: subnet, securityGroups: config.securityGroups)
+                    fileSystemId: fsId, subnetId: subnet, securityGroups: groups)
                 existing.append(created)
             } catch let error as OrchestratorError where error.kind == .conflict {
                 // One mount target per AZ: another subnet of the same AZ already has one.
-                log.warn("mount target conflict", ["subnetId": subnet, "reason": error.message])
+                log.warn("mount target conflict", error.logFields.merging(["subnetId": subnet, "reason": error.message]) { _, new in new })
             } catch {
-                throw OrchestratorError(.service, "CreateMountTarget \(subnet): \(error)")
+                let failure = OrchestratorError.service("CreateMountTarget \(subnet)", error)
+                guard failure.awsErrorCode == "UnsupportedAvailabilityZone" else { throw failure }
+                unsupported.append(subnet)
+                log.warn("subnet skipped: its Availability Zone does not support EFS",
+                         failure.logFields.merging(["subnetId": subnet, "reason": failure.message]) { _, new in new })
             }
         }
+        guard !existing.isEmpty else {
+            let subnets = unsupported.joined(separator: ", ")
+            run.finish(.error, "no mount target for \(fsId): every configured subnet (\(subnets)) is in an Availability Zone EFS does not support (UnsupportedAvailabilityZone); configure EBV_SUBNETS in supported zones", at: now)
+            log.error("no configured subnet can have a mount target", ["restoredFileSystemId": fsId, "subnets": subnets])
+            return
+        }
         run.mountTargetIds = existing.map(\.mountTargetId).sorted()
-        run.note("mount targets \(run.mountTargetIds.joined(separator: ","))", at: now)
+        let skipped = unsupported.isEmpty ? "" : " (skipped \(unsupported.joined(separator: ",")): UnsupportedAvailabilityZone)"
+        run.note("mount targets \(run.mountTargetIds.joined(separator: ","))\(skipped)", at: now)
     }
 
     /// Polls until every mount target is available, within the invocation's deadline; if not
@@ -199,6 +265,32 @@ extension Orchestrator {
         let id = try await service("CreateAccessPoint") { try await services.fileSystems.createAccessPoint(request) }
         run.accessPointId = id
         run.note("access point \(id)", at: now)
+    }
+
+    /// CreateAccessPoint answers while the access point is still `creating`; a task that
+    /// mounts it before it is `available` fails to start. Polls within the invocation (else
+    /// leaves the run for the next event or tick); `error` or a vanished access point ends
+    /// the run.
+    func awaitAccessPoint(_ run: inout Run, deadline: Date, logger log: Logger) async throws {
+        guard let id = run.accessPointId else { return }
+        while true {
+            let state = try await service("DescribeAccessPoints \(id)") { try await services.fileSystems.describeAccessPoint(id: id) }
+            switch state {
+            case "available":
+                run.accessPointAvailable = true
+                run.note("access point \(id) available", at: now)
+                return
+            case nil, "error", "deleting", "deleted":
+                run.finish(.error, "access point \(id) is \(state ?? "gone") instead of available", at: now)
+                return
+            default:
+                guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
+                    log.info("access point not yet available; leaving the run for the next event or tick", ["accessPointId": id])
+                    return
+                }
+                await services.clock.sleep(seconds: config.mountTargetPollInterval)
+            }
+        }
     }
 
     /// RegisterTaskDefinition has no idempotency token, so the intent is claimed in the run

@@ -23,7 +23,7 @@ extension Orchestrator {
             report = try await services.differ.diffAndReport(request)
         } catch {
             run.finish(.error, "diff failed: \(error)", at: now)
-            log.error("diff failed", ["reason": "\(error)"])
+            log.error("diff failed", OrchestratorError.logFields(error))
             return
         }
         run.report = report

@@ -21,7 +21,7 @@ public struct Orchestrator: Sendable {
         self.logger = logger
         self.naming = RunNaming(config: config)
         self.repository = RunRepository(store: services.store, naming: naming)
-        self.planner = StepPlanner(postManifest: config.postManifest)
+        self.planner = StepPlanner(postManifest: config.postManifest, maxTaskStarts: config.taskStartAttempts)
     }
 
     var now: Date { services.clock.now() }
@@ -114,6 +114,7 @@ public struct Orchestrator: Sendable {
             run.finish(.noBaseline, "no valid baseline manifest completed before the backup started", at: now)
         case .startRestore: try await startRestore(&run, logger: log)
         case .runPostTask: try await runWorker(role: "post", on: &run, logger: log)
+        case .restartTask(let role): try await restartTask(role: role, on: &run, deadline: deadline, logger: log)
         case .failRestore:
             let message = run.restoreStatus == "COMPLETED"
                 ? "restore job \(run.restoreJobId ?? "?") completed without a created file system"
@@ -122,11 +123,13 @@ public struct Orchestrator: Sendable {
         case .failTask(let role):
             let task = run.tasks[role]
             let exit = task?.exitCode.map { "exit code \($0)" } ?? "no exit code"
-            run.finish(.taskFailed, "\(role) manifest task \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")", at: now)
+            let starts = (task?.attempt ?? 1) > 1 ? " (start \(task?.attempt ?? 1) of \(planner.maxTaskStarts))" : ""
+            run.finish(.taskFailed, "\(role) manifest task \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")\(starts)", at: now)
         case .tagRestoredFileSystem: try await tagRestoredFileSystem(&run, logger: log)
         case .createMountTargets: try await createMountTargets(&run, logger: log)
         case .awaitMountTargets: try await awaitMountTargets(&run, deadline: deadline, logger: log)
         case .createAccessPoint: try await createAccessPoint(&run, logger: log)
+        case .awaitAccessPoint: try await awaitAccessPoint(&run, deadline: deadline, logger: log)
         case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
         case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
         case .verdict: try await verdict(&run, logger: log)
@@ -147,14 +150,13 @@ public struct Orchestrator: Sendable {
         }
     }
 
-    /// Wraps an AWS failure into an orchestrator error naming the step (conflicts pass through).
+    /// Wraps an AWS failure into an orchestrator error naming the step and keeping the AWS
+    /// error code, HTTP status and request id (orchestrator errors pass through).
     func service<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as OrchestratorError {
-            throw error
         } catch {
-            throw OrchestratorError(.service, "\(what): \(error)")
+            throw OrchestratorError.service(what, error)
         }
     }
 }

@@ -9,10 +9,13 @@ public enum Step: Equatable, Sendable {
     case runPostTask
     case failRestore
     case failTask(role: String)
+    /// ECS could not start the task: start it again after a back-off (bounded).
+    case restartTask(role: String)
     case tagRestoredFileSystem
     case createMountTargets
     case awaitMountTargets
     case createAccessPoint
+    case awaitAccessPoint
     case registerTaskDefinition
     case runRestoredTask
     case verdict
@@ -34,9 +37,12 @@ public enum Step: Equatable, Sendable {
 /// Nil means "wait for an event or a reconcile tick".
 public struct StepPlanner: Sendable {
     public var postManifest: Bool
+    /// How many starts a task that ECS cannot start gets before the run is `task-failed`.
+    public var maxTaskStarts: Int
 
-    public init(postManifest: Bool) {
+    public init(postManifest: Bool, maxTaskStarts: Int = 3) {
         self.postManifest = postManifest
+        self.maxTaskStarts = maxTaskStarts
     }
 
     static let terminalRestoreStatuses: Set<String> = ["COMPLETED", "FAILED", "ABORTED"]
@@ -56,7 +62,9 @@ public struct StepPlanner: Sendable {
         if run.origin != .restoreTesting, run.restoreJobId == nil { return .startRestore }
         if run.origin == .backup, postManifest, run.tasks["post"] == nil { return .runPostTask }
         for role in ["post", "restored"] {
-            if let task = run.tasks[role], task.isStopped, !task.succeeded { return .failTask(role: role) }
+            if let task = run.tasks[role], task.isStopped, !task.succeeded {
+                return task.failedToStart && task.attempt < maxTaskStarts ? .restartTask(role: role) : .failTask(role: role)
+            }
         }
         switch run.restoreStatus {
         case "FAILED", "ABORTED":
@@ -67,6 +75,7 @@ public struct StepPlanner: Sendable {
             if run.mountTargetIds.isEmpty { return .createMountTargets }
             if !run.mountTargetsAvailable { return .awaitMountTargets }
             if run.accessPointId == nil { return .createAccessPoint }
+            if run.accessPointAvailable != true, run.taskDefinitionArn == nil { return .awaitAccessPoint }
             if run.taskDefinitionArn == nil {
                 // Another invocation holds the claim: it is registering right now.
                 return run.claimable("registerTaskDefinition", now: now) ? .registerTaskDefinition : nil
