@@ -109,4 +109,4 @@ def load(wheel: Path, cache: Path) -> dict:
 
 if __name__ == "__main__":
     schema = load(Path(sys.argv[1]), Path(sys.argv[2]))
-    print(schema["provider_version"], len(schema["resource"]), "resources", len(schema["data"]), "data sources")
+    print(f"schema: AWS provider {schema['provider_version']}: {len(schema['resource'])} resources, {len(schema['data'])} data sources")
