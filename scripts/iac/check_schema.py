@@ -1,6 +1,7 @@
 """Every aws_* resource and data block in terraform/ against the AWS provider's schema:
 unknown arguments and blocks, arguments written as blocks, missing required arguments and
-blocks (the closest thing to `terraform validate` without Terraform)."""
+blocks (the closest thing to `terraform validate` without Terraform); and every resource
+that takes tags gets var.tags (or local.tags, which merges it)."""
 from __future__ import annotations
 
 import sys
@@ -66,6 +67,10 @@ def check(terraform: Path, schema: dict) -> tuple[int, list[str]]:
                     errors.append(f"{where}: no such {kind} type in AWS provider {schema['provider_version']}")
                     continue
                 check_body(where, body, node, errors, True)
+                if kind == "resource" and "tags" in node["args"]:
+                    tags = str(body.get("tags", ""))
+                    if "var.tags" not in tags and "local.tags" not in tags:
+                        errors.append(f"{where}: takes tags but does not merge var.tags")
     return count, errors
 
 

@@ -37,6 +37,7 @@ def test_schema_findings(schema: dict) -> None:
         where + 'resource aws_ecs_task_definition.x.volume.efs_volume_configuration: unknown argument or block "transit_encryptoin"',
         where + "resource aws_ecs_task_definition.x: tags is an argument, written as a block",
         where + 'resource aws_ecs_task_definition.x: missing required argument "container_definitions"',
+        where + "resource aws_ecs_task_definition.x: takes tags but does not merge var.tags",
         where + 'resource aws_s3_bucket_versioning.y: missing required block "versioning_configuration"',
         where + "resource aws_nonexistent_thing.q: no such resource type in AWS provider 6.25.0",
         where + 'data aws_iam_policy_document.z.statement.principals: unknown argument or block "typo"',
