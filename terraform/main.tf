@@ -173,6 +173,7 @@ module "iam" {
   worker_log_group_arn  = module.ecs_manifest_generator.log_group_arn
   function_name         = local.function_name
   dead_letter_queue_arn = module.lambda.dead_letter_queue_arn
+  vault_kms_key_arns    = var.backup_vault_kms_key_arns
   tags                  = local.tags
 }
 

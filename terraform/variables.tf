@@ -237,6 +237,17 @@ variable "backup" {
   }
 }
 
+variable "backup_vault_kms_key_arns" {
+  description = "KMS keys of the existing backup vaults holding the file system's recovery points (the restore role decrypts with them). Not needed for the vault of var.backup."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.backup_vault_kms_key_arns : can(regex("^arn:[a-z-]+:kms:", k))])
+    error_message = "backup_vault_kms_key_arns must be KMS key ARNs."
+  }
+}
+
 variable "tags" {
   description = "Tags merged into every resource."
   type        = map(string)

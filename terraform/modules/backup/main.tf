@@ -101,8 +101,7 @@ resource "aws_backup_restore_testing_selection" "this" {
   validation_window_hours   = var.settings.restore_testing_window
 
   restore_metadata_overrides = {
-    newFileSystem = "true"
-    Encrypted     = "true"
-    KmsKeyId      = var.kms_key_arn
+    Encrypted = "true"
+    KmsKeyId  = var.kms_key_arn
   }
 }

@@ -52,6 +52,8 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
   }
 }
 
+# aws:SourceAccount only: AWS documents no aws:SourceArn in the context of Lambda assuming an
+# execution role, and a condition on a key that is absent would lock the function out.
 data "aws_iam_policy_document" "lambda_trust" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -63,11 +65,6 @@ data "aws_iam_policy_document" "lambda_trust" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.function_name}"]
     }
   }
 }
@@ -102,7 +99,7 @@ data "aws_iam_policy_document" "scheduler_trust" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/*/${var.name}-*"]
+      values   = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule-group/default"]
     }
   }
 }
@@ -452,13 +449,13 @@ data "aws_iam_policy_document" "restore" {
   statement {
     sid       = "EncryptRestored"
     actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
-    resources = [var.kms_key_arn]
+    resources = concat([var.kms_key_arn], var.vault_kms_key_arns)
   }
 
   statement {
     sid       = "GrantForEFS"
     actions   = ["kms:CreateGrant"]
-    resources = [var.kms_key_arn]
+    resources = concat([var.kms_key_arn], var.vault_kms_key_arns)
     condition {
       test     = "Bool"
       variable = "kms:GrantIsForAWSResource"

@@ -73,6 +73,17 @@ variable "dead_letter_queue_arn" {
   type        = string
 }
 
+variable "vault_kms_key_arns" {
+  description = "KMS keys of the backup vaults whose recovery points are restored (when not the module's own key)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.vault_kms_key_arns : can(regex("^arn:[a-z-]+:kms:", k))])
+    error_message = "vault_kms_key_arns must be KMS key ARNs."
+  }
+}
+
 variable "tags" {
   description = "Tags merged into every resource."
   type        = map(string)
