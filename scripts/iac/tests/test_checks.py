@@ -174,3 +174,29 @@ def test_iam_extras_must_not_cover_code_calls(tmp_path: Path) -> None:
         "orchestrator: sns:Publish is listed as an extra, but the code calls it",
         "worker: the extra kms:Encrypt is not granted (remove it from extras.json or grant it)",
     ]
+
+
+def test_references_resolve(tmp_path: Path) -> None:
+    import check_references
+
+    child = tmp_path / "child"
+    child.mkdir()
+    (child / "outputs.tf").write_text('output "real" {\n  value = 1\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'variable "declared" {\n  type = string\n}\n'
+        'locals {\n  known = var.declared\n}\n'
+        'module "child" {\n  source = "./child"\n}\n'
+        'resource "aws_sqs_queue" "q" {\n'
+        '  name   = "${var.declared}-${var.undeclared}-${local.known}-${local.unknown}"\n'
+        '  policy = jsonencode([module.child.real, module.child.missing, module.other.x, data.aws_region.nope.region, aws_sns_topic.gone.arn, aws_sqs_queue.q.arn])\n'
+        "}\n"
+    )
+    assert check_references.check_module(tmp_path, tmp_path) == [
+        "main.tf: var.undeclared is not declared",
+        "main.tf: local.unknown is not defined",
+        'main.tf: module.child has no output "missing"',
+        "main.tf: module.other is not called here",
+        "main.tf: data.aws_region.nope is not declared",
+        "main.tf: aws_sns_topic.gone is not declared",
+    ]
+    assert check_references.check_module(ROOT / "terraform/modules/iam", ROOT) == []
