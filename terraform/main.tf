@@ -226,7 +226,6 @@ module "events" {
   name            = var.name
   function_arn    = module.lambda.function_arn
   function_name   = module.lambda.function_name
-  file_system_arn = local.file_system_arn
   cluster_arn     = module.ecs_manifest_generator.cluster_arn
   started_by      = local.started_by
   tags            = local.tags

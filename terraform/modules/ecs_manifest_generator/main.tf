@@ -1,6 +1,7 @@
 # The worker on ECS Fargate: cluster, log group, the access point and task definition that
 # mount production read-only, and the scheduled baseline manifest.
 
+data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
@@ -130,7 +131,7 @@ resource "aws_scheduler_schedule" "baseline" {
   }
 
   target {
-    arn      = "arn:aws:scheduler:::aws-sdk:ecs:runTask"
+    arn      = "arn:${data.aws_partition.current.partition}:scheduler:::aws-sdk:ecs:runTask"
     role_arn = var.scheduler_role_arn
     input = jsonencode({
       cluster        = aws_ecs_cluster.this.arn

@@ -4,13 +4,14 @@
 locals {
   rules = {
     backup-job = {
-      description = "AWS Backup job state changes of the verified file system"
+      # Not filtered on resourceArn: only COMPLETED is sure to carry it; the orchestrator
+      # ignores file systems it is not configured for (EBV_FILE_SYSTEMS).
+      description = "AWS Backup job state changes of EFS file systems (terminal states)"
       pattern = {
         source        = ["aws.backup"]
         "detail-type" = ["Backup Job State Change"]
         detail = {
           resourceType = ["EFS"]
-          resourceArn  = [var.file_system_arn]
           state        = ["COMPLETED", "FAILED", "ABORTED", "EXPIRED", "PARTIAL"]
         }
       }

@@ -13,11 +13,6 @@ variable "function_name" {
   type        = string
 }
 
-variable "file_system_arn" {
-  description = "The verified file system: only its backup jobs start runs."
-  type        = string
-}
-
 variable "cluster_arn" {
   description = "The worker cluster: only its task stops are forwarded."
   type        = string

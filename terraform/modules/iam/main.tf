@@ -16,10 +16,15 @@ locals {
   restore_test_tag = "awsbackup-restore-test"
   file_systems     = "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:file-system/*"
   access_points    = "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:access-point/*"
-  task_definitions = [
+  # RunTask names the worker by family alone (the latest revision) or by revision.
+  worker_task_definitions = [
+    "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.worker_family}",
     "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.worker_family}:*",
-    "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}:*",
   ]
+  task_definitions = concat(local.worker_task_definitions, [
+    "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}",
+    "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}:*",
+  ])
   cluster_tasks  = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${element(split("/", var.cluster_arn), 1)}/*"
   function_logs  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.function_name}:*"
   recovery_point = "arn:${local.partition}:backup:${local.region}:${local.account_id}:recovery-point:*"
@@ -482,7 +487,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "RunBaseline"
     actions   = ["ecs:RunTask"]
-    resources = [local.task_definitions[0]]
+    resources = local.worker_task_definitions
     condition {
       test     = "ArnEquals"
       variable = "ecs:cluster"
