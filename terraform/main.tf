@@ -27,26 +27,26 @@ locals {
   # every required one is set here and none is unknown).
   orchestrator_environment = merge(
     {
-      EBV_BUCKET                 = module.s3_bucket.bucket_id
-      EBV_MANIFEST_PREFIX        = local.manifest_prefix
-      EBV_RUNS_PREFIX            = local.runs_prefix
-      EBV_TOPIC_ARN              = module.notifications.topic_arn
-      EBV_CLUSTER                = module.ecs_manifest_generator.cluster_name
-      EBV_WORKER_TASK_FAMILY     = local.worker_family
-      EBV_WORKER_CONTAINER       = local.worker_container
-      EBV_WORKER_VOLUME          = local.worker_volume
-      EBV_WORKER_MOUNT_PATH      = local.worker_mount
-      EBV_RESTORED_TASK_FAMILY   = local.restored_family
-      EBV_SUBNETS                = join(",", var.subnet_ids)
-      EBV_SECURITY_GROUPS        = join(",", [module.network.task_security_group_id, module.network.mount_target_security_group_id])
-      EBV_FILE_SYSTEMS           = var.file_system_id
-      EBV_KMS_KEY_ID             = aws_kms_key.this.arn
-      EBV_RESTORE_ROLE_ARN       = module.iam.restore_role_arn
-      EBV_RUN_TIMEOUT_HOURS      = tostring(var.orchestrator.run_timeout_hours)
-      EBV_RESOURCE_GRACE_HOURS   = tostring(var.orchestrator.resource_grace_hours)
-      EBV_POST_MANIFEST          = tostring(var.orchestrator.post_manifest)
-      EBV_STARTED_BY             = local.started_by
-      EBV_METRICS_NAMESPACE      = local.metrics_ns
+      EBV_BUCKET               = module.s3_bucket.bucket_id
+      EBV_MANIFEST_PREFIX      = local.manifest_prefix
+      EBV_RUNS_PREFIX          = local.runs_prefix
+      EBV_TOPIC_ARN            = module.notifications.topic_arn
+      EBV_CLUSTER              = module.ecs_manifest_generator.cluster_name
+      EBV_WORKER_TASK_FAMILY   = local.worker_family
+      EBV_WORKER_CONTAINER     = local.worker_container
+      EBV_WORKER_VOLUME        = local.worker_volume
+      EBV_WORKER_MOUNT_PATH    = local.worker_mount
+      EBV_RESTORED_TASK_FAMILY = local.restored_family
+      EBV_SUBNETS              = join(",", var.subnet_ids)
+      EBV_SECURITY_GROUPS      = join(",", [module.network.task_security_group_id, module.network.mount_target_security_group_id])
+      EBV_FILE_SYSTEMS         = var.file_system_id
+      EBV_KMS_KEY_ID           = aws_kms_key.this.arn
+      EBV_RESTORE_ROLE_ARN     = module.iam.restore_role_arn
+      EBV_RUN_TIMEOUT_HOURS    = tostring(var.orchestrator.run_timeout_hours)
+      EBV_RESOURCE_GRACE_HOURS = tostring(var.orchestrator.resource_grace_hours)
+      EBV_POST_MANIFEST        = tostring(var.orchestrator.post_manifest)
+      EBV_STARTED_BY           = local.started_by
+      EBV_METRICS_NAMESPACE    = local.metrics_ns
     },
     length(var.orchestrator.severities) == 0 ? {} : {
       EBV_SEVERITIES = join(",", [for k in sort(keys(var.orchestrator.severities)) : "${k}=${var.orchestrator.severities[k]}"])
@@ -119,14 +119,14 @@ data "aws_iam_policy_document" "kms" {
 module "s3_bucket" {
   source = "./modules/s3_bucket"
 
-  name                    = "${var.name}-${local.account_id}-${local.region}"
-  kms_key_arn             = aws_kms_key.this.arn
-  manifest_prefix         = local.manifest_prefix
-  runs_prefix             = local.runs_prefix
+  name                     = "${var.name}-${local.account_id}-${local.region}"
+  kms_key_arn              = aws_kms_key.this.arn
+  manifest_prefix          = local.manifest_prefix
+  runs_prefix              = local.runs_prefix
   manifest_expiration_days = var.retention.manifest_days
-  report_expiration_days  = var.retention.report_days
-  access_log_bucket       = var.access_log_bucket
-  tags                    = local.tags
+  report_expiration_days   = var.retention.report_days
+  access_log_bucket        = var.access_log_bucket
+  tags                     = local.tags
 }
 
 module "network" {
@@ -197,48 +197,48 @@ module "lambda" {
 module "ecs_manifest_generator" {
   source = "./modules/ecs_manifest_generator"
 
-  name                = var.name
-  family              = local.worker_family
-  container_name      = local.worker_container
-  volume_name         = local.worker_volume
-  mount_path          = local.worker_mount
-  image               = var.worker_image
-  architecture        = var.architecture
-  cpu                 = var.worker.cpu
-  memory              = var.worker.memory
-  concurrency         = var.worker.concurrency
-  file_system_id      = var.file_system_id
-  execution_role_arn  = module.iam.execution_role_arn
-  task_role_arn       = module.iam.worker_role_arn
-  scheduler_role_arn  = module.iam.scheduler_role_arn
-  subnet_ids          = var.subnet_ids
-  security_group_ids  = [module.network.task_security_group_id]
-  baseline_output     = "s3://${module.s3_bucket.bucket_id}/${local.manifest_prefix}${var.file_system_id}/baseline/"
-  baseline_schedule   = var.baseline_schedule
-  kms_key_arn         = aws_kms_key.this.arn
-  log_retention_days  = var.retention.log_days
-  tags                = local.tags
+  name               = var.name
+  family             = local.worker_family
+  container_name     = local.worker_container
+  volume_name        = local.worker_volume
+  mount_path         = local.worker_mount
+  image              = var.worker_image
+  architecture       = var.architecture
+  cpu                = var.worker.cpu
+  memory             = var.worker.memory
+  concurrency        = var.worker.concurrency
+  file_system_id     = var.file_system_id
+  execution_role_arn = module.iam.execution_role_arn
+  task_role_arn      = module.iam.worker_role_arn
+  scheduler_role_arn = module.iam.scheduler_role_arn
+  subnet_ids         = var.subnet_ids
+  security_group_ids = [module.network.task_security_group_id]
+  baseline_output    = "s3://${module.s3_bucket.bucket_id}/${local.manifest_prefix}${var.file_system_id}/baseline/"
+  baseline_schedule  = var.baseline_schedule
+  kms_key_arn        = aws_kms_key.this.arn
+  log_retention_days = var.retention.log_days
+  tags               = local.tags
 }
 
 module "events" {
   source = "./modules/events"
 
-  name            = var.name
-  function_arn    = module.lambda.function_arn
-  function_name   = module.lambda.function_name
-  cluster_arn     = module.ecs_manifest_generator.cluster_arn
-  started_by      = local.started_by
-  tags            = local.tags
+  name          = var.name
+  function_arn  = module.lambda.function_arn
+  function_name = module.lambda.function_name
+  cluster_arn   = module.ecs_manifest_generator.cluster_arn
+  started_by    = local.started_by
+  tags          = local.tags
 }
 
 module "backup" {
   source = "./modules/backup"
   count  = var.backup == null ? 0 : 1
 
-  name                    = var.name
-  kms_key_arn             = aws_kms_key.this.arn
-  file_system_arn         = local.file_system_arn
-  settings                = var.backup
-  restore_role_arn        = module.iam.restore_role_arn
-  tags                    = local.tags
+  name             = var.name
+  kms_key_arn      = aws_kms_key.this.arn
+  file_system_arn  = local.file_system_arn
+  settings         = var.backup
+  restore_role_arn = module.iam.restore_role_arn
+  tags             = local.tags
 }

@@ -214,15 +214,15 @@ variable "vpc_endpoints" {
 variable "backup" {
   description = "Optional AWS Backup vault, plan and restore-testing plan, for accounts without one (examples/complete). Null: the account's own plan backs the file system up."
   type = object({
-    schedule                = optional(string, "cron(0 3 * * ? *)")
-    delete_after_days       = optional(number, 35)
-    vault_lock              = optional(bool, false)
-    copy_to_vault_arn       = optional(string)
-    restore_testing         = optional(bool, false)
-    restore_testing_window  = optional(number, 24)
-    restore_testing_start   = optional(string, "cron(0 6 ? * SUN *)")
-    min_retention_days      = optional(number, 7)
-    max_retention_days      = optional(number, 365)
+    schedule               = optional(string, "cron(0 3 * * ? *)")
+    delete_after_days      = optional(number, 35)
+    vault_lock             = optional(bool, false)
+    copy_to_vault_arn      = optional(string)
+    restore_testing        = optional(bool, false)
+    restore_testing_window = optional(number, 24)
+    restore_testing_start  = optional(string, "cron(0 6 ? * SUN *)")
+    min_retention_days     = optional(number, 7)
+    max_retention_days     = optional(number, 365)
   })
   default = null
 

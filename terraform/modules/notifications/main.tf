@@ -195,11 +195,11 @@ locals {
     {
       type = "metric", x = 12, y = 0, width = 12, height = 6
       properties = {
-        title   = "Time to verdict and restore duration (seconds)"
-        region  = local.region
-        stat    = "Maximum"
-        period  = 86400
-        view    = "timeSeries"
+        title  = "Time to verdict and restore duration (seconds)"
+        region = local.region
+        stat   = "Maximum"
+        period = 86400
+        view   = "timeSeries"
         metrics = concat(
           [for fs in local.per_fs : [local.ns, "TimeToVerdict", "FileSystemId", fs, { label = "time to verdict ${fs}" }]],
           [for fs in local.per_fs : [local.ns, "RestoreDuration", "FileSystemId", fs, { label = "restore ${fs}" }]],
@@ -209,11 +209,11 @@ locals {
     {
       type = "metric", x = 0, y = 6, width = 12, height = 6
       properties = {
-        title   = "Files and bytes verified"
-        region  = local.region
-        stat    = "Sum"
-        period  = 86400
-        view    = "timeSeries"
+        title  = "Files and bytes verified"
+        region = local.region
+        stat   = "Sum"
+        period = 86400
+        view   = "timeSeries"
         metrics = concat(
           [for fs in local.per_fs : [local.ns, "FilesVerified", "FileSystemId", fs, { label = "files ${fs}" }]],
           [for fs in local.per_fs : [local.ns, "BytesVerified", "FileSystemId", fs, { label = "bytes ${fs}", yAxis = "right" }]],
