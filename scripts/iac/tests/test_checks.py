@@ -200,3 +200,17 @@ def test_references_resolve(tmp_path: Path) -> None:
         "main.tf: aws_sns_topic.gone is not declared",
     ]
     assert check_references.check_module(ROOT / "terraform/modules/iam", ROOT) == []
+
+
+def test_iam_follows_new_calls_in_the_code(tmp_path: Path) -> None:
+    root = _iam_copy(tmp_path)
+    adapter = root / "Sources/OrchestratorKit/Production/AWSAdapters+EFS.swift"
+    adapter.write_text(adapter.read_text().replace(
+        "    public func deleteAccessPoint(id: String) async throws {",
+        "    public func accessPoints(id: String) async throws -> Int {\n"
+        "        try await client.describeAccessPoints(fileSystemId: id).items.count\n"
+        "    }\n\n"
+        "    public func deleteAccessPoint(id: String) async throws {"))
+    assert check_iam.check(root)[1] == [
+        "orchestrator: the code calls elasticfilesystem:DescribeAccessPoints, which the policy does not grant",
+    ]
