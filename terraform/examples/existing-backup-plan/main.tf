@@ -15,6 +15,7 @@ module "efs_backup_verifier" {
   worker_image                              = var.worker_image
   orchestrator_package                      = var.orchestrator_package
   notification_emails                       = var.notification_emails
+  backup_vault_kms_key_arns                 = var.backup_vault_kms_key_arns
 
   baseline_schedule = {
     expression = "cron(30 0 * * ? *)"

@@ -40,6 +40,12 @@ variable "orchestrator_package" {
   default     = "../../../dist/bootstrap.zip"
 }
 
+variable "backup_vault_kms_key_arns" {
+  description = "Customer-managed KMS keys of the vaults holding the file system's recovery points (empty for AWS-managed keys)."
+  type        = list(string)
+  default     = []
+}
+
 variable "notification_emails" {
   description = "Who gets the summaries and alarms."
   type        = list(string)
