@@ -7,7 +7,7 @@ IAC_CHECKOV="$IAC_VENV/checkov/bin/checkov"
 IAC_SCHEMA_WHEEL_VERSION="21.22.1"
 IAC_WHEEL="$IAC_VENV/wheels/cdktf_cdktf_provider_aws-$IAC_SCHEMA_WHEEL_VERSION-py3-none-any.whl"
 
-iac_pip() { "$1/bin/pip" install -q --disable-pip-version-check "${@:2}"; }
+iac_pip() { "$1/bin/pip" install -q --disable-pip-version-check --no-compile "${@:2}"; }
 
 iac_tools_venv() {
   local req=scripts/iac/requirements-tools.txt
