@@ -451,6 +451,30 @@ data "aws_iam_policy_document" "restore" {
     resources = [local.file_systems]
   }
 
+  # Restore testing: AWS Backup tags its restored copy and deletes it when the validation
+  # window closes, with this role; only copies carrying its restore-testing tag.
+  statement {
+    sid       = "TagRestoreTestingCopy"
+    actions   = ["elasticfilesystem:TagResource"]
+    resources = [local.file_systems]
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.restore_test_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "DeleteRestoreTestingCopy"
+    actions   = ["elasticfilesystem:DeleteFilesystem"]
+    resources = [local.file_systems]
+    condition {
+      test     = "Null"
+      variable = "aws:ResourceTag/${local.restore_test_tag}"
+      values   = ["false"]
+    }
+  }
+
   statement {
     sid       = "EncryptRestored"
     actions   = ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
