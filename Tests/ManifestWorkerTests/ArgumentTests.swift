@@ -29,6 +29,7 @@ final class ArgumentTests: XCTestCase {
           --concurrency N     files hashed at once, 1-1024 (default 32; EBV_CONCURRENCY)
           -h, --help          show help
           --version           print the version
+          --list-settings     print every EBV_* variable it reads (with --json: as JSON)
 
         Settings also come from EBV_* environment variables; a flag wins over its
         variable. See 'manifest-worker <command> --help'.
@@ -58,6 +59,26 @@ final class ArgumentTests: XCTestCase {
         XCTAssertEqual(try CLIRunner.run(["--version"]), CLIResult(status: 0, stdout: Data("manifest-worker 0.1.0\n".utf8), stderr: ""))
         XCTAssertEqual(try CLIRunner.run(["show", "--version"]).out, "manifest-worker 0.1.0\n")
         XCTAssertEqual(try CLIRunner.run(["--version", "--json"]).out, "{\"tool\":\"manifest-worker\",\"version\":\"0.1.0\"}\n")
+    }
+
+    func testListSettings() throws {
+        let json = try CLIRunner.run(["--list-settings", "--json"])
+        XCTAssertEqual(json.status, 0)
+        XCTAssertEqual(json.stderr, "")
+        XCTAssertTrue(json.out.hasPrefix(
+            #"[{"default":"32","flag":"--concurrency","meaning":"I/O and hashing threads, 1-1024","name":"EBV_CONCURRENCY","required":false},"#), json.out)
+        XCTAssertTrue(json.out.hasSuffix("\n"))
+        let items = try XCTUnwrap(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
+        XCTAssertEqual(items.compactMap { $0["name"] as? String }, [
+            "EBV_CONCURRENCY", "EBV_ROLE", "EBV_OUTPUT", "EBV_FILE_SYSTEM_ID", "EBV_RECOVERY_POINT_ARN", "EBV_RESTORED_ROOT",
+            "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS",
+        ])
+        XCTAssertTrue(items.contains { $0["name"] as? String == "EBV_FILE_SYSTEM_ID" && $0["default"] is NSNull })
+        let text = try CLIRunner.run(["show", "--list-settings"])
+        XCTAssertEqual(text.status, 0)
+        let lines = text.out.split(separator: "\n")
+        XCTAssertEqual(lines.count, 9)
+        XCTAssertEqual(lines.first.map(String.init), "EBV_CONCURRENCY         --concurrency         I/O and hashing threads, 1-1024 (default 32)")
     }
 
     private func assertUsageError(_ arguments: [String], _ stderr: String, environment: [String: String] = [:],

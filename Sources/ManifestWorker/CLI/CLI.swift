@@ -43,6 +43,7 @@ enum CLI {
             let arguments = try ArgumentParser.parse(words, specs: CommandSpecs.global, command: "")
             if arguments.has("--help") { return printHelp("", context) }
             if arguments.has("--version") { return printVersion(arguments, context) }
+            if arguments.has("--list-settings") { return printSettings(arguments, context) }
             throw CLIError.usage("usage", "missing command (generate, diff, verify or show)", command: "")
         }
         let command = words[commandIndex]
@@ -67,6 +68,7 @@ enum CLI {
         let arguments = try ArgumentParser.parse(rest, specs: specs, command: command)
         if arguments.has("--help") { return printHelp(command, context) }
         if arguments.has("--version") { return printVersion(arguments, context) }
+        if arguments.has("--list-settings") { return printSettings(arguments, context) }
 
         switch command {
         case "generate": return try GenerateCommand.run(arguments, context: context)
@@ -95,6 +97,12 @@ enum CLI {
 
     private static func printHelp(_ command: String, _ context: CommandContext) -> ExitStatus {
         context.console.out(HelpText.text(for: command) ?? HelpText.topLevel)
+        return .success
+    }
+
+    /// `--list-settings [--json]`: the environment variables (``EnvironmentVariable``).
+    private static func printSettings(_ arguments: ParsedArguments, _ context: CommandContext) -> ExitStatus {
+        context.console.out(arguments.has("--json") ? EnvironmentVariable.listingJSON() + "\n" : EnvironmentVariable.listingText())
         return .success
     }
 

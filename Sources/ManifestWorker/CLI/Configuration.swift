@@ -16,19 +16,48 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
     case windowEnd = "EBV_WINDOW_END"
 
     /// The flag that overrides this variable.
-    var flag: String {
+    var flag: String { listing.flag }
+
+    /// The flag, the default (nil: none) and the meaning, as `--list-settings` prints them:
+    /// this enum is the one list of the variables (`Configuration.value` reads only these).
+    var listing: (flag: String, defaultText: String?, meaning: String) {
         switch self {
-        case .concurrency: return "--concurrency"
-        case .role: return "--role"
-        case .output: return "--output"
-        case .fileSystemId: return "--file-system-id"
-        case .recoveryPointArn: return "--recovery-point-arn"
-        case .restoredRoot: return "--restored-root"
-        case .severity: return "--severity"
-        case .reportDir: return "--report-dir"
-        case .maxFindings: return "--max-findings"
-        case .windowEnd: return "--window-end"
+        case .concurrency: return ("--concurrency", String(Defaults.concurrency), "I/O and hashing threads, 1-\(Defaults.maxConcurrency)")
+        case .role: return ("--role", "local", "manifest header role: baseline, post, restored or local")
+        case .output: return ("--output", "-", "generate's output: a file, - (stdout) or s3://bucket/key")
+        case .fileSystemId: return ("--file-system-id", nil, "file system id recorded in the manifest header")
+        case .recoveryPointArn: return ("--recovery-point-arn", nil, "recovery point ARN recorded in the manifest header")
+        case .restoredRoot: return ("--restored-root", "none (generate, verify), auto (diff)", "auto, none or the directory that stands for the root")
+        case .severity: return ("--severity", nil, "verdict severity overrides, class=severity,...")
+        case .reportDir: return ("--report-dir", nil, "where diff and verify write report.json, findings.ndjson.gz, summary.txt")
+        case .maxFindings: return ("--max-findings", String(Defaults.maxFindings), "findings kept per class in the report")
+        case .windowEnd: return ("--window-end", nil, "two-way diff: when the backup completed (RFC 3339); later mtimes are not explained by the window")
         }
+    }
+
+    /// Every variable as JSON: an array in declaration order, each
+    /// `{"default","flag","meaning","name","required":false}` (`default` null when none), one line.
+    static func listingJSON() -> String {
+        let items = allCases.map { variable -> JSONValue in
+            let listing = variable.listing
+            return .object([
+                ("default", listing.defaultText.map(JSONValue.string) ?? .null), ("flag", .string(listing.flag)),
+                ("meaning", .string(listing.meaning)), ("name", .string(variable.rawValue)), ("required", .bool(false)),
+            ])
+        }
+        return JSONValue.array(items).serialized()
+    }
+
+    /// Every variable as text, one per line: `NAME  --flag  meaning (default …)`.
+    static func listingText() -> String {
+        let nameWidth = allCases.map(\.rawValue.count).max() ?? 0
+        let flagWidth = allCases.map(\.flag.count).max() ?? 0
+        return allCases.map { variable in
+            let listing = variable.listing
+            let fallback = listing.defaultText.map { " (default \($0))" } ?? ""
+            return variable.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+                + listing.flag.padding(toLength: flagWidth, withPad: " ", startingAt: 0) + "  " + listing.meaning + fallback
+        }.joined(separator: "\n") + "\n"
     }
 }
 

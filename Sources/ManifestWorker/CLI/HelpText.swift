@@ -6,6 +6,7 @@ enum CommandSpecs {
         OptionSpec("--concurrency", value: "N"),
         OptionSpec("--help", alias: "-h"),
         OptionSpec("--version"),
+        OptionSpec("--list-settings"),
     ]
 
     static let generate: [OptionSpec] = global + [
@@ -50,6 +51,7 @@ enum HelpText {
       --concurrency N     files hashed at once, 1-1024 (default 32; EBV_CONCURRENCY)
       -h, --help          show help
       --version           print the version
+      --list-settings     print every EBV_* variable it reads (with --json: as JSON)
     """
 
     static let exitStatus = """

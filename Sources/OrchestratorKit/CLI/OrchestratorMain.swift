@@ -12,6 +12,7 @@ public enum OrchestratorMain {
     public static let usage = """
         usage: orchestrator handle [--event FILE|-] [--timeout SECONDS]
                orchestrator reconcile [--timeout SECONDS]
+               orchestrator config --list [--json]
                orchestrator --help
 
         Verifies AWS Backup recovery points of EFS file systems, one step per event.
@@ -19,6 +20,8 @@ public enum OrchestratorMain {
 
           handle      handle one event: an EventBridge event or {"action":…} from FILE or stdin
           reconcile   re-drive every open run and sweep expired temporary resources
+          config      --list: print every EBV_* setting it reads (name, required, default,
+                      meaning); --json: as a JSON array
           --event     the event file ("-" or absent: stdin)
           --timeout   seconds this invocation may run (default 900)
 
@@ -55,6 +58,10 @@ public enum OrchestratorMain {
             stdout.write(usage)
             return 0
         }
+        if case .listSettings(let json) = command {
+            stdout.write(json ? OrchestratorSettings.json() : OrchestratorSettings.text())
+            return 0
+        }
         let logger = Logger(sink: stderr, clock: clock)
         let orchestrator: Orchestrator
         do {
@@ -66,7 +73,7 @@ public enum OrchestratorMain {
         do {
             let response: String
             switch command {
-            case .help:
+            case .help, .listSettings:
                 return 0
             case .reconcile(let timeout):
                 response = try await orchestrator.handle(.reconcile, deadline: clock.now().addingTimeInterval(timeout))
@@ -146,10 +153,12 @@ enum CLICommand: Equatable {
     case help
     case handle(eventPath: String?, timeout: TimeInterval)
     case reconcile(timeout: TimeInterval)
+    case listSettings(json: Bool)
 
     static func parse(_ arguments: [String]) throws -> CLICommand {
         guard let verb = arguments.first else { throw OrchestratorError(.usage, "missing command") }
         if ["--help", "-h", "help"].contains(verb) { return .help }
+        if verb == "config" { return try parseConfig(Array(arguments.dropFirst())) }
         var eventPath: String?
         var timeout: TimeInterval = 900
         var index = 1
@@ -176,5 +185,21 @@ enum CLICommand: Equatable {
         case "reconcile": return .reconcile(timeout: timeout)
         default: throw OrchestratorError(.usage, "unknown command \(verb)")
         }
+    }
+
+    /// `config --list [--json]` (flags only, in any order).
+    static func parseConfig(_ options: [String]) throws -> CLICommand {
+        var list = false
+        var json = false
+        for option in options {
+            switch option {
+            case "--list": list = true
+            case "--json": json = true
+            case "--help", "-h": return .help
+            default: throw OrchestratorError(.usage, "unknown option \(option)")
+            }
+        }
+        guard list else { throw OrchestratorError(.usage, "config: missing --list") }
+        return .listSettings(json: json)
     }
 }

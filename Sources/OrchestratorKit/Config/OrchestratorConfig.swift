@@ -1,6 +1,7 @@
 import Foundation
 
-/// The orchestrator's configuration, read once from environment variables at init.
+/// The orchestrator's configuration, read once from environment variables at init, each
+/// through `OrchestratorSettings.all` (the one list; `orchestrator config --list`).
 /// Every variable is documented in `docs/orchestrator.md`.
 public struct OrchestratorConfig: Sendable, Equatable {
     /// S3 bucket for runs, manifests and reports (`EBV_BUCKET`).
@@ -73,15 +74,15 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public init(environment env: [String: String]) throws {
         let reader = EnvironmentReader(env)
         bucket = try reader.required("EBV_BUCKET")
-        manifestPrefix = try reader.prefix("EBV_MANIFEST_PREFIX", default: "manifests/")
-        runsPrefix = try reader.prefix("EBV_RUNS_PREFIX", default: "runs/")
+        manifestPrefix = try reader.prefix("EBV_MANIFEST_PREFIX")
+        runsPrefix = try reader.prefix("EBV_RUNS_PREFIX")
         topicArn = try reader.arn("EBV_TOPIC_ARN", service: "sns")
         cluster = try reader.required("EBV_CLUSTER")
         workerTaskFamily = try reader.required("EBV_WORKER_TASK_FAMILY")
         workerContainer = try reader.required("EBV_WORKER_CONTAINER")
-        workerVolume = reader.optional("EBV_WORKER_VOLUME") ?? "efs"
-        workerMountPath = reader.optional("EBV_WORKER_MOUNT_PATH") ?? "/mnt/efs"
-        restoredTaskFamily = reader.optional("EBV_RESTORED_TASK_FAMILY") ?? workerTaskFamily + "-restored"
+        workerVolume = try reader.text("EBV_WORKER_VOLUME")
+        workerMountPath = try reader.text("EBV_WORKER_MOUNT_PATH")
+        restoredTaskFamily = try reader.optional("EBV_RESTORED_TASK_FAMILY") ?? workerTaskFamily + "-restored"
         guard restoredTaskFamily != workerTaskFamily else {
             throw OrchestratorError(.configuration, "EBV_RESTORED_TASK_FAMILY: must differ from EBV_WORKER_TASK_FAMILY")
         }
@@ -92,40 +93,65 @@ public struct OrchestratorConfig: Sendable, Equatable {
         kmsKeyId = try reader.required("EBV_KMS_KEY_ID")
         restoreRoleArn = try reader.arn("EBV_RESTORE_ROLE_ARN", service: "iam")
         severities = try reader.severities("EBV_SEVERITIES")
-        runTimeout = try reader.positiveNumber("EBV_RUN_TIMEOUT_HOURS", default: 24) * 3600
-        resourceGrace = try reader.positiveNumber("EBV_RESOURCE_GRACE_HOURS", default: 6) * 3600
-        mountTargetPollInterval = try reader.positiveNumber("EBV_MOUNT_TARGET_POLL_SECONDS", default: 10)
-        invocationMargin = try reader.positiveNumber("EBV_INVOCATION_MARGIN_SECONDS", default: 30)
-        taskStartAttempts = try reader.integer("EBV_TASK_START_ATTEMPTS", in: 1...10, default: 3)
-        taskStartBackoff = try reader.positiveNumber("EBV_TASK_START_BACKOFF_SECONDS", default: 30)
-        postManifest = try reader.bool("EBV_POST_MANIFEST", default: true)
-        startedBy = reader.optional("EBV_STARTED_BY") ?? "efs-backup-verifier"
+        runTimeout = try reader.positiveNumber("EBV_RUN_TIMEOUT_HOURS") * 3600
+        resourceGrace = try reader.positiveNumber("EBV_RESOURCE_GRACE_HOURS") * 3600
+        mountTargetPollInterval = try reader.positiveNumber("EBV_MOUNT_TARGET_POLL_SECONDS")
+        invocationMargin = try reader.positiveNumber("EBV_INVOCATION_MARGIN_SECONDS")
+        taskStartAttempts = try reader.integer("EBV_TASK_START_ATTEMPTS", in: 1...10)
+        taskStartBackoff = try reader.positiveNumber("EBV_TASK_START_BACKOFF_SECONDS")
+        postManifest = try reader.bool("EBV_POST_MANIFEST")
+        startedBy = try reader.text("EBV_STARTED_BY")
         guard !startedBy.isEmpty, startedBy.count <= 128,
               startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })
         else {
             throw OrchestratorError(.configuration, "EBV_STARTED_BY: must be 1-128 of [A-Za-z0-9-/_]: \"\(startedBy)\"")
         }
-        metricsNamespace = reader.optional("EBV_METRICS_NAMESPACE") ?? "EFSBackupVerifier"
+        metricsNamespace = try reader.text("EBV_METRICS_NAMESPACE")
     }
 }
 
-/// Small typed accessors with exact error messages naming the variable.
+/// Small typed accessors with exact error messages naming the variable. Every name must be
+/// in `OrchestratorSettings.all`, which also gives whether it is required and its default.
 struct EnvironmentReader {
     let env: [String: String]
     init(_ env: [String: String]) { self.env = env }
 
-    func optional(_ name: String) -> String? {
-        guard let value = env[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        return value
+    /// The listed setting, or a configuration error for a name the list lacks (a
+    /// programming error every config test hits).
+    func setting(_ name: String) throws -> OrchestratorSetting {
+        guard let setting = OrchestratorSettings.named(name) else {
+            throw OrchestratorError(.configuration, "\(name): not in OrchestratorSettings.all")
+        }
+        return setting
     }
 
+    /// The variable's trimmed value, else the listed default value, else nil.
+    func optional(_ name: String) throws -> String? {
+        let setting = try setting(name)
+        if let value = env[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { return value }
+        if case .value(let fallback) = setting.fallback { return fallback }
+        return nil
+    }
+
+    /// A setting listed as required: its value, or `NAME: missing`.
     func required(_ name: String) throws -> String {
-        guard let value = optional(name) else { throw OrchestratorError(.configuration, "\(name): missing") }
+        guard try setting(name).required else {
+            throw OrchestratorError(.configuration, "\(name): read as required but listed as optional")
+        }
+        guard let value = try optional(name) else { throw OrchestratorError(.configuration, "\(name): missing") }
         return value
     }
 
-    func prefix(_ name: String, default fallback: String) throws -> String {
-        guard let value = optional(name) else { return fallback }
+    /// A setting that always has a value (required, or listed with a default value).
+    func text(_ name: String) throws -> String {
+        guard let value = try optional(name) else {
+            throw OrchestratorError(.configuration, "\(name): missing")
+        }
+        return value
+    }
+
+    func prefix(_ name: String) throws -> String {
+        let value = try text(name)
         guard !value.hasPrefix("/") else {
             throw OrchestratorError(.configuration, "\(name): must not start with \"/\": \"\(value)\"")
         }
@@ -143,12 +169,12 @@ struct EnvironmentReader {
 
     /// `list`, or nil when the variable is unset or empty.
     func optionalList(_ name: String, idPrefix: String) throws -> [String]? {
-        guard optional(name) != nil else { return nil }
+        guard try optional(name) != nil else { return nil }
         return try list(name, idPrefix: idPrefix)
     }
 
-    func integer(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
-        guard let value = optional(name) else { return fallback }
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int {
+        let value = try text(name)
         guard let number = Int(value), range.contains(number) else {
             throw OrchestratorError(.configuration, "\(name): not a whole number in \(range.lowerBound)...\(range.upperBound): \"\(value)\"")
         }
@@ -165,16 +191,16 @@ struct EnvironmentReader {
         return items
     }
 
-    func positiveNumber(_ name: String, default fallback: Double) throws -> Double {
-        guard let value = optional(name) else { return fallback }
+    func positiveNumber(_ name: String) throws -> Double {
+        let value = try text(name)
         guard let number = Double(value), number.isFinite, number > 0 else {
             throw OrchestratorError(.configuration, "\(name): not a positive number: \"\(value)\"")
         }
         return number
     }
 
-    func bool(_ name: String, default fallback: Bool) throws -> Bool {
-        guard let value = optional(name) else { return fallback }
+    func bool(_ name: String) throws -> Bool {
+        let value = try text(name)
         switch value.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
@@ -183,7 +209,7 @@ struct EnvironmentReader {
     }
 
     func severities(_ name: String) throws -> [String: String] {
-        guard let value = optional(name) else { return [:] }
+        guard let value = try optional(name) else { return [:] }
         var result: [String: String] = [:]
         for item in value.split(separator: ",") {
             let pair = item.split(separator: "=", omittingEmptySubsequences: false)

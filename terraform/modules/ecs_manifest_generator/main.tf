@@ -1,0 +1,170 @@
+# The worker on ECS Fargate: cluster, log group, the access point and task definition that
+# mount production read-only, and the scheduled baseline manifest.
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  fargate_memory = {
+    "256"   = [512, 1024, 2048]
+    "512"   = [for m in range(1024, 4097, 1024) : m]
+    "1024"  = [for m in range(2048, 8193, 1024) : m]
+    "2048"  = [for m in range(4096, 16385, 1024) : m]
+    "4096"  = [for m in range(8192, 30721, 1024) : m]
+    "8192"  = [for m in range(16384, 61441, 4096) : m]
+    "16384" = [for m in range(32768, 122881, 8192) : m]
+  }
+  cpu_architecture = var.architecture == "arm64" ? "ARM64" : "X86_64"
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/${var.family}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+# Production through an access point whose POSIX user is 0:0: the worker reads every file
+# (root-owned included) without root in the container; the mount is read-only and the task
+# role has no ClientWrite.
+resource "aws_efs_access_point" "this" {
+  #checkov:skip=CKV_AWS_329:The worker verifies the whole file system, so the access point's root is "/"; the mount is read-only and the task role has no ClientWrite.
+  file_system_id = var.file_system_id
+
+  posix_user {
+    uid = 0
+    gid = 0
+  }
+
+  root_directory {
+    path = "/"
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-read-only" })
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.family
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = tostring(var.cpu)
+  memory                   = tostring(var.memory)
+  execution_role_arn       = var.execution_role_arn
+  task_role_arn            = var.task_role_arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = local.cpu_architecture
+  }
+
+  volume {
+    name = var.volume_name
+
+    efs_volume_configuration {
+      file_system_id     = var.file_system_id
+      transit_encryption = "ENABLED"
+
+      authorization_config {
+        access_point_id = aws_efs_access_point.this.id
+        iam             = "ENABLED"
+      }
+    }
+  }
+
+  # The worker's settings: manifest-worker --list-settings (scripts/check-iac checks that
+  # every name here is one). The orchestrator adds the per-run ones as overrides.
+  container_definitions = jsonencode([
+    {
+      name                   = var.container_name
+      image                  = var.image
+      essential              = true
+      readonlyRootFilesystem = true
+      command                = ["--help"]
+      environment = [
+        { name = "EBV_CONCURRENCY", value = tostring(var.concurrency) },
+      ]
+      mountPoints = [
+        { sourceVolume = var.volume_name, containerPath = var.mount_path, readOnly = true },
+      ]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          "awslogs-group"         = aws_cloudwatch_log_group.this.name
+          "awslogs-region"        = data.aws_region.current.region
+          "awslogs-stream-prefix" = "worker"
+        }
+      }
+    },
+  ])
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = contains(lookup(local.fargate_memory, tostring(var.cpu), []), var.memory)
+      error_message = "cpu and memory must be a Fargate pair."
+    }
+  }
+}
+
+# The baseline manifest, just before the backup window: RunTask through Scheduler's
+# universal target so the output key can carry the scheduled time.
+resource "aws_scheduler_schedule" "baseline" {
+  name                         = "${var.name}-baseline"
+  schedule_expression          = var.baseline_schedule.expression
+  schedule_expression_timezone = var.baseline_schedule.timezone
+  kms_key_arn                  = var.kms_key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = "arn:${data.aws_partition.current.partition}:scheduler:::aws-sdk:ecs:runTask"
+    role_arn = var.scheduler_role_arn
+    input = jsonencode({
+      cluster        = aws_ecs_cluster.this.arn
+      taskDefinition = aws_ecs_task_definition.this.arn_without_revision
+      launchType     = "FARGATE"
+      startedBy      = var.baseline_started_by
+      count          = 1
+      networkConfiguration = {
+        awsvpcConfiguration = {
+          subnets        = var.subnet_ids
+          securityGroups = var.security_group_ids
+          assignPublicIp = "DISABLED"
+        }
+      }
+      overrides = {
+        containerOverrides = [
+          {
+            name = var.container_name
+            command = [
+              "generate", var.mount_path,
+              "--output", "${var.baseline_output}<aws.scheduler.scheduled-time>.ndjson.gz",
+              "--role", "baseline",
+              "--file-system-id", var.file_system_id,
+              "--quiet",
+            ]
+          },
+        ]
+      }
+    })
+
+    retry_policy {
+      maximum_retry_attempts       = 3
+      maximum_event_age_in_seconds = 3600
+    }
+  }
+}
