@@ -40,7 +40,7 @@ struct WalkRoot: Sendable, Equatable {
     /// Refuses an output file inside the tree being walked: its temporary
     /// file would appear in the walk (and the manifest would describe itself).
     func requireOutside(_ output: String) throws {
-        guard output != "-", !Endpoints.isS3(output) else { return }
+        guard !Endpoints.isStdout(output), !Endpoints.isS3(output) else { return }
         let slash = output.lastIndex(of: "/")
         let parent = slash.map { String(output[..<$0]) } ?? "."
         guard let outputDir = Self.realPath(parent.isEmpty ? "/" : parent), let rootDir = Self.realPath(path) else { return }

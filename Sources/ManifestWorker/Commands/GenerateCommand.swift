@@ -33,7 +33,7 @@ enum GenerateCommand {
             restoredRoot: try config.restoredRoot(arguments, default: .none),
             concurrency: try config.concurrency(arguments),
             json: arguments.has("--json"), quiet: arguments.has("--quiet"))
-        if settings.output == "-" {
+        if Endpoints.isStdout(settings.output) {
             if settings.json {
                 throw CLIError.usage("--json", "cannot be used when the manifest goes to stdout (use -o FILE)", command: "generate")
             }
@@ -68,14 +68,14 @@ enum GenerateCommand {
             console.out(summaryJSON(trailer, output: settings.output, seconds: seconds).serialized() + "\n")
         } else if !settings.quiet {
             let line = summaryLine(trailer, output: settings.output) + "\n"
-            if settings.output == "-" { console.err(line) } else { console.out(line) }
+            if Endpoints.isStdout(settings.output) { console.err(line) } else { console.out(line) }
         }
         return .success
     }
 
     /// `wrote out.ndjson.gz: 5 entries (3 files, 1 dirs, 1 symlinks, 0 others), 1234 bytes, 0 errors, 0 unstable`
     static func summaryLine(_ trailer: ManifestTrailer, output: String) -> String {
-        "wrote \(output == "-" ? "stdout" : output): \(trailer.entries) entries (\(trailer.files) files, \(trailer.dirs) dirs, "
+        "wrote \(Endpoints.isStdout(output) ? "stdout" : output): \(trailer.entries) entries (\(trailer.files) files, \(trailer.dirs) dirs, "
             + "\(trailer.symlinks) symlinks, \(trailer.others) others), \(trailer.bytes) bytes, "
             + "\(trailer.errors) errors, \(trailer.unstable) unstable"
     }
