@@ -117,6 +117,12 @@ public final class FileSink: ByteSink, @unchecked Sendable {
         if let temporaryPath { unlink(temporaryPath) }
     }
 
+    /// The path a sink for `path` writes: `path` with its symlinks followed.
+    /// - Throws: ``ManifestKitError`` `.io` for a symlink loop or an unreadable link.
+    public static func destination(of path: String) throws -> String {
+        try resolve(path).0
+    }
+
     /// Follows `path`'s symlinks to the object finally named: its path and
     /// `lstat`, or nil when nothing exists there yet.
     static func resolve(_ path: String) throws -> (String, stat?) {
