@@ -8,10 +8,11 @@ import Glibc
 /// 1. every idle cached directory descriptor is closed, and fewer are kept
 ///    from then on (the cache limit halves);
 /// 2. fewer jobs may run at once (at most the others running now);
-/// 3. with nothing released, it waits for another job to end, or, when it is
-///    the only one running, backs off (1 ms doubling up to 100 ms).
+/// 3. with nothing released, it waits for another job to end, or, when no
+///    other job is running (or all the others wait like it), backs off (1 ms
+///    doubling up to 100 ms).
 ///
-/// A worker that is alone and still fails after `exhaustionAttempts` tries
+/// A worker in that last case that still fails after `exhaustionAttempts` tries
 /// (about two seconds) stops the walk: ``TreeWalker/run(emit:)`` throws an error
 /// naming the limit to raise (``ResourceLimits/exhaustedError(_:subject:)``).
 extension WalkScheduler {
@@ -44,7 +45,8 @@ extension WalkScheduler {
             mutex.lock()
             return !stopping
         }
-        if jobsRunning > 1 {
+        // Jobs other than this one that are running, not waiting like it.
+        if jobsRunning - 1 - exhaustedWaiters > 0 {
             // Another job holds descriptors: wait until one ends (or briefly).
             exhaustedWaiters += 1
             jobFinished.wait(mutex, nanoseconds: 50_000_000)
