@@ -32,6 +32,35 @@ final class HostileConditionTests: XCTestCase {
         }
     }
 
+    func testGenerateIntoAFIFOFeedsItsReader() throws {
+        let dir = try TestDirectory()
+        makeSampleTree(dir, under: "t")
+        XCTAssertEqual(mkfifo(dir.at("pipe"), 0o644), 0)
+        let received = LockedData()
+        let path = dir.at("pipe")
+        let reader = Thread {
+            // Opening waits for the writer; reading ends when it closes.
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            var all = Data()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while fd >= 0 {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                all.append(contentsOf: buffer[0..<n])
+            }
+            if fd >= 0 { close(fd) }
+            received.set(all)
+        }
+        reader.start()
+        let result = try CLIRunner.run(["generate", dir.at("t"), "-o", path, "--quiet"])
+        XCTAssertEqual(result, CLIResult(status: 0, stdout: Data(), stderr: ""))
+        let manifest = try ManifestReader(source: MemorySource(Array(received.wait()), name: "pipe"))
+        while try manifest.next() != nil {}
+        XCTAssertEqual(manifest.trailer?.entries, 4)
+        XCTAssertEqual(fileType(dir, "pipe"), S_IFIFO)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["pipe", "t"])
+    }
+
     func testGenerateThroughASymlinkWritesItsTarget() throws {
         let dir = try TestDirectory()
         makeSampleTree(dir, under: "t")
