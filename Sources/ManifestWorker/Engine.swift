@@ -4,6 +4,13 @@ import ManifestKit
 /// The wiring between the command line and ManifestKit's pieces (walker,
 /// writer, reader, diff). Every ManifestKit call of the executable is here.
 enum Engine {
+    /// What `generate` produced: the trailer, and the mount points listed but
+    /// not walked (other file systems).
+    struct Generated {
+        var trailer: ManifestTrailer
+        var mountPointsNotEntered: UInt64
+    }
+
     /// Walks `root`, writes the manifest into `sink`, finishes it and returns
     /// the trailer. On any error the sink is aborted (no complete-looking file).
     static func generate(
@@ -11,7 +18,7 @@ enum Engine {
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
         onError: @escaping (ManifestEntry) -> Void
-    ) throws -> ManifestTrailer {
+    ) throws -> Generated {
         let progress = WalkProgress()
         let walker: TreeWalker
         let writer: ManifestWriter
@@ -32,7 +39,8 @@ enum Engine {
                 if entry.error != nil { onError(entry) }
                 try writer.append(entry)
             }
-            return try writer.finish(completedAtNs: now())
+            let trailer = try writer.finish(completedAtNs: now())
+            return Generated(trailer: trailer, mountPointsNotEntered: progress.mountPointsNotEntered)
         } catch {
             writer.abort()
             throw error

@@ -7,18 +7,26 @@ import AWSLite
 import Dispatch
 import Foundation
 
-/// Discards the outputs still open when the process is told to stop: SIGTERM (ECS
-/// StopTask, `docker stop`) or SIGINT (Ctrl-C). Without it a stopped
-/// `generate -o s3://…` would leave an incomplete multipart upload behind (no object,
-/// but stored, billed parts), and `generate -o FILE` its hidden temporary file.
+/// Ends the process cleanly when it is told to stop: SIGTERM (ECS StopTask,
+/// `docker stop`), SIGINT (Ctrl-C), SIGHUP (the terminal went away) or SIGQUIT
+/// (Ctrl-\). Without it a stopped `generate -o s3://…` would leave an incomplete
+/// multipart upload behind (no object, but stored, billed parts), and
+/// `generate -o FILE` its hidden temporary file.
 ///
-/// The handlers are installed at start-up (``activate()``). On a signal every open
-/// output is discarded (waiting up to 20 s), one line per output is written to stderr
+/// ``blockSignals()`` is the first instruction of `main.swift`: it blocks the four
+/// signals in the only thread there is, and every thread started later (walker,
+/// hashing, Dispatch, Swift concurrency) inherits the mask, so a signal sent at any
+/// moment stays pending instead of being lost, ignored or acted on by a default
+/// handler (SIGQUIT's would print a crash backtrace). ``activate()`` then starts one
+/// thread that takes them with `sigwait`. On a signal every open output is
+/// discarded (waiting up to 20 s), one line per output is written to stderr
 /// (`manifest-worker: s3://b/k: upload aborted (SIGTERM)`,
 /// `manifest-worker: out.ndjson.gz: incomplete output removed (SIGINT)`), and the
-/// process exits with 128 + the signal number (143 for SIGTERM, 130 for SIGINT).
-/// SIGKILL cannot be caught: a bucket lifecycle rule (`AbortIncompleteMultipartUpload`)
-/// cleans up after that.
+/// process exits with 128 + the signal number (143 SIGTERM, 130 SIGINT, 129
+/// SIGHUP, 131 SIGQUIT). SIGKILL cannot be caught: a bucket lifecycle rule
+/// (`AbortIncompleteMultipartUpload`) cleans up after that.
+///
+/// `@unchecked Sendable`: every mutable field is guarded by `lock`.
 final class InterruptGuard: @unchecked Sendable {
     /// A handle for ``unregister(_:)``.
     struct Registration: Sendable, Equatable {
@@ -32,27 +40,61 @@ final class InterruptGuard: @unchecked Sendable {
         let discard: @Sendable () async -> Void
     }
 
+    /// The signals that end the run, with their names.
+    static let signals: [(number: Int32, name: String)] = [
+        (SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT"),
+    ]
+
     static let shared = InterruptGuard()
 
     private let lock = NSLock()
     private var open: [Int: Output] = [:]
     private var nextID = 0
-    private var sources: [any DispatchSourceSignal] = []
+    private var started = false
     private var interrupting = false
 
-    /// Starts watching an S3 upload (installing the signal handlers on first use).
+    /// Blocks ``signals`` in the calling thread (and so in every thread it
+    /// starts). Call before anything else runs.
+    static func blockSignals() {
+        var set = signalSet()
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    private static func signalSet() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for (number, _) in signals { sigaddset(&set, number) }
+        return set
+    }
+
+    /// Starts watching an S3 upload.
     func register(_ writer: S3MultipartWriter, name: String) -> Registration {
-        register(name: name, outcome: "upload aborted") { await writer.abort() }
-    }
-
-    /// Starts watching a local file's temporary output: on a signal it is unlinked.
-    func register(temporaryFile path: String, name: String) -> Registration {
-        register(name: name, outcome: "incomplete output removed") { _ = unlink(path) }
-    }
-
-    private func register(name: String, outcome: String, discard: @escaping @Sendable () async -> Void) -> Registration {
         lock.lock()
         defer { lock.unlock() }
+        return registerLocked(name: name, outcome: "upload aborted") { await writer.abort() }
+    }
+
+    /// Creates a local file's temporary output with `create` and starts watching
+    /// it (on a signal it is unlinked), in one step: a signal cannot come between
+    /// the file appearing and being watched. Once a signal is being handled no
+    /// file is created any more (the calling thread waits for the exit).
+    /// - Returns: `create`'s descriptor; `registration` is set when it is valid.
+    func creating(temporaryFile path: String, name: String, registration: inout Registration?,
+                  _ create: () -> Int32) -> Int32 {
+        lock.lock()
+        if interrupting {
+            lock.unlock()
+            while true { sleep(60) }
+        }
+        defer { lock.unlock() }
+        let fd = create()
+        if fd >= 0 {
+            registration = registerLocked(name: name, outcome: "incomplete output removed") { _ = unlink(path) }
+        }
+        return fd
+    }
+
+    private func registerLocked(name: String, outcome: String, discard: @escaping @Sendable () async -> Void) -> Registration {
         nextID += 1
         open[nextID] = Output(name: name, outcome: outcome, discard: discard)
         return Registration(id: nextID)
@@ -65,23 +107,23 @@ final class InterruptGuard: @unchecked Sendable {
         open[registration.id] = nil
     }
 
-    /// Installs the SIGTERM/SIGINT handlers. Called once at start-up, before any
-    /// output exists, so that no signal can slip between creating an output and
-    /// watching it. With nothing open a signal just ends the process (128 + signal).
+    /// Starts the thread that waits for ``signals`` (blocked by
+    /// ``blockSignals()`` before). Called once at start-up, before any output
+    /// exists. With nothing open a signal just ends the process (128 + signal).
     func activate() {
         lock.lock()
         defer { lock.unlock() }
-        if sources.isEmpty { installHandlers() }
-    }
-
-    private func installHandlers() {
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)  // the dispatch source sees it; the default action would kill first
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in interrupted(by: number) }
-            source.resume()
-            sources.append(source)
+        guard !started else { return }
+        started = true
+        let thread = Thread { [self] in
+            var set = Self.signalSet()
+            while true {
+                var number: Int32 = 0
+                if sigwait(&set, &number) == 0 { interrupted(by: number) }
+            }
         }
+        thread.stackSize = 256 << 10
+        thread.start()
     }
 
     /// Called by a sink whose upload call failed. When the failure is this guard's
@@ -106,11 +148,40 @@ final class InterruptGuard: @unchecked Sendable {
             done.signal()
         }
         _ = done.wait(timeout: .now() + 20)
-        let signalName = number == SIGTERM ? "SIGTERM" : "SIGINT"
+        let signalName = Self.signals.first { $0.number == number }?.name ?? "signal \(number)"
         let text = outputs.map { "\(Tool.name): \($0.name): \($0.outcome) (\(signalName))\n" }.joined()
         FileHandle.standardError.write(Data(text.utf8))
         // _exit, not exit: other threads (walker, hashing) are still running, and
         // exit handlers tearing the runtime down under them can crash the process.
         _exit(128 + number)
+    }
+}
+
+/// A deterministic gate for tests of signals at chosen moments: with
+/// `EBV_TEST_PAUSE_AT=<point>` in the environment, the process writes
+/// `manifest-worker: test pause at <point>` to stderr when it reaches that point
+/// and waits there until one of ``InterruptGuard/signals`` is pending (at most
+/// 60 s, then goes on), so a test can send a signal at exactly that moment. Points:
+/// `start` (signals blocked, nothing else done, the signal thread not started
+/// yet: the signal stays pending and is taken once it starts), `output-created`
+/// (a local output's temporary file exists and is watched).
+enum TestPause {
+    enum Point: String {
+        case start
+        case outputCreated = "output-created"
+    }
+
+    static let variable = "EBV_TEST_PAUSE_AT"
+
+    static func at(_ point: Point, environment: [String: String]) {
+        guard environment[variable] == point.rawValue else { return }
+        let line = Array("\(Tool.name): test pause at \(point.rawValue)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        for _ in 0..<6000 {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if InterruptGuard.signals.contains(where: { sigismember(&pending, $0.number) == 1 }) { return }
+            usleep(10_000)
+        }
     }
 }

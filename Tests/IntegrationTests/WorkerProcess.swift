@@ -8,6 +8,9 @@ import Glibc
 /// One run of the built `manifest-worker`, started as a subprocess with exactly the
 /// given environment (plus PATH). The binary sits next to the test bundle in the build
 /// products directory; `EBV_TEST_BINARY` overrides.
+// `@unchecked Sendable`: `outData` is written by its reader thread before it leaves
+// `output` and read only after `output.wait()`; `errData`/`errEnded` are guarded by
+// `errCondition`.
 final class WorkerProcess: @unchecked Sendable {
     struct Result: CustomStringConvertible {
         var status: Int32
@@ -24,9 +27,12 @@ final class WorkerProcess: @unchecked Sendable {
     private let output = DispatchGroup()
     private var outData = Data()
     private var errData = Data()
+    private var errEnded = false
+    /// Guards `errData` and `errEnded` while the process runs.
+    private let errCondition = NSCondition()
 
-    private init(_ arguments: [String], environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+    private init(_ arguments: [String], environment: [String: String], executable: String?) throws {
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
         process.arguments = arguments
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -35,20 +41,43 @@ final class WorkerProcess: @unchecked Sendable {
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        for (pipe, isOut) in [(stdout, true), (stderr, false)] {
-            output.enter()
-            Thread { [self] in
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                if isOut { outData = data } else { errData = data }
-                output.leave()
-            }.start()
+        output.enter()
+        Thread { [self] in
+            outData = stdout.fileHandleForReading.readDataToEndOfFile()
+            output.leave()
+        }.start()
+        output.enter()
+        Thread { [self] in
+            // Piece by piece, so that a test can wait for a line (``waitForStderr(_:)``).
+            while true {
+                let chunk = stderr.fileHandleForReading.availableData
+                errCondition.lock()
+                if chunk.isEmpty { errEnded = true } else { errData.append(chunk) }
+                errCondition.broadcast()
+                errCondition.unlock()
+                if chunk.isEmpty { break }
+            }
+            output.leave()
+        }.start()
+    }
+
+    /// Waits until stderr contains `text` (true) or ends without it (false), at most 60 s.
+    func waitForStderr(_ text: String) -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        errCondition.lock()
+        defer { errCondition.unlock() }
+        while true {
+            if String(decoding: errData, as: UTF8.self).contains(text) { return true }
+            if errEnded || !errCondition.wait(until: deadline) { return false }
         }
     }
 
-    /// Starts the binary; see ``wait()``.
-    static func start(_ arguments: [String], environment: [String: String]) throws -> WorkerProcess {
-        try WorkerProcess(arguments, environment: environment)
+    /// Starts the binary (or `executable`, e.g. a shell that execs it); see ``wait()``.
+    static func start(_ arguments: [String], environment: [String: String], executable: String? = nil) throws -> WorkerProcess {
+        try WorkerProcess(arguments, environment: environment, executable: executable)
     }
+
+    var pid: Int32 { process.processIdentifier }
 
     /// Runs the binary to its end.
     static func run(_ arguments: [String], environment: [String: String]) throws -> Result {
@@ -67,7 +96,10 @@ final class WorkerProcess: @unchecked Sendable {
     func wait() -> Result {
         process.waitUntilExit()
         output.wait()
+        errCondition.lock()
+        let err = errData
+        errCondition.unlock()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: err, as: UTF8.self))
     }
 }

@@ -90,7 +90,8 @@ final class GenerateShowTests: XCTestCase {
         XCTAssertEqual(object["bytes"] as? Int, 12)
         XCTAssertEqual(object["errors"] as? Int, 0)
         XCTAssertEqual((object["entriesSha256"] as? String)?.count, 64)
-        XCTAssertEqual(Set(object.keys), ["output", "entries", "files", "dirs", "symlinks", "others", "bytes", "errors", "unstable", "entriesSha256", "seconds"])
+        XCTAssertEqual(Set(object.keys), ["output", "entries", "files", "dirs", "symlinks", "others", "bytes", "errors", "unstable", "mountPointsNotEntered", "entriesSha256", "seconds"])
+        XCTAssertEqual(object["mountPointsNotEntered"] as? Int, 0)
 
         let shown = try CLIRunner.run(["show", dir.at("m.gz"), "--json"])
         let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])

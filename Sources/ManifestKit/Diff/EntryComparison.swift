@@ -1,7 +1,8 @@
 /// What the diff compares between two entries of the same path (DESIGN.md §4).
 ///
-/// Content: (type, size, sha256) for files, (type, target) for symlinks, type
-/// for the rest. Metadata, compared only when the types match: files mode,
+/// Content: (type, size, sha256) for files, (type, target) for symlinks, (type,
+/// device number) for character and block devices (when both entries carry
+/// one: manifests written before it was recorded do not), type for the rest. Metadata, compared only when the types match: files mode,
 /// uid, gid, mtime; directories and FIFOs, sockets, devices mode, uid, gid;
 /// symlinks uid, gid (Linux symlink modes are always 0777 and restores do not
 /// reliably keep symlink mtimes). Inode, link count and ctime are never compared.
@@ -11,7 +12,8 @@ enum EntryComparison {
         switch a.type {
         case .file: return a.size == b.size && a.sha256 == b.sha256
         case .symlink: return a.target == b.target
-        case .dir, .fifo, .socket, .char, .block: return true
+        case .char, .block: return a.rdev == nil || b.rdev == nil || a.rdev == b.rdev
+        case .dir, .fifo, .socket: return true
         }
     }
 
@@ -44,7 +46,10 @@ enum EntryComparison {
             return "sha256 differs: \(aName) \(shortHash(a.sha256)) \(bName) \(shortHash(b.sha256))"
         case .symlink:
             return "target differs: \(aName) '\(shortText(a.target))' \(bName) '\(shortText(b.target))'"
-        case .dir, .fifo, .socket, .char, .block:
+        case .char, .block:
+            if let x = a.rdev, let y = b.rdev, x != y { return "device number differs: \(aName) \(x) \(bName) \(y)" }
+            return "content equal"
+        case .dir, .fifo, .socket:
             return "content equal"
         }
     }

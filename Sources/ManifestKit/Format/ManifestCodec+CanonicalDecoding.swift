@@ -92,6 +92,10 @@ extension ManifestCodec {
         else { return nil }
         var e = ManifestEntry(path: Array(path), type: type, size: size, mode: mode, uid: uid, gid: gid,
                               mtimeNs: mtime, ctimeNs: ctime, ino: ino, nlink: nlink)
+        if c.literal(",\"rdevMajor\":") {
+            guard let major = c.uint32(), c.literal(",\"rdevMinor\":"), let minor = c.uint32() else { return nil }
+            e.rdev = DeviceNumber(major: major, minor: minor)
+        }
         if c.literal(",\"sha256\":\"") {
             guard let hex = c.sha256Hex() else { return nil }
             e.sha256 = String(decoding: hex, as: UTF8.self)

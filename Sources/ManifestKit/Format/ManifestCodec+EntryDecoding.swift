@@ -1,7 +1,7 @@
 /// The keys an entry line may carry (anything else is skipped).
 enum EntryKey: UInt8 {
     case path, pathB64, type, size, mode, uid, gid, mtimeNs, ctimeNs, ino, nlink
-    case sha256, target, targetB64, error, unstable, trailer, unknown
+    case sha256, target, targetB64, error, unstable, trailer, rdevMajor, rdevMinor, unknown
 
     var name: String { String(describing: self) }
 
@@ -32,6 +32,8 @@ enum EntryKey: UInt8 {
             if keyIs(k, "unstable") { return .unstable }
         case 9:
             if keyIs(k, "targetB64") { return .targetB64 }
+            if keyIs(k, "rdevMajor") { return .rdevMajor }
+            if keyIs(k, "rdevMinor") { return .rdevMinor }
         default:
             break
         }
@@ -106,6 +108,12 @@ extension ManifestCodec {
                 e.error = String(decoding: try s.string("error"), as: UTF8.self)
             case .unstable:
                 e.unstable = try s.bool("unstable")
+            case .rdevMajor:
+                let major = try s.uint32("rdevMajor")
+                e.rdev = DeviceNumber(major: major, minor: e.rdev?.minor ?? 0)
+            case .rdevMinor:
+                let minor = try s.uint32("rdevMinor")
+                e.rdev = DeviceNumber(major: e.rdev?.major ?? 0, minor: minor)
             case .trailer, .unknown:
                 break
             }
@@ -117,6 +125,11 @@ extension ManifestCodec {
         if !hasPath && !hasPathB64 { throw LineProblem("missing \"path\"") }
         if seen & (1 << EntryKey.target.rawValue) != 0 && seen & (1 << EntryKey.targetB64.rawValue) != 0 {
             throw LineProblem("both \"target\" and \"targetB64\"")
+        }
+        let hasMajor = seen & (1 << EntryKey.rdevMajor.rawValue) != 0
+        let hasMinor = seen & (1 << EntryKey.rdevMinor.rawValue) != 0
+        if hasMajor != hasMinor {
+            throw LineProblem(hasMajor ? "\"rdevMajor\" without \"rdevMinor\"" : "\"rdevMinor\" without \"rdevMajor\"")
         }
         for k in requiredEntryKeys where seen & (1 << k.rawValue) == 0 {
             throw LineProblem("missing \"\(k.name)\"")

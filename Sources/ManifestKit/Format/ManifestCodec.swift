@@ -13,7 +13,7 @@ public enum ManifestLine: Sendable, Equatable {
 ///
 /// Entry keys are written in this fixed order: `path`|`pathB64`, `type`,
 /// `size`, `mode`, `uid`, `gid`, `mtimeNs`, `ctimeNs`, `ino`, `nlink`, then
-/// only when present `sha256`, `target`|`targetB64`, `error`, and
+/// only when present `rdevMajor` and `rdevMinor`, `sha256`, `target`|`targetB64`, `error`, and
 /// `"unstable":true` only when true.
 public enum ManifestCodec {
     // MARK: - Encoding
@@ -40,6 +40,10 @@ public enum ManifestCodec {
         out.appendLiteral(",\"ctimeNs\":"); JSONText.appendInt(entry.ctimeNs, to: &out)
         out.appendLiteral(",\"ino\":"); JSONText.appendUInt(entry.ino, to: &out)
         out.appendLiteral(",\"nlink\":"); JSONText.appendUInt(entry.nlink, to: &out)
+        if let rdev = entry.rdev {
+            out.appendLiteral(",\"rdevMajor\":"); JSONText.appendUInt(UInt64(rdev.major), to: &out)
+            out.appendLiteral(",\"rdevMinor\":"); JSONText.appendUInt(UInt64(rdev.minor), to: &out)
+        }
         if let sha = entry.sha256 {
             out.appendLiteral(",\"sha256\":\"")
             var sha = sha

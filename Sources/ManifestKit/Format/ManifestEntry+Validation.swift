@@ -4,7 +4,8 @@ extension ManifestEntry {
     /// The rules (docs/manifest-format.md, "Entry rules"): a valid path; `mode`
     /// at most `0o7777`; `sha256` only on files, 64 lower-case hex digits, never
     /// with `error`; a file has `sha256` or `error`; `target` only on symlinks; a
-    /// symlink has `target` or `error`. Writers refuse such entries and readers
+    /// symlink has `target` or `error`; `rdevMajor`/`rdevMinor` only on `char` and
+    /// `block` entries. Writers refuse such entries and readers
     /// reject lines that decode to them.
     public var problem: String? { problem(digestChecked: false) }
 
@@ -18,6 +19,9 @@ extension ManifestEntry {
             guard error == nil else { return "\"sha256\" together with \"error\"" }
         } else if type == .file && error == nil {
             return "file entry without \"sha256\" or \"error\""
+        }
+        if rdev != nil && type != .char && type != .block {
+            return "\"rdevMajor\" on a \(type.rawValue) entry"
         }
         if target != nil {
             guard type == .symlink else { return "\"target\" on a \(type.rawValue) entry" }

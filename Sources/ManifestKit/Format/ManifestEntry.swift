@@ -3,6 +3,26 @@ public enum EntryType: String, Sendable, CaseIterable {
     case file, dir, symlink, fifo, socket, char, block
 }
 
+/// A device number (`st_rdev`) split as the kernel does: major and minor.
+public struct DeviceNumber: Sendable, Equatable, CustomStringConvertible {
+    public var major: UInt32
+    public var minor: UInt32
+
+    public init(major: UInt32, minor: UInt32) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// Linux's split of a 64-bit `dev_t` (glibc's `major()`/`minor()`).
+    public init(rawValue dev: UInt64) {
+        major = UInt32(truncatingIfNeeded: ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff)))
+        minor = UInt32(truncatingIfNeeded: (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff)))
+    }
+
+    /// `1:3`.
+    public var description: String { "\(major):\(minor)" }
+}
+
 /// One object below the manifest root: the entry line of manifest format v1.
 ///
 /// Paths and symlink targets are raw bytes (any byte but `/` and NUL inside a
@@ -29,13 +49,17 @@ public struct ManifestEntry: Sendable, Equatable {
     public var error: String?
     /// The file's size, mtime or ctime changed while it was hashed.
     public var unstable: Bool
+    /// The device number of a `char` or `block` entry (`rdevMajor`/`rdevMinor`;
+    /// absent in manifests written before it was recorded).
+    public var rdev: DeviceNumber?
 
     public init(
         path: [UInt8], type: EntryType, size: UInt64 = 0, mode: UInt32 = 0,
         uid: UInt32 = 0, gid: UInt32 = 0, mtimeNs: Int64 = 0, ctimeNs: Int64 = 0,
         ino: UInt64 = 0, nlink: UInt64 = 1, sha256: String? = nil, target: [UInt8]? = nil,
-        error: String? = nil, unstable: Bool = false
+        error: String? = nil, unstable: Bool = false, rdev: DeviceNumber? = nil
     ) {
+        self.rdev = rdev
         self.path = path
         self.type = type
         self.size = size

@@ -9,16 +9,16 @@ public final class FileSource: ByteSource, @unchecked Sendable {
     private var fd: Int32
 
     /// Opens `path` for reading.
-    /// - Throws: ``ManifestKitError`` `.io` (e.g. `open: No such file or directory`).
+    /// - Throws: ``ManifestKitError`` `.io` (e.g. `ENOENT: No such file or directory`, `EISDIR: Is a directory`).
     public init(path: String) throws {
         name = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw POSIXCalls.error(path, "open") }
+        if fd < 0 { throw ManifestKitError(.io, subject: path, reason: SystemError.describe(errno)) }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
             Glibc.close(fd)
             fd = -1
-            throw POSIXCalls.error(path, "read", EISDIR)
+            throw ManifestKitError(.io, subject: path, reason: SystemError.describe(EISDIR))
         }
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
     }

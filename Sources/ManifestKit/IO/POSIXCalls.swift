@@ -5,9 +5,10 @@ enum POSIXCalls {
     /// The `strerror` text of `code`.
     static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-    /// A ManifestKitError `.io` reading `<subject>: <operation>: <strerror>`.
+    /// A ManifestKitError `.io` reading `<subject>: <operation>: <ERRNO>: <strerror>`
+    /// (`out.gz: write: ENOSPC: No space left on device`).
     static func error(_ subject: String, _ operation: String, _ code: Int32 = errno) -> ManifestKitError {
-        ManifestKitError(.io, subject: subject, reason: "\(operation): \(message(code))")
+        ManifestKitError(.io, subject: subject, reason: "\(operation): \(SystemError.describe(code))")
     }
 
     /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes.

@@ -1,9 +1,17 @@
 import Glibc
 import Synchronization
 
+/// The process ran out of descriptors or memory (``ResourceLimits/isExhaustion(_:)``)
+/// while probing a name: a fact about the process, never written into an entry.
+/// The walker makes room, waits and probes the same name again.
+struct Exhausted: Error {
+    let code: Int32
+}
+
 /// The blocking I/O for one name: `fstatat`, then by type hash the file, read the
 /// link, or open and list the directory. Runs on a walker thread, never on Swift's
-/// cooperative pool. Failures become entries with `error`; nothing throws.
+/// cooperative pool. Failures become entries with `error`, except running out of
+/// descriptors or memory, which throws ``Exhausted`` (nothing is kept open then).
 final class EntryProbe: Sendable {
     /// A directory to descend into: open descriptor, its sorted names, its stat.
     struct OpenedDirectory {
@@ -32,9 +40,9 @@ final class EntryProbe: Sendable {
 
     /// Probes name `name` in directory `dirfd`; `path` is its relative path.
     func probe(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], dtype: UInt8,
-               scratch: HashScratch) -> (ManifestEntry, OpenedDirectory?) {
+               scratch: HashScratch) throws(Exhausted) -> (ManifestEntry, OpenedDirectory?) {
         if dtype == UInt8(DT_REG), hooks.afterStat == nil,
-           let entry = openRegular(dirfd: dirfd, name: name, path: path, scratch: scratch) {
+           let entry = try openRegular(dirfd: dirfd, name: name, path: path, scratch: scratch) {
             return (entry, nil)
         }
         var attempt = 0
@@ -42,24 +50,24 @@ final class EntryProbe: Sendable {
             attempt += 1
             let st: FileStat
             if let code = hooks.injected(.stat, path) {
-                return (failed(path, dtype: dtype, code), nil)
+                return (try failed(path, dtype: dtype, code), nil)
             }
             switch FileStat.at(dirfd, name) {
-            case .failure(let e): return (failed(path, dtype: dtype, e.code), nil)
+            case .failure(let e): return (try failed(path, dtype: dtype, e.code), nil)
             case .success(let s): st = s
             }
             hooks.afterStat?(path)
             switch st.entryType {
             case .file:
-                switch hashFile(dirfd: dirfd, name: name, path: path, stat: st, scratch: scratch) {
+                switch try hashFile(dirfd: dirfd, name: name, path: path, stat: st, scratch: scratch) {
                 case .done(let entry): return (entry, nil)
                 case .replaced where attempt < 3: continue
-                case .replaced: return (withError(st.entry(path: path), EAGAIN), nil)
+                case .replaced: return (try withError(st.entry(path: path), EAGAIN), nil)
                 }
             case .dir:
-                return listDirectory(dirfd: dirfd, name: name, path: path, stat: st)
+                return try listDirectory(dirfd: dirfd, name: name, path: path, stat: st)
             case .symlink:
-                return (readLink(dirfd: dirfd, name: name, path: path, stat: st), nil)
+                return (try readLink(dirfd: dirfd, name: name, path: path, stat: st), nil)
             case .fifo, .socket, .char, .block:
                 // Never opened: opening a FIFO blocks, opening a device may act on it.
                 return (st.entry(path: path), nil)
@@ -67,11 +75,15 @@ final class EntryProbe: Sendable {
         }
     }
 
-    private func failed(_ path: [UInt8], dtype: UInt8, _ code: Int32) -> ManifestEntry {
-        ManifestEntry(path: path, type: entryType(dtype: dtype), nlink: 0, error: SystemError.describe(code))
+    private func failed(_ path: [UInt8], dtype: UInt8, _ code: Int32) throws(Exhausted) -> ManifestEntry {
+        if ResourceLimits.isExhaustion(code) { throw Exhausted(code: code) }
+        return ManifestEntry(path: path, type: entryType(dtype: dtype), nlink: 0, error: SystemError.describe(code))
     }
 
-    func withError(_ entry: ManifestEntry, _ code: Int32) -> ManifestEntry {
+    /// `entry` with `error` set to `code` (and no digest); throws ``Exhausted``
+    /// instead for a code that is about the process, not the entry.
+    func withError(_ entry: ManifestEntry, _ code: Int32) throws(Exhausted) -> ManifestEntry {
+        if ResourceLimits.isExhaustion(code) { throw Exhausted(code: code) }
         var e = entry
         e.error = SystemError.describe(code)
         e.sha256 = nil
@@ -105,7 +117,7 @@ final class EntryProbe: Sendable {
     /// for any other name. `O_NONBLOCK` keeps a FIFO put in its place from blocking.
     /// Not taken when a test observes the step after `fstatat` (`afterStat`).
     private func openRegular(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8],
-                             scratch: HashScratch) -> ManifestEntry? {
+                             scratch: HashScratch) throws(Exhausted) -> ManifestEntry? {
         if hooks.injectErrno != nil, hooks.injected(.stat, path) != nil || hooks.injected(.open, path) != nil {
             return nil
         }
@@ -114,44 +126,57 @@ final class EntryProbe: Sendable {
         defer { close(fd) }
         guard case .success(let st) = FileStat.of(fd: fd), st.isRegular else { return nil }
         if st.dev != rootDev && !crossMounts {
-            return withError(st.entry(path: path), EXDEV)  // another file system: not read
+            return try withError(st.entry(path: path), EXDEV)  // another file system: not read
         }
-        defer { progress.addFile() }
-        return hashOpened(fd: fd, path: path, before: st, scratch: scratch)
+        let entry = try hashOpened(fd: fd, path: path, before: st, scratch: scratch)
+        progress.addFile()
+        return entry
     }
 
     private func hashFile(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat,
-                          scratch: HashScratch) -> HashOutcome {
+                          scratch: HashScratch) throws(Exhausted) -> HashOutcome {
         if stat.dev != rootDev && !crossMounts {
             // A file mounted over this name belongs to another file system: not read.
-            return .done(withError(stat.entry(path: path), EXDEV))
+            return .done(try withError(stat.entry(path: path), EXDEV))
         }
-        defer { progress.addFile() }
-        if let code = hooks.injected(.open, path) { return .done(withError(stat.entry(path: path), code)) }
+        if let code = hooks.injected(.open, path) {
+            let entry = try withError(stat.entry(path: path), code)
+            progress.addFile()
+            return .done(entry)
+        }
         let fd = openFile(dirfd, name)
         guard fd >= 0 else {
             let e = errno
-            if e == ELOOP || e == ENXIO || e == ENODEV { return .replaced }
-            return .done(withError(stat.entry(path: path), e))
+            if e == ELOOP || e == ENXIO || e == ENODEV {
+                progress.addFile()
+                return .replaced
+            }
+            let entry = try withError(stat.entry(path: path), e)
+            progress.addFile()
+            return .done(entry)
         }
         defer { close(fd) }
         let before: FileStat
         switch FileStat.of(fd: fd) {
-        case .failure(let e): return .done(withError(stat.entry(path: path), e.code))
+        case .failure(let e):
+            let entry = try withError(stat.entry(path: path), e.code)
+            progress.addFile()
+            return .done(entry)
         case .success(let s): before = s
         }
+        progress.addFile()
         guard before.isRegular, before.ino == stat.ino, before.dev == stat.dev else { return .replaced }
-        return .done(hashOpened(fd: fd, path: path, before: before, scratch: scratch))
+        return .done(try hashOpened(fd: fd, path: path, before: before, scratch: scratch))
     }
 
-    private func readLink(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) -> ManifestEntry {
+    private func readLink(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) throws(Exhausted) -> ManifestEntry {
         var entry = stat.entry(path: path)
-        if let code = hooks.injected(.readlink, path) { return withError(entry, code) }
+        if let code = hooks.injected(.readlink, path) { return try withError(entry, code) }
         var capacity = max(256, Int(stat.size) + 1)
         while true {
             var buf = [UInt8](repeating: 0, count: capacity)
             let n = buf.withUnsafeMutableBytes { readlinkat(dirfd, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
-            if n < 0 { return withError(entry, errno) }
+            if n < 0 { return try withError(entry, errno) }
             if n < capacity {
                 entry.target = Array(buf[0..<n])
                 return entry
@@ -160,34 +185,37 @@ final class EntryProbe: Sendable {
         }
     }
 
-    private func listDirectory(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) -> (ManifestEntry, OpenedDirectory?) {
+    private func listDirectory(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) throws(Exhausted) -> (ManifestEntry, OpenedDirectory?) {
         let entry = stat.entry(path: path)
         if stat.dev != rootDev && !crossMounts {
+            progress.addMountPointNotEntered()
             return (entry, nil)  // a mount point: listed, not descended into
         }
-        if let code = hooks.injected(.openDirectory, path) { return (withError(entry, code), nil) }
+        if let code = hooks.injected(.openDirectory, path) { return (try withError(entry, code), nil) }
         let fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return (withError(entry, errno), nil) }
+        guard fd >= 0 else { return (try withError(entry, errno), nil) }
         let opened: FileStat
         switch FileStat.of(fd: fd) {
         case .failure(let e):
             close(fd)
-            return (withError(entry, e.code), nil)
+            return (try withError(entry, e.code), nil)
         case .success(let s): opened = s
         }
         // Replaced between fstatat and openat: describe what is actually listed.
         var result = opened.ino == stat.ino && opened.dev == stat.dev ? entry : opened.entry(path: path)
         if opened.dev != rootDev && !crossMounts {
             close(fd)
+            progress.addMountPointNotEntered()
             return (result, nil)
         }
         if let code = hooks.injected(.readDirectory, path) {
             close(fd)
-            return (withError(result, code), nil)
+            return (try withError(result, code), nil)
         }
         switch DirectoryListing.read(fd: fd) {
         case .failure(let e):
             close(fd)
+            if ResourceLimits.isExhaustion(e.code) { throw Exhausted(code: e.code) }
             result.error = e.text
             return (result, nil)
         case .success(let listing):

@@ -6,6 +6,8 @@ struct FileStat: Equatable {
     var dev: UInt64
     var ino: UInt64
     var nlink: UInt64
+    /// `st_rdev` (the device number of a character or block device).
+    var rdev: UInt64
     var uid: UInt32
     var gid: UInt32
     var size: UInt64
@@ -17,6 +19,7 @@ struct FileStat: Equatable {
         dev = UInt64(st.st_dev)
         ino = UInt64(st.st_ino)
         nlink = UInt64(st.st_nlink)
+        rdev = UInt64(st.st_rdev)
         uid = UInt32(st.st_uid)
         gid = UInt32(st.st_gid)
         size = UInt64(max(0, Int64(st.st_size)))
@@ -46,11 +49,14 @@ struct FileStat: Equatable {
         size == other.size && mtimeNs == other.mtimeNs && ctimeNs == other.ctimeNs
     }
 
-    /// An entry for `path` carrying this metadata (`size` as `st_size`, whatever the type).
+    /// An entry for `path` carrying this metadata (`size` as `st_size`, whatever
+    /// the type; the device number for character and block devices).
     func entry(path: [UInt8]) -> ManifestEntry {
-        ManifestEntry(
-            path: path, type: entryType, size: size, mode: mode & 0o7777, uid: uid, gid: gid,
-            mtimeNs: mtimeNs, ctimeNs: ctimeNs, ino: ino, nlink: nlink)
+        let type = entryType
+        return ManifestEntry(
+            path: path, type: type, size: size, mode: mode & 0o7777, uid: uid, gid: gid,
+            mtimeNs: mtimeNs, ctimeNs: ctimeNs, ino: ino, nlink: nlink,
+            rdev: type == .char || type == .block ? DeviceNumber(rawValue: rdev) : nil)
     }
 
     /// `fstat(fd)`, or the `errno`.

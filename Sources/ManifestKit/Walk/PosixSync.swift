@@ -39,6 +39,14 @@ final class PosixCondition: @unchecked Sendable {
 
     /// Waits; the caller holds `mutex`, which is released while waiting.
     func wait(_ mutex: PosixMutex) { precondition(pthread_cond_wait(raw, mutex.raw) == 0, "pthread_cond_wait failed") }
+    /// Waits at most `nanoseconds` (or until signalled); the caller holds `mutex`.
+    func wait(_ mutex: PosixMutex, nanoseconds: Int) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let total = Int(now.tv_nsec) + max(0, nanoseconds)
+        var deadline = timespec(tv_sec: now.tv_sec + total / 1_000_000_000, tv_nsec: total % 1_000_000_000)
+        _ = pthread_cond_timedwait(raw, mutex.raw, &deadline)
+    }
     func signal() { pthread_cond_signal(raw) }
     func broadcast() { pthread_cond_broadcast(raw) }
 }

@@ -29,6 +29,13 @@ import Glibc
 /// `ESTALE` (an evicted directory re-opened by name is no longer the one listed),
 /// `EXDEV` (a regular file on another device). The root itself may be a symlink.
 ///
+/// Running out of descriptors or memory (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`)
+/// is never an entry's `error`: the walk makes room and retries the same call
+/// (see `WalkScheduler+Exhaustion`), so its entries are the same as without the
+/// limit, or it stops with an error naming the limit. The number of jobs in
+/// flight and of cached directory descriptors start from a budget of the
+/// descriptors the process may still open (``DescriptorBudget``).
+///
 /// ```swift
 /// let walker = try TreeWalker(root: "/mnt/efs", options: WalkOptions(concurrency: 64))
 /// try walker.run { entry in try writer.append(entry) }
@@ -76,13 +83,15 @@ public final class TreeWalker: Sendable {
         let (rootNode, rootStat) = try openRoot()
         let kind = FileSystemKind.of(dev: rootStat.dev)
         let mapLargeFiles = options.mapLargeFiles ?? (kind == .local)
+        let budget = DescriptorBudget.now(concurrency: options.concurrency)
         let scheduler = WalkScheduler(
             root: rootNode, lookahead: options.lookahead ?? max(4096, 32 * options.concurrency),
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             listingBudget: options.listingBudgetBytes,
-            maxOpenDirectories: options.maxOpenDirectories ?? Self.defaultMaxOpenDirectories(),
+            maxOpenDirectories: options.maxOpenDirectories ?? budget.maxOpenDirectories,
             namesPerJob: options.namesPerJob ?? (kind == .remote ? 1 : 8),
-            progress: progress)
+            progress: progress, inFlightLimit: budget.jobsInFlight,
+            exhaustionAttempts: options.testHooks.exhaustionAttempts ?? 24, rootPath: root)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
                                hooks: options.testHooks, progress: progress)
         let bufferSize = options.readBufferSize
@@ -102,12 +111,15 @@ public final class TreeWalker: Sendable {
                 progress.emitted(result.entry)
             }
         }
+        if let failure = scheduler.stoppedBy() { throw failure }
     }
 
     private func openRoot() throws -> (DirNode, FileStat) {
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ManifestKitError(.io, subject: root, reason: SystemError.describe(errno))
+            let code = errno
+            if ResourceLimits.isExhaustion(code) { throw ResourceLimits.exhaustedError(code, subject: root) }
+            throw ManifestKitError(.io, subject: root, reason: SystemError.describe(code))
         }
         let st: FileStat
         switch FileStat.of(fd: fd) {
@@ -127,14 +139,6 @@ public final class TreeWalker: Sendable {
         }
     }
 
-    /// A quarter of the soft `RLIMIT_NOFILE`, between 16 and 512.
-    static func defaultMaxOpenDirectories() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 64 }
-        let soft = limit.rlim_cur >= UInt(Int32.max) ? 4096 : Int(limit.rlim_cur)
-        return min(512, max(16, soft / 4))
-    }
-
     /// One worker thread: take the earliest pending names, probe them, hand back the results.
     private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool) {
         let scratch = HashScratch(bufferSize: bufferSize, mapLargeFiles: mapLargeFiles)
@@ -146,10 +150,28 @@ public final class TreeWalker: Sendable {
             let node = job.node
             for index in job.index..<(job.index + job.count) {
                 let path = node.childPath(index)
-                let (entry, opened) = node.listing.withCName(index) { name in
-                    probe.probe(dirfd: job.fd, name: name, path: path, dtype: node.listing.dtype(index),
-                                scratch: scratch)
+                var alone = 0
+                var probed: (ManifestEntry, EntryProbe.OpenedDirectory?)?
+                while probed == nil {
+                    let outcome = node.listing.withCName(index) { name in
+                        Result { () throws(Exhausted) in
+                            try probe.probe(dirfd: job.fd, name: name, path: path, dtype: node.listing.dtype(index),
+                                            scratch: scratch)
+                        }
+                    }
+                    switch outcome {
+                    case .success(let result): probed = result
+                    case .failure(let exhausted):
+                        // Not a fact about this name: make room, wait, probe it again.
+                        if !scheduler.recover(from: exhausted.code, alone: &alone) {
+                            // The walk stopped: close what this job opened (the
+                            // scheduler closes the rest once the workers are joined).
+                            for result in results { if let dir = result.dir { _ = close(dir.fd) } }
+                            return
+                        }
+                    }
                 }
+                let (entry, opened) = probed!
                 var dir: DirNode?
                 if let opened {
                     dir = DirNode(parent: node, indexInParent: index, name: node.listing.name(index),

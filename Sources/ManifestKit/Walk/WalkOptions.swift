@@ -25,7 +25,8 @@ public struct WalkOptions: Sendable {
     /// directory is started ahead of it. Default 64 MiB.
     public var listingBudgetBytes: Int
     /// Directory descriptors kept open at most (beyond those in use). Default: a
-    /// quarter of `RLIMIT_NOFILE`'s soft limit, between 16 and 512. Evicted
+    /// quarter of the descriptors the process may still open (the soft
+    /// `RLIMIT_NOFILE` less those open and 16 spare), between 1 and 512. Evicted
     /// directories are re-opened through their ancestors, checking device and inode.
     public var maxOpenDirectories: Int?
     /// Ask for `O_NOATIME` (dropped for the rest of the walk when the kernel refuses it).
@@ -82,6 +83,9 @@ struct WalkTestHooks: Sendable {
     var afterRead: (@Sendable ([UInt8], UInt64) -> Void)?
     /// Returns an `errno` to make `step` fail for `path` instead of calling it.
     var injectErrno: (@Sendable (WalkStep, [UInt8]) -> Int32?)?
+    /// Tries, with no other job running, before running out of descriptors or
+    /// memory stops the walk (default 24, about two seconds).
+    var exhaustionAttempts: Int?
 
     init() {}
 

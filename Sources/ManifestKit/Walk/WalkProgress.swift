@@ -11,6 +11,8 @@ public final class WalkProgress: Sendable {
     private let errorsCount = Atomic<UInt64>(0)
     private let unstableCount = Atomic<UInt64>(0)
     private let reopenCount = Atomic<UInt64>(0)
+    private let mountPointCount = Atomic<UInt64>(0)
+    private let exhaustionCount = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -25,9 +27,19 @@ public final class WalkProgress: Sendable {
     /// Emitted entries marked `unstable`.
     public var unstable: UInt64 { unstableCount.load(ordering: .relaxed) }
 
+    /// Directories on another file system than the root's (mount points):
+    /// listed as entries, their contents not walked (unless `crossMounts`).
+    public var mountPointsNotEntered: UInt64 { mountPointCount.load(ordering: .relaxed) }
+
+    /// Times a system call ran out of descriptors or memory and was retried
+    /// (never written into the manifest).
+    public var exhaustionRetries: UInt64 { exhaustionCount.load(ordering: .relaxed) }
+
     /// Directories re-opened through their ancestors after their descriptor was evicted.
     var reopenedDirectories: UInt64 { reopenCount.load(ordering: .relaxed) }
 
+    func addMountPointNotEntered() { mountPointCount.wrappingAdd(1, ordering: .relaxed) }
+    func addExhaustion() { exhaustionCount.wrappingAdd(1, ordering: .relaxed) }
     func addReopen() { reopenCount.wrappingAdd(1, ordering: .relaxed) }
     func addBytes(_ n: UInt64) { bytesCount.wrappingAdd(n, ordering: .relaxed) }
     func addFile() { filesCount.wrappingAdd(1, ordering: .relaxed) }

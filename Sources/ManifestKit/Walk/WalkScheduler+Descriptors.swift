@@ -7,7 +7,30 @@ extension WalkScheduler {
     /// Re-opens evicted `node` from its nearest open ancestor for the job of
     /// names `index ..< index + count` (lock held on entry; released on
     /// success, held again on failure, when those names got error entries).
+    /// Running out of descriptors is not a failure of those names: room is
+    /// made and the re-open tried again (``recoverLocked(from:alone:)``); when
+    /// the walk stops instead, nil is returned with nothing stored.
     func reopenLocked(_ node: DirNode, _ index: Int, _ count: Int) -> Job? {
+        var alone = 0
+        while true {
+            switch reopenOnceLocked(node, index, count) {
+            case .job(let job): return job
+            case .failed: return nil
+            case .exhausted(let code):
+                if recoverLocked(from: code, alone: &alone) { continue }
+                finishedLocked(node)
+                return nil
+            }
+        }
+    }
+
+    private enum ReopenOutcome {
+        case job(Job)
+        case failed
+        case exhausted(Int32)
+    }
+
+    private func reopenOnceLocked(_ node: DirNode, _ index: Int, _ count: Int) -> ReopenOutcome {
         var chain: [DirNode] = [node]
         var ancestor = node.parent!
         while ancestor.fd < 0 {
@@ -54,7 +77,14 @@ extension WalkScheduler {
             let job = Job(node: node, index: index, count: count, fd: node.fd)
             mutex.unlock()
             toClose.forEach { _ = close($0) }
-            return job
+            return .job(job)
+        case .failure(let e) where ResourceLimits.isExhaustion(e.code):
+            if !toClose.isEmpty {
+                mutex.unlock()
+                toClose.forEach { _ = close($0) }
+                mutex.lock()
+            }
+            return .exhausted(e.code)
         case .failure(let e):
             for i in index..<(index + count) {
                 let entry = ManifestEntry(path: node.childPath(i), type: entryType(dtype: node.listing.dtype(i)),
@@ -68,7 +98,7 @@ extension WalkScheduler {
                 toClose.forEach { _ = close($0) }
                 mutex.lock()
             }
-            return nil
+            return .failed
         }
     }
 

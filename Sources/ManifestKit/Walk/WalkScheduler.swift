@@ -39,13 +39,30 @@ final class WalkScheduler: @unchecked Sendable {
     let namesPerJob: Int
 
     let mutex = PosixMutex()
-    private let workAvailable = PosixCondition()
-    private let resultReady = PosixCondition()
+    let workAvailable = PosixCondition()
+    let resultReady = PosixCondition()
 
     let root: DirNode
     private let lookahead: Int
-    let maxOpenDirectories: Int
+    /// Idle directory descriptors kept open at most (lowered when the process
+    /// runs out of descriptors).
+    var maxOpenDirectories: Int
     let progress: WalkProgress
+    /// Jobs that may run at once: the workers, fewer when the descriptor budget
+    /// is small, lowered further each time the process runs out of descriptors.
+    var inFlightLimit: Int
+    /// Jobs running now (all directories).
+    var jobsRunning = 0
+    /// Workers waiting for another job to end after running out of descriptors.
+    var exhaustedWaiters = 0
+    let jobFinished = PosixCondition()
+    /// Tries of a worker that ran out of resources with no other job running
+    /// before the walk gives up.
+    let exhaustionAttempts: Int
+    /// The error that stopped the walk (it could not go on under a limit).
+    var failure: ManifestKitError?
+    /// The root as given, for that error.
+    let rootPath: String
 
     private var heap = DirHeap()
     /// Directories with `perDirectoryLimit` jobs running.
@@ -57,7 +74,7 @@ final class WalkScheduler: @unchecked Sendable {
     private var listedAhead = 0
     private let listingBudget: Int
     private var idleWorkers = 0
-    private var stopping = false
+    var stopping = false
     var tick: UInt64 = 0
     /// Directories (other than the root) whose descriptor is open.
     var open: [DirNode] = []
@@ -66,7 +83,11 @@ final class WalkScheduler: @unchecked Sendable {
     private var needIndex = 0
 
     init(root: DirNode, lookahead: Int, perDirectoryLimit: Int, listingBudget: Int, maxOpenDirectories: Int,
-         namesPerJob: Int, progress: WalkProgress) {
+         namesPerJob: Int, progress: WalkProgress, inFlightLimit: Int = .max, exhaustionAttempts: Int = 24,
+         rootPath: String = ".") {
+        self.inFlightLimit = max(1, inFlightLimit)
+        self.exhaustionAttempts = exhaustionAttempts
+        self.rootPath = rootPath
         self.namesPerJob = namesPerJob
         self.listingBudget = listingBudget
         self.perDirectoryLimit = perDirectoryLimit
@@ -92,13 +113,14 @@ final class WalkScheduler: @unchecked Sendable {
                 mutex.unlock()
                 return nil
             }
-            if let node = heap.first ?? saturated.first,
+            if jobsRunning < inFlightLimit, let node = heap.first ?? saturated.first,
                (window < lookahead && (listedAhead < listingBudget || !mayBeDirectory(node))) ||
                 (node === needNode && node.nextToSchedule == needIndex) {
                 let index = node.nextToSchedule
                 let count = batchSizeLocked(node, index)
                 node.nextToSchedule += count
                 node.running += 1
+                jobsRunning += 1
                 scheduledLocked(node)
                 window += count
                 tick += 1
@@ -158,6 +180,8 @@ final class WalkScheduler: @unchecked Sendable {
     /// One job of `node` ended: back to the main heap when below the limit again.
     func finishedLocked(_ node: DirNode) {
         node.running -= 1
+        jobsRunning -= 1
+        if exhaustedWaiters > 0 { jobFinished.broadcast() }
         if node.saturated && node.running < perDirectoryLimit {
             node.saturated = false
             if node.heapIndex >= 0 {
@@ -250,7 +274,7 @@ final class WalkScheduler: @unchecked Sendable {
                 if idleWorkers > 0 { wakeWorkersLocked((batch.count + namesPerJob - 1) / namesPerJob) }
                 return true
             }
-            guard let top = stack.last else { return false }
+            guard let top = stack.last, !stopping else { return false }
             needNode = top
             needIndex = top.nextToEmit
             if top.nextToSchedule == top.nextToEmit { workAvailable.signal() }

@@ -6,12 +6,21 @@ import ManifestKit
 enum Endpoints {
     static func isS3(_ spec: String) -> Bool { spec.hasPrefix("s3://") }
 
-    /// A sink for a manifest or a findings file. `-` is stdout; `s3://bucket/key`
-    /// an object uploaded while it is written (it exists only after `finish()`);
-    /// anything else a local file written atomically (temporary name, renamed by `finish()`).
+    /// `-` and `/dev/stdout` name standard output (never a file to replace).
+    static func isStdout(_ spec: String) -> Bool { spec == "-" || spec == "/dev/stdout" }
+
+    /// A sink for a manifest or a findings file. `-` and `/dev/stdout` are
+    /// stdout; `s3://bucket/key` an object uploaded while it is written (it
+    /// exists only after `finish()`); anything else a local ``FileSink``:
+    /// written atomically (temporary name, renamed by `finish()`) when it is a
+    /// regular file or does not exist, written in place when it is a device,
+    /// FIFO or socket, its target when it is a symlink.
     static func sink(for spec: String, environment: [String: String]) throws -> any ByteSink {
         if isS3(spec) { return try S3Streams.sink(for: spec, environment: environment) }
-        return spec == "-" ? StandardOutputSink() : try GuardedFileSink(FileSink(path: spec))
+        if isStdout(spec) { return StandardOutputSink() }
+        let sink = try GuardedFileSink(path: spec)
+        TestPause.at(.outputCreated, environment: environment)
+        return sink
     }
 
     /// A source for a manifest. `-` is stdin; `s3://bucket/key` an object, streamed.
@@ -22,14 +31,18 @@ enum Endpoints {
 }
 
 /// A local file output whose temporary file is also removed when the process is
-/// interrupted (SIGTERM/SIGINT, see ``InterruptGuard``), not only on an error.
+/// interrupted (see ``InterruptGuard``), not only on an error. The file is
+/// created and registered in one step, so no signal can come between them.
 final class GuardedFileSink: ByteSink {
     private let file: FileSink
     private var registration: InterruptGuard.Registration?
 
-    init(_ file: FileSink) {
-        self.file = file
-        registration = InterruptGuard.shared.register(temporaryFile: file.temporaryPath, name: file.path)
+    init(path: String) throws {
+        var registration: InterruptGuard.Registration?
+        file = try FileSink(path: path) { temporaryPath, create in
+            InterruptGuard.shared.creating(temporaryFile: temporaryPath, name: path, registration: &registration, create)
+        }
+        self.registration = registration
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws { try file.write(bytes) }

@@ -92,6 +92,8 @@ enum HelpText {
     header line, one line per entry in manifest order, a trailer with counts and
     a digest. The file appears only when complete (written aside, then renamed);
     an s3://bucket/key object likewise (a multipart upload, aborted on failure).
+    A device, FIFO or socket is written in place, never replaced; a symlink's
+    target is written; /dev/stdout is stdout.
 
     Options:
       -o, --output FILE          where to write: a file, s3://bucket/key, or - for

@@ -21,7 +21,8 @@ enum ShowFormat {
         return line
     }
 
-    /// One entry: type, size, mode, owner, mtime, hash prefix, path (+ target,
+    /// One entry: type, size, mode, owner, mtime, hash prefix (`dev 1:3` for a
+    /// device), path (+ target,
     /// error, unstable).
     static func entryLine(_ entry: ManifestEntry) -> String {
         let type = entry.type.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
@@ -29,7 +30,8 @@ enum ShowFormat {
         let paddedSize = String(repeating: " ", count: max(0, 12 - size.count)) + size
         let octal = String(entry.mode, radix: 8)
         let mode = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
-        let hash = (entry.sha256.map { String($0.prefix(16)) } ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
+        let digest = entry.sha256.map { String($0.prefix(16)) } ?? entry.rdev.map { "dev \($0)" } ?? "-"
+        let hash = digest.padding(toLength: 16, withPad: " ", startingAt: 0)
         var line = "\(type) \(paddedSize)  \(mode) \(entry.uid):\(entry.gid)  \(WallClock.utcSeconds(entry.mtimeNs))  \(hash)  \(HumanText.name(entry.path))"
         if let target = entry.target { line += " -> \(HumanText.name(target))" }
         if let error = entry.error { line += "  [error: \(HumanText.line(error))]" }

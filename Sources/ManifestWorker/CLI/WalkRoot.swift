@@ -39,20 +39,44 @@ struct WalkRoot: Sendable, Equatable {
 
     /// Refuses an output file inside the tree being walked: its temporary
     /// file would appear in the walk (and the manifest would describe itself).
+    ///
+    /// Decided by identity, not by name: the directory the output is written in
+    /// (its symlinks followed) and each of its ancestors, up to `/` through
+    /// `..`, are compared by (device, inode) with the root, so an alias of the
+    /// tree (a bind mount, a symlinked path) is caught too.
     func requireOutside(_ output: String) throws {
-        guard output != "-", !Endpoints.isS3(output) else { return }
-        let slash = output.lastIndex(of: "/")
-        let parent = slash.map { String(output[..<$0]) } ?? "."
-        guard let outputDir = Self.realPath(parent.isEmpty ? "/" : parent), let rootDir = Self.realPath(path) else { return }
-        if outputDir == rootDir || outputDir.hasPrefix(rootDir == "/" ? "/" : rootDir + "/") {
+        guard !Endpoints.isStdout(output), !Endpoints.isS3(output) else { return }
+        guard let destination = try? FileSink.destination(of: output) else { return }
+        let slash = destination.lastIndex(of: "/")
+        let parent = slash.map { String(destination[..<$0]) } ?? "."
+        var rootInfo = stat()
+        guard stat(path, &rootInfo) == 0 else { return }
+        if Self.hasAncestor(parent.isEmpty ? "/" : parent, dev: rootInfo.st_dev, ino: rootInfo.st_ino) {
             throw CLIError(output, "is inside the tree being walked (\(path)); write the manifest elsewhere")
         }
     }
 
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+    /// Linux `O_PATH` (the same value on x86-64 and arm64; not exported to Swift):
+    /// a handle for `fstat` and `openat` that needs no read permission.
+    private static let oPath: Int32 = 0o10000000
+
+    /// Whether `directory` or one of its ancestors (through `..`) is the
+    /// directory with this device and inode number.
+    private static func hasAncestor(_ directory: String, dev: dev_t, ino: ino_t) -> Bool {
+        var fd = open(directory, oPath | O_DIRECTORY | O_CLOEXEC)
+        defer { if fd >= 0 { close(fd) } }
+        var previous: (dev_t, ino_t)?
+        while fd >= 0 {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { return false }
+            if info.st_dev == dev && info.st_ino == ino { return true }
+            if let previous, previous == (info.st_dev, info.st_ino) { return false }  // `/`: its own parent
+            previous = (info.st_dev, info.st_ino)
+            let parent = openat(fd, "..", oPath | O_DIRECTORY | O_CLOEXEC)
+            close(fd)
+            fd = parent
+        }
+        return false
     }
 
     private static func join(_ directory: String, _ name: String) -> String {

@@ -33,7 +33,7 @@ enum GenerateCommand {
             restoredRoot: try config.restoredRoot(arguments, default: .none),
             concurrency: try config.concurrency(arguments),
             json: arguments.has("--json"), quiet: arguments.has("--quiet"))
-        if settings.output == "-" {
+        if Endpoints.isStdout(settings.output) {
             if settings.json {
                 throw CLIError.usage("--json", "cannot be used when the manifest goes to stdout (use -o FILE)", command: "generate")
             }
@@ -54,7 +54,7 @@ enum GenerateCommand {
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
         let sink = try Endpoints.sink(for: settings.output, environment: context.configuration.environment)
         let started = WallClock.monotonicNanoseconds()
-        let trailer = try Engine.generate(
+        let generated = try Engine.generate(
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
             now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: settings.quiet),
             onError: { entry in
@@ -64,28 +64,33 @@ enum GenerateCommand {
                 console.err("\(erase)\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n")
             })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
+        let trailer = generated.trailer, mounts = generated.mountPointsNotEntered
         if settings.json {
-            console.out(summaryJSON(trailer, output: settings.output, seconds: seconds).serialized() + "\n")
+            console.out(summaryJSON(trailer, output: settings.output, seconds: seconds, mountPointsNotEntered: mounts).serialized() + "\n")
         } else if !settings.quiet {
-            let line = summaryLine(trailer, output: settings.output) + "\n"
-            if settings.output == "-" { console.err(line) } else { console.out(line) }
+            let line = summaryLine(trailer, output: settings.output, mountPointsNotEntered: mounts) + "\n"
+            if Endpoints.isStdout(settings.output) { console.err(line) } else { console.out(line) }
         }
         return .success
     }
 
-    /// `wrote out.ndjson.gz: 5 entries (3 files, 1 dirs, 1 symlinks, 0 others), 1234 bytes, 0 errors, 0 unstable`
-    static func summaryLine(_ trailer: ManifestTrailer, output: String) -> String {
-        "wrote \(output == "-" ? "stdout" : output): \(trailer.entries) entries (\(trailer.files) files, \(trailer.dirs) dirs, "
+    /// `wrote out.ndjson.gz: 5 entries (3 files, 1 dirs, 1 symlinks, 0 others), 1234 bytes, 0 errors, 0 unstable`,
+    /// followed by `, 2 mount points not entered` when the walk met any.
+    static func summaryLine(_ trailer: ManifestTrailer, output: String, mountPointsNotEntered: UInt64 = 0) -> String {
+        "wrote \(Endpoints.isStdout(output) ? "stdout" : output): \(trailer.entries) entries (\(trailer.files) files, \(trailer.dirs) dirs, "
             + "\(trailer.symlinks) symlinks, \(trailer.others) others), \(trailer.bytes) bytes, "
             + "\(trailer.errors) errors, \(trailer.unstable) unstable"
+            + (mountPointsNotEntered == 0 ? ""
+                : ", \(mountPointsNotEntered) mount point\(mountPointsNotEntered == 1 ? "" : "s") not entered")
     }
 
-    static func summaryJSON(_ trailer: ManifestTrailer, output: String, seconds: Double) -> JSONValue {
+    static func summaryJSON(_ trailer: ManifestTrailer, output: String, seconds: Double, mountPointsNotEntered: UInt64 = 0) -> JSONValue {
         .object([
             ("output", .string(output)),
             ("entries", .uint(trailer.entries)), ("files", .uint(trailer.files)), ("dirs", .uint(trailer.dirs)),
             ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
             ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),
+            ("mountPointsNotEntered", .uint(mountPointsNotEntered)),
             ("entriesSha256", .string(trailer.entriesSha256)),
             ("seconds", .double((seconds * 1000).rounded() / 1000)),
         ])
