@@ -169,8 +169,8 @@ struct EnvironmentReader {
 
     /// `list`, or nil when the variable is unset or empty.
     func optionalList(_ name: String, idPrefix: String) throws -> [String]? {
-        guard try optional(name) != nil else { return nil }
-        return try list(name, idPrefix: idPrefix)
+        guard let value = try optional(name) else { return nil }
+        return try ids(name, value, idPrefix: idPrefix)
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int {
@@ -182,7 +182,11 @@ struct EnvironmentReader {
     }
 
     func list(_ name: String, idPrefix: String) throws -> [String] {
-        let value = try required(name)
+        try ids(name, try required(name), idPrefix: idPrefix)
+    }
+
+    /// A comma-separated list of `idPrefix…` ids.
+    private func ids(_ name: String, _ value: String, idPrefix: String) throws -> [String] {
         let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty else { throw OrchestratorError(.configuration, "\(name): missing") }
         for item in items where !item.hasPrefix(idPrefix) || item.count == idPrefix.count {
