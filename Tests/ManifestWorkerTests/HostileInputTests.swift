@@ -69,6 +69,10 @@ final class HostileInputTests: XCTestCase {
         let fd = open(path.map { CChar(bitPattern: $0) } + [0], O_CREAT | O_WRONLY | O_TRUNC, 0o644)
         XCTAssertGreaterThanOrEqual(fd, 0)
         _ = content.withCString { write(fd, $0, strlen($0)) }
+        // One fixed mtime on both sides: the files then differ in content only, whatever
+        // the clock did between the two writes ("size and mtime unchanged" below).
+        var times = [timespec(tv_sec: 1_763_700_000, tv_nsec: 0), timespec(tv_sec: 1_763_700_000, tv_nsec: 0)]
+        XCTAssertEqual(futimens(fd, &times), 0)
         close(fd)
     }
 

@@ -4,7 +4,8 @@ import Glibc
 /// (each name followed by a NUL, so it can be passed to `*at` calls as is).
 struct DirectoryListing {
     struct Name {
-        var start: UInt32
+        /// Offset in `bytes`: an `Int`, since one directory's names may total past 4 GiB.
+        var start: Int
         var length: UInt16
         var dtype: UInt8
     }
@@ -70,7 +71,7 @@ struct DirectoryListing {
     }
 
     mutating func append(_ name: UnsafeBufferPointer<UInt8>, dtype: UInt8) {
-        names.append(Name(start: UInt32(bytes.count), length: UInt16(name.count), dtype: dtype))
+        names.append(Name(start: bytes.count, length: UInt16(name.count), dtype: dtype))
         bytes.append(contentsOf: name)
         bytes.append(0)
     }

@@ -172,7 +172,10 @@ final class EntryProbe: Sendable {
     private func readLink(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], stat: FileStat) throws(Exhausted) -> ManifestEntry {
         var entry = stat.entry(path: path)
         if let code = hooks.injected(.readlink, path) { return try withError(entry, code) }
-        var capacity = max(256, Int(stat.size) + 1)
+        // st_size of a symlink is its target's length on Linux, but a file system may
+        // report anything: start from it only when plausible, and stop growing at 1 MiB
+        // (Linux targets are at most PATH_MAX bytes).
+        var capacity = stat.size < 65_536 ? max(256, Int(stat.size) + 1) : 65_536
         while true {
             var buf = [UInt8](repeating: 0, count: capacity)
             let n = buf.withUnsafeMutableBytes { readlinkat(dirfd, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
@@ -181,6 +184,7 @@ final class EntryProbe: Sendable {
                 entry.target = Array(buf[0..<n])
                 return entry
             }
+            guard capacity < 1 << 20 else { return try withError(entry, ENAMETOOLONG) }
             capacity *= 2
         }
     }

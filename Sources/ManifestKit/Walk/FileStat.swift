@@ -23,8 +23,20 @@ struct FileStat: Equatable {
         uid = UInt32(st.st_uid)
         gid = UInt32(st.st_gid)
         size = UInt64(max(0, Int64(st.st_size)))
-        mtimeNs = Int64(st.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(st.st_mtim.tv_nsec)
-        ctimeNs = Int64(st.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(st.st_ctim.tv_nsec)
+        mtimeNs = FileStat.nanoseconds(st.st_mtim)
+        ctimeNs = FileStat.nanoseconds(st.st_ctim)
+    }
+
+    /// Nanoseconds since the epoch, clamped to what an `Int64` holds (years 1677 to 2262):
+    /// a file system that reports a time outside that range gets the nearest end, never a
+    /// wrapped value (docs/manifest-format.md, "Times").
+    static func nanoseconds(_ time: timespec) -> Int64 {
+        let seconds = Int64(time.tv_sec)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, carry) = scaled.addingReportingOverflow(Int64(time.tv_nsec))
+        if carry { return time.tv_nsec < 0 ? .min : .max }
+        return sum
     }
 
     /// The file-type bits (`st_mode & S_IFMT`).
