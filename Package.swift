@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// No package dependencies: the toolchain, Foundation, Dispatch, and two system
-// libraries (OpenSSL's libcrypto, zlib) wrapped as system-library targets.
+// No package dependencies: the toolchain, Foundation, Dispatch, and three system
+// libraries (OpenSSL's libcrypto and libssl, zlib) wrapped as system-library targets.
 let strict: [SwiftSetting] = [
     .unsafeFlags(["-warnings-as-errors"]),
 ]
@@ -18,9 +18,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ManifestKit", dependencies: ["CCrypto", "CZlib"], swiftSettings: strict),
-        .target(name: "AWSLite", dependencies: ["CCrypto"], swiftSettings: strict),
+        .target(name: "AWSLite", dependencies: ["CCrypto", "CSSL"], swiftSettings: strict),
         // Test-only helpers (a loopback HTTP server, process runners); not a product.
         .target(name: "TestSupport", dependencies: [], swiftSettings: strict),
         .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),

@@ -176,7 +176,7 @@ public final class LocalAWS: @unchecked Sendable {
 
 /// Reads the first stdout line on a background thread, then drains stdout until EOF so
 /// that the harness can never block on a full pipe.
-private final class StartupLineReader: @unchecked Sendable {
+final class StartupLineReader: @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
     private let ready = DispatchSemaphore(value: 0)

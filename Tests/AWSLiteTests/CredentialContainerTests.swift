@@ -10,7 +10,7 @@ final class CredentialContainerTests: XCTestCase {
 
     func provider(_ env: [String: String], files: [String: String] = [:], timeout: TimeInterval = 2) -> ContainerCredentialProvider {
         ContainerCredentialProvider(
-            environment: env, fileReader: inMemoryFiles(files), httpClient: URLSessionCredentialHTTPClient(),
+            environment: env, fileReader: inMemoryFiles(files), httpClient: TransportCredentialHTTPClient(),
             timeout: timeout, attempts: 3, retryDelay: .milliseconds(20))
     }
 
@@ -44,7 +44,7 @@ final class CredentialContainerTests: XCTestCase {
         let tokens = CredTokenFile("file-token-1")
         let p = ContainerCredentialProvider(
             environment: env, fileReader: { path in path == "/var/run/token" ? tokens.value : nil },
-            httpClient: URLSessionCredentialHTTPClient(), retryDelay: .milliseconds(20))
+            httpClient: TransportCredentialHTTPClient(), retryDelay: .milliseconds(20))
         _ = try await p.credentials()
         tokens.value = "file-token-2"
         _ = try await p.credentials()

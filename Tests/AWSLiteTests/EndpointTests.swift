@@ -64,7 +64,7 @@ final class EndpointTests: XCTestCase {
 /// Answers 204 to everything and records URLs.
 final class StubTransport: HTTPTransport {
     let urls = Locked<[String]>([])
-    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse {
+    func send(_ request: HTTPRequest, limits: HTTPLimits) async throws -> HTTPResponse {
         urls.withLock { $0.append(request.url.absoluteString) }
         return HTTPResponse(status: 204, headers: [:])
     }

@@ -32,7 +32,7 @@ enum ClientHarness {
         AWSClientConfiguration(
             region: "eu-west-1", credentials: StaticCredentialProvider(credentials), endpoint: URL(string: server.baseURL)!,
             retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.25, maxDelay: 20, random: { 0.5 }, sleep: { s in sleeps.withLock { $0.append(s) } }),
-            signer: recordingSigner, requestTimeout: 10, now: { Date(timeIntervalSince1970: 1_700_000_000) })
+            signer: recordingSigner, connectTimeout: 10, idleTimeout: 10, now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
 
     static func json(_ status: Int, _ text: String, headers: [(name: String, value: String)] = []) -> TestHTTPResponse {
@@ -71,9 +71,9 @@ final class TransportTests: XCTestCase {
         // Bind then stop a server to get a port nobody listens on.
         let server = try TestHTTPServer { _ in .text(200, "") }
         server.stop()
-        let transport = URLSessionTransport()
+        let transport = SocketHTTPTransport()
         do {
-            _ = try await transport.send(HTTPRequest(method: "GET", url: URL(string: server.baseURL + "/")!, headers: []), timeout: 5)
+            _ = try await transport.send(HTTPRequest(method: "GET", url: URL(string: server.baseURL + "/")!, headers: []), limits: HTTPLimits(connectTimeout: 5, idleTimeout: 5))
             XCTFail("expected a transport error")
         } catch let error as HTTPTransportError {
             XCTAssertEqual(error.stage, .notSent)
@@ -86,9 +86,9 @@ final class TransportTests: XCTestCase {
             return .text(200, "late")
         }
         defer { server.stop() }
-        let transport = URLSessionTransport()
+        let transport = SocketHTTPTransport()
         do {
-            _ = try await transport.send(HTTPRequest(method: "GET", url: URL(string: server.baseURL + "/")!, headers: []), timeout: 0.5)
+            _ = try await transport.send(HTTPRequest(method: "GET", url: URL(string: server.baseURL + "/")!, headers: []), limits: HTTPLimits(connectTimeout: 5, idleTimeout: 0.5))
             XCTFail("expected a timeout")
         } catch let error as HTTPTransportError {
             XCTAssertEqual(error.stage, .mayHaveBeenSent)

@@ -78,8 +78,8 @@ func openMultipartUploadKeys(_ aws: LocalAWS, bucket: String) async throws -> [S
         &request, credentials: Credentials(accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey),
         region: aws.region, service: "s3", date: Date(), payloadHash: SigV4.emptyPayloadHash, options: .s3)
     let url = URL(string: "http://\(host)/\(bucket)?uploads=")!
-    let response = try await URLSessionTransport().send(
-        HTTPRequest(method: "GET", url: url, headers: request.headers), timeout: 30)
+    let response = try await SocketHTTPTransport().send(
+        HTTPRequest(method: "GET", url: url, headers: request.headers), limits: HTTPLimits(idleTimeout: 30))
     let text = String(decoding: response.body, as: UTF8.self)
     guard response.status == 200, text.contains("ListMultipartUploadsResult") else {
         throw LocalAWSError.controlFailed(path: "/\(bucket)?uploads", status: response.status, body: text)

@@ -21,15 +21,19 @@ public struct AWSClientConfiguration: Sendable {
     public var transport: any HTTPTransport
     public var retry: RetryPolicy
     public var signer: RequestSigner
-    /// Idle timeout of one request, in seconds.
-    public var requestTimeout: TimeInterval
+    /// The longest wait for a connection (TCP and TLS), in seconds (`EBV_HTTP_CONNECT_TIMEOUT`).
+    public var connectTimeout: TimeInterval
+    /// The longest time without a byte moving in either direction, in seconds
+    /// (`EBV_HTTP_IDLE_TIMEOUT`). A slow but steady transfer never times out.
+    public var idleTimeout: TimeInterval
     /// The clock used for signing dates and `Retry-After` dates.
     public var now: @Sendable () -> Date
 
     public init(
         region: String, credentials: any CredentialProvider, environment: [String: String] = [:], endpoint: URL? = nil,
-        transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(),
-        signer: RequestSigner = .sigV4, requestTimeout: TimeInterval = 60, now: @escaping @Sendable () -> Date = { Date() }
+        transport: any HTTPTransport = SocketHTTPTransport(), retry: RetryPolicy = RetryPolicy(),
+        signer: RequestSigner = .sigV4, connectTimeout: TimeInterval = 10, idleTimeout: TimeInterval = 60,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.region = region
         self.credentials = credentials
@@ -38,7 +42,8 @@ public struct AWSClientConfiguration: Sendable {
         self.transport = transport
         self.retry = retry
         self.signer = signer
-        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
         self.now = now
     }
 

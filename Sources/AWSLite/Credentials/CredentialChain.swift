@@ -51,11 +51,12 @@ public enum DefaultCredentialProvider {
     /// ```
     public static func make(
         environment: [String: String], fileReader: @escaping FileReader = LocalFiles.reader,
-        httpClient: any CredentialHTTPClient = URLSessionCredentialHTTPClient(),
+        httpClient: (any CredentialHTTPClient)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> RefreshingCredentialProvider {
-        RefreshingCredentialProvider(
-            wrapping: CredentialProviderChain.standard(environment: environment, fileReader: fileReader, httpClient: httpClient),
+        let client = httpClient ?? TransportCredentialHTTPClient(transport: SocketHTTPTransport(caBundle: environment["AWS_CA_BUNDLE"]))
+        return RefreshingCredentialProvider(
+            wrapping: CredentialProviderChain.standard(environment: environment, fileReader: fileReader, httpClient: client),
             now: now)
     }
 }

@@ -30,10 +30,27 @@ enum ErrorDecoder {
         }
         if code == nil { code = statusCode(response.status) }
         let requestId = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id") ?? bodyRequestId
+        if (300...399).contains(response.status) { message = redirectMessage(response, serviceMessage: message, service: service) }
         return AWSError(
             kind: .service, service: service.name, operation: operation, code: code,
             message: message ?? "HTTP \(response.status) with no error message",
             httpStatus: response.status, requestId: requestId)
+    }
+
+    /// A redirect is never followed (it would carry the signature and session token
+    /// to a host nobody configured). S3 sends one for a bucket in another region,
+    /// naming it in `x-amz-bucket-region`.
+    static func redirectMessage(_ response: HTTPResponse, serviceMessage: String?, service: AWSService) -> String {
+        var text = "redirected (HTTP \(response.status)), not followed"
+        if let location = response.header("Location"), !location.isEmpty { text += "; Location: \(String(location.prefix(200)))" }
+        if let region = response.header("x-amz-bucket-region"), !region.isEmpty, region.count <= 40 {
+            text += ". The bucket is in region \(region): set AWS_REGION=\(region)"
+            text += " (or AWS_ENDPOINT_URL_\(service.endpointEnvironmentName) to that region's endpoint)"
+        } else {
+            text += ". Check AWS_REGION and AWS_ENDPOINT_URL_\(service.endpointEnvironmentName)"
+        }
+        if let serviceMessage { text += ". \(service.name) said: \(serviceMessage)" }
+        return text
     }
 
     /// `aws.protocoltests#FooError:http://internal…` → `FooError`.
@@ -47,6 +64,8 @@ enum ErrorDecoder {
     /// A code for bodiless errors (S3 HEAD): what botocore and the SDKs use.
     static func statusCode(_ status: Int) -> String? {
         switch status {
+        case 301: return "PermanentRedirect"
+        case 302, 307: return "TemporaryRedirect"
         case 304: return "NotModified"
         case 400: return "BadRequest"
         case 403: return "Forbidden"

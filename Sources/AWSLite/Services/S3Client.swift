@@ -51,9 +51,12 @@ public struct S3Client: Sendable {
     }
 
     /// HeadObject. A missing object fails with `isNotFound` (code `NotFound`, HTTP 404).
-    public func headObject(bucket: String, key: String) async throws -> S3ObjectHead {
+    /// With `checksumMode`, S3 also answers the object's stored checksum.
+    public func headObject(bucket: String, key: String, checksumMode: Bool = false) async throws -> S3ObjectHead {
         let response = try await executor.send(
-            OperationRequest(operation: "HeadObject", method: "HEAD", path: Self.objectPath(bucket: bucket, key: key), idempotent: true))
+            OperationRequest(
+                operation: "HeadObject", method: "HEAD", path: Self.objectPath(bucket: bucket, key: key),
+                headers: checksumMode ? [("x-amz-checksum-mode", "ENABLED")] : [], idempotent: true))
         return Self.head(from: response, contentLength: UInt64(response.header("Content-Length") ?? "") ?? 0)
     }
 

@@ -99,7 +99,18 @@ extension S3Client {
         var headers: [(name: String, value: String)] = []
         if let ifMatch { headers.append(("If-Match", ifMatch)) }
         if let range { headers.append(("Range", range)) }
-        return try await executor.send(
-            OperationRequest(operation: "GetObject", method: "GET", path: Self.objectPath(bucket: bucket, key: key), headers: headers, idempotent: true))
+        var request = OperationRequest(operation: "GetObject", method: "GET", path: Self.objectPath(bucket: bucket, key: key), headers: headers, idempotent: true)
+        request.maxResponseBytes = Self.rangeLength(range) ?? HTTPLimits.documentBodyLimit
+        return try await executor.send(request)
+    }
+
+    /// The length of `bytes=<first>-<last>`; nil for any other form.
+    static func rangeLength(_ range: String?) -> Int? {
+        guard let range, range.hasPrefix("bytes=") else { return nil }
+        let bounds = range.dropFirst("bytes=".count).split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let first = UInt64(bounds[0]), let last = UInt64(bounds[1]), last >= first else { return nil }
+        let (length, overflow) = (last - first).addingReportingOverflow(1)
+        guard !overflow, let exact = Int(exactly: length) else { return nil }
+        return exact
     }
 }

@@ -48,15 +48,46 @@ public struct HTTPTransportError: Error, Sendable, Equatable {
 
     public var stage: Stage
     public var message: String
+    /// False when another attempt cannot help: the deadline passed, the answer was
+    /// larger than allowed, the server's certificate was refused.
+    public var retryable: Bool
 
-    public init(stage: Stage, message: String) {
+    public init(stage: Stage, message: String, retryable: Bool = true) {
         self.stage = stage
         self.message = message
+        self.retryable = retryable
     }
 }
 
-/// Sends one HTTP request and returns the whole response. Implementations throw
-/// `HTTPTransportError` when no response arrived.
+/// The limits of one request.
+public struct HTTPLimits: Sendable, Equatable {
+    /// The longest wait for a connection (TCP and TLS handshake), in seconds.
+    public var connectTimeout: TimeInterval
+    /// The longest time without a byte moving in either direction once connected.
+    public var idleTimeout: TimeInterval
+    /// When the whole exchange must have ended, if ever (an invocation's deadline).
+    public var deadline: Date?
+    /// The largest 2xx response body accepted; a longer one is an error. Error
+    /// answers are cut to at most `errorBodyLimit` bytes.
+    public var maxResponseBytes: Int
+
+    /// What an XML or JSON answer may reasonably take.
+    public static let documentBodyLimit = 8 * 1024 * 1024
+    /// How much of an error answer is kept.
+    public static let errorBodyLimit = 1024 * 1024
+
+    public init(connectTimeout: TimeInterval = 10, idleTimeout: TimeInterval = 60, deadline: Date? = nil, maxResponseBytes: Int = HTTPLimits.documentBodyLimit) {
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+        self.deadline = deadline
+        self.maxResponseBytes = maxResponseBytes
+    }
+}
+
+/// Sends one HTTP request and returns the whole response, never following a
+/// redirect. Implementations throw `HTTPTransportError` when no (acceptable)
+/// response arrived within `limits`, and `CancellationError` when the task was
+/// cancelled.
 public protocol HTTPTransport: Sendable {
-    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse
+    func send(_ request: HTTPRequest, limits: HTTPLimits) async throws -> HTTPResponse
 }

@@ -12,6 +12,11 @@ struct OperationRequest: Sendable {
     var idempotent: Bool
     /// SHA-256 of `body` if the caller already has it (S3 checksums).
     var bodyDigest: PayloadDigest?
+    /// The largest successful answer accepted (a ranged GET: the range's length).
+    var maxResponseBytes: Int = HTTPLimits.documentBodyLimit
+    /// Checks a 2xx answer; an error returned here counts as a failed attempt
+    /// (e.g. S3's CompleteMultipartUpload answering 200 with an error or no XML).
+    var validate: (@Sendable (HTTPResponse) -> AWSError?)?
 
     init(operation: String, method: String, path: String, query: [(String, String?)] = [], headers: [(name: String, value: String)] = [], body: [UInt8] = [], idempotent: Bool, bodyDigest: PayloadDigest? = nil) {
         self.operation = operation

@@ -26,10 +26,8 @@ public struct Orchestrator: Sendable {
 
     var now: Date { services.clock.now() }
 
-    /// Handles one decoded event. Returns the JSON response body.
-    /// - Throws: `OrchestratorError` when the event cannot be handled (Lambda then reports
-    ///   the error; async invocations are retried at most twice).
-    public func handle(_ event: OrchestratorEvent, deadline: Date) async throws -> String {
+    /// Handles one decoded event (see `handle(_:deadline:)`, which bounds AWS calls by `deadline`).
+    func dispatch(_ event: OrchestratorEvent, deadline: Date) async throws -> String {
         switch event {
         case .backupJob(let backup):
             return try await handleBackupJob(backup, deadline: deadline)
