@@ -131,6 +131,9 @@ extension ReportPage {
         for (label, value) in rows {
             w.raw("<dt>\(label)</dt><dd>"); w.text(value); w.raw("</dd>\n")
         }
+        if let root = report.restoredRoot {
+            w.raw("<dt>Restored root</dt><dd class=\"mono\">"); w.name(root); w.raw(" (stripped from restored paths)</dd>\n")
+        }
         w.raw("</dl>\n</section>\n")
     }
 
@@ -144,7 +147,7 @@ extension ReportPage {
             let severity = report.policy[verdict], total = report.tally[verdict]
             let kept = report.findings(of: verdict)
             w.raw("<h3 id=\"findings-\(Self.cssName(verdict))\">\(verdict.rawValue) ")
-            w.raw("<span class=\"sev \(severity.rawValue)\">\(severity.rawValue)</span> <span class=\"count\">\(total) paths</span></h3>\n")
+            w.raw("<span class=\"sev \(severity.rawValue)\">\(severity.rawValue)</span> <span class=\"count\">\(total) \(total == 1 ? "path" : "paths")</span></h3>\n")
             if !kept.isEmpty {
                 w.raw("<table class=\"findings\">\n<thead><tr><th>path</th><th>type</th><th>detail</th></tr></thead>\n<tbody>\n")
                 for finding in kept {
