@@ -20,6 +20,7 @@ public enum ProductionServices {
             manifests: S3ManifestCatalog(s3: s3, bucket: config.bucket),
             differ: S3ManifestDiffer(s3: s3, bucket: config.bucket),
             metrics: SinkMetricsEmitter(sink: StandardOutputSink()),
-            clock: SystemClock())
+            clock: SystemClock(),
+            pages: S3ReportPageStore(s3: s3, bucket: config.bucket))
     }
 }
