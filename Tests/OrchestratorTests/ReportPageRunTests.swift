@@ -130,6 +130,22 @@ final class ReportPageRunTests: XCTestCase {
         XCTAssertTrue(html.contains("<td class=\"mono\">fs-&lt;b&gt;</td><td>to be deleted</td>"), html)
     }
 
+    func testTimelineShowsWhatIsRecordedAndOnlyThat() {
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        var run = Run(runId: "verify-1", origin: .manual, fileSystemId: "fs-1", createdAt: start, deadline: start, expiresAt: start)
+        run.backupStartedAt = start
+        run.restoreStartedAt = start.addingTimeInterval(60)
+        run.finish(.timedOut, "open at its deadline", at: start.addingTimeInterval(3600))
+        XCTAssertEqual(RunReportSection.timeline(run), [
+            ReportPage.TimelineEvent("backup started", atNs: 1_700_000_000_000_000_000),
+            ReportPage.TimelineEvent("restore started", atNs: 1_700_000_060_000_000_000),
+            ReportPage.TimelineEvent("verdict: timed-out", atNs: 1_700_003_600_000_000_000,
+                                     note: "time to verdict from restore start: 59 min"),
+        ])
+        XCTAssertEqual(RunReportSection.verdict(run).title, "TIMED-OUT")
+        XCTAssertEqual(RunReportSection.verdict(run).tone, .other)
+    }
+
     func testConsoleURLEncodesTheKeyAndTakesTheRegionFromTheTopic() throws {
         let naming = RunNaming(config: try OrchestratorConfig(environment: testEnvironment))
         XCTAssertEqual(naming.consoleURL("runs/fs-1/a b&c/report.html"),

@@ -37,11 +37,9 @@ enum RunReportSection {
                     + span(from: baseline.completedAt, to: $0) } ?? "")
         }
         add("backup started", run.backupStartedAt)
-        add("backup completed", run.backupCompletedAt,
-            run.backupStartedAt.map { "backup took " + span(from: $0, to: run.backupCompletedAt!) } ?? "")
+        add("backup completed", run.backupCompletedAt, took("backup", run.backupStartedAt, run.backupCompletedAt))
         add("restore started", run.restoreStartedAt)
-        add("restore completed", run.restoreCompletedAt,
-            run.restoreStartedAt.map { "restore took " + span(from: $0, to: run.restoreCompletedAt!) } ?? "")
+        add("restore completed", run.restoreCompletedAt, took("restore", run.restoreStartedAt, run.restoreCompletedAt))
         for role in run.tasks.keys.sorted() {
             guard let task = run.tasks[role] else { continue }
             let status = task.succeeded ? "written: " + task.manifestKey
@@ -92,6 +90,12 @@ enum RunReportSection {
             list.append(ReportPage.Resource(kind: "EFS file system (restored)", id: id, status: status))
         }
         return list
+    }
+
+    /// `restore took 4 min 2 s` when both ends are recorded, else nothing.
+    static func took(_ what: String, _ start: Date?, _ end: Date?) -> String {
+        guard let start, let end else { return "" }
+        return what + " took " + span(from: start, to: end)
     }
 
     /// `4 min 2 s` between two dates (whole milliseconds; clamped, never trapping).
