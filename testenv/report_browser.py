@@ -3,7 +3,7 @@ protocol on a pipe (``--remote-debugging-pipe``: no port, no page script) — an
 the browser saw: the DOM, the PNG, the page's width at 1280 px, every request the page
 made and every script the page parsed.
 
-    python testenv/report_browser.py report.html docs/report-corrupt.png
+    python testenv/report_browser.py report.html docs/report-corrupt.png [height]
 
 The page is served by a local HTTP server on 127.0.0.1 that records every request, so
 a fetch the page should not make is seen twice (server and DevTools).
@@ -117,7 +117,7 @@ class _Pipe:
             self.events.append(message)
 
 
-def render(page_path: str, timeout: float = 45.0) -> Rendering:
+def render(page_path: str, timeout: float = 45.0, height: int = HEIGHT) -> Rendering:
     """Serves ``page_path`` from 127.0.0.1 and renders it at 1280 px in headless Chromium."""
     browser = chromium_path()
     if browser is None:
@@ -150,7 +150,7 @@ def render(page_path: str, timeout: float = 45.0) -> Rendering:
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", "--no-first-run",
          "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--mute-audio", "--hide-scrollbars",
-         f"--user-data-dir={profile}", f"--window-size={WIDTH},{HEIGHT}", "about:blank"],
+         f"--user-data-dir={profile}", f"--window-size={WIDTH},{height}", "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         preexec_fn=child_fds, close_fds=False)
     os.close(to_read)
@@ -162,7 +162,7 @@ def render(page_path: str, timeout: float = 45.0) -> Rendering:
         for domain in ("Page", "Network", "Debugger", "Runtime"):
             pipe.call(f"{domain}.enable", session=session)
         pipe.call("Emulation.setDeviceMetricsOverride",
-                  {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session=session)
+                  {"width": WIDTH, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
         pipe.call("Page.navigate", {"url": url}, session=session)
         pipe.wait_event("Page.loadEventFired")
         # Everything the page did before our own evaluations below.
@@ -201,10 +201,10 @@ def render(page_path: str, timeout: float = 45.0) -> Rendering:
 
 
 def main(argv: list) -> int:
-    if len(argv) != 2:
-        print("usage: report_browser.py REPORT.html OUT.png", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print("usage: report_browser.py REPORT.html OUT.png [HEIGHT]", file=sys.stderr)
         return 2
-    rendering = render(argv[0])
+    rendering = render(argv[0], height=int(argv[2]) if len(argv) == 3 else HEIGHT)
     with open(argv[1], "wb") as handle:
         handle.write(rendering.png)
     print(f"{argv[1]}: {len(rendering.png)} bytes; page width {rendering.scroll_width} of {rendering.client_width} px; "

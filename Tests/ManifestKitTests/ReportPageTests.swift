@@ -82,7 +82,7 @@ final class ReportPageTests: XCTestCase {
     private static let allowedTags: Set<String> = [
         "!doctype", "html", "head", "meta", "title", "style", "body", "main", "section", "h1", "h2", "h3", "p", "dl", "dt",
         "dd", "table", "thead", "tbody", "tr", "th", "td", "span", "svg", "rect", "br", "code", "footer", "!--ebv:run--",
-        "!--/ebv:run--",
+        "!--/ebv:run--", "!--ebv:run-timeline--", "!--/ebv:run-timeline--",
     ]
 
     private func tags(_ html: String) -> Set<String> {

@@ -3,6 +3,9 @@ extension ReportPage {
     public static let runStartMarker = "<!--ebv:run-->"
     /// Marks the end of the run section.
     public static let runEndMarker = "<!--/ebv:run-->"
+    /// Mark the run's timeline and resources, after the findings (replaced with the run section).
+    public static let timelineStartMarker = "<!--ebv:run-timeline-->"
+    public static let timelineEndMarker = "<!--/ebv:run-timeline-->"
 
     /// The page: one self-contained HTML document (inline CSS and SVG, no
     /// scripts, nothing loaded from elsewhere — a Content-Security-Policy of
@@ -27,12 +30,15 @@ extension ReportPage {
 
             """)
         w.raw(Self.runStartMarker + "\n")
-        Self.render(run, into: &w)
+        Self.renderVerdict(run.verdict, into: &w)
         w.raw(Self.runEndMarker + "\n")
         if let report {
             renderCounts(report, into: &w)
             renderFindings(report, into: &w)
         }
+        w.raw(Self.timelineStartMarker + "\n")
+        Self.renderTimeline(run, into: &w)
+        w.raw(Self.timelineEndMarker + "\n")
         renderInputs(into: &w)
         w.raw("<footer>efs-backup-verifier report")
         w.raw(", made " + Timestamp.format(ns: generatedAtNs, fractionDigits: 0))
@@ -40,22 +46,22 @@ extension ReportPage {
         return w.bytes
     }
 
-    /// Only the run section, markers included (to replace the one in a page).
-    public static func runSectionHTML(_ run: RunSection) -> [UInt8] {
-        var w = HTMLWriter()
-        w.raw(runStartMarker + "\n")
-        render(run, into: &w)
-        w.raw(runEndMarker + "\n")
-        return w.bytes
+    /// `page` with its run section (verdict, timeline, resources) replaced by `run`'s; nil
+    /// when `page` lacks the markers (not a page of this renderer).
+    public static func replacingRunSection(in page: [UInt8], with run: RunSection) -> [UInt8]? {
+        var head = HTMLWriter(), tail = HTMLWriter()
+        renderVerdict(run.verdict, into: &head)
+        renderTimeline(run, into: &tail)
+        guard let once = replacing(between: runStartMarker, and: runEndMarker, in: page, with: head.bytes) else { return nil }
+        return replacing(between: timelineStartMarker, and: timelineEndMarker, in: once, with: tail.bytes)
     }
 
-    /// `page` with its run section replaced by `run`'s; nil when `page` has no
-    /// run section (not a page of this renderer).
-    public static func replacingRunSection(in page: [UInt8], with run: RunSection) -> [UInt8]? {
-        let start = Array(runStartMarker.utf8), end = Array(runEndMarker.utf8) + [0x0A]
-        guard let s = firstIndex(of: start, in: page, from: 0),
-              let e = firstIndex(of: end, in: page, from: s) else { return nil }
-        return Array(page[..<s]) + runSectionHTML(run) + Array(page[(e + end.count)...])
+    /// `page` with the lines between the `start` and `end` marker lines replaced by `body`.
+    private static func replacing(between start: String, and end: String, in page: [UInt8], with body: [UInt8]) -> [UInt8]? {
+        let open = Array((start + "\n").utf8), close = Array((end + "\n").utf8)
+        guard let s = firstIndex(of: open, in: page, from: 0),
+              let e = firstIndex(of: close, in: page, from: s + open.count) else { return nil }
+        return Array(page[..<(s + open.count)]) + body + Array(page[e...])
     }
 
     private static func firstIndex(of needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
@@ -70,8 +76,7 @@ extension ReportPage {
 
     // MARK: - Sections
 
-    private static func render(_ run: RunSection, into w: inout HTMLWriter) {
-        let verdict = run.verdict
+    private static func renderVerdict(_ verdict: Verdict, into w: inout HTMLWriter) {
         w.raw("<section class=\"banner \(verdict.tone.rawValue)\" id=\"verdict\">\n<h1>")
         w.text(verdict.title)
         w.raw("</h1>\n<p class=\"reason\">")
@@ -85,6 +90,9 @@ extension ReportPage {
             w.raw("</dl>\n")
         }
         w.raw("</section>\n")
+    }
+
+    private static func renderTimeline(_ run: RunSection, into w: inout HTMLWriter) {
         if !run.timeline.isEmpty {
             w.raw("<section id=\"timeline\">\n<h2>Timeline</h2>\n<table class=\"timeline\">\n")
             w.raw("<thead><tr><th>event</th><th>time (UTC)</th><th>note</th></tr></thead>\n<tbody>\n")

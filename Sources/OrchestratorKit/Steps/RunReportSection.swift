@@ -44,7 +44,8 @@ enum RunReportSection {
             guard let task = run.tasks[role] else { continue }
             let status = task.succeeded ? "written: " + task.manifestKey
                 : "task " + (task.lastStatus ?? "not stopped") + (task.exitCode.map { ", exit \($0)" } ?? "")
-            add("\(role) manifest", task.stoppedAt, status)
+            events.append(ReportPage.TimelineEvent("\(role) manifest", atNs: task.stoppedAt.map(Timestamps.nanoseconds),
+                                                   note: status))
         }
         var verdictNote = ""
         if let verdictAt = run.verdictAt {
@@ -55,7 +56,7 @@ enum RunReportSection {
             }
         }
         add("verdict: " + (run.result?.rawValue ?? "none"), run.verdictAt, verdictNote)
-        return events.sorted { ($0.atNs ?? 0) < ($1.atNs ?? 0) }
+        return events
     }
 
     static func resources(_ run: Run) -> [ReportPage.Resource] {
