@@ -139,6 +139,15 @@ extension ReportPage {
         for (label, value) in rows {
             w.raw("<dt>\(label)</dt><dd>"); w.text(value); w.raw("</dd>\n")
         }
+        let counted = inputs.compactMap { input in input.trailer.map { (input.header.role.rawValue, $0) } }
+        if !counted.isEmpty {
+            let per: ((ManifestTrailer) -> UInt64) -> String = { field in
+                counted.map { "\($0.0) \(field($0.1))" }.joined(separator: ", ")
+            }
+            w.raw("<dt>Entries per input</dt><dd>" + per { $0.entries } + "</dd>\n")
+            w.raw("<dt>Unreadable entries</dt><dd>" + per { $0.errors } + "</dd>\n")
+            w.raw("<dt>Unstable entries</dt><dd>" + per { $0.unstable } + "</dd>\n")
+        }
         if let root = report.restoredRoot {
             w.raw("<dt>Restored root</dt><dd class=\"mono\">"); w.name(root); w.raw(" (stripped from restored paths)</dd>\n")
         }
