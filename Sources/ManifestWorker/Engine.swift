@@ -86,7 +86,10 @@ enum Engine {
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot,
                                                    windowEndNs: settings.windowEndNs))
-        return try ReportOutput.run(&merge, settings: settings, context: context)
+        return try ReportOutput.run(&merge, settings: settings, context: context) {
+            [ReportInputs.input(b, source: baseline)] + (p.map { [ReportInputs.input($0, source: post ?? "")] } ?? [])
+                + [ReportInputs.input(r, source: restored)]
+        }
     }
 
     /// Walks both trees at once (one walker thread each, feeding bounded
@@ -108,6 +111,8 @@ enum Engine {
         defer { display?.stop() }
         var merge = MergeDiff(baseline: a, post: nil, restored: b,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
-        return try ReportOutput.run(&merge, settings: settings, context: context)
+        return try ReportOutput.run(&merge, settings: settings, context: context) {
+            [ReportInputs.input(a, source: dirA), ReportInputs.input(b, source: dirB)]
+        }
     }
 }

@@ -122,6 +122,7 @@ final class HappyPathTests: XCTestCase {
             Report: s3://verifier-bucket/runs/fs-0123456789abcdef0/a827233a-d405-4a86-a440-759fa94f34dd/report.json
             Findings: s3://verifier-bucket/runs/fs-0123456789abcdef0/a827233a-d405-4a86-a440-759fa94f34dd/findings.ndjson.gz
             Summary: s3://verifier-bucket/runs/fs-0123456789abcdef0/a827233a-d405-4a86-a440-759fa94f34dd/summary.txt
+            Report page: https://us-east-1.console.aws.amazon.com/s3/object/verifier-bucket?region=us-east-1&prefix=runs/fs-0123456789abcdef0/a827233a-d405-4a86-a440-759fa94f34dd/report.html
             Run document: s3://verifier-bucket/runs/fs-0123456789abcdef0/a827233a-d405-4a86-a440-759fa94f34dd.json
 
             """)

@@ -14,7 +14,8 @@ def sns_messages(harness, topic_arn: str) -> list:
 
 
 def read(harness, world, run_id: str) -> dict:
-    """``report`` and ``summary`` (None when the run produced no diff) and ``sns``."""
+    """``report`` and ``summary`` (None when the run produced no diff), ``page`` (report.html,
+    which every run has) and ``sns``."""
     s3 = harness.client("s3")
     prefix = f"runs/{world.fs}/{run_id}/"
 
@@ -28,6 +29,7 @@ def read(harness, world, run_id: str) -> dict:
     return {"report": json.loads(report) if report is not None else None,
             "summary": summary.decode() if summary is not None else None,
             "summaryKey": f"s3://{BUCKET}/{prefix}summary.txt",
+            "page": get("report.html"), "pageKey": f"s3://{BUCKET}/{prefix}report.html",
             "sns": sns_messages(harness, world.topic_arn)}
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import subprocess
+import tempfile
 import time
 
 from . import events, outcome, tree, world
@@ -271,6 +272,21 @@ class Demo:
         self.say(f"run {self.run_id}: phase {run['phase']}, result {run.get('result')} ({run.get('resultMessage')}) "
                  f"— VERDICT {verdict}")
         outcome.print_outcome(found)
+        self.save_page(found)
+
+    def save_page(self, found: dict) -> None:
+        """Copies the run's report.html out of S3 to a file people can open: into the output
+        directory when it is kept, else beside it in the temporary directory."""
+        if found["page"] is None:
+            self.say(f"report.html: none at {found['pageKey']}")
+            return
+        kept = self.args.keep or self.args.out is not None
+        path = (os.path.join(self.out, "report.html") if kept
+                else os.path.join(tempfile.gettempdir(), f"ebv-demo-{self.args.scenario}-report.html"))
+        with open(path, "wb") as handle:
+            handle.write(found["page"])
+        self.facts["page"] = path
+        self.say(f"report.html: {found['pageKey']} (copy: {path})")
 
     def cleanup_proof(self) -> dict:
         unchanged = tree.fingerprint(os.fsencode(self.volumes[self.fs])) == self.production_fingerprint

@@ -57,6 +57,12 @@ class DemoRun:
         body = self.s3.get_object(Bucket=BUCKET, Key=f"runs/{self.fs}/{self.run_id}/findings.ndjson.gz")["Body"].read()
         return [json.loads(line) for line in gzip.decompress(body).decode().splitlines() if line]
 
+    def page(self) -> str:
+        """runs/<fs>/<run>/report.html, checked to be served as HTML."""
+        got = self.s3.get_object(Bucket=BUCKET, Key=f"runs/{self.fs}/{self.run_id}/report.html")
+        assert got["ContentType"] == "text/html; charset=utf-8"
+        return got["Body"].read().decode()
+
     def sns(self) -> list:
         status, answer = self.harness.control("GET", "/_harness/sns/published")
         assert status == 200
@@ -189,6 +195,16 @@ def test_corrupt_scenario_fails_with_corrupt_and_missing(harness, tmp_path):
     metrics = emf(demo)
     assert (metrics["Result"], metrics["RunPassed"], metrics["FindingsError"]) == ("failed", 0, 2)
     assert "VERDICT FAIL" in demo.stdout
+    page = demo.page()
+    assert '<section class="banner fail" id="verdict">\n<h1>FAIL</h1>' in page
+    assert '<tr><td class="mono">data/ledger.csv</td><td>file</td><td>sha256 differs:' in page
+    assert '<tr><td class="mono">projects/alpha/src/deep/er/leaf.txt</td><td>file</td><td>absent from restored</td></tr>' in page
+    assert "<td>EFS file system (restored)</td>" in page and "<td>deleted</td>" in page and "to be deleted" not in page
+    assert "<td>verdict: failed</td>" in page and "time to verdict from backup completion: " in page
+    assert f"report.html: s3://{BUCKET}/runs/{demo.fs}/{demo.run_id}/report.html (copy: " in demo.stdout
+    with open(demo.result["page"]) as handle:
+        assert handle.read() == page
+    assert f"Report page: https://" in demo.sns()[0]["message"]
     assert_one_restore_two_tasks(demo)
     assert_clean(demo)
 
@@ -284,4 +300,6 @@ def test_failed_restore_stops_the_post_task_alerts_and_cleans_up(harness, tmp_pa
     assert (stopped["lastStatus"], stopped["stoppedReason"]) == ("STOPPED", f"efs-backup-verifier run {demo.run_id} finished")
     assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] RESTORE-FAILED {demo.fs} run {demo.run_id}"]
     assert (emf(demo)["Result"], emf(demo)["RunPassed"]) == ("restore-failed", 0)
+    page = demo.page()
+    assert "<h1>RESTORE-FAILED</h1>" in page and "Counts per class" not in page
     assert_clean(demo, restored=False)

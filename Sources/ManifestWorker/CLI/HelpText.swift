@@ -132,10 +132,10 @@ enum HelpText {
                               none, or a directory prefix to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... with severity ok, info, warning or
                               error, e.g. metadata=error,omitted=ok (EBV_SEVERITY)
-      --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
-                              there (EBV_REPORT_DIR)
-      --max-findings N        findings per class kept in report.json (default 100;
-                              EBV_MAX_FINDINGS)
+      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
+                              and summary.txt there (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json and report.html
+                              (default 100; EBV_MAX_FINDINGS)
 
     \(globalOptions)
 
@@ -156,10 +156,10 @@ enum HelpText {
       --restored-root WHERE   none (default), auto or a directory prefix inside
                               <dirB> to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... (EBV_SEVERITY)
-      --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
-                              there (EBV_REPORT_DIR)
-      --max-findings N        findings per class kept in report.json (default 100;
-                              EBV_MAX_FINDINGS)
+      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
+                              and summary.txt there (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json and report.html
+                              (default 100; EBV_MAX_FINDINGS)
 
     \(globalOptions)
 

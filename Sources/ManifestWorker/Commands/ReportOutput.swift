@@ -3,13 +3,17 @@ import ManifestKit
 
 /// Runs a merge-diff to the end and produces its outputs: the summary and
 /// report JSON for the console and, with `--report-dir`, the files
-/// `report.json`, `findings.ndjson.gz` and `summary.txt`.
+/// `report.json`, `report.html`, `findings.ndjson.gz` and `summary.txt`.
 enum ReportOutput {
     static let reportName = "report.json"
     static let findingsName = "findings.ndjson.gz"
     static let summaryName = "summary.txt"
+    static let pageName = "report.html"
 
-    static func run(_ merge: inout MergeDiff, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+    /// - Parameter inputs: the inputs as the page shows them, asked for after the diff
+    ///   (when their trailers have been read).
+    static func run(_ merge: inout MergeDiff, settings: DiffSettings, context: CommandContext,
+                    inputs: () -> [ReportPage.Input] = { [] }) throws -> DiffOutcome {
         var findingsSink: (any ByteSink)?
         var findings: FindingsWriter?
         if let dir = settings.reportDir {
@@ -33,6 +37,9 @@ enum ReportOutput {
         if let dir = settings.reportDir {
             try write(json, to: join(dir, reportName), context: context)
             try write(Array(summary.utf8), to: join(dir, summaryName), context: context)
+            let page = ReportPage(report: report, inputs: inputs(), findingsLocation: findingsName,
+                                  generatedAtNs: context.now())
+            try write(page.html(), to: join(dir, pageName), context: context)
         }
         return DiffOutcome(summary: summary, reportJSON: String(decoding: json, as: UTF8.self), passed: report.passed)
     }

@@ -21,6 +21,7 @@ public enum ProductionServices {
             manifests: S3ManifestCatalog(s3: s3, bucket: config.bucket),
             differ: S3ManifestDiffer(s3: s3, bucket: config.bucket, clock: clock),
             metrics: SinkMetricsEmitter(sink: StandardOutputSink()),
-            clock: clock)
+            clock: clock,
+            pages: S3ReportPageStore(s3: s3, bucket: config.bucket))
     }
 }

@@ -101,7 +101,7 @@ public struct S3ManifestCatalog: ManifestCatalog {
 
 /// `ManifestDiffer` over S3: streams the manifests through ManifestKit's validating
 /// readers and merge-diff, writes `findings.ndjson.gz` by multipart upload while the diff
-/// runs, then `report.json` and `summary.txt`.
+/// runs, then `report.json`, `summary.txt` and `report.html`.
 public struct S3ManifestDiffer: ManifestDiffer {
     public var s3: S3Client
     public var bucket: String
@@ -131,7 +131,8 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let findingsKey = request.reportPrefix + "findings.ndjson.gz"
         let summaryKey = request.reportPrefix + "summary.txt"
         let overrides = request.severities.keys.sorted().map { "\($0)=\(request.severities[$0]!)" }.joined(separator: ",")
-        let report = try await onDedicatedThread { () throws -> DiffReport in
+        let pageKey = request.reportPrefix + "report.html"
+        let (report, inputs) = try await onDedicatedThread { () throws -> (DiffReport, [ReportPage.Input]) in
             let policy = try SeverityPolicy(parsing: overrides)
             let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey))
             let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
@@ -148,7 +149,12 @@ public struct S3ManifestDiffer: ManifestDiffer {
                     Timestamps.nanoseconds(clock.now())
                 }
                 try findings.finish()
-                return report
+                let sources = [(request.baselineKey, baseline)] + (post.map { [(request.postKey ?? "", $0)] } ?? [])
+                    + [(request.restoredKey, restored)]
+                let inputs = sources.map {
+                    ReportPage.Input(source: "s3://\(bucket)/\($0.0)", header: $0.1.header, trailer: $0.1.trailer)
+                }
+                return (report, inputs)
             } catch {
                 output.abort()
                 throw error
@@ -157,6 +163,11 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let summary = report.summaryText()
         _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: reportKey, body: report.json(), contentType: "application/json"))
         _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: summaryKey, body: Array(summary.utf8), contentType: "text/plain; charset=utf-8"))
+        // The diff part of report.html; the orchestrator puts the run's part in (writeReportPage).
+        let page = ReportPage(report: report, inputs: inputs, findingsLocation: "s3://\(bucket)/\(findingsKey)",
+                              generatedAtNs: Self.nanoseconds(Date()) ?? 0)
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: pageKey, body: page.html(),
+                                                      contentType: S3ReportPageStore.contentType))
         var bySeverity: [String: Int] = [:]
         // The run keeps signed counts; report.json has the exact ones. A count past
         // Int64.max (only bytes can get there, from a crafted manifest) is kept as the maximum.

@@ -9,11 +9,14 @@ public struct Services: Sendable {
     public var differ: any ManifestDiffer
     public var metrics: any MetricsEmitter
     public var clock: any WallClock
+    /// Where `report.html` goes; nil: no page is written.
+    public var pages: (any ReportPageStore)?
 
     public init(
         store: any RunStore, notifier: any Notifier, backup: any BackupService, tasks: any TaskLauncher,
         fileSystems: any FileSystemService, manifests: any ManifestCatalog, differ: any ManifestDiffer,
-        metrics: any MetricsEmitter, clock: any WallClock
+        metrics: any MetricsEmitter, clock: any WallClock,
+        pages: (any ReportPageStore)? = nil
     ) {
         self.store = store
         self.notifier = notifier
@@ -24,5 +27,6 @@ public struct Services: Sendable {
         self.differ = differ
         self.metrics = metrics
         self.clock = clock
+        self.pages = pages
     }
 }

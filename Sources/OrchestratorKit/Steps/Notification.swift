@@ -46,6 +46,7 @@ public struct Notification: Sendable, Equatable {
             lines.append("Findings: \(naming.s3URI(report.findingsKey))")
             lines.append("Summary: \(naming.s3URI(report.summaryKey))")
         }
+        lines.append("Report page: \(naming.consoleURL(naming.reportPageKey(fileSystemId: run.fileSystemId, runId: run.runId)))")
         lines.append("Run document: \(naming.s3URI(naming.runKey(fileSystemId: run.fileSystemId, runId: run.runId)))")
         return Notification(subject: subject, message: lines.joined(separator: "\n") + "\n")
     }

@@ -44,6 +44,7 @@ extension Orchestrator {
     /// loses the claim's conditional write never publishes.
     func notify(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         try await claim("notify", &run, etag: &etag, deadline: deadline)
+        await writeReportPage(run, logger: log)
         let notification = Notification.forRun(run, naming: naming)
         try await service("Publish") {
             try await services.notifier.publish(subject: notification.subject, message: notification.message)

@@ -146,6 +146,7 @@ public struct Orchestrator: Sendable {
         case .complete:
             run.phase = .done
             run.note("done", at: now)
+            await writeReportPage(run, logger: log)
             log.info("run done", ["result": run.result?.rawValue ?? "none"])
         }
     }

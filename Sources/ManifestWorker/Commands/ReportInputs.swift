@@ -1,0 +1,15 @@
+import ManifestKit
+
+/// The inputs of a comparison as `report.html` shows them: header, and the
+/// checked trailer of a manifest that was read to its end.
+enum ReportInputs {
+    static func input(_ entries: any ManifestEntrySource, source: String) -> ReportPage.Input {
+        var trailer: ManifestTrailer?
+        if let prefetching = entries as? PrefetchingEntrySource<ManifestReader> {
+            trailer = prefetching.trailer
+        } else if let reader = entries as? ManifestReader {
+            trailer = reader.trailer
+        }
+        return ReportPage.Input(source: source, header: entries.header, trailer: trailer)
+    }
+}

@@ -1,0 +1,155 @@
+"""report.html in a real browser: headless Chromium (Debian's ``chromium``, installed by
+scripts/setup-browser) renders the page of a FAIL report made by the built
+manifest-worker from trees with hostile names. The verdict, the class counts and the
+hostile names must show as text; no script may run; nothing may be fetched; nothing may
+overflow at 1280 px. One browser start per page (about 3 s)."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import subprocess
+import sys
+
+import pytest
+
+TESTENV = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(TESTENV)
+BUILD = os.environ.get("EBV_BUILD_DIR", os.path.join(ROOT, ".build", "debug"))
+sys.path.insert(0, TESTENV)
+
+import report_browser  # noqa: E402
+
+SCRIPT_PATH = "<script>alert(1)</script>"          # a directory "<script>alert(1)<" and its file "script>"
+IMG_NAME = '"><img src=x onerror=alert(1)>'
+BIDI_NAME = "invoice\u202egpj.exe"
+LONG_NAME = "n" * 250
+
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "section", "h1", "h2", "h3", "p", "dl",
+                "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "span", "svg", "rect", "br", "code", "footer"}
+
+
+class _Page(html.parser.HTMLParser):
+    """The DOM dump's tags, its text, and each counts-table row's cells."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: set = set()
+        self.text: list = []
+        self.rows: dict = {}
+        self._row: str | None = None
+        self._cell: list | None = None
+        self._cells: list = []
+        self.h1 = ""
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        attrs = dict(attrs)
+        if tag == "tr" and (attrs.get("class") or "").startswith("class-"):
+            self._row, self._cells = attrs["class"][len("class-"):], []
+        if tag == "td" and self._row is not None:
+            self._cell = []
+        self._in_h1 = tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self._cells.append("".join(self._cell).strip())
+            self._cell = None
+        if tag == "tr" and self._row is not None:
+            self.rows[self._row] = self._cells
+            self._row = None
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._in_h1:
+            self.h1 += data
+
+
+def _parse(dom: str) -> _Page:
+    page = _Page()
+    page.feed(dom)
+    return page
+
+
+def _require_browser():
+    if report_browser.chromium_path() is None:
+        pytest.fail("chromium is not installed: run scripts/setup-browser (scripts/test does)")
+
+
+def _fail_report(tmp_path) -> str:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for tree in (a, b):
+        (tree / "d").mkdir(parents=True)
+        (tree / "d" / "same.txt").write_text("same\n")
+    (a / "d" / "ledger.csv").write_text("id,amount\n1,100\n")
+    (b / "d" / "ledger.csv").write_text("id,amount\n1,900\n")        # corrupt
+    (a / "<script>alert(1)<").mkdir()
+    (a / "<script>alert(1)<" / "script>").write_text("x")             # missing, path SCRIPT_PATH
+    (b / IMG_NAME).write_text("y")                                    # extra
+    (a / BIDI_NAME).write_text("z")                                   # missing
+    (a / LONG_NAME).write_text("w")                                   # missing, 250 characters unbroken
+    for tree in (a, b):
+        for same in (tree / "d" / "same.txt", tree / "d"):        # these two match
+            os.utime(same, (1_700_000_000, 1_700_000_000))
+    report = tmp_path / "report"
+    worker = os.path.join(BUILD, "manifest-worker")
+    if not os.access(worker, os.X_OK):
+        pytest.fail(f"{worker} is missing: run swift build first")
+    completed = subprocess.run([worker, "verify", str(a), str(b), "-q", "--report-dir", str(report)],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    return str(report / "report.html")
+
+
+def test_fail_page_renders_as_text_without_scripts_fetches_or_overflow(tmp_path):
+    _require_browser()
+    page_path = _fail_report(tmp_path)
+    rendering = report_browser.render(page_path)
+    # Kept beside the test's files for people: the PNG and the DOM dump.
+    (tmp_path / "report.png").write_bytes(rendering.png)
+    (tmp_path / "report.dom.html").write_text(rendering.dom)
+
+    page = _parse(rendering.dom)
+    assert page.h1 == "FAIL"
+    text = "".join(page.text)
+    assert "6 error findings" in text
+    assert page.rows["missing"][0::2] == ["missing", "4"], page.rows
+    assert page.rows["extra"][0::2] == ["extra", "1"]
+    assert page.rows["corrupt"][0::2] == ["corrupt", "1"]
+    assert page.rows["match"][0::2] == ["match", "2"]
+    assert [page.rows[c][1] for c in ("missing", "extra", "corrupt", "match")] == ["error", "error", "error", "ok"]
+    # Hostile names are text (shown escaped and quoted where HumanText quotes them).
+    assert SCRIPT_PATH in text
+    assert '"\\"><img src=x onerror=alert(1)>"' in text
+    assert '"invoice\\u{202E}gpj.exe"' in text
+    assert "\u202e" not in rendering.dom
+    # Only the renderer's own elements: no script, img, iframe, link, form …
+    assert page.tags <= ALLOWED_TAGS, page.tags - ALLOWED_TAGS
+    # Nothing ran, nothing was fetched but the page itself.
+    assert rendering.scripts == []
+    assert rendering.console == []
+    assert rendering.devtools_requests == []
+    assert rendering.server_requests == [("GET", "/report.html")]
+    # Nothing overflows horizontally at 1280 px (the 250-character name wraps).
+    assert rendering.client_width == 1280
+    assert rendering.scroll_width <= rendering.client_width
+    assert rendering.png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_checks_see_a_script_a_fetch_and_an_overflow(tmp_path):
+    """The same checks on a page that does what report.html must not: they must fail."""
+    _require_browser()
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html><body><div style="width:3000px">wide</div>'
+                   '<script>document.title = "ran"</script><img src="/fetched.png"></body></html>')
+    rendering = report_browser.render(str(bad))
+    assert len(rendering.scripts) >= 1
+    assert any(url.endswith("/fetched.png") for url in rendering.devtools_requests)
+    assert ("GET", "/fetched.png") in rendering.server_requests
+    assert rendering.scroll_width > rendering.client_width
+    assert {"script", "img"} <= _parse(rendering.dom).tags
