@@ -2,6 +2,7 @@
 in it (scripts/check-docker). Needs root (debootstrap, chroot, a mount namespace).
 
   python3 docker/check/worker_runtime.py build-command      # the build stage's `swift build ...`
+  python3 docker/check/worker_runtime.py base               # make the cached base root (if missing)
   python3 docker/check/worker_runtime.py run --binary PATH  # the reproduction
 
 `run`: a minbase debootstrap root of the runtime base's Debian release (cached as a
@@ -227,12 +228,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build-command")
+    sub.add_parser("base")
     run = sub.add_parser("run")
     run.add_argument("--binary", type=Path, required=True)
     options = parser.parse_args()
     try:
         if options.command == "build-command":
             print(" ".join(build_command(DOCKERFILE.read_text())))
+        elif options.command == "base":
+            base_tarball(debian_codename(stage(DOCKERFILE.read_text(), "runtime").image))
         else:
             reproduce(options.binary)
     except (CheckFailed, DockerfileError) as error:
