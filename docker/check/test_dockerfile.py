@@ -1,6 +1,9 @@
 """Tests of the Dockerfile reader and of what scripts/check-docker reads from the real files."""
 
+import os
+import subprocess
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -89,6 +92,23 @@ class RealDockerfileTests(unittest.TestCase):
         self.assertIn("swift build -c release --product orchestrator --static-swift-stdlib",
                       " ".join(r.arguments for r in build.all("RUN")))
         self.assertEqual(stage(text, "artifact").image, "scratch")
+
+    def test_lambda_glibc_guard(self):
+        """The build stage's glibc check, run with a stand-in objdump: a binary needing
+        GLIBC_2.35 (as one built on Debian 12 does) is refused, 2.34 passes."""
+        run = " ".join(r.arguments for r in stage((DOCKER / "lambda.Dockerfile").read_text(), "build").all("RUN"))
+        pieces = run.split(" && ")
+        first = next(i for i, p in enumerate(pieces) if p.startswith("newest="))
+        guard = " && ".join(pieces[first:first + 3])
+        self.assertIn('"2.34" ]', guard)
+        for versions, status in (("GLIBC_2.2.5 GLIBC_2.17 GLIBC_2.34", 0), ("GLIBC_2.2.5 GLIBC_2.35", 1)):
+            with tempfile.TemporaryDirectory() as folder:
+                fake = Path(folder) / "objdump"
+                fake.write_text(f"#!/bin/sh\nfor v in {versions}; do echo \"0000 DF *UND* 0000 ($v) f\"; done\n")
+                fake.chmod(0o755)
+                env = dict(os.environ, PATH=f"{folder}:{os.environ['PATH']}")
+                done = subprocess.run(["bash", "-o", "pipefail", "-c", guard], env=env, capture_output=True, text=True)
+                self.assertEqual(done.returncode, status, (versions, done.stdout, done.stderr))
 
 
 if __name__ == "__main__":
