@@ -45,7 +45,8 @@ class _Parser:
     def take(self, value: str | None = None, kind: str | None = None) -> tuple[str, str, int]:
         token = self.tokens[self.at]
         if (value is not None and token[1] != value) or (kind is not None and token[0] != kind):
-            raise LiteralError(f"line {token[2]}: expected {value or kind}, found {token[1] or 'the end'!r}")
+            wanted = repr(value) if value is not None else {"word": "a name"}.get(kind or "", kind)
+            raise LiteralError(f"line {token[2]}: expected {wanted}, found {token[1] or 'the end'!r}")
         self.at += 1
         return token
 
