@@ -13,7 +13,9 @@ BLOCKS = {
     "authorization_config", "runtime_platform", "inline_policy", "rule", "apply_server_side_encryption_by_default",
     "vpc_config", "dead_letter_config", "destination_config", "on_failure",
 }
-_REFERENCE = re.compile(r"\$\{|^(var|local|module|data|each|count)\.|^aws_[a-z0-9_]+\.")
+# A reference anywhere (also inside a function call checkov left unevaluated, such as
+# `tostring(var.cpu)`), an interpolation, or a call.
+_REFERENCE = re.compile(r"\$\{|(?<![A-Za-z0-9_.])(var|local|module|data|each|count)\.[A-Za-z_]|^aws_[a-z0-9_]+\.|^[a-z_0-9]+\(")
 
 
 def unresolved(value) -> bool:

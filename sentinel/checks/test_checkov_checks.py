@@ -282,3 +282,34 @@ class CheckovChecksTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TerraformScanFallbackTests(unittest.TestCase):
+    """terraform_scan.py on a tree where checkov cannot resolve the Fargate size (an
+    object variable's optional() default) but tfparse can: the rules are evaluated per
+    example, and the example with a bad pair fails the scan by name."""
+
+    def test_optional_defaults_are_judged_per_example(self) -> None:
+        module = TASK.replace('cpu                      = "1024"', "cpu                      = tostring(var.worker.cpu)") \
+                     .replace('memory                   = "4096"', "memory                   = tostring(var.worker.memory)")
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder) / "terraform"
+            (root / "modules" / "task").mkdir(parents=True)
+            (root / "modules" / "task" / "main.tf").write_text(
+                'variable "worker" {\n  type = object({ cpu = optional(number, 1024), memory = optional(number, 4096) })\n}\n'
+                + module)
+            (root / "main.tf").write_text(
+                S3 + IAM + LAMBDA + 'variable "worker" {\n  type = object({ cpu = optional(number, 1024), '
+                'memory = optional(number, 4096) })\n  default = {}\n}\n'
+                'module "task" {\n  source = "./modules/task"\n  worker = var.worker\n}\n')
+            for name, worker in (("good", "{}"), ("bad", "{ memory = 1024 }")):
+                (root / "examples" / name).mkdir(parents=True)
+                (root / "examples" / name / "main.tf").write_text(
+                    f'module "this" {{\n  source = "../.."\n  worker = {worker}\n}}\n')
+            done = subprocess.run([sys.executable, str(Path(__file__).with_name("terraform_scan.py")), str(root)],
+                                  capture_output=True, text=True)
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        self.assertIn("check-sentinel: ecs-fargate-cpu-memory fails in terraform/examples/bad as tfparse evaluates it: "
+                      "fargate_memory_allowed", done.stderr)
+        self.assertNotIn("examples/good", done.stderr)
+        self.assertNotIn("fails on", done.stderr)  # checkov itself judged nothing wrong
