@@ -11,7 +11,7 @@
   checks use) gives, on each mock, exactly what the case's name says: pass → every
   rule true; fail-<rule> → that rule false and every other rule true.
 
-Run with .venv-iac's python (python-hcl2)."""
+Run with .venv-iac/tools/bin/python (python-hcl2 8)."""
 
 from __future__ import annotations
 

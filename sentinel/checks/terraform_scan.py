@@ -6,7 +6,7 @@ defaults of object variables, for one) and so judges nothing, the policy's rules
 (plan_rules.py) are evaluated on each example root module (`examples/*`) as tfparse
 evaluates it; they must hold there, on at least one resource of the policy's kind.
 
-  .venv-iac/bin/python sentinel/checks/terraform_scan.py [DIR]   # default: terraform/
+  .venv-iac/tools/bin/python sentinel/checks/terraform_scan.py [DIR]   # default: terraform/
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Tests of the checkov custom checks (sentinel/checkov/) on small HCL fixtures: per
 policy a passing configuration and, per rule, one change that breaks it — the same
 cases as the Sentinel tests. The fixtures are written to a temporary folder and
-checkov runs once over all of them. Run with .venv-iac's python."""
+checkov runs once over all of them. Run with .venv-iac/tools/bin/python."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import unittest
 from pathlib import Path
 
 SENTINEL = Path(__file__).resolve().parents[1]
-CHECKOV = Path(sys.executable).parent / "checkov"
+# checkov has a venv of its own (scripts/setup-iac); these scripts run with .venv-iac/tools.
+CHECKOV = Path(os.environ.get("IAC_CHECKOV", SENTINEL.parent / ".venv-iac" / "checkov" / "bin" / "checkov"))
 
 S3 = '''
 resource "aws_kms_key" "this" {
