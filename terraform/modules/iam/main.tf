@@ -122,6 +122,13 @@ data "aws_iam_policy_document" "execution" {
     sid       = "EcrToken"
     actions   = ["ecr:GetAuthorizationToken"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   statement {
@@ -273,6 +280,13 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "BackupJobs"
     actions   = ["backup:DescribeBackupJob", "backup:DescribeRestoreJob", "backup:PutRestoreValidationResult"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   statement {
@@ -291,6 +305,13 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "DescribeFileSystems"
     actions   = ["elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeMountTargets", "elasticfilesystem:DescribeAccessPoints"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   # Tagging the restored file system and tagged creation of access points: only with our run tag.
@@ -341,12 +362,26 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "MountTargetNetworkInterfaces"
     actions   = ["ec2:DescribeSubnets", "ec2:DescribeNetworkInterfaces", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   statement {
     sid       = "TaskDefinitionsRead"
     actions   = ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   statement {
@@ -364,6 +399,13 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "DeregisterRevision"
     actions   = ["ecs:DeregisterTaskDefinition"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   statement {
@@ -437,6 +479,13 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "Tracing"
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
     resources = ["*"]
+    # These actions have no resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   statement {
