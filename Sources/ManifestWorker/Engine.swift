@@ -17,6 +17,7 @@ enum Engine {
         root: String, header: ManifestHeader, concurrency: Int, sink: any ByteSink,
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
+        records: (@Sendable (@escaping @Sendable () -> ProgressSnapshot) -> ProgressRecorder?)? = nil,
         onError: @escaping (ManifestEntry) -> Void
     ) throws -> Generated {
         let progress = WalkProgress()
@@ -34,15 +35,20 @@ enum Engine {
         let display = reporter?({ sample(progress) })
         display?.start()
         defer { display?.stop() }
+        let recorder = records?({ ProgressSnapshot(progress, descriptors: OpenDescriptors.count()) })
+        recorder?.start()
+        defer { recorder?.stop() }
         do {
             try walker.run { entry in
                 if entry.error != nil { onError(entry) }
                 try writer.append(entry)
             }
             let trailer = try writer.finish(completedAtNs: now())
+            recorder?.finish("finished")
             return Generated(trailer: trailer, mountPointsNotEntered: progress.mountPointsNotEntered)
         } catch {
             writer.abort()
+            recorder?.finish("failed", level: .error)
             throw error
         }
     }
@@ -91,7 +97,8 @@ enum Engine {
 
     /// Walks both trees at once (one walker thread each, feeding bounded
     /// queues) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
-    static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+    static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, progress: ProgressSettings,
+                       context: CommandContext) throws -> DiffOutcome {
         let started = context.now()
         let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
         let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
@@ -102,12 +109,25 @@ enum Engine {
         let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({
             sample(a.progress) + sample(b.progress)
         })
+        let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }) {
+            ProgressSnapshot(a.progress, descriptors: OpenDescriptors.count()).merged(with: ProgressSnapshot(b.progress, descriptors: nil))
+        }
+        recorder?.finishOnInterrupt(log: context.log)
         a.start()
         b.start()
         display?.start()
         defer { display?.stop() }
+        recorder?.start()
+        defer { recorder?.stop() }
         var merge = MergeDiff(baseline: a, post: nil, restored: b,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
-        return try ReportOutput.run(&merge, settings: settings, context: context)
+        do {
+            let outcome = try ReportOutput.run(&merge, settings: settings, context: context)
+            recorder?.finish("finished")
+            return outcome
+        } catch {
+            recorder?.finish("failed", level: .error)
+            throw error
+        }
     }
 }
