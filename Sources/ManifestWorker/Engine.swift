@@ -18,7 +18,7 @@ enum Engine {
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
         records: (@Sendable (@escaping @Sendable () -> ProgressSnapshot) -> ProgressRecorder?)? = nil,
-        onError: @escaping (ManifestEntry) -> Void
+        onError: @escaping (ManifestEntry) -> Void, onFirstEntry: () -> Void = {}
     ) throws -> Generated {
         let progress = WalkProgress()
         let walker: TreeWalker
@@ -39,9 +39,14 @@ enum Engine {
         recorder?.start()
         defer { recorder?.stop() }
         do {
+            var first = true
             try walker.run { entry in
                 if entry.error != nil { onError(entry) }
                 try writer.append(entry)
+                if first {
+                    first = false
+                    onFirstEntry()
+                }
             }
             let trailer = try writer.finish(completedAtNs: now())
             recorder?.finish("finished")

@@ -179,11 +179,13 @@ final class InterruptGuard: @unchecked Sendable {
 /// 60 s, then goes on), so a test can send a signal at exactly that moment. Points:
 /// `start` (signals blocked, nothing else done, the signal thread not started
 /// yet: the signal stays pending and is taken once it starts), `output-created`
-/// (a local output's temporary file exists and is watched).
+/// (a local output's temporary file exists and is watched), `walking` (`generate`
+/// has handed the first entry to the writer; progress records are on when asked for).
 enum TestPause {
     enum Point: String {
         case start
         case outputCreated = "output-created"
+        case walking
     }
 
     static let variable = "EBV_TEST_PAUSE_AT"

@@ -69,7 +69,8 @@ enum GenerateCommand {
                 let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
                 if erase.isEmpty == false { console.err(erase) }
                 log.log(.warn, "\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n")
-            })
+            },
+            onFirstEntry: { TestPause.at(.walking, environment: context.configuration.environment) })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
         let trailer = generated.trailer, mounts = generated.mountPointsNotEntered
         if settings.json {
