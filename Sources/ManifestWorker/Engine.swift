@@ -84,7 +84,9 @@ enum Engine {
     /// Diffs manifests (files, `-` or `s3://`). With two or more CPUs each
     /// manifest is decoded ahead on its own thread (bounded batches), so the
     /// decoders run side by side with the merge.
-    static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+    /// Progress records count the restored manifest's entries.
+    static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, progress: ProgressSettings,
+                     context: CommandContext) throws -> DiffOutcome {
         let environment = context.configuration.environment
         let prefetch = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
         func open(_ spec: String) throws -> any ManifestEntrySource {
@@ -93,11 +95,27 @@ enum Engine {
         }
         let b = try open(baseline)
         let p = try post.map(open)
-        let r = try open(restored)
+        let r = CountingEntrySource(try open(restored))
+        let counter = r.counter
+        let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }) {
+            var snapshot = counter.snapshot
+            snapshot.descriptors = OpenDescriptors.count()
+            return snapshot
+        }
+        recorder?.finishOnInterrupt(log: context.log)
+        recorder?.start()
+        defer { recorder?.stop() }
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot,
                                                    windowEndNs: settings.windowEndNs))
-        return try ReportOutput.run(&merge, settings: settings, context: context)
+        do {
+            let outcome = try ReportOutput.run(&merge, settings: settings, context: context)
+            recorder?.finish("finished")
+            return outcome
+        } catch {
+            recorder?.finish("failed", level: .error)
+            throw error
+        }
     }
 
     /// Walks both trees at once (one walker thread each, feeding bounded

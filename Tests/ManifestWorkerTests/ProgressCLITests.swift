@@ -52,6 +52,19 @@ final class ProgressCLITests: XCTestCase {
                       + rates + #", at y, 100\.0% of entries, 100\.0% of bytes, ETA 0s\n$"#)
     }
 
+    func testDiffCountsTheRestoredManifest() throws {
+        let dir = try TestDirectory()
+        makeSampleTree(dir, under: "t")
+        XCTAssertEqual(try CLIRunner.run(["generate", dir.at("t"), "-o", dir.at("a.gz")]).status, 0)
+        let result = try CLIRunner.run(["diff", dir.at("a.gz"), dir.at("a.gz"), "--restored-root", "none"], environment: records)
+        XCTAssertEqual(result.status, 0, result.description)
+        assertMatches(result.stderr, #"^manifest-worker: finished: \ds elapsed, 4 entries, 2 files, 12 bytes, 0 errors, 0 unstable, "#
+                      + rates + #", at y\n$"#)
+        XCTAssertEqual(try CLIRunner.run(["diff", dir.at("a.gz"), dir.at("a.gz"), "-q"], environment: records).stderr, "")
+        XCTAssertEqual(try CLIRunner.run(["diff", dir.at("a.gz"), dir.at("a.gz"), "--expect", dir.at("a.gz")]).stderr,
+                       "manifest-worker: --expect: unknown option\nTry 'manifest-worker diff --help'.\n")
+    }
+
     func testBadSettings() throws {
         let dir = try TestDirectory()
         makeSampleTree(dir, under: "t")

@@ -28,7 +28,8 @@ enum CommandSpecs {
         OptionSpec("--max-findings", value: "N"),
     ]
 
-    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME")]
+    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME"),
+                                                            OptionSpec("--progress-interval", value: "SECONDS")]
     static let verify: [OptionSpec] = global + diffOptions + progress
     static let show: [OptionSpec] = global
 
@@ -151,6 +152,9 @@ enum HelpText {
                               there (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json (default 100;
                               EBV_MAX_FINDINGS)
+      --progress-interval S   when stderr is not a terminal: a progress record (the
+                              restored manifest's entries read) every S seconds and
+                              one at the end (default 60; 0 off; EBV_PROGRESS_INTERVAL)
 
     \(globalOptions)
 

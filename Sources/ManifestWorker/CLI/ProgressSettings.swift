@@ -10,8 +10,9 @@ struct ProgressSettings: Sendable {
 
     /// Reads `--progress-interval` / `EBV_PROGRESS_INTERVAL` (whole seconds,
     /// 0…31536000) and `--expect` / `EBV_EXPECT` (a manifest, validated whole; its
-    /// trailer's counts are the expectation) — the manifest only when records are on.
-    static func resolve(_ arguments: ParsedArguments, quiet: Bool, context: CommandContext) throws -> ProgressSettings {
+    /// trailer's counts are the expectation) — the manifest only when records are on
+    /// and the command takes it (`expect`; not `diff`).
+    static func resolve(_ arguments: ParsedArguments, quiet: Bool, context: CommandContext, expect: Bool = true) throws -> ProgressSettings {
         let config = context.configuration
         var interval = Int64(Defaults.progressIntervalSeconds)
         if let setting = config.value(.progressInterval, in: arguments) {
@@ -21,7 +22,7 @@ struct ProgressSettings: Sendable {
             interval = n
         }
         var settings = ProgressSettings(quiet: quiet, intervalSeconds: interval)
-        if let setting = config.value(.expect, in: arguments), settings.recordsOn(context.console) {
+        if let setting = config.value(.expect, in: arguments), expect, settings.recordsOn(context.console) {
             let summary = try ManifestReader.validate(Endpoints.source(for: setting.value, environment: config.environment))
             settings.expectation = ProgressExpectation(entries: summary.trailer.entries, bytes: summary.trailer.bytes)
         }
