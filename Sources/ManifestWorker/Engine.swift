@@ -129,7 +129,7 @@ enum Engine {
             a.cancel()
             b.cancel()
         }
-        let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({
+        let display = ProgressPolicy.reporter(console: context.console, quiet: progress.liveLineQuiet)?({
             sample(a.progress) + sample(b.progress)
         })
         let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }) {

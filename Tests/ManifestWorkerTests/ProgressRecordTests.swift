@@ -147,6 +147,23 @@ final class ProgressRecordTests: XCTestCase {
         XCTAssertEqual(ProgressRecord.duration(seconds: .max), "2562047788015215h30m07s")
     }
 
+    func testRecordsOffATerminalOrInJSONAndNeverWhenQuiet() {
+        func console(terminal: Bool) -> Console {
+            Console(out: { _ in }, err: { _ in }, outBytes: { _ in }, stdoutIsTerminal: false, stderrIsTerminal: terminal, terminalWidth: { 80 })
+        }
+        func on(terminal: Bool, quiet: Bool = false, interval: Int64 = 60, json: Bool = false) -> Bool {
+            ProgressSettings(quiet: quiet, intervalSeconds: interval, json: json).recordsOn(console(terminal: terminal))
+        }
+        XCTAssertTrue(on(terminal: false))
+        XCTAssertFalse(on(terminal: true))
+        XCTAssertTrue(on(terminal: true, json: true))
+        XCTAssertFalse(on(terminal: false, quiet: true))
+        XCTAssertFalse(on(terminal: true, quiet: true, json: true))
+        XCTAssertFalse(on(terminal: false, interval: 0))
+        XCTAssertFalse(ProgressSettings(quiet: false, intervalSeconds: 60, json: false).liveLineQuiet)
+        XCTAssertTrue(ProgressSettings(quiet: false, intervalSeconds: 60, json: true).liveLineQuiet)
+    }
+
     func testLogFormatIsReadBeforeTheCommandLineIsParsed() {
         XCTAssertEqual(LogFormat.resolve(["generate", "--log-format", "json", "d"], environment: [:]), .json)
         XCTAssertEqual(LogFormat.resolve(["--log-format=json", "generate"], environment: ["EBV_LOG_FORMAT": "text"]), .json)

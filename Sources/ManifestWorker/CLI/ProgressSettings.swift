@@ -7,6 +7,8 @@ struct ProgressSettings: Sendable {
     /// Seconds between records; 0: none.
     var intervalSeconds: Int64
     var expectation: ProgressExpectation?
+    /// `--log-format json`: every stderr line is JSON, so records replace the live line even on a terminal.
+    var json = false
 
     /// Reads `--progress-interval` / `EBV_PROGRESS_INTERVAL` (whole seconds,
     /// 0…31536000) and `--expect` / `EBV_EXPECT` (a manifest, validated whole; its
@@ -21,7 +23,7 @@ struct ProgressSettings: Sendable {
             }
             interval = n
         }
-        var settings = ProgressSettings(quiet: quiet, intervalSeconds: interval)
+        var settings = ProgressSettings(quiet: quiet, intervalSeconds: interval, json: context.logFormat == .json)
         if let setting = config.value(.expect, in: arguments), expect, settings.recordsOn(context.console) {
             let summary = try ManifestReader.validate(Endpoints.source(for: setting.value, environment: config.environment))
             settings.expectation = ProgressExpectation(entries: summary.trailer.entries, bytes: summary.trailer.bytes)
@@ -29,8 +31,12 @@ struct ProgressSettings: Sendable {
         return settings
     }
 
-    /// Records are written when stderr is not a terminal, `--quiet` is off and the interval is not 0.
-    func recordsOn(_ console: Console) -> Bool { !console.stderrIsTerminal && !quiet && intervalSeconds > 0 }
+    /// Records are written when stderr is not a terminal (or the log is JSON), `--quiet`
+    /// is off and the interval is not 0.
+    func recordsOn(_ console: Console) -> Bool { (!console.stderrIsTerminal || json) && !quiet && intervalSeconds > 0 }
+
+    /// The live line (``ProgressReporter``) only on a terminal, in text, without `--quiet`.
+    var liveLineQuiet: Bool { quiet || json }
 
     /// The recorder for a walk, or nil when records are off.
     func recorder(context: CommandContext, clock: @escaping @Sendable () -> Int64,

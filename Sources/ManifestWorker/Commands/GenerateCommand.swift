@@ -57,7 +57,7 @@ enum GenerateCommand {
         let started = WallClock.monotonicNanoseconds()
         let generated = try Engine.generate(
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
-            now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: settings.quiet),
+            now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: progress.liveLineQuiet),
             records: { sample in
                 let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }, sample: sample)
                 recorder?.finishOnInterrupt(log: log)
@@ -66,7 +66,7 @@ enum GenerateCommand {
             onError: { entry in
                 guard !settings.quiet else { return }
                 // Erase a progress line first; the reporter redraws it.
-                let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
+                let erase = console.stderrIsTerminal && !progress.liveLineQuiet ? "\r\u{1B}[K" : ""
                 if erase.isEmpty == false { console.err(erase) }
                 log.log(.warn, "\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n")
             },
