@@ -131,7 +131,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let findingsKey = request.reportPrefix + "findings.ndjson.gz"
         let summaryKey = request.reportPrefix + "summary.txt"
         let overrides = request.severities.keys.sorted().map { "\($0)=\(request.severities[$0]!)" }.joined(separator: ",")
-        let report = try await onDedicatedThread { () throws -> DiffReport in
+        let (report, walks) = try await onDedicatedThread { () throws -> (DiffReport, [String: WalkStats]) in
             let policy = try SeverityPolicy(parsing: overrides)
             let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey))
             let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
@@ -148,7 +148,11 @@ public struct S3ManifestDiffer: ManifestDiffer {
                     Timestamps.nanoseconds(clock.now())
                 }
                 try findings.finish()
-                return report
+                var walks: [String: WalkStats] = [:]
+                for (role, reader) in [("baseline", baseline), ("post", post), ("restored", restored)] {
+                    if let reader, let trailer = reader.trailer { walks[role] = WalkStats(header: reader.header, trailer: trailer) }
+                }
+                return (report, walks)
             } catch {
                 output.abort()
                 throw error
@@ -167,6 +171,6 @@ public struct S3ManifestDiffer: ManifestDiffer {
             passed: report.passed, mode: report.isThreeWay ? "three-way" : "two-way",
             filesVerified: Int(clamping: report.tally.filesVerified), bytesVerified: Int64(clamping: report.tally.bytesVerified),
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
-            reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey)
+            reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey, walks: walks)
     }
 }
