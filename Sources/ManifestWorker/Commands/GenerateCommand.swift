@@ -65,10 +65,13 @@ enum GenerateCommand {
             },
             onError: { entry in
                 guard !settings.quiet else { return }
-                // Erase a progress line first; the reporter redraws it.
-                let erase = console.stderrIsTerminal && !progress.liveLineQuiet ? "\r\u{1B}[K" : ""
-                if erase.isEmpty == false { console.err(erase) }
-                log.log(.warn, "\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n")
+                let line = "\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n"
+                if console.stderrIsTerminal && !progress.liveLineQuiet {
+                    // Erase the live line first, in the same write; the reporter redraws it.
+                    console.err("\r\u{1B}[K" + line)
+                } else {
+                    log.log(.warn, line)
+                }
             },
             onFirstEntry: { TestPause.at(.walking, environment: context.configuration.environment) })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
