@@ -17,7 +17,8 @@ enum Engine {
         root: String, header: ManifestHeader, concurrency: Int, sink: any ByteSink,
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
-        onError: @escaping (ManifestEntry) -> Void
+        records: (@Sendable (@escaping @Sendable () -> ProgressSnapshot) -> ProgressRecorder?)? = nil,
+        onError: @escaping (ManifestEntry) -> Void, onFirstEntry: () -> Void = {}
     ) throws -> Generated {
         let progress = WalkProgress()
         let walker: TreeWalker
@@ -34,15 +35,25 @@ enum Engine {
         let display = reporter?({ sample(progress) })
         display?.start()
         defer { display?.stop() }
+        let recorder = records?({ ProgressSnapshot(progress, descriptors: OpenDescriptors.count()) })
+        recorder?.start()
+        defer { recorder?.stop() }
         do {
+            var first = true
             try walker.run { entry in
                 if entry.error != nil { onError(entry) }
                 try writer.append(entry)
+                if first {
+                    first = false
+                    onFirstEntry()
+                }
             }
             let trailer = try writer.finish(completedAtNs: now())
+            recorder?.finish("finished")
             return Generated(trailer: trailer, mountPointsNotEntered: progress.mountPointsNotEntered)
         } catch {
             writer.abort()
+            recorder?.finish("failed", level: .error)
             throw error
         }
     }
@@ -73,7 +84,9 @@ enum Engine {
     /// Diffs manifests (files, `-` or `s3://`). With two or more CPUs each
     /// manifest is decoded ahead on its own thread (bounded batches), so the
     /// decoders run side by side with the merge.
-    static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+    /// Progress records count the restored manifest's entries.
+    static func diff(baseline: String, post: String?, restored: String, settings: DiffSettings, progress: ProgressSettings,
+                     context: CommandContext) throws -> DiffOutcome {
         let environment = context.configuration.environment
         let prefetch = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
         func open(_ spec: String) throws -> any ManifestEntrySource {
@@ -82,19 +95,36 @@ enum Engine {
         }
         let b = try open(baseline)
         let p = try post.map(open)
-        let r = try open(restored)
+        let r = CountingEntrySource(try open(restored))
+        let counter = r.counter
+        let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }) {
+            var snapshot = counter.snapshot
+            snapshot.descriptors = OpenDescriptors.count()
+            return snapshot
+        }
+        recorder?.finishOnInterrupt(log: context.log)
+        recorder?.start()
+        defer { recorder?.stop() }
         var merge = MergeDiff(baseline: b, post: p, restored: r,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot,
                                                    windowEndNs: settings.windowEndNs))
-        return try ReportOutput.run(&merge, settings: settings, context: context) {
-            [ReportInputs.input(b, source: baseline)] + (p.map { [ReportInputs.input($0, source: post ?? "")] } ?? [])
-                + [ReportInputs.input(r, source: restored)]
+        do {
+            let outcome = try ReportOutput.run(&merge, settings: settings, context: context) {
+                [ReportInputs.input(b, source: baseline)] + (p.map { [ReportInputs.input($0, source: post ?? "")] } ?? [])
+                    + [ReportInputs.input(r, source: restored)]
+            }
+            recorder?.finish("finished")
+            return outcome
+        } catch {
+            recorder?.finish("failed", level: .error)
+            throw error
         }
     }
 
     /// Walks both trees at once (one walker thread each, feeding bounded
     /// queues) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
-    static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+    static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, progress: ProgressSettings,
+                       context: CommandContext) throws -> DiffOutcome {
         let started = context.now()
         let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
         let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
@@ -102,17 +132,30 @@ enum Engine {
             a.cancel()
             b.cancel()
         }
-        let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({
+        let display = ProgressPolicy.reporter(console: context.console, quiet: progress.liveLineQuiet)?({
             sample(a.progress) + sample(b.progress)
         })
+        let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }) {
+            ProgressSnapshot(a.progress, descriptors: OpenDescriptors.count()).merged(with: ProgressSnapshot(b.progress, descriptors: nil))
+        }
+        recorder?.finishOnInterrupt(log: context.log)
         a.start()
         b.start()
         display?.start()
         defer { display?.stop() }
+        recorder?.start()
+        defer { recorder?.stop() }
         var merge = MergeDiff(baseline: a, post: nil, restored: b,
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
-        return try ReportOutput.run(&merge, settings: settings, context: context) {
-            [ReportInputs.input(a, source: dirA), ReportInputs.input(b, source: dirB)]
+        do {
+            let outcome = try ReportOutput.run(&merge, settings: settings, context: context) {
+                [ReportInputs.input(a, source: dirA), ReportInputs.input(b, source: dirB)]
+            }
+            recorder?.finish("finished")
+            return outcome
+        } catch {
+            recorder?.finish("failed", level: .error)
+            throw error
         }
     }
 }

@@ -52,6 +52,7 @@ final class InterruptGuard: @unchecked Sendable {
     private var nextID = 0
     private var started = false
     private var interrupting = false
+    private var lastWords: (@Sendable (_ signal: String, _ lines: [String]) -> Void)?
 
     /// Blocks ``signals`` in the calling thread (and so in every thread it
     /// starts). Call before anything else runs.
@@ -100,6 +101,15 @@ final class InterruptGuard: @unchecked Sendable {
         return Registration(id: nextID)
     }
 
+    /// Replaces how the lines are written on a signal (`lines`: one per discarded
+    /// output, `manifest-worker: NAME: OUTCOME (SIGTERM)\n`): the log's format, and
+    /// a final progress record saying where the walk was.
+    func setLastWords(_ write: @escaping @Sendable (_ signal: String, _ lines: [String]) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        lastWords = write
+    }
+
     /// Stops watching an output that completed or was discarded.
     func unregister(_ registration: Registration) {
         lock.lock()
@@ -140,6 +150,7 @@ final class InterruptGuard: @unchecked Sendable {
         lock.lock()
         interrupting = true
         let outputs = open.values.sorted { $0.name < $1.name }
+        let lastWords = lastWords
         lock.unlock()
         let done = DispatchSemaphore(value: 0)
         let discards = outputs.map(\.discard)
@@ -149,8 +160,12 @@ final class InterruptGuard: @unchecked Sendable {
         }
         _ = done.wait(timeout: .now() + 20)
         let signalName = Self.signals.first { $0.number == number }?.name ?? "signal \(number)"
-        let text = outputs.map { "\(Tool.name): \($0.name): \($0.outcome) (\(signalName))\n" }.joined()
-        FileHandle.standardError.write(Data(text.utf8))
+        let lines = outputs.map { "\(Tool.name): \($0.name): \($0.outcome) (\(signalName))\n" }
+        if let lastWords {
+            lastWords(signalName, lines)
+        } else {
+            FileHandle.standardError.write(Data(lines.joined().utf8))
+        }
         // _exit, not exit: other threads (walker, hashing) are still running, and
         // exit handlers tearing the runtime down under them can crash the process.
         _exit(128 + number)
@@ -164,11 +179,13 @@ final class InterruptGuard: @unchecked Sendable {
 /// 60 s, then goes on), so a test can send a signal at exactly that moment. Points:
 /// `start` (signals blocked, nothing else done, the signal thread not started
 /// yet: the signal stays pending and is taken once it starts), `output-created`
-/// (a local output's temporary file exists and is watched).
+/// (a local output's temporary file exists and is watched), `walking` (`generate`
+/// has handed the first entry to the writer; progress records are on when asked for).
 enum TestPause {
     enum Point: String {
         case start
         case outputCreated = "output-created"
+        case walking
     }
 
     static let variable = "EBV_TEST_PAUSE_AT"

@@ -64,6 +64,50 @@ final class ManifestWorkerSignalTests: XCTestCase {
         }
     }
 
+    /// SIGTERM during the walk with progress records on: the output line, then the
+    /// last record says where the walk was and what became of the output. (One entry
+    /// has been emitted; the hashing threads may have read more files ahead.)
+    func testSignalDuringTheWalkEndsWithARecordOfWhereItWas() throws {
+        let (base, tree, out) = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let output = out + "/m.ndjson.gz"
+        for format in ["text", "json"] {
+            let worker = try WorkerProcess.start(["generate", tree, "-o", output, "--log-format", format],
+                                                 environment: ["EBV_TEST_PAUSE_AT": "walking", "EBV_PROGRESS_INTERVAL": "60"])
+            defer { worker.kill() }
+            let reached = worker.waitForStderr("manifest-worker: test pause at walking\n")
+            XCTAssertTrue(reached, "the worker never reached the walk")
+            if reached { worker.signal(SIGTERM) }
+            let result = worker.wait()
+            XCTAssertEqual(result.status, 143, result.description)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [])
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.count, 3, result.stderr)
+            guard lines.count == 3 else { continue }
+            XCTAssertEqual(lines[0], "manifest-worker: test pause at walking")
+            if format == "text" {
+                XCTAssertEqual(lines[1], "manifest-worker: \(output): incomplete output removed (SIGTERM)")
+                let pattern = #"^manifest-worker: interrupted \(SIGTERM\): \ds elapsed, 1 entries, \d+ files, \d+ bytes, 0 errors, 0 unstable, "#
+                    + #"\d+\.\d files/s \(\d+\.\d overall\), \d+\.\d MB/s \(\d+\.\d overall\), \d+ descriptors, at f0; "#
+                    + NSRegularExpression.escapedPattern(for: "\(output): incomplete output removed") + "$"
+                let regex = try NSRegularExpression(pattern: pattern)
+                XCTAssertEqual(regex.numberOfMatches(in: lines[2], range: NSRange(lines[2].startIndex..., in: lines[2])), 1, lines[2])
+            } else {
+                let outcome = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+                XCTAssertEqual(outcome["level"] as? String, "error")
+                XCTAssertEqual(outcome["message"] as? String, "\(output): incomplete output removed (SIGTERM)")
+                let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+                XCTAssertEqual(record["message"] as? String, "interrupted (SIGTERM)")
+                XCTAssertEqual(record["level"] as? String, "error")
+                XCTAssertEqual(record["signal"] as? String, "SIGTERM")
+                XCTAssertEqual(record["aborted"] as? [String], ["\(output): incomplete output removed"])
+                XCTAssertEqual(record["path"] as? String, "f0")
+                XCTAssertEqual(record["entries"] as? Int, 1)
+                XCTAssertEqual(record["final"] as? Bool, true)
+            }
+        }
+    }
+
     /// At start the soft open-file limit is raised to the hard one (read from
     /// /proc while the worker waits with its output open).
     func testSoftOpenFileLimitIsRaisedToTheHardLimit() throws {

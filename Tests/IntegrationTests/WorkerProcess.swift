@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// One run of the built `manifest-worker`, started as a subprocess with exactly the
-/// given environment (plus PATH). The binary sits next to the test bundle in the build
+/// given environment (plus PATH, and EBV_PROGRESS_INTERVAL=0 unless given). The binary sits next to the test bundle in the build
 /// products directory; `EBV_TEST_BINARY` overrides.
 // `@unchecked Sendable`: `outData` is written by its reader thread before it leaves
 // `output` and read only after `output.wait()`; `errData`/`errEnded` are guarded by
@@ -35,6 +35,8 @@ final class WorkerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
         process.arguments = arguments
         var env = environment
+        // Progress records (stderr is a pipe here) only where a test asks for them.
+        if env["EBV_PROGRESS_INTERVAL"] == nil { env["EBV_PROGRESS_INTERVAL"] = "0" }
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         process.environment = env
         process.standardOutput = stdout

@@ -30,6 +30,8 @@ final class ArgumentTests: XCTestCase {
           -h, --help          show help
           --version           print the version
           --list-settings     print every EBV_* variable it reads (with --json: as JSON)
+          --log-format F      stderr lines as text (default) or json, one object per line
+                              with level, message, timestamp and fields (EBV_LOG_FORMAT)
 
         Settings also come from EBV_* environment variables; a flag wins over its
         variable. See 'manifest-worker <command> --help'.
@@ -71,13 +73,14 @@ final class ArgumentTests: XCTestCase {
         let items = try XCTUnwrap(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
         XCTAssertEqual(items.compactMap { $0["name"] as? String }, [
             "EBV_CONCURRENCY", "EBV_ROLE", "EBV_OUTPUT", "EBV_FILE_SYSTEM_ID", "EBV_RECOVERY_POINT_ARN", "EBV_RESTORED_ROOT",
-            "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS", "EBV_WINDOW_END",
+            "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS", "EBV_WINDOW_END", "EBV_PROGRESS_INTERVAL", "EBV_LOG_FORMAT",
+            "EBV_EXPECT",
         ])
         XCTAssertTrue(items.contains { $0["name"] as? String == "EBV_FILE_SYSTEM_ID" && $0["default"] is NSNull })
         let text = try CLIRunner.run(["show", "--list-settings"])
         XCTAssertEqual(text.status, 0)
         let lines = text.out.split(separator: "\n")
-        XCTAssertEqual(lines.count, 10)
+        XCTAssertEqual(lines.count, 13)
         XCTAssertEqual(lines.first.map(String.init), "EBV_CONCURRENCY         --concurrency         I/O and hashing threads, 1-1024 (default 32)")
     }
 

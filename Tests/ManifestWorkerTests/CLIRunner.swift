@@ -18,7 +18,8 @@ enum CLIRunner {
     static var binary: String { BuiltWorker.path }
 
     /// Runs `executable` (the binary by default) with `arguments`. The
-    /// environment is exactly `environment` plus PATH, so the caller's EBV_*
+    /// environment is exactly `environment` plus PATH (and EBV_PROGRESS_INTERVAL=0
+    /// unless given), so the caller's EBV_*
     /// variables never leak in.
     static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
                     executable: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
@@ -26,6 +27,8 @@ enum CLIRunner {
         process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         var env = environment
+        // Progress records (stderr is a pipe here) only where a test asks for them.
+        if env["EBV_PROGRESS_INTERVAL"] == nil { env["EBV_PROGRESS_INTERVAL"] = "0" }
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         process.environment = env
         let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()

@@ -124,6 +124,11 @@ final class S3ManifestAdapterTests: XCTestCase {
         XCTAssertEqual(summary.findingsByClass["missing"], 1)
         XCTAssertEqual(summary.findingsBySeverity["error"], 1)
         XCTAssertEqual(summary.reportKey, "runs/fs-1/r1/report.json")
+        // Each manifest's walk, from its header and trailer.
+        XCTAssertEqual(summary.walks?.keys.sorted(), ["baseline", "post", "restored"])
+        XCTAssertEqual(summary.walks?["restored"]?.entries, 1)
+        XCTAssertEqual(summary.walks?["post"]?.files, 2)
+        XCTAssertEqual(summary.walks?["restored"]?.seconds, 0)
         let stored = s3.objects.get
         XCTAssertEqual(stored["runs/fs-1/r1/summary.txt"].map { String(decoding: $0.body, as: UTF8.self) }, summary.summaryText)
         let report = try XCTUnwrap(stored["runs/fs-1/r1/report.json"]?.body)

@@ -107,8 +107,9 @@ public final class TreeWalker: Sendable {
         var batch: [JobResult] = []
         while scheduler.nextBatch(&stack, into: &batch, max: 256) {
             for result in batch {
-                try emit(result.entry)
+                // Counted first: a progress record taken while `emit` runs shows this entry.
                 progress.emitted(result.entry)
+                try emit(result.entry)
             }
         }
         if let failure = scheduler.stoppedBy() { throw failure }

@@ -13,6 +13,7 @@ public final class WalkProgress: Sendable {
     private let reopenCount = Atomic<UInt64>(0)
     private let mountPointCount = Atomic<UInt64>(0)
     private let exhaustionCount = Atomic<UInt64>(0)
+    private let lastPathBox = Mutex<[UInt8]>([])
 
     public init() {}
 
@@ -44,7 +45,12 @@ public final class WalkProgress: Sendable {
     func addBytes(_ n: UInt64) { bytesCount.wrappingAdd(n, ordering: .relaxed) }
     func addFile() { filesCount.wrappingAdd(1, ordering: .relaxed) }
 
+    /// The path of the entry emitted last (empty before the first): where the
+    /// walk is, for a progress record.
+    public var lastPath: [UInt8] { lastPathBox.withLock { $0 } }
+
     func emitted(_ entry: ManifestEntry) {
+        lastPathBox.withLock { $0 = entry.path }
         entriesCount.wrappingAdd(1, ordering: .relaxed)
         if entry.error != nil { errorsCount.wrappingAdd(1, ordering: .relaxed) }
         if entry.unstable { unstableCount.wrappingAdd(1, ordering: .relaxed) }

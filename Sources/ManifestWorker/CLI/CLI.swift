@@ -8,6 +8,8 @@ struct CommandContext: Sendable {
     var configuration: Configuration
     /// Nanoseconds since the epoch.
     var now: @Sendable () -> Int64
+    /// How stderr lines are written (`--log-format`; set by ``CLI/run(_:context:)``).
+    var logFormat: LogFormat = .text
 }
 
 /// Entry point of `manifest-worker`: dispatches to a command and maps every
@@ -16,10 +18,16 @@ enum CLI {
     /// Runs the command line `words` (without the program name) and returns
     /// the exit status.
     static func run(_ words: [String], context: CommandContext) -> ExitStatus {
+        var context = context
+        let requested = LogFormat.requested(words, environment: context.configuration.environment)
+        context.logFormat = LogFormat.resolve(words, environment: context.configuration.environment)
+        let log = context.log
+        InterruptGuard.shared.setLastWords { _, lines in log.log(.error, lines.joined()) }
         do {
+            try LogFormat.check(requested)
             return try dispatch(words, context: context)
         } catch {
-            context.console.err(message(for: error))
+            log.log(.error, message(for: error))
             return .trouble
         }
     }

@@ -14,6 +14,9 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
     case reportDir = "EBV_REPORT_DIR"
     case maxFindings = "EBV_MAX_FINDINGS"
     case windowEnd = "EBV_WINDOW_END"
+    case progressInterval = "EBV_PROGRESS_INTERVAL"
+    case logFormat = "EBV_LOG_FORMAT"
+    case expect = "EBV_EXPECT"
 
     /// The flag that overrides this variable.
     var flag: String { listing.flag }
@@ -32,6 +35,9 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
         case .reportDir: return ("--report-dir", nil, "where diff and verify write report.json, findings.ndjson.gz, summary.txt")
         case .maxFindings: return ("--max-findings", String(Defaults.maxFindings), "findings kept per class in the report")
         case .windowEnd: return ("--window-end", nil, "two-way diff: when the backup completed (RFC 3339); later mtimes are not explained by the window")
+        case .progressInterval: return ("--progress-interval", String(Defaults.progressIntervalSeconds), "seconds between progress records when stderr is not a terminal; 0 turns them off")
+        case .logFormat: return ("--log-format", "text", "stderr lines: text, or json (one object per line)")
+        case .expect: return ("--expect", nil, "an earlier manifest of the same tree: progress shows percent done and an ETA")
         }
     }
 
@@ -133,6 +139,7 @@ enum Defaults {
     static let concurrency = 32
     static let maxConcurrency = 1024
     static let maxFindings = 100
+    static let progressIntervalSeconds = 60
 }
 
 /// Which directory of a restored tree stands for the original root.

@@ -7,9 +7,13 @@ enum CommandSpecs {
         OptionSpec("--help", alias: "-h"),
         OptionSpec("--version"),
         OptionSpec("--list-settings"),
+        OptionSpec("--log-format", value: "FORMAT"),
     ]
 
-    static let generate: [OptionSpec] = global + [
+    /// `generate` and `verify`: the records written while a walk runs.
+    static let progress: [OptionSpec] = [OptionSpec("--progress-interval", value: "SECONDS"), OptionSpec("--expect", value: "MANIFEST")]
+
+    static let generate: [OptionSpec] = global + progress + [
         OptionSpec("--output", alias: "-o", value: "FILE"),
         OptionSpec("--role", value: "ROLE"),
         OptionSpec("--file-system-id", value: "ID"),
@@ -24,8 +28,9 @@ enum CommandSpecs {
         OptionSpec("--max-findings", value: "N"),
     ]
 
-    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME")]
-    static let verify: [OptionSpec] = global + diffOptions
+    static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME"),
+                                                            OptionSpec("--progress-interval", value: "SECONDS")]
+    static let verify: [OptionSpec] = global + diffOptions + progress
     static let show: [OptionSpec] = global
 
     /// The commands, in the order help lists them.
@@ -52,6 +57,8 @@ enum HelpText {
       -h, --help          show help
       --version           print the version
       --list-settings     print every EBV_* variable it reads (with --json: as JSON)
+      --log-format F      stderr lines as text (default) or json, one object per line
+                          with level, message, timestamp and fields (EBV_LOG_FORMAT)
     """
 
     static let exitStatus = """
@@ -84,6 +91,14 @@ enum HelpText {
 
     """
 
+    static let progressOptions = """
+      --progress-interval S      when stderr is not a terminal: a progress record
+                                 every S seconds and one at the end (default 60;
+                                 0 off; EBV_PROGRESS_INTERVAL)
+      --expect MANIFEST          an earlier manifest of the same tree: records show
+                                 percent done and an ETA (EBV_EXPECT)
+    """
+
     static let generate = """
     Usage: manifest-worker generate <dir> [-o FILE|-] [options]
 
@@ -105,6 +120,7 @@ enum HelpText {
       --restored-root WHERE      walk root inside <dir>: none (default), auto (the one
                                  aws-backup-restore_* directory) or a relative
                                  directory (EBV_RESTORED_ROOT)
+    \(progressOptions)
 
     \(globalOptions)
 
@@ -136,6 +152,9 @@ enum HelpText {
                               and summary.txt there (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json and report.html
                               (default 100; EBV_MAX_FINDINGS)
+      --progress-interval S   when stderr is not a terminal: a progress record (the
+                              restored manifest's entries read) every S seconds and
+                              one at the end (default 60; 0 off; EBV_PROGRESS_INTERVAL)
 
     \(globalOptions)
 
@@ -160,6 +179,7 @@ enum HelpText {
                               and summary.txt there (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json and report.html
                               (default 100; EBV_MAX_FINDINGS)
+    \(progressOptions)
 
     \(globalOptions)
 

@@ -46,7 +46,8 @@ enum GenerateCommand {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let settings = try settings(arguments, context: context)
-        let console = context.console
+        let progress = try ProgressSettings.resolve(arguments, quiet: settings.quiet, context: context)
+        let console = context.console, log = context.log
         let root = try WalkRoot.resolve(settings.directory, choice: settings.restoredRoot)
         try root.requireOutside(settings.output)
         let header = ManifestHeader(
@@ -56,20 +57,30 @@ enum GenerateCommand {
         let started = WallClock.monotonicNanoseconds()
         let generated = try Engine.generate(
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
-            now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: settings.quiet),
+            now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: progress.liveLineQuiet),
+            records: { sample in
+                let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }, sample: sample)
+                recorder?.finishOnInterrupt(log: log)
+                return recorder
+            },
             onError: { entry in
                 guard !settings.quiet else { return }
-                // Erase a progress line first; the reporter redraws it.
-                let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
-                console.err("\(erase)\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n")
-            })
+                let line = "\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n"
+                if console.stderrIsTerminal && !progress.liveLineQuiet {
+                    // Erase the live line first, in the same write; the reporter redraws it.
+                    console.err("\r\u{1B}[K" + line)
+                } else {
+                    log.log(.warn, line)
+                }
+            },
+            onFirstEntry: { TestPause.at(.walking, environment: context.configuration.environment) })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
         let trailer = generated.trailer, mounts = generated.mountPointsNotEntered
         if settings.json {
             console.out(summaryJSON(trailer, output: settings.output, seconds: seconds, mountPointsNotEntered: mounts).serialized() + "\n")
         } else if !settings.quiet {
             let line = summaryLine(trailer, output: settings.output, mountPointsNotEntered: mounts) + "\n"
-            if Endpoints.isStdout(settings.output) { console.err(line) } else { console.out(line) }
+            if Endpoints.isStdout(settings.output) { log.log(.info, line) } else { console.out(line) }
         }
         return .success
     }

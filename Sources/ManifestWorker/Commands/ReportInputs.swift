@@ -4,6 +4,7 @@ import ManifestKit
 /// checked trailer of a manifest that was read to its end.
 enum ReportInputs {
     static func input(_ entries: any ManifestEntrySource, source: String) -> ReportPage.Input {
+        if let counting = entries as? CountingEntrySource { return input(counting.base, source: source) }
         var trailer: ManifestTrailer?
         if let prefetching = entries as? PrefetchingEntrySource<ManifestReader> {
             trailer = prefetching.trailer

@@ -7,8 +7,9 @@ enum VerifyCommand {
         let dirs = try ArgumentParser.positionals(arguments, names: ["<dirA>", "<dirB>"], command: "verify")
         let settings = try DiffSettings.resolve(arguments, context: context, restoredRootDefault: .none)
         let concurrency = try context.configuration.concurrency(arguments)
+        let progress = try ProgressSettings.resolve(arguments, quiet: settings.quiet, context: context)
         let outcome = try Engine.verify(
-            dirA: dirs[0], dirB: dirs[1], concurrency: concurrency, settings: settings, context: context)
+            dirA: dirs[0], dirB: dirs[1], concurrency: concurrency, settings: settings, progress: progress, context: context)
         return DiffOutput.emit(outcome, settings: settings, context: context)
     }
 }

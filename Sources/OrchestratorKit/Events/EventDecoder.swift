@@ -134,7 +134,8 @@ public struct EventDecoder: Sendable {
             exitCode: try worker?.optionalInt("exitCode", in: Int(Int32.min)...Int(Int32.max)),
             containerReason: containerReason,
             stoppedAt: try detail.optionalDate("stoppedAt"),
-            version: try detail.optionalInt("version", in: 0...Int.max))
+            version: try detail.optionalInt("version", in: 0...Int.max),
+            startedAt: try detail.optionalDate("startedAt"))
     }
 }
 

@@ -79,7 +79,8 @@ public struct ECSTaskLauncher: TaskLauncher {
             }
             return TaskInfo(taskArn: arn, lastStatus: task.lastStatus ?? "UNKNOWN", group: task.group, startedBy: task.startedBy,
                             stopCode: task.stopCode, stoppedReason: task.stoppedReason, exitCode: container?.exitCode,
-                            containerReason: reason, stoppedAt: task.stoppedAt, version: task.version)
+                            containerReason: reason, stoppedAt: task.stoppedAt, version: task.version,
+                            startedAt: task.startedAt)
         }
     }
 

@@ -132,7 +132,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let summaryKey = request.reportPrefix + "summary.txt"
         let overrides = request.severities.keys.sorted().map { "\($0)=\(request.severities[$0]!)" }.joined(separator: ",")
         let pageKey = request.reportPrefix + "report.html"
-        let (report, inputs) = try await onDedicatedThread { () throws -> (DiffReport, [ReportPage.Input]) in
+        let (report, inputs, walks) = try await onDedicatedThread { () throws -> (DiffReport, [ReportPage.Input], [String: WalkStats]) in
             let policy = try SeverityPolicy(parsing: overrides)
             let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey))
             let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
@@ -154,7 +154,11 @@ public struct S3ManifestDiffer: ManifestDiffer {
                 let inputs = sources.map {
                     ReportPage.Input(source: "s3://\(bucket)/\($0.0)", header: $0.1.header, trailer: $0.1.trailer)
                 }
-                return (report, inputs)
+                var walks: [String: WalkStats] = [:]
+                for (role, reader) in [("baseline", baseline), ("post", post), ("restored", restored)] {
+                    if let reader, let trailer = reader.trailer { walks[role] = WalkStats(header: reader.header, trailer: trailer) }
+                }
+                return (report, inputs, walks)
             } catch {
                 output.abort()
                 throw error
@@ -178,6 +182,6 @@ public struct S3ManifestDiffer: ManifestDiffer {
             passed: report.passed, mode: report.isThreeWay ? "three-way" : "two-way",
             filesVerified: Int(clamping: report.tally.filesVerified), bytesVerified: Int64(clamping: report.tally.bytesVerified),
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
-            reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey)
+            reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey, walks: walks)
     }
 }

@@ -52,6 +52,8 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public var stoppedReason: String?
     public var version: Int?
     public var stoppedAt: Date?
+    /// When its containers started (with `stoppedAt`: how long the task ran).
+    public var startedAt: Date?
     /// Which start this task is (nil: the first). A task ECS could not start is started
     /// again, with a new client token, up to `EBV_TASK_START_ATTEMPTS` times.
     public var startAttempt: Int?

@@ -95,11 +95,15 @@ public struct ReportSummary: Sendable, Equatable, Codable {
     public var reportKey: String
     public var findingsKey: String
     public var summaryKey: String
+    /// Each compared manifest's walk (`baseline`, `post`, `restored`), from its header and trailer.
+    public var walks: [String: WalkStats]?
 
     public init(
         passed: Bool, mode: String, filesVerified: Int, bytesVerified: Int64, findingsBySeverity: [String: Int],
-        findingsByClass: [String: Int], summaryText: String, reportKey: String, findingsKey: String, summaryKey: String
+        findingsByClass: [String: Int], summaryText: String, reportKey: String, findingsKey: String, summaryKey: String,
+        walks: [String: WalkStats]? = nil
     ) {
+        self.walks = walks
         self.passed = passed
         self.mode = mode
         self.filesVerified = filesVerified

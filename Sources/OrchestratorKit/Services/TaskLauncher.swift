@@ -87,6 +87,8 @@ public struct TaskInfo: Sendable, Equatable, Codable {
     public var stoppedAt: Date?
     /// The event's `detail.version` (monotonic per task), when known.
     public var version: Int?
+    /// When the task's containers started (DescribeTasks, the event's `startedAt`).
+    public var startedAt: Date?
 
     /// `containerReason` of a task that has no container named `name`: it never ran the
     /// worker, so it has no exit code and fails (`task-failed`) with this reason.
@@ -110,8 +112,9 @@ public struct TaskInfo: Sendable, Equatable, Codable {
     public init(
         taskArn: String, lastStatus: String, group: String? = nil, startedBy: String? = nil,
         stopCode: String? = nil, stoppedReason: String? = nil, exitCode: Int? = nil,
-        containerReason: String? = nil, stoppedAt: Date? = nil, version: Int? = nil
+        containerReason: String? = nil, stoppedAt: Date? = nil, version: Int? = nil, startedAt: Date? = nil
     ) {
+        self.startedAt = startedAt
         self.taskArn = taskArn
         self.lastStatus = lastStatus
         self.group = group

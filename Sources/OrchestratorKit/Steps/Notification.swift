@@ -45,10 +45,25 @@ public struct Notification: Sendable, Equatable {
             lines.append("Report: \(naming.s3URI(report.reportKey))")
             lines.append("Findings: \(naming.s3URI(report.findingsKey))")
             lines.append("Summary: \(naming.s3URI(report.summaryKey))")
+            lines += walkLines(run, report.walks ?? [:])
         }
         lines.append("Report page: \(naming.consoleURL(naming.reportPageKey(fileSystemId: run.fileSystemId, runId: run.runId)))")
         lines.append("Run document: \(naming.s3URI(naming.runKey(fileSystemId: run.fileSystemId, runId: run.runId)))")
         return Notification(subject: subject, message: lines.joined(separator: "\n") + "\n")
+    }
+
+    /// `Walks:` then one line per role (manifest order): duration and throughput from the
+    /// manifest's header and trailer, and the task's run time when this run started it.
+    static func walkLines(_ run: Run, _ walks: [String: WalkStats]) -> [String] {
+        let lines = ["baseline", "post", "restored"].compactMap { role -> String? in
+            guard let walk = walks[role] else { return nil }
+            var line = "  \(role): \(walk.line)"
+            if let task = run.tasks[role], let start = task.startedAt, let stop = task.stoppedAt {
+                line += " (task ran \(WalkStats.duration(stop.timeIntervalSince(start))))"
+            }
+            return line
+        }
+        return lines.isEmpty ? [] : ["", "Walks:"] + lines
     }
 
     /// An alert about something other than a run's result (a safety refusal, an orphan).

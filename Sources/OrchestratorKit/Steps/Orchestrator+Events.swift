@@ -206,6 +206,7 @@ extension Orchestrator {
             record.stoppedReason = Self.stopReason(task)
             record.version = task.version ?? record.version
             record.stoppedAt = task.stoppedAt
+            record.startedAt = task.startedAt ?? record.startedAt
             run.tasks[role] = record
             if task.lastStatus == "STOPPED" {
                 run.note("\(role) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)

@@ -93,6 +93,10 @@ resource "aws_ecs_task_definition" "this" {
       command                = ["--help"]
       environment = [
         { name = "EBV_CONCURRENCY", value = tostring(var.concurrency) },
+        # stderr (CloudWatch Logs) as one JSON object per line, with a progress record
+        # every minute of a walk and one at its end (or on SIGTERM: where it was).
+        { name = "EBV_LOG_FORMAT", value = "json" },
+        { name = "EBV_PROGRESS_INTERVAL", value = "60" },
       ]
       mountPoints = [
         { sourceVolume = var.volume_name, containerPath = var.mount_path, readOnly = true },

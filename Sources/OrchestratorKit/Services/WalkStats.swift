@@ -1,0 +1,50 @@
+import Foundation
+import ManifestKit
+
+/// One manifest's walk, from its header and trailer: the worker's final counts,
+/// how long the walk took and its throughput (pure). The run keeps one per role
+/// (`ReportSummary.walks`); the SNS summary shows them, the evidence to size tasks and shards.
+public struct WalkStats: Sendable, Equatable, Codable {
+    public var entries: UInt64
+    public var files: UInt64
+    public var bytes: UInt64
+    public var errors: UInt64
+    public var unstable: UInt64
+    public var startedAt: Date
+    public var completedAt: Date
+    /// `completedAt − startedAt` in seconds (0 when the trailer is earlier), to the millisecond.
+    public var seconds: Double
+    /// Overall rates, one decimal (0 for a walk of no measurable length).
+    public var filesPerSecond: Double
+    public var megabytesPerSecond: Double
+
+    public init(header: ManifestHeader, trailer: ManifestTrailer) {
+        entries = trailer.entries
+        files = trailer.files
+        bytes = trailer.bytes
+        errors = trailer.errors
+        unstable = trailer.unstable
+        startedAt = Date(timeIntervalSince1970: Double(header.startedAtNs) / 1e9)
+        completedAt = Date(timeIntervalSince1970: Double(trailer.completedAtNs) / 1e9)
+        let elapsed = trailer.completedAtNs.subtractingReportingOverflow(header.startedAtNs)
+        let nanoseconds = elapsed.overflow ? 0 : max(elapsed.partialValue, 0)
+        let secs = Double(nanoseconds) / 1e9
+        seconds = (secs * 1000).rounded() / 1000
+        filesPerSecond = secs > 0 ? (Double(trailer.files) / secs * 10).rounded() / 10 : 0
+        megabytesPerSecond = secs > 0 ? (Double(trailer.bytes) / 1e6 / secs * 10).rounded() / 10 : 0
+    }
+
+    /// `12m03s, 1200 entries, 1000 files, 52428800 bytes, 0 errors, 16.7 files/s, 0.9 MB/s`.
+    public var line: String {
+        "\(Self.duration(seconds)), \(entries) entries, \(files) files, \(bytes) bytes, \(errors) errors, "
+            + "\(filesPerSecond) files/s, \(megabytesPerSecond) MB/s"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds > 0, let whole = Int64(exactly: seconds.rounded(.down)) else { return "0s" }
+        let pad = { (n: Int64) in n < 10 ? "0\(n)" : "\(n)" }
+        if whole >= 3600 { return "\(whole / 3600)h\(pad(whole % 3600 / 60))m\(pad(whole % 60))s" }
+        if whole >= 60 { return "\(whole / 60)m\(pad(whole % 60))s" }
+        return "\(whole)s"
+    }
+}

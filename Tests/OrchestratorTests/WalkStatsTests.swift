@@ -1,0 +1,77 @@
+import Foundation
+import ManifestKit
+import XCTest
+@testable import OrchestratorKit
+
+/// Each manifest's walk in the run document and the SNS summary: counts, duration, throughput.
+final class WalkStatsTests: XCTestCase {
+    private func stats(started: Int64, completed: Int64, files: UInt64 = 1000, bytes: UInt64 = 52_428_800) -> WalkStats {
+        let header = ManifestHeader(role: .restored, root: "/mnt/efs", startedAtNs: started, tool: "manifest-worker 0.1.0")
+        var trailer = ManifestTrailer()
+        trailer.entries = 1200
+        trailer.files = files
+        trailer.bytes = bytes
+        trailer.errors = 2
+        trailer.unstable = 1
+        trailer.completedAtNs = completed
+        return WalkStats(header: header, trailer: trailer)
+    }
+
+    func testCountsDurationAndThroughputFromTheManifest() {
+        let walk = stats(started: 1_000_000_000_000, completed: 1_723_500_000_000)
+        XCTAssertEqual(walk.seconds, 723.5)
+        XCTAssertEqual(walk.filesPerSecond, 1.4)
+        XCTAssertEqual(walk.megabytesPerSecond, 0.1)
+        XCTAssertEqual(walk.line, "12m03s, 1200 entries, 1000 files, 52428800 bytes, 2 errors, 1.4 files/s, 0.1 MB/s")
+        XCTAssertEqual(walk.startedAt, Date(timeIntervalSince1970: 1000))
+    }
+
+    func testExtremesDoNotTrap() {
+        XCTAssertEqual(stats(started: 5_000_000_000, completed: 1_000_000_000).line,
+                       "0s, 1200 entries, 1000 files, 52428800 bytes, 2 errors, 0.0 files/s, 0.0 MB/s")
+        XCTAssertEqual(stats(started: .min, completed: .max).seconds, 0)
+        XCTAssertEqual(stats(started: 0, completed: .max, files: .max, bytes: .max).line.hasPrefix("2562047h47m16s, "), true)
+        XCTAssertEqual(WalkStats.duration(.infinity), "0s")
+        XCTAssertEqual(WalkStats.duration(.nan), "0s")
+        XCTAssertEqual(WalkStats.duration(1e300), "0s")
+    }
+
+    func testTheSummaryShowsEachWalkAndTheTaskRunTime() throws {
+        let start = Date(timeIntervalSince1970: 0)
+        var run = Run(runId: "r", origin: .backup, fileSystemId: "fs-1", createdAt: start,
+                      deadline: start.addingTimeInterval(100), expiresAt: start.addingTimeInterval(200))
+        var task = TaskRecord(clientToken: "t", manifestKey: "k")
+        task.startedAt = Date(timeIntervalSince1970: 990)
+        task.stoppedAt = Date(timeIntervalSince1970: 1725)
+        run.tasks["restored"] = task
+        run.report = ReportSummary(
+            passed: true, mode: "two-way", filesVerified: 1, bytesVerified: 1, findingsBySeverity: [:], findingsByClass: [:],
+            summaryText: "PASS", reportKey: "r.json", findingsKey: "f.gz", summaryKey: "s.txt",
+            walks: ["restored": stats(started: 1_000_000_000_000, completed: 1_723_500_000_000),
+                    "baseline": stats(started: 0, completed: 60_000_000_000)])
+        run.finish(.passed, "verified", at: start)
+        let naming = RunNaming(config: try OrchestratorConfig(environment: testEnvironment))
+        let message = Notification.forRun(run, naming: naming).message
+        XCTAssertTrue(message.contains("""
+
+            Walks:
+              baseline: 1m00s, 1200 entries, 1000 files, 52428800 bytes, 2 errors, 16.7 files/s, 0.9 MB/s
+              restored: 12m03s, 1200 entries, 1000 files, 52428800 bytes, 2 errors, 1.4 files/s, 0.1 MB/s (task ran 12m15s)
+            Run document:
+            """), message)
+        // The run document keeps them; one written before they existed still decodes.
+        let encoded = try JSONEncoder().encode(run.report)
+        XCTAssertEqual(try JSONDecoder().decode(ReportSummary.self, from: encoded), run.report)
+        var old = try XCTUnwrap(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        old["walks"] = nil
+        let decoded = try JSONDecoder().decode(ReportSummary.self, from: try JSONSerialization.data(withJSONObject: old))
+        XCTAssertNil(decoded.walks)
+    }
+
+    func testTaskStartTimeFromTheStateChangeEvent() throws {
+        guard case .task(let task) = try EventDecoder(workerContainer: "manifest-worker").decode(Fixture.data("ecs-task-stopped.json")) else {
+            return XCTFail("kind")
+        }
+        XCTAssertEqual(task.startedAt.map(Timestamps.rfc3339Millis), "2025-03-04T07:20:40.021Z")
+    }
+}
