@@ -110,4 +110,25 @@ enum Engine {
                               options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot))
         return try ReportOutput.run(&merge, settings: settings, context: context)
     }
+
+    /// Walks `dir` (one walker thread, feeding a bounded queue) and diffs it
+    /// two-way against the saved manifest as the walk goes. Unless a window end
+    /// is given, the window ends where it starts (the manifest's start): the
+    /// tree must hold what the manifest says, so a file changed since is
+    /// `corrupt`, not `changed`.
+    static func check(manifest: String, dir: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+        let environment = context.configuration.environment
+        let reader = try ManifestReader(source: Endpoints.source(for: manifest, environment: environment))
+        let saved: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? PrefetchingEntrySource(reader) : reader
+        let walked = try WalkedEntrySource(root: dir, role: .restored, concurrency: concurrency, startedAtNs: context.now())
+        defer { walked.cancel() }
+        let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({ sample(walked.progress) })
+        walked.start()
+        display?.start()
+        defer { display?.stop() }
+        let windowEnd = settings.windowEndNs ?? reader.header.startedAtNs
+        var merge = MergeDiff(baseline: saved, post: nil, restored: walked,
+                              options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot, windowEndNs: windowEnd))
+        return try ReportOutput.run(&merge, settings: settings, context: context)
+    }
 }

@@ -44,7 +44,7 @@ enum CLI {
             if arguments.has("--help") { return printHelp("", context) }
             if arguments.has("--version") { return printVersion(arguments, context) }
             if arguments.has("--list-settings") { return printSettings(arguments, context) }
-            throw CLIError.usage("usage", "missing command (generate, diff, verify or show)", command: "")
+            throw CLIError.usage("usage", "missing command (generate, diff, verify, check or show)", command: "")
         }
         let command = words[commandIndex]
         var rest = words
@@ -74,6 +74,7 @@ enum CLI {
         case "generate": return try GenerateCommand.run(arguments, context: context)
         case "diff": return try DiffCommand.run(arguments, context: context)
         case "verify": return try VerifyCommand.run(arguments, context: context)
+        case "check": return try CheckCommand.run(arguments, context: context)
         default: return try ShowCommand.run(arguments, context: context)
         }
     }

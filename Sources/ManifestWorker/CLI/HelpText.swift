@@ -22,20 +22,23 @@ enum CommandSpecs {
         OptionSpec("--severity", value: "SPEC"),
         OptionSpec("--report-dir", value: "DIR"),
         OptionSpec("--max-findings", value: "N"),
+        OptionSpec("--findings", alias: "--list"),
     ]
 
     static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME")]
     static let verify: [OptionSpec] = global + diffOptions
+    static let check: [OptionSpec] = global + diffOptions + [OptionSpec("--window-end", value: "TIME")]
     static let show: [OptionSpec] = global
 
     /// The commands, in the order help lists them.
-    static let commands = ["generate", "diff", "verify", "show"]
+    static let commands = ["generate", "diff", "verify", "check", "show"]
 
     static func specs(for command: String) -> [OptionSpec]? {
         switch command {
         case "generate": return generate
         case "diff": return diff
         case "verify": return verify
+        case "check": return check
         case "show": return show
         default: return nil
         }
@@ -66,6 +69,7 @@ enum HelpText {
       manifest-worker generate <dir> [-o FILE|-] [options]
       manifest-worker diff <baseline> [--post <post>] <restored> [options]
       manifest-worker verify <dirA> <dirB> [options]
+      manifest-worker check <manifest> <dir> [options]
       manifest-worker show <manifest>
       manifest-worker help [<command>]
 
@@ -73,6 +77,7 @@ enum HelpText {
       generate   walk a directory tree and write its manifest (gzipped NDJSON)
       diff       compare manifests: baseline, optional post, restored
       verify     manifest two directories at once and compare them
+      check      walk a directory and compare it with a saved manifest
       show       validate a manifest and print it in readable form
 
     \(globalOptions)
@@ -136,6 +141,9 @@ enum HelpText {
                               there (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json (default 100;
                               EBV_MAX_FINDINGS)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
 
     \(globalOptions)
 
@@ -160,6 +168,41 @@ enum HelpText {
                               there (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json (default 100;
                               EBV_MAX_FINDINGS)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
+
+    \(globalOptions)
+
+    With --json, prints the report instead of the summary.
+
+    \(exitStatus)
+
+    """
+
+    static let check = """
+    Usage: manifest-worker check <manifest> <dir> [options]
+
+    Walks <dir> and compares it with a saved manifest (a file path,
+    s3://bucket/key, or - for stdin) as the walk goes, two-way, the manifest as
+    the baseline; nothing is written. The tree must hold what the manifest
+    says: a file changed since the manifest was taken is corrupt (or metadata),
+    not changed, unless --window-end says until when changes are expected.
+    Prints a short summary; exits 1 when a finding has error severity.
+
+    Options:
+      --restored-root WHERE   none (default), auto or a directory prefix inside
+                              <dir> to strip (EBV_RESTORED_ROOT)
+      --window-end TIME       changes with an mtime up to TIME (RFC 3339) are
+                              expected: changed, not corrupt (EBV_WINDOW_END)
+      --severity SPEC         class=severity,... (EBV_SEVERITY)
+      --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
+                              there (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json (default 100;
+                              EBV_MAX_FINDINGS)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
 
     \(globalOptions)
 
@@ -194,6 +237,7 @@ enum HelpText {
         case "generate": return generate
         case "diff": return diff
         case "verify": return verify
+        case "check": return check
         case "show": return show
         default: return nil
         }

@@ -10,6 +10,8 @@ struct DiffSettings: Sendable, Equatable {
     var windowEndNs: Int64? = nil
     var json: Bool
     var quiet: Bool
+    /// `--findings` / `--list`: print every finding, one per line.
+    var listFindings = false
 
     static func resolve(_ arguments: ParsedArguments, context: CommandContext, restoredRootDefault: RestoredRootMode) throws -> DiffSettings {
         let config = context.configuration
@@ -30,7 +32,7 @@ struct DiffSettings: Sendable, Equatable {
             restoredRoot: restoredRoot, policy: policy,
             reportDir: config.value(.reportDir, in: arguments)?.value,
             maxFindings: try config.maxFindings(arguments),
-            json: arguments.has("--json"), quiet: arguments.has("--quiet"))
+            json: arguments.has("--json"), quiet: arguments.has("--quiet"), listFindings: arguments.has("--findings"))
     }
 
     /// Runs `parse`, turning a ManifestKit argument error into a CLIError that

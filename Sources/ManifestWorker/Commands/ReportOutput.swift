@@ -21,20 +21,28 @@ enum ReportOutput {
             findings = FindingsWriter(sink: output)
         }
         let report: DiffReport
+        let listing = settings.listFindings ? ListingPrinter(console: context.console) : nil
+        let json = settings.json
         do {
-            report = try merge.run(findings: findings, findingsPerClass: settings.maxFindings, clock: context.now)
+            report = try merge.run(findings: findings, findingsPerClass: settings.maxFindings, clock: context.now,
+                                   each: listing.map { printer in { finding, sides in
+                                       printer.add(json ? FindingListing.jsonLine(finding, sides)
+                                                        : Array((FindingListing.textLine(finding, sides) + "\n").utf8))
+                                   } })
+            listing?.flush()
             try findings?.finish()
         } catch {
             findingsSink?.abort()
             throw error
         }
-        let json = report.json()
-        let summary = report.summaryText()
+        let reportJSON = report.json()
+        let summary = report.summaryText(more: settings.reportDir != nil ? "in the findings file"
+                                            : settings.listFindings ? "listed above" : "(--findings lists every finding)")
         if let dir = settings.reportDir {
-            try write(json, to: join(dir, reportName), context: context)
+            try write(reportJSON, to: join(dir, reportName), context: context)
             try write(Array(summary.utf8), to: join(dir, summaryName), context: context)
         }
-        return DiffOutcome(summary: summary, reportJSON: String(decoding: json, as: UTF8.self), passed: report.passed)
+        return DiffOutcome(summary: summary, reportJSON: String(decoding: reportJSON, as: UTF8.self), passed: report.passed)
     }
 
     private static func write(_ bytes: [UInt8], to path: String, context: CommandContext) throws {
