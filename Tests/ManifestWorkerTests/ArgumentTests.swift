@@ -14,6 +14,7 @@ final class ArgumentTests: XCTestCase {
           manifest-worker generate <dir> [-o FILE|-] [options]
           manifest-worker diff <baseline> [--post <post>] <restored> [options]
           manifest-worker verify <dirA> <dirB> [options]
+          manifest-worker check <manifest> <dir> [options]
           manifest-worker show <manifest>
           manifest-worker help [<command>]
 
@@ -21,6 +22,7 @@ final class ArgumentTests: XCTestCase {
           generate   walk a directory tree and write its manifest (gzipped NDJSON)
           diff       compare manifests: baseline, optional post, restored
           verify     manifest two directories at once and compare them
+          check      walk a directory and compare it with a saved manifest
           show       validate a manifest and print it in readable form
 
         Global options:
@@ -71,13 +73,13 @@ final class ArgumentTests: XCTestCase {
         let items = try XCTUnwrap(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
         XCTAssertEqual(items.compactMap { $0["name"] as? String }, [
             "EBV_CONCURRENCY", "EBV_ROLE", "EBV_OUTPUT", "EBV_FILE_SYSTEM_ID", "EBV_RECOVERY_POINT_ARN", "EBV_RESTORED_ROOT",
-            "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS",
+            "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS", "EBV_WINDOW_END",
         ])
         XCTAssertTrue(items.contains { $0["name"] as? String == "EBV_FILE_SYSTEM_ID" && $0["default"] is NSNull })
         let text = try CLIRunner.run(["show", "--list-settings"])
         XCTAssertEqual(text.status, 0)
         let lines = text.out.split(separator: "\n")
-        XCTAssertEqual(lines.count, 9)
+        XCTAssertEqual(lines.count, 10)
         XCTAssertEqual(lines.first.map(String.init), "EBV_CONCURRENCY         --concurrency         I/O and hashing threads, 1-1024 (default 32)")
     }
 
@@ -97,10 +99,11 @@ final class ArgumentTests: XCTestCase {
     }
 
     func testMissingAndExtraArguments() throws {
-        try assertUsageError([], "manifest-worker: usage: missing command (generate, diff, verify or show)\nTry 'manifest-worker --help'.\n")
+        try assertUsageError([], "manifest-worker: usage: missing command (generate, diff, verify, check or show)\nTry 'manifest-worker --help'.\n")
         try assertUsageError(["generate"], "manifest-worker: generate: missing <dir>\nTry 'manifest-worker generate --help'.\n")
         try assertUsageError(["diff", "b.gz"], "manifest-worker: diff: missing <restored>\nTry 'manifest-worker diff --help'.\n")
         try assertUsageError(["verify"], "manifest-worker: verify: missing <dirA>\nTry 'manifest-worker verify --help'.\n")
+        try assertUsageError(["check", "m.gz"], "manifest-worker: check: missing <dir>\nTry 'manifest-worker check --help'.\n")
         try assertUsageError(["show", "a", "b"], "manifest-worker: show: unexpected argument \"b\"\nTry 'manifest-worker show --help'.\n")
         try assertUsageError(["generate", "dir", "-o"], "manifest-worker: -o: needs a value (FILE)\nTry 'manifest-worker generate --help'.\n")
         try assertUsageError(["diff", "-", "-"], "manifest-worker: -: stdin can be read only once\nTry 'manifest-worker diff --help'.\n")

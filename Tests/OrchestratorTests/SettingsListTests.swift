@@ -11,7 +11,8 @@ final class SettingsListTests: XCTestCase {
         "EBV_WORKER_MOUNT_PATH": "/mnt/data", "EBV_RESTORED_TASK_FAMILY": "other", "EBV_SEVERITIES": "metadata=error",
         "EBV_RUN_TIMEOUT_HOURS": "2", "EBV_RESOURCE_GRACE_HOURS": "1", "EBV_MOUNT_TARGET_POLL_SECONDS": "5",
         "EBV_INVOCATION_MARGIN_SECONDS": "60", "EBV_POST_MANIFEST": "false", "EBV_STARTED_BY": "other",
-        "EBV_METRICS_NAMESPACE": "Other",
+        "EBV_METRICS_NAMESPACE": "Other", "EBV_MOUNT_TARGET_SECURITY_GROUPS": "sg-222",
+        "EBV_TASK_START_ATTEMPTS": "5", "EBV_TASK_START_BACKOFF_SECONDS": "7",
     ]
 
     func testNamesAreUniqueAndEBV() {
@@ -94,12 +95,12 @@ final class SettingsListTests: XCTestCase {
         let lines = text.stdout[0].split(separator: "\n")
         XCTAssertEqual(lines.count, OrchestratorSettings.all.count)
         XCTAssertEqual(lines.first.map(String.init),
-                       "EBV_BUCKET                     required  S3 bucket for runs, manifests and reports")
-        XCTAssertTrue(text.stdout[0].contains("EBV_RUN_TIMEOUT_HOURS          optional  a run still open this long after it started fails (timed-out) (default 24)"))
-        for (arguments, message) in [(["config"], "config: missing --list"), (["config", "--list", "--yaml"], "unknown option --yaml")] {
+                       "EBV_BUCKET                        required  S3 bucket for runs, manifests and reports")
+        XCTAssertTrue(text.stdout[0].contains("EBV_RUN_TIMEOUT_HOURS             optional  a run still open this long after it started fails (timed-out) (default 24)"))
+        for (arguments, message) in [(["config"], "config: missing --list"), (["config", "--list", "--yaml"], "--yaml: unknown option")] {
             let outcome = await run(arguments)
             XCTAssertEqual(outcome.status, 2)
-            XCTAssertEqual(outcome.stderr, ["orchestrator: \(message)", OrchestratorMain.usage])
+            XCTAssertEqual(outcome.stderr, ["orchestrator: \(message)", "Try 'orchestrator --help'."])
         }
     }
 }

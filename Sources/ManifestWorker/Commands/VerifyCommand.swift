@@ -14,7 +14,7 @@ enum VerifyCommand {
         try InputShape.requireDirectory(dirs[0], hint: "verify compares two directories; for manifests use \(Tool.name) diff")
         try InputShape.requireDirectory(dirs[1], hint: "verify compares two directories; for manifests use \(Tool.name) diff")
         if InputShape.sameDirectory(dirs[0], dirs[1]) {
-            throw CLIError("verify", "\(a) and \(b) are the same directory: give the original and its copy")
+            context.console.err("\(Tool.name): note: \(a) and \(b) are the same directory: verify compares it with itself (give the original and its copy)\n")
         }
         if settings.restoredRoot == .none, context.configuration.value(.restoredRoot, in: arguments) == nil,
            let restore = InputShape.restoreDirectory(in: dirs[1]), InputShape.restoreDirectory(in: dirs[0]) == nil {

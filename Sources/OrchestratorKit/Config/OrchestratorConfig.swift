@@ -73,6 +73,11 @@ public struct OrchestratorConfig: Sendable, Equatable {
     ///   or invalid variable, e.g. `EBV_SUBNETS: missing` or `EBV_RUN_TIMEOUT_HOURS: not a positive number: "x"`.
     public init(environment env: [String: String]) throws {
         let reader = EnvironmentReader(env)
+        // Every missing required variable at once, not one per attempt.
+        let missing = OrchestratorSettings.all.filter { $0.required && (env[$0.name] ?? "").isEmpty }.map(\.name)
+        if !missing.isEmpty {
+            throw OrchestratorError(.configuration, "\(missing.joined(separator: ", ")): missing")
+        }
         bucket = try reader.required("EBV_BUCKET")
         manifestPrefix = try reader.prefix("EBV_MANIFEST_PREFIX")
         runsPrefix = try reader.prefix("EBV_RUNS_PREFIX")
@@ -169,8 +174,8 @@ struct EnvironmentReader {
 
     /// `list`, or nil when the variable is unset or empty.
     func optionalList(_ name: String, idPrefix: String) throws -> [String]? {
-        guard try optional(name) != nil else { return nil }
-        return try list(name, idPrefix: idPrefix)
+        guard let value = try optional(name) else { return nil }
+        return try items(name, value, idPrefix: idPrefix)
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int {
@@ -182,7 +187,11 @@ struct EnvironmentReader {
     }
 
     func list(_ name: String, idPrefix: String) throws -> [String] {
-        let value = try required(name)
+        try items(name, try required(name), idPrefix: idPrefix)
+    }
+
+    /// `value` as a comma-separated list of `idPrefix…` ids.
+    func items(_ name: String, _ value: String, idPrefix: String) throws -> [String] {
         let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty else { throw OrchestratorError(.configuration, "\(name): missing") }
         for item in items where !item.hasPrefix(idPrefix) || item.count == idPrefix.count {
