@@ -8,7 +8,7 @@ final class SettingsListTests: XCTestCase {
     /// A value other than the default for every optional setting.
     let samples: [String: String] = [
         "EBV_MANIFEST_PREFIX": "m/", "EBV_RUNS_PREFIX": "r/", "EBV_WORKER_VOLUME": "data",
-        "EBV_WORKER_MOUNT_PATH": "/mnt/data", "EBV_RESTORED_TASK_FAMILY": "other", "EBV_SEVERITIES": "metadata=error",
+        "EBV_WORKER_MOUNT_PATH": "/mnt/data", "EBV_RESTORED_TASK_FAMILY": "other", "EBV_SEVERITY": "metadata=error",
         "EBV_RUN_TIMEOUT_HOURS": "2", "EBV_RESOURCE_GRACE_HOURS": "1", "EBV_MOUNT_TARGET_POLL_SECONDS": "5",
         "EBV_INVOCATION_MARGIN_SECONDS": "60", "EBV_POST_MANIFEST": "false", "EBV_STARTED_BY": "other",
         "EBV_METRICS_NAMESPACE": "Other", "EBV_MOUNT_TARGET_SECURITY_GROUPS": "sg-222",

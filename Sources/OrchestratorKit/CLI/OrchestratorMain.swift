@@ -141,6 +141,7 @@ public enum OrchestratorMain {
     /// Configuration, then services; any failure is a configuration error.
     static func makeOrchestrator(environment: [String: String], logger: Logger, makeServices: ServicesFactory) async throws -> Orchestrator {
         let config = try OrchestratorConfig(environment: environment)
+        for warning in config.warnings { logger.warn(warning) }
         do {
             return Orchestrator(config: config, services: try await makeServices(config, environment), logger: logger)
         } catch let error as OrchestratorError {
