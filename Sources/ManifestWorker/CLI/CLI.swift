@@ -39,7 +39,7 @@ enum CLI {
     }
 
     private static func dispatch(_ words: [String], context: CommandContext) throws -> ExitStatus {
-        guard let commandIndex = commandIndex(in: words) else {
+        guard let commandIndex = try commandIndex(in: words) else {
             let arguments = try ArgumentParser.parse(words, specs: CommandSpecs.global, command: "")
             if arguments.has("--help") { return printHelp("", context) }
             if arguments.has("--version") { return printVersion(arguments, context) }
@@ -69,6 +69,9 @@ enum CLI {
         if arguments.has("--help") { return printHelp(command, context) }
         if arguments.has("--version") { return printVersion(arguments, context) }
         if arguments.has("--list-settings") { return printSettings(arguments, context) }
+        // A bad --concurrency is named before the arguments are counted
+        // (`generate --concurrency dir` took the directory as its value).
+        if arguments.has("--concurrency") { _ = try context.configuration.concurrency(arguments) }
 
         switch command {
         case "generate": return try GenerateCommand.run(arguments, context: context)
@@ -81,14 +84,19 @@ enum CLI {
 
     /// The index of the first word that is neither an option nor the value of
     /// a global option (`--concurrency 8 generate …`).
-    private static func commandIndex(in words: [String]) -> Int? {
+    /// A global option's value that is a command's name (`--concurrency generate
+    /// dir`) is taken as the value missing.
+    private static func commandIndex(in words: [String]) throws(CLIError) -> Int? {
         var index = 0
         while index < words.count {
             let word = words[index]
             if word == "--" { return index + 1 < words.count ? index + 1 : nil }
             if word.hasPrefix("-") && word != "-" {
-                let takesValue = CommandSpecs.global.contains { ($0.name == word || $0.alias == word) && $0.takesValue }
-                index += takesValue ? 2 : 1
+                let spec = CommandSpecs.global.first { ($0.name == word || $0.alias == word) && $0.takesValue }
+                if let spec, index + 1 < words.count, CommandSpecs.specs(for: words[index + 1]) != nil || words[index + 1] == "help" {
+                    throw CLIError.usage(word, "needs a value (\(spec.valueName ?? "VALUE")) before the command", command: "")
+                }
+                index += spec != nil ? 2 : 1
                 continue
             }
             return index

@@ -28,7 +28,7 @@ enum CommandSpecs {
     static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME")]
     static let verify: [OptionSpec] = global + diffOptions
     static let check: [OptionSpec] = global + diffOptions + [OptionSpec("--window-end", value: "TIME")]
-    static let show: [OptionSpec] = global
+    static let show: [OptionSpec] = global + [OptionSpec("--format", value: "FORMAT")]
 
     /// The commands, in the order help lists them.
     static let commands = ["generate", "diff", "verify", "check", "show"]
@@ -213,7 +213,7 @@ enum HelpText {
     """
 
     static let show = """
-    Usage: manifest-worker show <manifest>
+    Usage: manifest-worker show <manifest> [--format text|sha256sum]
 
     Validates a manifest (a file path, s3://bucket/key, or - for stdin) and
     prints one line per entry, then the trailer:
@@ -223,9 +223,14 @@ enum HelpText {
     A path that holds a control character, a byte that is not UTF-8 or a
     bidi control is printed escaped (\\n, \\x1b, \\xe9, \\u{202E}) and quoted.
 
+    Options:
+      --format FORMAT   text (default), or sha256sum: one "<sha256>  <path>" line per
+                        regular file with a digest, for 'sha256sum -c' run in the root
+
     \(globalOptions)
 
-    With --json, prints the header and trailer as one JSON object instead.
+    With --json, prints the header and trailer as one JSON object instead; with
+    --quiet, nothing (the exit status says whether the manifest is valid).
 
     \(exitStatus)
 

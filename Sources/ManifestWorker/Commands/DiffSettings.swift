@@ -5,6 +5,8 @@ struct DiffSettings: Sendable, Equatable {
     var restoredRoot: RestoredRootMode
     var policy: SeverityPolicy
     var reportDir: String?
+    /// Where `reportDir` came from (`--report-dir` or `EBV_REPORT_DIR`), for messages.
+    var reportDirSource = "--report-dir"
     var maxFindings: Int
     /// `diff` only: the end of the backup window (``DiffOptions/windowEndNs``).
     var windowEndNs: Int64? = nil
@@ -24,13 +26,14 @@ struct DiffSettings: Sendable, Equatable {
         for spec in specs {
             policy = try naming(spec.source) { try SeverityPolicy(parsing: spec.value, base: policy) }
         }
+        let reportDir = config.value(.reportDir, in: arguments)
         var restoredRoot = restoredRootDefault
         if let setting = config.value(.restoredRoot, in: arguments) {
             restoredRoot = try naming(setting.source) { try RestoredRootMode(parsing: setting.value) }
         }
         return DiffSettings(
             restoredRoot: restoredRoot, policy: policy,
-            reportDir: config.value(.reportDir, in: arguments)?.value,
+            reportDir: reportDir?.value, reportDirSource: reportDir?.source ?? "--report-dir",
             maxFindings: try config.maxFindings(arguments),
             json: arguments.has("--json"), quiet: arguments.has("--quiet"), listFindings: arguments.has("--findings"))
     }

@@ -54,12 +54,25 @@ enum FindingListing {
 final class ListingPrinter {
     private let console: Console
     private var buffer: [UInt8] = []
+    private var raw: [UInt8] = []
 
     init(console: Console) { self.console = console }
 
     func add(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 64 * 1024 { flush() }
+    }
+
+    /// Bytes that need not be UTF-8 (names as the file system has them), written as they are.
+    func addRaw(_ bytes: [UInt8]) {
+        raw.append(contentsOf: bytes)
+        if raw.count >= 64 * 1024 { try? flushRaw() }
+    }
+
+    func flushRaw() throws {
+        guard !raw.isEmpty else { return }
+        try raw.withUnsafeBytes { try console.outBytes($0) }
+        raw.removeAll(keepingCapacity: true)
     }
 
     func flush() {

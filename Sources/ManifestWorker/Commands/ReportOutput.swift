@@ -13,7 +13,7 @@ enum ReportOutput {
         var findingsSink: (any ByteSink)?
         var findings: FindingsWriter?
         if let dir = settings.reportDir {
-            try createDirectory(dir)
+            try createDirectory(dir, source: settings.reportDirSource)
             let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), environment: context.configuration.environment))
             // Compressed and written on a thread of its own, beside the merge.
             let output = BackgroundSink(wrapping: gzip)
@@ -60,12 +60,18 @@ enum ReportOutput {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    private static func createDirectory(_ dir: String) throws {
-        if Endpoints.isS3(dir) { throw CLIError(dir, "--report-dir must be a local directory") }
+    /// Creates the report directory; an error names the variable when the
+    /// directory came from one (`EBV_REPORT_DIR: m.gz: not a directory`).
+    static func createDirectory(_ dir: String, source: String) throws {
+        func failure(_ why: String) -> CLIError {
+            source.hasPrefix("EBV_") ? CLIError(source, "\(dir): \(why)") : CLIError(dir, why)
+        }
+        if Endpoints.isS3(dir) { throw failure("must be a local directory") }
+        if InputShape.isNonDirectory(dir) { throw failure("not a directory (the report directory holds report.json, findings.ndjson.gz, summary.txt)") }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw CLIError(dir, "cannot create directory")
+            throw failure("cannot create directory")
         }
     }
 }
