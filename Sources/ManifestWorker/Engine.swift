@@ -93,8 +93,10 @@ enum Engine {
     /// queues) and diffs them two-way: `dirA` as baseline, `dirB` as restored.
     static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
         let started = context.now()
-        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
-        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
+        // --concurrency N is N threads for the command: shared by the two walkers.
+        let half = max(1, concurrency / 2)
+        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: half, startedAtNs: started)
+        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: max(1, concurrency - half), startedAtNs: started)
         defer {
             a.cancel()
             b.cancel()

@@ -124,7 +124,8 @@ enum HelpText {
 
     Validates the manifests while streaming them (a truncated, tampered or
     unsorted manifest is rejected, exit 2) and classifies every path: match,
-    changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted.
+    changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted,
+    lost+found.
     Prints a short summary; exits 1 when a finding has error severity.
     A manifest argument is a file path, s3://bucket/key, or - for stdin.
 

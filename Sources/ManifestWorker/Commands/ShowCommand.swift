@@ -50,7 +50,7 @@ enum ManifestJSON {
         if let id = header.fileSystemId { headerMembers.append(("fileSystemId", .string(id))) }
         if let arn = header.recoveryPointArn { headerMembers.append(("recoveryPointArn", .string(arn))) }
         headerMembers += [
-            ("startedAtNs", .int(header.startedAtNs)), ("tool", .string(header.tool)), ("hash", .string(header.hash)),
+            ("startedAt", .string(Timestamp.format(ns: header.startedAtNs))), ("tool", .string(header.tool)), ("hash", .string(header.hash)),
             ("shard", .object([("index", .int(Int64(header.shardIndex))), ("count", .int(Int64(header.shardCount)))])),
         ]
         return .object([
@@ -61,7 +61,7 @@ enum ManifestJSON {
                 ("entries", .uint(trailer.entries)), ("files", .uint(trailer.files)), ("dirs", .uint(trailer.dirs)),
                 ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
                 ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),
-                ("completedAtNs", .int(trailer.completedAtNs)), ("entriesSha256", .string(trailer.entriesSha256)),
+                ("completedAt", .string(Timestamp.format(ns: trailer.completedAtNs))), ("entriesSha256", .string(trailer.entriesSha256)),
             ])),
         ])
     }
