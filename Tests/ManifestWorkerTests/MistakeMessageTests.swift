@@ -83,3 +83,28 @@ final class MistakeMessageTests: XCTestCase {
         XCTAssertEqual(sums.out, "\\\(digest)  a\\\\b\n\\\(digest)  c\\nd\n")
     }
 }
+
+/// `--json` means JSON on error too: one object per line on stderr.
+final class ErrorJSONTests: XCTestCase {
+    func testErrorsAreJSONWithJSON() throws {
+        let dir = try TestDirectory()
+        dir.mkdir("od")
+        dir.mkdir("t")
+        dir.write("plain.ndjson", "{}\n")
+        let cases: [([String], String)] = [
+            (["show", dir.at("missing.gz"), "--json"],
+             #"{"level":"error","message":"ENOENT: No such file or directory","path":"\#(dir.at("missing.gz"))","errno":"ENOENT"}"#),
+            (["diff", dir.at("a.gz"), "--json"],
+             #"{"level":"error","message":"diff: missing <restored>","path":null,"errno":null,"help":"manifest-worker diff --help"}"#),
+            (["generate", dir.at("t"), "-o", dir.at("od"), "--json"],
+             #"{"level":"error","message":"EISDIR: Is a directory","path":"\#(dir.at("od"))","errno":"EISDIR"}"#),
+            (["show", "--json", dir.at("plain.ndjson")],
+             #"{"level":"error","message":"not gzip-compressed (gzip it, or give the manifest as written: gzipped NDJSON)","path":"\#(dir.at("plain.ndjson"))","errno":null,"line":1}"#),
+            (["show", "--json", "--frob"],
+             #"{"level":"error","message":"--frob: unknown option","path":null,"errno":null,"help":"manifest-worker show --help"}"#),
+        ]
+        for (arguments, line) in cases {
+            XCTAssertEqual(try CLIRunner.run(arguments), CLIResult(status: 2, stdout: Data(), stderr: line + "\n"), "\(arguments)")
+        }
+    }
+}

@@ -19,7 +19,8 @@ enum CLI {
         do {
             return try dispatch(words, context: context)
         } catch {
-            context.console.err(message(for: error))
+            // --json: the error as one JSON object on stderr too.
+            context.console.err(ErrorJSON.requested(words) ? ErrorJSON.line(for: error) : message(for: error))
             return .trouble
         }
     }

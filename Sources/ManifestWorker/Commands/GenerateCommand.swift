@@ -69,6 +69,10 @@ enum GenerateCommand {
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
             now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: settings.quiet),
             onError: { entry in
+                if settings.json {
+                    console.err(ErrorJSON.entryLine(path: String(decoding: entry.path, as: UTF8.self), error: entry.error ?? ""))
+                    return
+                }
                 guard !settings.quiet else { return }
                 // Erase a progress line first; the reporter redraws it.
                 let erase = console.stderrIsTerminal ? "\r\u{1B}[K" : ""
