@@ -107,8 +107,9 @@ final class ArgumentTests: XCTestCase {
         try assertUsageError(["show", "a", "b"], "manifest-worker: show: unexpected argument \"b\"\nTry 'manifest-worker show --help'.\n")
         try assertUsageError(["generate", "dir", "-o"], "manifest-worker: -o: needs a value (FILE)\nTry 'manifest-worker generate --help'.\n")
         try assertUsageError(["diff", "-", "-"], "manifest-worker: -: stdin can be read only once\nTry 'manifest-worker diff --help'.\n")
+        // With --json the error is JSON too (docs/cli.md "Errors").
         try assertUsageError(["generate", "dir", "--json"],
-                             "manifest-worker: --json: cannot be used when the manifest goes to stdout (use -o FILE)\nTry 'manifest-worker generate --help'.\n")
+                             #"{"level":"error","message":"--json: cannot be used when the manifest goes to stdout (use -o FILE)","path":null,"errno":null,"help":"manifest-worker generate --help"}"# + "\n")
     }
 
     func testBadValuesNameTheirSource() throws {

@@ -40,7 +40,8 @@ final class HostileInputTests: XCTestCase {
         try writeManifest([file("a", size: UInt64.max), file("b", size: 1)], bytes: UInt64.max, to: dir.at("big.gz"))
         let message = "manifest-worker: \(dir.at("big.gz")):3: \(ManifestTrailer.bytesOverflowReason)\n"
         XCTAssertEqual(try CLIRunner.run(["show", dir.at("big.gz")]), CLIResult(status: 2, stdout: Data(), stderr: message))
-        XCTAssertEqual(try CLIRunner.run(["show", "--json", dir.at("big.gz")]), CLIResult(status: 2, stdout: Data(), stderr: message))
+        let json = #"{"level":"error","message":"\#(ManifestTrailer.bytesOverflowReason)","path":"\#(dir.at("big.gz"))","errno":null,"line":3}"# + "\n"
+        XCTAssertEqual(try CLIRunner.run(["show", "--json", dir.at("big.gz")]), CLIResult(status: 2, stdout: Data(), stderr: json))
         XCTAssertEqual(try CLIRunner.run(["diff", dir.at("big.gz"), dir.at("big.gz")]), CLIResult(status: 2, stdout: Data(), stderr: message))
 
         // The largest total a trailer can state is fine.
