@@ -32,6 +32,8 @@ final class ArgumentTests: XCTestCase {
           -h, --help          show help
           --version           print the version
           --list-settings     print every EBV_* variable it reads (with --json: as JSON)
+          --color WHEN        colour verdicts: auto (default: on a terminal, unless
+                              NO_COLOR is set), always or never
 
         Settings also come from EBV_* environment variables; a flag wins over its
         variable. See 'manifest-worker <command> --help'.

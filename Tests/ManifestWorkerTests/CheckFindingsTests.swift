@@ -118,3 +118,32 @@ final class CheckFindingsTests: XCTestCase {
                        CLIResult(status: 0, stdout: Data(), stderr: ""))
     }
 }
+
+/// `--color=auto|always|never` and `NO_COLOR`.
+final class ColourTests: XCTestCase {
+    func testSummaryColours() throws {
+        let dir = try TestDirectory()
+        makeSampleTree(dir, under: "t")
+        try copyTree(dir.at("t"), dir.at("bad"))
+        dir.write("bad/y", "WORLD\n", mode: 0o600)
+        dir.setMtime("bad/y", seconds: fixedTime)
+        let coloured = """
+        \u{1B}[1;31mFAIL\u{1B}[0m: 1 error findings
+        two-way diff of 4 paths: 1 files verified, 6 bytes (6 B)
+        match 3 \u{1B}[32m(ok)\u{1B}[0m
+        corrupt 1 \u{1B}[31m(error)\u{1B}[0m
+        errors:
+          corrupt y: sha256 differs: baseline e258d248… restored 5ece9717… (size and mtime unchanged)
+
+        """
+        let always = try CLIRunner.run(["verify", dir.at("t"), dir.at("bad"), "--color=always"], environment: ["NO_COLOR": "1"])
+        XCTAssertEqual(always, CLIResult(status: 1, stdout: Data(coloured.utf8), stderr: ""))
+        // Not a terminal (a pipe here): auto means none, as does never.
+        for flag in ["--color=auto", "--color=never"] {
+            XCTAssertEqual(try CLIRunner.run(["verify", dir.at("t"), dir.at("bad"), flag]),
+                           CLIResult(status: 1, stdout: Data(DiffVerifyTests.corruptSummary.utf8), stderr: ""))
+        }
+        XCTAssertEqual(try CLIRunner.run(["verify", dir.at("t"), dir.at("bad"), "--color", "blue"]), CLIResult(status: 2, stdout: Data(), stderr:
+            "manifest-worker: --color: must be auto, always or never (got \"blue\")\nTry 'manifest-worker --help'.\n"))
+    }
+}

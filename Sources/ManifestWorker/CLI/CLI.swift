@@ -73,6 +73,7 @@ enum CLI {
         // A bad --concurrency is named before the arguments are counted
         // (`generate --concurrency dir` took the directory as its value).
         if arguments.has("--concurrency") { _ = try context.configuration.concurrency(arguments) }
+        _ = try Colour.enabled(arguments, environment: context.configuration.environment, stdoutIsTerminal: false)
 
         switch command {
         case "generate": return try GenerateCommand.run(arguments, context: context)

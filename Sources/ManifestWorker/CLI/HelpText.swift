@@ -7,6 +7,7 @@ enum CommandSpecs {
         OptionSpec("--help", alias: "-h"),
         OptionSpec("--version"),
         OptionSpec("--list-settings"),
+        OptionSpec("--color", value: "WHEN"),
     ]
 
     static let generate: [OptionSpec] = global + [
@@ -55,6 +56,8 @@ enum HelpText {
       -h, --help          show help
       --version           print the version
       --list-settings     print every EBV_* variable it reads (with --json: as JSON)
+      --color WHEN        colour verdicts: auto (default: on a terminal, unless
+                          NO_COLOR is set), always or never
     """
 
     static let exitStatus = """

@@ -41,7 +41,7 @@ enum DiffOutput {
         } else if settings.json {
             context.console.out(outcome.reportJSON.hasSuffix("\n") ? outcome.reportJSON : outcome.reportJSON + "\n")
         } else if !settings.quiet {
-            context.console.out(outcome.summary)
+            context.console.out(settings.colour ? Colour.summary(outcome.summary) : outcome.summary)
         }
         return outcome.passed ? .success : .differences
     }

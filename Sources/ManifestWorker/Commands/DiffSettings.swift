@@ -14,6 +14,8 @@ struct DiffSettings: Sendable, Equatable {
     var quiet: Bool
     /// `--findings` / `--list`: print every finding, one per line.
     var listFindings = false
+    /// Colour the summary (``Colour``).
+    var colour = false
 
     static func resolve(_ arguments: ParsedArguments, context: CommandContext, restoredRootDefault: RestoredRootMode) throws -> DiffSettings {
         let config = context.configuration
@@ -35,7 +37,8 @@ struct DiffSettings: Sendable, Equatable {
             restoredRoot: restoredRoot, policy: policy,
             reportDir: reportDir?.value, reportDirSource: reportDir?.source ?? "--report-dir",
             maxFindings: try config.maxFindings(arguments),
-            json: arguments.has("--json"), quiet: arguments.has("--quiet"), listFindings: arguments.has("--findings"))
+            json: arguments.has("--json"), quiet: arguments.has("--quiet"), listFindings: arguments.has("--findings"),
+            colour: try Colour.enabled(arguments, environment: config.environment, stdoutIsTerminal: context.console.stdoutIsTerminal))
     }
 
     /// Runs `parse`, turning a ManifestKit argument error into a CLIError that
