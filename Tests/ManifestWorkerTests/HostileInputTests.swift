@@ -70,6 +70,10 @@ final class HostileInputTests: XCTestCase {
         let fd = open(path.map { CChar(bitPattern: $0) } + [0], O_CREAT | O_WRONLY | O_TRUNC, 0o644)
         XCTAssertGreaterThanOrEqual(fd, 0)
         _ = content.withCString { write(fd, $0, strlen($0)) }
+        // A fixed mtime on both sides: the detail reads "(size and mtime unchanged)"
+        // however far apart the two files were written (timestamps are coarse ticks).
+        var times = [timespec(tv_sec: fixedTime, tv_nsec: 0), timespec(tv_sec: fixedTime, tv_nsec: 0)]
+        XCTAssertEqual(futimens(fd, &times), 0)
         close(fd)
     }
 
