@@ -50,7 +50,7 @@ locals {
       EBV_METRICS_NAMESPACE    = local.metrics_ns
     },
     length(var.orchestrator.severities) == 0 ? {} : {
-      EBV_SEVERITIES = join(",", [for k in sort(keys(var.orchestrator.severities)) : "${k}=${var.orchestrator.severities[k]}"])
+      EBV_SEVERITY = join(",", [for k in sort(keys(var.orchestrator.severities)) : "${k}=${var.orchestrator.severities[k]}"])
     },
   )
 }

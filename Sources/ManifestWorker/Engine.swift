@@ -126,8 +126,10 @@ enum Engine {
     static func verify(dirA: String, dirB: String, concurrency: Int, settings: DiffSettings, progress: ProgressSettings,
                        context: CommandContext) throws -> DiffOutcome {
         let started = context.now()
-        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: concurrency, startedAtNs: started)
-        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: concurrency, startedAtNs: started)
+        // --concurrency N is N threads for the command: shared by the two walkers.
+        let half = max(1, concurrency / 2)
+        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: half, startedAtNs: started)
+        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: max(1, concurrency - half), startedAtNs: started)
         defer {
             a.cancel()
             b.cancel()
@@ -157,5 +159,26 @@ enum Engine {
             recorder?.finish("failed", level: .error)
             throw error
         }
+    }
+
+    /// Walks `dir` (one walker thread, feeding a bounded queue) and diffs it
+    /// two-way against the saved manifest as the walk goes. Unless a window end
+    /// is given, the window ends where it starts (the manifest's start): the
+    /// tree must hold what the manifest says, so a file changed since is
+    /// `corrupt`, not `changed`.
+    static func check(manifest: String, dir: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
+        let environment = context.configuration.environment
+        let reader = try ManifestReader(source: Endpoints.source(for: manifest, environment: environment))
+        let saved: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? PrefetchingEntrySource(reader) : reader
+        let walked = try WalkedEntrySource(root: dir, role: .restored, concurrency: concurrency, startedAtNs: context.now())
+        defer { walked.cancel() }
+        let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({ sample(walked.progress) })
+        walked.start()
+        display?.start()
+        defer { display?.stop() }
+        let windowEnd = settings.windowEndNs ?? reader.header.startedAtNs
+        var merge = MergeDiff(baseline: saved, post: nil, restored: walked,
+                              options: DiffOptions(policy: settings.policy, restoredRoot: settings.restoredRoot, windowEndNs: windowEnd))
+        return try ReportOutput.run(&merge, settings: settings, context: context)
     }
 }

@@ -67,7 +67,7 @@ final class GzipStreamTests: XCTestCase {
 
     func testNotGzipIsRejected() {
         XCTAssertThrowsError(try Fixtures.gunzip(Array("{\"manifest\":1}\n".utf8))) { error in
-            XCTAssertEqual((error as? ManifestKitError)?.reason, "corrupt gzip data: incorrect header check")
+            XCTAssertEqual((error as? ManifestKitError)?.reason, "not gzip-compressed (gzip it, or give the manifest as written: gzipped NDJSON)")
         }
     }
 

@@ -150,7 +150,7 @@ final class ManifestReaderTests: XCTestCase {
         assertRejected(try Fixtures.gzip(b("hello\n")), line: 1, "invalid JSON at column 1: expected '{'")
         assertRejected(try Fixtures.gzipLines([ManifestCodec.entryLine(entries[0])]), line: 1,
                        "not a manifest header: missing \"manifest\"")
-        assertRejected(b("plain text"), line: 1, "corrupt gzip data: incorrect header check")
+        assertRejected(b("plain text"), line: 1, "not gzip-compressed (gzip it, or give the manifest as written: gzipped NDJSON)")
     }
 
     func testOverlongLine() throws {

@@ -14,6 +14,7 @@ final class ArgumentTests: XCTestCase {
           manifest-worker generate <dir> [-o FILE|-] [options]
           manifest-worker diff <baseline> [--post <post>] <restored> [options]
           manifest-worker verify <dirA> <dirB> [options]
+          manifest-worker check <manifest> <dir> [options]
           manifest-worker show <manifest>
           manifest-worker help [<command>]
 
@@ -21,6 +22,7 @@ final class ArgumentTests: XCTestCase {
           generate   walk a directory tree and write its manifest (gzipped NDJSON)
           diff       compare manifests: baseline, optional post, restored
           verify     manifest two directories at once and compare them
+          check      walk a directory and compare it with a saved manifest
           show       validate a manifest and print it in readable form
 
         Global options:
@@ -32,6 +34,8 @@ final class ArgumentTests: XCTestCase {
           --list-settings     print every EBV_* variable it reads (with --json: as JSON)
           --log-format F      stderr lines as text (default) or json, one object per line
                               with level, message, timestamp and fields (EBV_LOG_FORMAT)
+          --color WHEN        colour verdicts: auto (default: on a terminal, unless
+                              NO_COLOR is set), always or never
 
         Settings also come from EBV_* environment variables; a flag wins over its
         variable. See 'manifest-worker <command> --help'.
@@ -100,15 +104,17 @@ final class ArgumentTests: XCTestCase {
     }
 
     func testMissingAndExtraArguments() throws {
-        try assertUsageError([], "manifest-worker: usage: missing command (generate, diff, verify or show)\nTry 'manifest-worker --help'.\n")
+        try assertUsageError([], "manifest-worker: usage: missing command (generate, diff, verify, check or show)\nTry 'manifest-worker --help'.\n")
         try assertUsageError(["generate"], "manifest-worker: generate: missing <dir>\nTry 'manifest-worker generate --help'.\n")
         try assertUsageError(["diff", "b.gz"], "manifest-worker: diff: missing <restored>\nTry 'manifest-worker diff --help'.\n")
         try assertUsageError(["verify"], "manifest-worker: verify: missing <dirA>\nTry 'manifest-worker verify --help'.\n")
+        try assertUsageError(["check", "m.gz"], "manifest-worker: check: missing <dir>\nTry 'manifest-worker check --help'.\n")
         try assertUsageError(["show", "a", "b"], "manifest-worker: show: unexpected argument \"b\"\nTry 'manifest-worker show --help'.\n")
         try assertUsageError(["generate", "dir", "-o"], "manifest-worker: -o: needs a value (FILE)\nTry 'manifest-worker generate --help'.\n")
         try assertUsageError(["diff", "-", "-"], "manifest-worker: -: stdin can be read only once\nTry 'manifest-worker diff --help'.\n")
+        // With --json the error is JSON too (docs/cli.md "Errors").
         try assertUsageError(["generate", "dir", "--json"],
-                             "manifest-worker: --json: cannot be used when the manifest goes to stdout (use -o FILE)\nTry 'manifest-worker generate --help'.\n")
+                             #"{"level":"error","message":"--json: cannot be used when the manifest goes to stdout (use -o FILE)","path":null,"errno":null,"help":"manifest-worker generate --help"}"# + "\n")
     }
 
     func testBadValuesNameTheirSource() throws {

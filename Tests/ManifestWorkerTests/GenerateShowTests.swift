@@ -99,6 +99,13 @@ final class GenerateShowTests: XCTestCase {
         XCTAssertEqual(summary["valid"] as? Bool, true)
         XCTAssertEqual((summary["header"] as? [String: Any])?["role"] as? String, "local")
         XCTAssertEqual((summary["trailer"] as? [String: Any])?["entriesSha256"] as? String, object["entriesSha256"] as? String)
+        // The manifest's own field names, RFC 3339 with nanoseconds (as docs/cli.md says).
+        let started = try XCTUnwrap((summary["header"] as? [String: Any])?["startedAt"] as? String)
+        XCTAssertNotNil(Timestamp.parse(started), started)
+        XCTAssertTrue(started.hasSuffix("Z") && started.count == 30, started)
+        let completed = try XCTUnwrap((summary["trailer"] as? [String: Any])?["completedAt"] as? String)
+        XCTAssertNotNil(Timestamp.parse(completed), completed)
+        XCTAssertNil((summary["header"] as? [String: Any])?["startedAtNs"])
     }
 
     func testRestoredRootAutoWalksTheRestoreDirectory() throws {

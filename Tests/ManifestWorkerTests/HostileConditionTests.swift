@@ -105,7 +105,7 @@ final class HostileConditionTests: XCTestCase {
         XCTAssertEqual(fileType(dir, "report/summary.txt"), S_IFLNK)
         XCTAssertEqual(String(decoding: try dir.read("kept/summary.txt"), as: UTF8.self), result.out)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.at("report")).sorted(),
-                       ["findings.ndjson.gz", "report.json", "summary.txt"])
+                       ["findings.ndjson.gz", "report.html", "report.json", "summary.txt"])
     }
 
     func testMissingManifestSaysENOENT() throws {

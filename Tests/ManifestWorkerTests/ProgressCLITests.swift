@@ -35,7 +35,8 @@ final class ProgressCLITests: XCTestCase {
             XCTAssertEqual(result.status, 0, "\(arguments)")
             XCTAssertEqual(result.stderr, "", "\(arguments)")
         }
-        let verified = try CLIRunner.run(["verify", dir.at("t"), dir.at("t"), "-q"], environment: records)
+        makeSampleTree(dir, under: "u")
+        let verified = try CLIRunner.run(["verify", dir.at("t"), dir.at("u"), "-q"], environment: records)
         XCTAssertEqual(verified.stderr, "")
     }
 
@@ -45,7 +46,8 @@ final class ProgressCLITests: XCTestCase {
         XCTAssertEqual(try CLIRunner.run(["generate", dir.at("t"), "-o", dir.at("before.gz")]).status, 0)
         let result = try CLIRunner.run(["generate", dir.at("t"), "-o", dir.at("m.gz"), "--expect", dir.at("before.gz")], environment: records)
         assertMatches(result.stderr, #"^manifest-worker: finished: .*, at y, 100\.0% of entries, 100\.0% of bytes, ETA 0s\n$"#)
-        let verified = try CLIRunner.run(["verify", dir.at("t"), dir.at("t"), "--expect", dir.at("before.gz")], environment: records)
+        makeSampleTree(dir, under: "u")
+        let verified = try CLIRunner.run(["verify", dir.at("t"), dir.at("u"), "--expect", dir.at("before.gz")], environment: records)
         XCTAssertEqual(verified.status, 0, verified.description)
         // Two trees walked against one expectation: past it, 100 %.
         assertMatches(verified.stderr, #"^manifest-worker: finished: \ds elapsed, 8 entries, 4 files, 24 bytes, 0 errors, 0 unstable, "#

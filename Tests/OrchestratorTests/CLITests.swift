@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import OrchestratorKit
+import TestSupport
 
 final class CLITests: XCTestCase {
     struct Outcome { var status: Int32; var stdout: [String]; var stderr: [String] }
@@ -27,13 +28,19 @@ final class CLITests: XCTestCase {
     }
 
     func testUsageErrorsExit2() async throws {
-        for (arguments, message) in [([], "missing command"), (["launch"], "unknown command launch"),
-                                     (["handle", "--event"], "--event: missing value"),
-                                     (["reconcile", "--event", "x"], "unknown option --event"),
-                                     (["handle", "--timeout", "-1"], #"--timeout: not a positive number: "-1""#)] {
+        for (arguments, message) in [([], "missing command (handle, reconcile or config)"), (["launch"], "launch: unknown command"),
+                                     (["handle", "--event"], "--event: needs a value (FILE)"),
+                                     (["handle", "--frob"], "--frob: unknown option"),
+                                     (["handle", "--frob", "x"], "--frob: unknown option"),
+                                     (["handle", "x.json"], #"handle: unexpected argument "x.json""#),
+                                     (["reconcile", "--event", "x"], "--event: not an option of reconcile"),
+                                     (["config", "--frob"], "--frob: unknown option"),
+                                     (["handle", "--timeout", "-1"], #"--timeout: not a positive number: "-1""#),
+                                     (["handle", "--timeout=nan"], #"--timeout: not a positive number: "nan""#)] {
             let outcome = try await run(arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments)")
-            XCTAssertEqual(outcome.stderr, ["orchestrator: \(message)", OrchestratorMain.usage], "\(arguments)")
+            XCTAssertEqual(outcome.stderr, ["orchestrator: \(message)", "Try 'orchestrator --help'."], "\(arguments)")
+            XCTAssertEqual(outcome.stdout, [], "\(arguments)")
         }
     }
 
@@ -43,6 +50,45 @@ final class CLITests: XCTestCase {
         let outcome = try await run(["reconcile"], environment: env)
         XCTAssertEqual(outcome.status, 2)
         XCTAssertEqual(outcome.stderr, ["orchestrator: EBV_CLUSTER: missing"])
+        // Every missing variable at once.
+        env["EBV_BUCKET"] = nil
+        env["EBV_SUBNETS"] = ""
+        let several = try await run(["reconcile"], environment: env)
+        XCTAssertEqual(several.status, 2)
+        XCTAssertEqual(several.stderr, ["orchestrator: EBV_BUCKET, EBV_CLUSTER, EBV_SUBNETS: missing"])
+    }
+
+    func testEventThatCannotBeReadIsNamed() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orch-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = dir.appendingPathComponent("missing.json").path
+        let outcome = try await run(["handle", "--event", missing])
+        XCTAssertEqual(outcome.status, 2)
+        XCTAssertEqual(outcome.stderr, ["orchestrator: \(missing): ENOENT: No such file or directory"])
+        let directory = try await run(["handle", "--event=\(dir.path)"])
+        XCTAssertEqual(directory.status, 2)
+        XCTAssertEqual(directory.stderr, ["orchestrator: \(dir.path): EISDIR: Is a directory"])
+    }
+
+    /// `orchestrator handle < somedir`: the real stdin is a directory; a message, exit 2, no trap.
+    func testStandardInputThatIsADirectory() throws {
+        // Built beside manifest-worker.
+        let path = URL(fileURLWithPath: BuiltWorker.path).deletingLastPathComponent().appendingPathComponent("orchestrator").path
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: path), path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["handle"]
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        process.standardInput = FileHandle(forReadingAtPath: "/")
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertEqual(text, "orchestrator: stdin: EISDIR: Is a directory\n")
     }
 
     func testHandleFromFileAndStdin() async throws {

@@ -26,7 +26,7 @@ final class ConfigTests: XCTestCase {
     func testOverrides() throws {
         var env = testEnvironment
         env["EBV_MANIFEST_PREFIX"] = "m"
-        env["EBV_SEVERITIES"] = "metadata=error, omitted=ok"
+        env["EBV_SEVERITY"] = "metadata=error, omitted=ok"
         env["EBV_RUN_TIMEOUT_HOURS"] = "1.5"
         env["EBV_POST_MANIFEST"] = "no"
         env["EBV_FILE_SYSTEMS"] = " fs-1 , fs-2 "
@@ -36,6 +36,19 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.runTimeout, 5400)
         XCTAssertFalse(config.postManifest)
         XCTAssertEqual(config.fileSystems, ["fs-1", "fs-2"])
+    }
+
+    func testDeprecatedSeveritiesNameIsAcceptedWithAWarning() throws {
+        var env = testEnvironment
+        env["EBV_SEVERITIES"] = "metadata=error"
+        let old = try OrchestratorConfig(environment: env)
+        XCTAssertEqual(old.severities, ["metadata": "error"])
+        XCTAssertEqual(old.warnings, ["EBV_SEVERITIES is deprecated: rename it EBV_SEVERITY (as the worker names it)"])
+        // The current name wins, and then the old one is not read at all.
+        env["EBV_SEVERITY"] = "omitted=ok"
+        let both = try OrchestratorConfig(environment: env)
+        XCTAssertEqual(both.severities, ["omitted": "ok"])
+        XCTAssertEqual(both.warnings, [])
     }
 
     func assertInvalid(_ changes: [String: String?], _ message: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -63,7 +76,10 @@ final class ConfigTests: XCTestCase {
         assertInvalid(["EBV_RUN_TIMEOUT_HOURS": "0"], #"EBV_RUN_TIMEOUT_HOURS: not a positive number: "0""#)
         assertInvalid(["EBV_MOUNT_TARGET_POLL_SECONDS": "soon"], #"EBV_MOUNT_TARGET_POLL_SECONDS: not a positive number: "soon""#)
         assertInvalid(["EBV_POST_MANIFEST": "maybe"], #"EBV_POST_MANIFEST: not true or false: "maybe""#)
-        assertInvalid(["EBV_SEVERITIES": "missing=fatal"], #"EBV_SEVERITIES: expected class=severity, got "missing=fatal""#)
+        assertInvalid(["EBV_SEVERITY": "missing=fatal"], #"EBV_SEVERITY: unknown severity "fatal" in "missing=fatal" (ok, info, warning or error)"#)
+        assertInvalid(["EBV_SEVERITY": "gone=error"],
+                      #"EBV_SEVERITY: unknown class "gone" in "gone=error" (classes: changed, corrupt, extra, lost+found, match, metadata, missing, omitted, torn, unverifiable)"#)
+        assertInvalid(["EBV_SEVERITY": "torn"], #"EBV_SEVERITY: expected class=severity, got "torn""#)
         assertInvalid(["EBV_SEVERITIES": "torn"], #"EBV_SEVERITIES: expected class=severity, got "torn""#)
         assertInvalid(["EBV_RUNS_PREFIX": "/runs"], #"EBV_RUNS_PREFIX: must not start with "/": "/runs""#)
         assertInvalid(["EBV_STARTED_BY": "bad name!"], #"EBV_STARTED_BY: must be 1-128 of [A-Za-z0-9-/_]: "bad name!""#)

@@ -8,11 +8,11 @@ final class SettingsListTests: XCTestCase {
     /// A value other than the default for every optional setting.
     let samples: [String: String] = [
         "EBV_MANIFEST_PREFIX": "m/", "EBV_RUNS_PREFIX": "r/", "EBV_WORKER_VOLUME": "data",
-        "EBV_WORKER_MOUNT_PATH": "/mnt/data", "EBV_RESTORED_TASK_FAMILY": "other", "EBV_SEVERITIES": "metadata=error",
+        "EBV_WORKER_MOUNT_PATH": "/mnt/data", "EBV_RESTORED_TASK_FAMILY": "other", "EBV_SEVERITY": "metadata=error",
         "EBV_RUN_TIMEOUT_HOURS": "2", "EBV_RESOURCE_GRACE_HOURS": "1", "EBV_MOUNT_TARGET_POLL_SECONDS": "5",
         "EBV_INVOCATION_MARGIN_SECONDS": "60", "EBV_POST_MANIFEST": "false", "EBV_STARTED_BY": "other",
         "EBV_METRICS_NAMESPACE": "Other", "EBV_MOUNT_TARGET_SECURITY_GROUPS": "sg-222",
-        "EBV_TASK_START_ATTEMPTS": "5", "EBV_TASK_START_BACKOFF_SECONDS": "10",
+        "EBV_TASK_START_ATTEMPTS": "5", "EBV_TASK_START_BACKOFF_SECONDS": "7",
     ]
 
     func testNamesAreUniqueAndEBV() {
@@ -97,10 +97,10 @@ final class SettingsListTests: XCTestCase {
         XCTAssertEqual(lines.first.map(String.init),
                        "EBV_BUCKET                        required  S3 bucket for runs, manifests and reports")
         XCTAssertTrue(text.stdout[0].contains("EBV_RUN_TIMEOUT_HOURS             optional  a run still open this long after it started fails (timed-out) (default 24)"))
-        for (arguments, message) in [(["config"], "config: missing --list"), (["config", "--list", "--yaml"], "unknown option --yaml")] {
+        for (arguments, message) in [(["config"], "config: missing --list"), (["config", "--list", "--yaml"], "--yaml: unknown option")] {
             let outcome = await run(arguments)
             XCTAssertEqual(outcome.status, 2)
-            XCTAssertEqual(outcome.stderr, ["orchestrator: \(message)", OrchestratorMain.usage])
+            XCTAssertEqual(outcome.stderr, ["orchestrator: \(message)", "Try 'orchestrator --help'."])
         }
     }
 }

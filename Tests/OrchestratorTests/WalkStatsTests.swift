@@ -57,7 +57,7 @@ final class WalkStatsTests: XCTestCase {
             Walks:
               baseline: 1m00s, 1200 entries, 1000 files, 52428800 bytes, 2 errors, 16.7 files/s, 0.9 MB/s
               restored: 12m03s, 1200 entries, 1000 files, 52428800 bytes, 2 errors, 1.4 files/s, 0.1 MB/s (task ran 12m15s)
-            Run document:
+            Report page: https://
             """), message)
         // The run document keeps them; one written before they existed still decodes.
         let encoded = try JSONEncoder().encode(run.report)

@@ -51,6 +51,10 @@ public struct MergeDiff {
     /// The top-level directory stripped from restored paths, once seen.
     public var strippedRoot: [UInt8]? { restored.strippedRoot }
 
+    /// The entries behind the finding `next()` returned last (for listings
+    /// that show both sides in full: digests, sizes, modes, owners, mtimes).
+    public private(set) var lastSides = FindingSides()
+
     /// The next finding that is not a match, or nil when all inputs are done.
     /// - Throws: an input's error, `invalidManifest` for entries out of order,
     ///   `invalidArgument` for an ambiguous or absent restored root.
@@ -68,9 +72,11 @@ public struct MergeDiff {
                     restoredOrder = e.path
                     rHead = e
                 case .lostFound(let e):
+                    lastSides = FindingSides(restored: e)
                     return try record(e.path, type: e.type, VerdictRules.Outcome(
                         verdict: .lostFound, detail: "in aws-backup-lost+found (fragment of a file modified during the backup)"))
                 case .outsideRoot(let e):
+                    lastSides = FindingSides(restored: e)
                     return try record(e.path, type: e.type, VerdictRules.Outcome(
                         verdict: .extra, detail: "outside the restored root"))
                 case .unreadableRoot(let e):
@@ -107,7 +113,10 @@ public struct MergeDiff {
                let detail = VerdictRules.unreadableDirectory([("baseline", b), ("post", p), ("restored", r)]) {
                 unreadable.append((path, detail))
             }
-            if let finding = try record(path, type: r?.type ?? p?.type ?? b?.type, outcome) { return finding }
+            if let finding = try record(path, type: r?.type ?? p?.type ?? b?.type, outcome) {
+                lastSides = FindingSides(baseline: b, post: p, restored: r)
+                return finding
+            }
         }
     }
 
@@ -143,6 +152,20 @@ public struct MergeDiff {
         guard outcome.verdict != .match else { return nil }
         return Finding(path: path, verdict: outcome.verdict, severity: options.policy[outcome.verdict],
                        type: type, detail: outcome.detail)
+    }
+}
+
+/// The entries one finding is about: each side's entry at the path, nil where
+/// the path is absent (or the side takes no part).
+public struct FindingSides: Sendable, Equatable {
+    public var baseline: ManifestEntry?
+    public var post: ManifestEntry?
+    public var restored: ManifestEntry?
+
+    public init(baseline: ManifestEntry? = nil, post: ManifestEntry? = nil, restored: ManifestEntry? = nil) {
+        self.baseline = baseline
+        self.post = post
+        self.restored = restored
     }
 }
 

@@ -16,6 +16,8 @@ public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
     private var inputEOF = false
     private var inMember = false
     private var members = 0
+    /// Whether the input starts with the gzip magic bytes (nil until the first read).
+    private var startsWithMagic: Bool?
     private var done = false
     /// An error met after some output was produced: thrown by the next read,
     /// so that the bytes before the fault are delivered first.
@@ -42,6 +44,9 @@ public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
 
     /// The number of gzip members decoded completely so far.
     public var membersCompleted: Int { members }
+
+    /// The reason given for an input that is not gzip at all (plain NDJSON, say).
+    public static let notGzip = "not gzip-compressed (gzip it, or give the manifest as written: gzipped NDJSON)"
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if let pending { throw pending }
@@ -71,6 +76,9 @@ public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
                     if n == 0 {
                         inputEOF = true
                     } else {
+                        if startsWithMagic == nil {
+                            startsWithMagic = input[0] == 0x1F && (n < 2 || input[1] == 0x8B)
+                        }
                         strm.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
                         strm.pointee.avail_in = UInt32(n)
                     }
@@ -99,6 +107,9 @@ public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
                     throw ManifestKitError(.io, subject: name, reason: "inflateReset: \(z.message(reset))")
                 }
             case Z_DATA_ERROR:
+                if members == 0 && startsWithMagic == false {
+                    throw ManifestKitError(.invalidManifest, subject: name, reason: Self.notGzip)
+                }
                 throw ManifestKitError(.invalidManifest, subject: name, reason: "corrupt gzip data: \(z.message(rc))")
             default:
                 throw ManifestKitError(.io, subject: name, reason: "inflate: \(z.message(rc))")

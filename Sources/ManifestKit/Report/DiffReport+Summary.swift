@@ -17,7 +17,9 @@ extension DiffReport {
     ///   corrupt d/a: sha256 differs: baseline ba7816bf… restored a52d159f…
     ///   missing gone: absent from restored
     /// ```
-    public func summaryText() -> String {
+    /// `more` says where the findings the summary leaves out are
+    /// (`in the findings file` when one is written).
+    public func summaryText(more: String = "in the findings file") -> String {
         var lines: [String] = []
         let counted = [Severity.error, .warning, .info]
             .filter { count(of: $0) > 0 }
@@ -36,7 +38,7 @@ extension DiffReport {
             }
             let errors = count(of: .error), shown = UInt64(firstErrors.count)
             if errors > shown {
-                lines.append("  … and \(errors - shown) more in the findings file")
+                lines.append("  … and \(errors - shown) more \(more)")
             }
         }
         return lines.joined(separator: "\n") + "\n"

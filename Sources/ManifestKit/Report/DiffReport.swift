@@ -88,14 +88,16 @@ extension MergeDiff {
     ///   - findings: the full findings file, or nil; flushed, not finished.
     ///   - clock: nanoseconds since the epoch, read once at the start and once at the end.
     /// - Throws: whatever `next()` or the writer throws.
+    /// `each`, when given, gets every finding with the entries behind it, in diff order.
     public mutating func run(findings: FindingsWriter? = nil, findingsPerClass: Int = 100,
-                             clock: () -> Int64) throws -> DiffReport {
+                             clock: () -> Int64, each: ((Finding, FindingSides) throws -> Void)? = nil) throws -> DiffReport {
         var report = DiffReport(policy: options.policy, findingsPerClass: findingsPerClass,
                                 isThreeWay: isThreeWay, windowStartNs: windowStartNs, windowEndNs: windowEndNs,
                                 startedAtNs: clock())
         while let finding = try next() {
             report.add(finding)
             try findings?.write(finding)
+            try each?(finding, lastSides)
         }
         try findings?.flush()
         report.finish(tally: tally, restoredRoot: strippedRoot, finishedAtNs: clock())

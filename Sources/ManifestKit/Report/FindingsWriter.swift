@@ -18,6 +18,14 @@ public final class FindingsWriter {
         buffer.reserveCapacity(bufferLimit + 512)
     }
 
+    /// One finding's line (with its `\n`), as the file holds it.
+    public static func line(_ finding: Finding) -> [UInt8] {
+        var out: [UInt8] = []
+        ReportJSON.appendFinding(finding, to: &out)
+        out.append(0x0A)
+        return out
+    }
+
     /// Appends one line.
     public func write(_ finding: Finding) throws {
         ReportJSON.appendFinding(finding, to: &buffer)

@@ -27,7 +27,12 @@ enum CLI {
             try LogFormat.check(requested)
             return try dispatch(words, context: context)
         } catch {
-            log.log(.error, message(for: error))
+            // --json (and text logs): the error as one JSON object on stderr too.
+            if ErrorJSON.requested(words) && context.logFormat != .json {
+                context.console.err(ErrorJSON.line(for: error))
+            } else {
+                log.log(.error, message(for: error))
+            }
             return .trouble
         }
     }
@@ -47,12 +52,12 @@ enum CLI {
     }
 
     private static func dispatch(_ words: [String], context: CommandContext) throws -> ExitStatus {
-        guard let commandIndex = commandIndex(in: words) else {
+        guard let commandIndex = try commandIndex(in: words) else {
             let arguments = try ArgumentParser.parse(words, specs: CommandSpecs.global, command: "")
             if arguments.has("--help") { return printHelp("", context) }
             if arguments.has("--version") { return printVersion(arguments, context) }
             if arguments.has("--list-settings") { return printSettings(arguments, context) }
-            throw CLIError.usage("usage", "missing command (generate, diff, verify or show)", command: "")
+            throw CLIError.usage("usage", "missing command (generate, diff, verify, check or show)", command: "")
         }
         let command = words[commandIndex]
         var rest = words
@@ -77,25 +82,35 @@ enum CLI {
         if arguments.has("--help") { return printHelp(command, context) }
         if arguments.has("--version") { return printVersion(arguments, context) }
         if arguments.has("--list-settings") { return printSettings(arguments, context) }
+        // A bad --concurrency is named before the arguments are counted
+        // (`generate --concurrency dir` took the directory as its value).
+        if arguments.has("--concurrency") { _ = try context.configuration.concurrency(arguments) }
+        _ = try Colour.enabled(arguments, environment: context.configuration.environment, stdoutIsTerminal: false)
 
         switch command {
         case "generate": return try GenerateCommand.run(arguments, context: context)
         case "diff": return try DiffCommand.run(arguments, context: context)
         case "verify": return try VerifyCommand.run(arguments, context: context)
+        case "check": return try CheckCommand.run(arguments, context: context)
         default: return try ShowCommand.run(arguments, context: context)
         }
     }
 
     /// The index of the first word that is neither an option nor the value of
     /// a global option (`--concurrency 8 generate …`).
-    private static func commandIndex(in words: [String]) -> Int? {
+    /// A global option's value that is a command's name (`--concurrency generate
+    /// dir`) is taken as the value missing.
+    private static func commandIndex(in words: [String]) throws(CLIError) -> Int? {
         var index = 0
         while index < words.count {
             let word = words[index]
             if word == "--" { return index + 1 < words.count ? index + 1 : nil }
             if word.hasPrefix("-") && word != "-" {
-                let takesValue = CommandSpecs.global.contains { ($0.name == word || $0.alias == word) && $0.takesValue }
-                index += takesValue ? 2 : 1
+                let spec = CommandSpecs.global.first { ($0.name == word || $0.alias == word) && $0.takesValue }
+                if let spec, index + 1 < words.count, CommandSpecs.specs(for: words[index + 1]) != nil || words[index + 1] == "help" {
+                    throw CLIError.usage(word, "needs a value (\(spec.valueName ?? "VALUE")) before the command", command: "")
+                }
+                index += spec != nil ? 2 : 1
                 continue
             }
             return index

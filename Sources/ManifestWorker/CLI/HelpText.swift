@@ -8,6 +8,7 @@ enum CommandSpecs {
         OptionSpec("--version"),
         OptionSpec("--list-settings"),
         OptionSpec("--log-format", value: "FORMAT"),
+        OptionSpec("--color", value: "WHEN"),
     ]
 
     /// `generate` and `verify`: the records written while a walk runs.
@@ -26,21 +27,24 @@ enum CommandSpecs {
         OptionSpec("--severity", value: "SPEC"),
         OptionSpec("--report-dir", value: "DIR"),
         OptionSpec("--max-findings", value: "N"),
+        OptionSpec("--findings", alias: "--list"),
     ]
 
     static let diff: [OptionSpec] = global + diffOptions + [OptionSpec("--post", value: "FILE"), OptionSpec("--window-end", value: "TIME"),
                                                             OptionSpec("--progress-interval", value: "SECONDS")]
     static let verify: [OptionSpec] = global + diffOptions + progress
-    static let show: [OptionSpec] = global
+    static let check: [OptionSpec] = global + diffOptions + [OptionSpec("--window-end", value: "TIME")]
+    static let show: [OptionSpec] = global + [OptionSpec("--format", value: "FORMAT")]
 
     /// The commands, in the order help lists them.
-    static let commands = ["generate", "diff", "verify", "show"]
+    static let commands = ["generate", "diff", "verify", "check", "show"]
 
     static func specs(for command: String) -> [OptionSpec]? {
         switch command {
         case "generate": return generate
         case "diff": return diff
         case "verify": return verify
+        case "check": return check
         case "show": return show
         default: return nil
         }
@@ -59,6 +63,8 @@ enum HelpText {
       --list-settings     print every EBV_* variable it reads (with --json: as JSON)
       --log-format F      stderr lines as text (default) or json, one object per line
                           with level, message, timestamp and fields (EBV_LOG_FORMAT)
+      --color WHEN        colour verdicts: auto (default: on a terminal, unless
+                          NO_COLOR is set), always or never
     """
 
     static let exitStatus = """
@@ -73,6 +79,7 @@ enum HelpText {
       manifest-worker generate <dir> [-o FILE|-] [options]
       manifest-worker diff <baseline> [--post <post>] <restored> [options]
       manifest-worker verify <dirA> <dirB> [options]
+      manifest-worker check <manifest> <dir> [options]
       manifest-worker show <manifest>
       manifest-worker help [<command>]
 
@@ -80,6 +87,7 @@ enum HelpText {
       generate   walk a directory tree and write its manifest (gzipped NDJSON)
       diff       compare manifests: baseline, optional post, restored
       verify     manifest two directories at once and compare them
+      check      walk a directory and compare it with a saved manifest
       show       validate a manifest and print it in readable form
 
     \(globalOptions)
@@ -135,7 +143,8 @@ enum HelpText {
 
     Validates the manifests while streaming them (a truncated, tampered or
     unsorted manifest is rejected, exit 2) and classifies every path: match,
-    changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted.
+    changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted,
+    lost+found.
     Prints a short summary; exits 1 when a finding has error severity.
     A manifest argument is a file path, s3://bucket/key, or - for stdin.
 
@@ -155,6 +164,9 @@ enum HelpText {
       --progress-interval S   when stderr is not a terminal: a progress record (the
                               restored manifest's entries read) every S seconds and
                               one at the end (default 60; 0 off; EBV_PROGRESS_INTERVAL)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
 
     \(globalOptions)
 
@@ -179,6 +191,9 @@ enum HelpText {
                               and summary.txt there (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json and report.html
                               (default 100; EBV_MAX_FINDINGS)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
     \(progressOptions)
 
     \(globalOptions)
@@ -189,8 +204,40 @@ enum HelpText {
 
     """
 
+    static let check = """
+    Usage: manifest-worker check <manifest> <dir> [options]
+
+    Walks <dir> and compares it with a saved manifest (a file path,
+    s3://bucket/key, or - for stdin) as the walk goes, two-way, the manifest as
+    the baseline; nothing is written. The tree must hold what the manifest
+    says: a file changed since the manifest was taken is corrupt (or metadata),
+    not changed, unless --window-end says until when changes are expected.
+    Prints a short summary; exits 1 when a finding has error severity.
+
+    Options:
+      --restored-root WHERE   none (default), auto or a directory prefix inside
+                              <dir> to strip (EBV_RESTORED_ROOT)
+      --window-end TIME       changes with an mtime up to TIME (RFC 3339) are
+                              expected: changed, not corrupt (EBV_WINDOW_END)
+      --severity SPEC         class=severity,... (EBV_SEVERITY)
+      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
+                              and summary.txt there (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json and report.html
+                              (default 100; EBV_MAX_FINDINGS)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
+
+    \(globalOptions)
+
+    With --json, prints the report instead of the summary.
+
+    \(exitStatus)
+
+    """
+
     static let show = """
-    Usage: manifest-worker show <manifest>
+    Usage: manifest-worker show <manifest> [--format text|sha256sum]
 
     Validates a manifest (a file path, s3://bucket/key, or - for stdin) and
     prints one line per entry, then the trailer:
@@ -200,9 +247,14 @@ enum HelpText {
     A path that holds a control character, a byte that is not UTF-8 or a
     bidi control is printed escaped (\\n, \\x1b, \\xe9, \\u{202E}) and quoted.
 
+    Options:
+      --format FORMAT   text (default), or sha256sum: one "<sha256>  <path>" line per
+                        regular file with a digest, for 'sha256sum -c' run in the root
+
     \(globalOptions)
 
-    With --json, prints the header and trailer as one JSON object instead.
+    With --json, prints the header and trailer as one JSON object instead; with
+    --quiet, nothing (the exit status says whether the manifest is valid).
 
     \(exitStatus)
 
@@ -214,6 +266,7 @@ enum HelpText {
         case "generate": return generate
         case "diff": return diff
         case "verify": return verify
+        case "check": return check
         case "show": return show
         default: return nil
         }

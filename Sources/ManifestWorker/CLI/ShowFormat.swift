@@ -46,4 +46,26 @@ enum ShowFormat {
             "# completed \(WallClock.utcSeconds(trailer.completedAtNs))  entriesSha256 \(trailer.entriesSha256)  valid",
         ]
     }
+
+    /// The `sha256sum` line of a regular file with a digest (nil for anything
+    /// else): `<sha256>  <path>\n`, the path's bytes as they are. As coreutils
+    /// writes it, a path holding `\\`, a line feed or a carriage return is escaped
+    /// (`\\\\`, `\\n`, `\\r`) and the line starts with `\\`.
+    static func sha256sumLine(_ entry: ManifestEntry) -> [UInt8]? {
+        guard entry.type == .file, let sha = entry.sha256 else { return nil }
+        let needsEscape = entry.path.contains { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D }
+        var line: [UInt8] = needsEscape ? [0x5C] : []
+        line.append(contentsOf: Array(sha.utf8))
+        line.append(contentsOf: [0x20, 0x20])
+        for byte in entry.path {
+            switch byte {
+            case 0x5C where needsEscape: line.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: line.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: line.append(contentsOf: [0x5C, 0x72])
+            default: line.append(byte)
+            }
+        }
+        line.append(0x0A)
+        return line
+    }
 }

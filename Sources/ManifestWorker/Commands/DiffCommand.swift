@@ -8,6 +8,13 @@ enum DiffCommand {
         var settings = try DiffSettings.resolve(arguments, context: context, restoredRootDefault: .auto)
         settings.windowEndNs = try context.configuration.windowEnd(arguments)
         let post = arguments.last("--post")
+        let a = HumanText.name(paths[0]), b = HumanText.name(paths[1])
+        if InputShape.isDirectory(paths[0]) && InputShape.isDirectory(paths[1]) {
+            throw CLIError("diff", "\(a) and \(b) are directories; diff compares manifests (to compare two directories: \(Tool.name) verify \(a) \(b))")
+        }
+        try InputShape.requireManifest(paths[0], hint: "diff compares manifests")
+        try InputShape.requireManifest(paths[1], hint: "to check a directory against a manifest: \(Tool.name) check \(a) \(b)")
+        if let post { try InputShape.requireManifest(post, hint: "diff compares manifests") }
         let stdinUsers = (paths + (post.map { [$0] } ?? [])).filter { $0 == "-" }
         if stdinUsers.count > 1 { throw CLIError.usage("-", "stdin can be read only once", command: "diff") }
         let progress = try ProgressSettings.resolve(arguments, quiet: settings.quiet, context: context, expect: false)
@@ -30,10 +37,12 @@ struct DiffOutcome: Sendable {
 /// Prints a comparison's result and maps it to the exit status.
 enum DiffOutput {
     static func emit(_ outcome: DiffOutcome, settings: DiffSettings, context: CommandContext) -> ExitStatus {
-        if settings.json {
+        if settings.json && settings.listFindings {
+            // stdout is NDJSON findings only; the exit status gives the verdict.
+        } else if settings.json {
             context.console.out(outcome.reportJSON.hasSuffix("\n") ? outcome.reportJSON : outcome.reportJSON + "\n")
         } else if !settings.quiet {
-            context.console.out(outcome.summary)
+            context.console.out(settings.colour ? Colour.summary(outcome.summary) : outcome.summary)
         }
         return outcome.passed ? .success : .differences
     }

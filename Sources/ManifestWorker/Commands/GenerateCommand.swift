@@ -13,12 +13,15 @@ enum GenerateCommand {
         var concurrency: Int
         var json: Bool
         var quiet: Bool
+        /// Where `output` came from (`--output` or `EBV_OUTPUT`), for messages.
+        var outputSource = "--output"
     }
 
     static func settings(_ arguments: ParsedArguments, context: CommandContext) throws -> Settings {
         let config = context.configuration
         let directory = try ArgumentParser.positionals(arguments, names: ["<dir>"], command: "generate")[0]
-        let output = config.value(.output, in: arguments)?.value ?? "-"
+        let outputSetting = config.value(.output, in: arguments)
+        let output = outputSetting?.value ?? "-"
         var role = ManifestRole.local
         if let setting = config.value(.role, in: arguments) {
             guard let parsed = ManifestRole(rawValue: setting.value) else {
@@ -32,7 +35,8 @@ enum GenerateCommand {
             recoveryPointArn: config.value(.recoveryPointArn, in: arguments)?.value,
             restoredRoot: try config.restoredRoot(arguments, default: .none),
             concurrency: try config.concurrency(arguments),
-            json: arguments.has("--json"), quiet: arguments.has("--quiet"))
+            json: arguments.has("--json"), quiet: arguments.has("--quiet"),
+            outputSource: outputSetting?.source ?? "--output")
         if Endpoints.isStdout(settings.output) {
             if settings.json {
                 throw CLIError.usage("--json", "cannot be used when the manifest goes to stdout (use -o FILE)", command: "generate")
@@ -53,7 +57,14 @@ enum GenerateCommand {
         let header = ManifestHeader(
             role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
-        let sink = try Endpoints.sink(for: settings.output, environment: context.configuration.environment)
+        // The output is opened before the walk: a bad destination fails at once.
+        let sink: any ByteSink
+        do {
+            sink = try Endpoints.sink(for: settings.output, environment: context.configuration.environment)
+        } catch let error as ManifestKitError where settings.outputSource.hasPrefix("EBV_") {
+            // Name the variable to fix, as for every other bad value from the environment.
+            throw CLIError(settings.outputSource, "\(error.subject): \(error.reason)")
+        }
         let started = WallClock.monotonicNanoseconds()
         let generated = try Engine.generate(
             root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
@@ -64,6 +75,10 @@ enum GenerateCommand {
                 return recorder
             },
             onError: { entry in
+                if settings.json {
+                    console.err(ErrorJSON.entryLine(path: String(decoding: entry.path, as: UTF8.self), error: entry.error ?? ""))
+                    return
+                }
                 guard !settings.quiet else { return }
                 let line = "\(Tool.name): \(HumanText.name(entry.path)): \(HumanText.line(entry.error ?? ""))\n"
                 if console.stderrIsTerminal && !progress.liveLineQuiet {

@@ -17,7 +17,7 @@ enum ReportOutput {
         var findingsSink: (any ByteSink)?
         var findings: FindingsWriter?
         if let dir = settings.reportDir {
-            try createDirectory(dir)
+            try createDirectory(dir, source: settings.reportDirSource)
             let gzip = try GzipCompressingSink(wrapping: Endpoints.sink(for: join(dir, findingsName), environment: context.configuration.environment))
             // Compressed and written on a thread of its own, beside the merge.
             let output = BackgroundSink(wrapping: gzip)
@@ -25,23 +25,31 @@ enum ReportOutput {
             findings = FindingsWriter(sink: output)
         }
         let report: DiffReport
+        let listing = settings.listFindings ? ListingPrinter(console: context.console) : nil
+        let json = settings.json
         do {
-            report = try merge.run(findings: findings, findingsPerClass: settings.maxFindings, clock: context.now)
+            report = try merge.run(findings: findings, findingsPerClass: settings.maxFindings, clock: context.now,
+                                   each: listing.map { printer in { finding, sides in
+                                       printer.add(json ? FindingListing.jsonLine(finding, sides)
+                                                        : Array((FindingListing.textLine(finding, sides) + "\n").utf8))
+                                   } })
+            listing?.flush()
             try findings?.finish()
         } catch {
             findingsSink?.abort()
             throw error
         }
-        let json = report.json()
-        let summary = report.summaryText()
+        let reportJSON = report.json()
+        let summary = report.summaryText(more: settings.reportDir != nil ? "in the findings file"
+                                            : settings.listFindings ? "listed above" : "(--findings lists every finding)")
         if let dir = settings.reportDir {
-            try write(json, to: join(dir, reportName), context: context)
+            try write(reportJSON, to: join(dir, reportName), context: context)
             try write(Array(summary.utf8), to: join(dir, summaryName), context: context)
             let page = ReportPage(report: report, inputs: inputs(), findingsLocation: findingsName,
                                   generatedAtNs: context.now())
             try write(page.html(), to: join(dir, pageName), context: context)
         }
-        return DiffOutcome(summary: summary, reportJSON: String(decoding: json, as: UTF8.self), passed: report.passed)
+        return DiffOutcome(summary: summary, reportJSON: String(decoding: reportJSON, as: UTF8.self), passed: report.passed)
     }
 
     private static func write(_ bytes: [UInt8], to path: String, context: CommandContext) throws {
@@ -59,12 +67,18 @@ enum ReportOutput {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    private static func createDirectory(_ dir: String) throws {
-        if Endpoints.isS3(dir) { throw CLIError(dir, "--report-dir must be a local directory") }
+    /// Creates the report directory; an error names the variable when the
+    /// directory came from one (`EBV_REPORT_DIR: m.gz: not a directory`).
+    static func createDirectory(_ dir: String, source: String) throws {
+        func failure(_ why: String) -> CLIError {
+            source.hasPrefix("EBV_") ? CLIError(source, "\(dir): \(why)") : CLIError(dir, why)
+        }
+        if Endpoints.isS3(dir) { throw failure("must be a local directory") }
+        if InputShape.isNonDirectory(dir) { throw failure("not a directory (the report directory holds report.json, findings.ndjson.gz, summary.txt)") }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw CLIError(dir, "cannot create directory")
+            throw failure("cannot create directory")
         }
     }
 }

@@ -2,21 +2,40 @@ import ManifestKit
 
 /// `manifest-worker show <manifest>`: validate a manifest and print it.
 enum ShowCommand {
+    /// What `show` prints.
+    enum Output {
+        case text, sha256sum, json, nothing
+    }
+
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let path = try ArgumentParser.positionals(arguments, names: ["<manifest>"], command: "show")[0]
-        let json = arguments.has("--json")
+        var output = Output.text
+        switch arguments.last("--format") {
+        case nil, "text": break
+        case "sha256sum": output = .sha256sum
+        case let other?: throw CLIError.usage("--format", "must be text or sha256sum (got \(JSONText.quoted(other)))", command: "show")
+        }
+        // --json wins over --format and --quiet; --quiet alone prints nothing.
+        if arguments.has("--json") { output = .json } else if arguments.has("--quiet") { output = .nothing }
         let console = context.console
+        let printer = ListingPrinter(console: console)
         try Engine.readManifest(path, environment: context.configuration.environment, header: { header in
-            if !json { console.out(ShowFormat.headerLine(header) + "\n") }
+            if output == .text { console.out(ShowFormat.headerLine(header) + "\n") }
         }, entry: { entry in
-            if !json { console.out(ShowFormat.entryLine(entry) + "\n") }
+            switch output {
+            case .text: console.out(ShowFormat.entryLine(entry) + "\n")
+            case .sha256sum: if let line = ShowFormat.sha256sumLine(entry) { printer.addRaw(line) }
+            case .json, .nothing: break
+            }
         }, trailer: { header, trailer in
-            if json {
-                console.out(ManifestJSON.summary(path: path, header: header, trailer: trailer).serialized() + "\n")
-            } else {
-                console.out(ShowFormat.trailerLines(trailer).joined(separator: "\n") + "\n")
+            switch output {
+            case .json: console.out(ManifestJSON.summary(path: path, header: header, trailer: trailer).serialized() + "\n")
+            case .text: console.out(ShowFormat.trailerLines(trailer).joined(separator: "\n") + "\n")
+            case .sha256sum: try? printer.flushRaw()
+            case .nothing: break
             }
         })
+        try printer.flushRaw()
         return .success
     }
 }
@@ -31,7 +50,7 @@ enum ManifestJSON {
         if let id = header.fileSystemId { headerMembers.append(("fileSystemId", .string(id))) }
         if let arn = header.recoveryPointArn { headerMembers.append(("recoveryPointArn", .string(arn))) }
         headerMembers += [
-            ("startedAtNs", .int(header.startedAtNs)), ("tool", .string(header.tool)), ("hash", .string(header.hash)),
+            ("startedAt", .string(Timestamp.format(ns: header.startedAtNs))), ("tool", .string(header.tool)), ("hash", .string(header.hash)),
             ("shard", .object([("index", .int(Int64(header.shardIndex))), ("count", .int(Int64(header.shardCount)))])),
         ]
         return .object([
@@ -42,7 +61,7 @@ enum ManifestJSON {
                 ("entries", .uint(trailer.entries)), ("files", .uint(trailer.files)), ("dirs", .uint(trailer.dirs)),
                 ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
                 ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),
-                ("completedAtNs", .int(trailer.completedAtNs)), ("entriesSha256", .string(trailer.entriesSha256)),
+                ("completedAt", .string(Timestamp.format(ns: trailer.completedAtNs))), ("entriesSha256", .string(trailer.entriesSha256)),
             ])),
         ])
     }

@@ -33,7 +33,7 @@ public enum OrchestratorMain {
     public static func run(
         arguments: [String], environment: [String: String], clock: any WallClock = SystemClock(),
         stdout: any LogSink = StandardOutputSink(), stderr: any LogSink = StandardErrorSink(),
-        readInput: @Sendable () -> Data = { FileHandle.standardInput.readDataToEndOfFile() },
+        readInput: @Sendable () throws -> Data = EventInput.readStandardInput,
         makeServices: ServicesFactory
     ) async -> Int32 {
         if arguments.isEmpty, let endpoint = environment[RuntimeAPI.endpointVariable], !endpoint.isEmpty {
@@ -50,8 +50,9 @@ public enum OrchestratorMain {
         do {
             command = try CLICommand.parse(arguments)
         } catch {
+            // One line and a pointer to the help, as the worker does.
             stderr.write("orchestrator: \(error)")
-            stderr.write(usage)
+            stderr.write("Try 'orchestrator --help'.")
             return 2
         }
         if case .help = command {
@@ -61,6 +62,17 @@ public enum OrchestratorMain {
         if case .listSettings(let json) = command {
             stdout.write(json ? OrchestratorSettings.json() : OrchestratorSettings.text())
             return 0
+        }
+        // The event is read first: a file that cannot be read is a usage error (exit 2),
+        // whatever the configuration.
+        var eventData: Data?
+        if case .handle(let path, _) = command {
+            do {
+                eventData = try path.map(EventInput.read(path:)) ?? readInput()
+            } catch {
+                stderr.write("orchestrator: \(error)")
+                return 2
+            }
         }
         let logger = Logger(sink: stderr, clock: clock)
         let orchestrator: Orchestrator
@@ -77,8 +89,8 @@ public enum OrchestratorMain {
                 return 0
             case .reconcile(let timeout):
                 response = try await orchestrator.handle(.reconcile, deadline: clock.now().addingTimeInterval(timeout))
-            case .handle(let path, let timeout):
-                let data = try path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? readInput()
+            case .handle(_, let timeout):
+                let data = eventData ?? Data()
                 let event = try EventDecoder(workerContainer: orchestrator.config.workerContainer).decode(data)
                 response = try await orchestrator.handle(event, deadline: clock.now().addingTimeInterval(timeout))
             }
@@ -129,6 +141,7 @@ public enum OrchestratorMain {
     /// Configuration, then services; any failure is a configuration error.
     static func makeOrchestrator(environment: [String: String], logger: Logger, makeServices: ServicesFactory) async throws -> Orchestrator {
         let config = try OrchestratorConfig(environment: environment)
+        for warning in config.warnings { logger.warn(warning) }
         do {
             return Orchestrator(config: config, services: try await makeServices(config, environment), logger: logger)
         } catch let error as OrchestratorError {
@@ -155,35 +168,64 @@ enum CLICommand: Equatable {
     case reconcile(timeout: TimeInterval)
     case listSettings(json: Bool)
 
+    /// Parses the command line with the worker's rules: `--name value` or `--name=value`,
+    /// options before or after the command, `--help` anywhere; an unknown option is named
+    /// as unknown, an option without its value says which value it needs.
     static func parse(_ arguments: [String]) throws -> CLICommand {
-        guard let verb = arguments.first else { throw OrchestratorError(.usage, "missing command") }
-        if ["--help", "-h", "help"].contains(verb) { return .help }
-        if verb == "config" { return try parseConfig(Array(arguments.dropFirst())) }
+        var verb: String?
         var eventPath: String?
         var timeout: TimeInterval = 900
-        var index = 1
+        var rest: [String] = []
+        var index = 0
+        if arguments.contains(where: { $0 == "--help" || $0 == "-h" }) || arguments.first == "help" { return .help }
+        if arguments.first == "config" { return try parseConfig(Array(arguments.dropFirst())) }
         while index < arguments.count {
-            let option = arguments[index]
-            if option == "--help" || option == "-h" { return .help }
-            guard index + 1 < arguments.count else { throw OrchestratorError(.usage, "\(option): missing value") }
-            let value = arguments[index + 1]
-            switch (verb, option) {
-            case ("handle", "--event"):
+            let word = arguments[index]
+            index += 1
+            guard word.hasPrefix("-"), word != "-" else {
+                if verb == nil { verb = word } else { rest.append(word) }
+                continue
+            }
+            var name = word
+            var inline: String?
+            if word.hasPrefix("--"), let eq = word.firstIndex(of: "=") {
+                name = String(word[..<eq])
+                inline = String(word[word.index(after: eq)...])
+            }
+            let valueName: String
+            switch name {
+            case "--event": valueName = "FILE"
+            case "--timeout": valueName = "SECONDS"
+            default: throw OrchestratorError(.usage, "\(name): unknown option")
+            }
+            let value: String
+            if let inline {
+                value = inline
+            } else if index < arguments.count {
+                value = arguments[index]
+                index += 1
+            } else {
+                throw OrchestratorError(.usage, "\(name): needs a value (\(valueName))")
+            }
+            if name == "--event" {
                 eventPath = value == "-" ? nil : value
-            case (_, "--timeout"):
-                guard let seconds = TimeInterval(value), seconds > 0 else {
+            } else {
+                guard let seconds = TimeInterval(value), seconds.isFinite, seconds > 0 else {
                     throw OrchestratorError(.usage, "--timeout: not a positive number: \"\(value)\"")
                 }
                 timeout = seconds
-            default:
-                throw OrchestratorError(.usage, "unknown option \(option)")
             }
-            index += 2
         }
+        guard let verb else { throw OrchestratorError(.usage, "missing command (handle, reconcile or config)") }
+        if let extra = rest.first { throw OrchestratorError(.usage, "\(verb): unexpected argument \"\(extra)\"") }
         switch verb {
         case "handle": return .handle(eventPath: eventPath, timeout: timeout)
-        case "reconcile": return .reconcile(timeout: timeout)
-        default: throw OrchestratorError(.usage, "unknown command \(verb)")
+        case "reconcile":
+            if arguments.contains(where: { $0 == "--event" || $0.hasPrefix("--event=") }) {
+                throw OrchestratorError(.usage, "--event: not an option of reconcile")
+            }
+            return .reconcile(timeout: timeout)
+        default: throw OrchestratorError(.usage, "\(verb): unknown command")
         }
     }
 
@@ -196,7 +238,7 @@ enum CLICommand: Equatable {
             case "--list": list = true
             case "--json": json = true
             case "--help", "-h": return .help
-            default: throw OrchestratorError(.usage, "unknown option \(option)")
+            default: throw OrchestratorError(.usage, "\(option): unknown option")
             }
         }
         guard list else { throw OrchestratorError(.usage, "config: missing --list") }

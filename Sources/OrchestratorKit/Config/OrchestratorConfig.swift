@@ -45,8 +45,11 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public var kmsKeyId: String
     /// IAM role AWS Backup assumes for restores (`EBV_RESTORE_ROLE_ARN`).
     public var restoreRoleArn: String
-    /// Verdict-class severity overrides (`EBV_SEVERITIES`, `class=severity,…`).
+    /// Verdict-class severity overrides (`EBV_SEVERITY`, `class=severity,…`; the old
+    /// name `EBV_SEVERITIES` is accepted with a warning).
     public var severities: [String: String]
+    /// Warnings about the configuration (a deprecated variable), logged once at start.
+    public var warnings: [String] = []
     /// A run fails when still open this long after it started (`EBV_RUN_TIMEOUT_HOURS`, default 24).
     public var runTimeout: TimeInterval
     /// Temporary resources expire this long after the run deadline (`EBV_RESOURCE_GRACE_HOURS`, default 6).
@@ -62,7 +65,7 @@ public struct OrchestratorConfig: Sendable, Equatable {
     /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
     public var metricsNamespace: String
 
-    /// The verdict classes and severities `EBV_SEVERITIES` may name (DESIGN.md §4).
+    /// The verdict classes and severities `EBV_SEVERITY` may name (DESIGN.md §4).
     public static let verdictClasses: Set<String> = [
         "match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted", "lost+found",
     ]
@@ -71,8 +74,16 @@ public struct OrchestratorConfig: Sendable, Equatable {
     /// Reads the configuration.
     /// - Throws: `OrchestratorError(.configuration)` whose message names the first missing
     ///   or invalid variable, e.g. `EBV_SUBNETS: missing` or `EBV_RUN_TIMEOUT_HOURS: not a positive number: "x"`.
+    /// The old name of `EBV_SEVERITY` (read only when that is unset).
+    public static let deprecatedSeverities = "EBV_SEVERITIES"
+
     public init(environment env: [String: String]) throws {
         let reader = EnvironmentReader(env)
+        // Every missing required variable at once, not one per attempt.
+        let missing = OrchestratorSettings.all.filter { $0.required && (env[$0.name] ?? "").isEmpty }.map(\.name)
+        if !missing.isEmpty {
+            throw OrchestratorError(.configuration, "\(missing.joined(separator: ", ")): missing")
+        }
         bucket = try reader.required("EBV_BUCKET")
         manifestPrefix = try reader.prefix("EBV_MANIFEST_PREFIX")
         runsPrefix = try reader.prefix("EBV_RUNS_PREFIX")
@@ -92,7 +103,14 @@ public struct OrchestratorConfig: Sendable, Equatable {
         fileSystems = try reader.list("EBV_FILE_SYSTEMS", idPrefix: "fs-")
         kmsKeyId = try reader.required("EBV_KMS_KEY_ID")
         restoreRoleArn = try reader.arn("EBV_RESTORE_ROLE_ARN", service: "iam")
-        severities = try reader.severities("EBV_SEVERITIES")
+        // EBV_SEVERITY, as the worker spells it; the orchestrator's old EBV_SEVERITIES
+        // still works (when EBV_SEVERITY is unset), with a warning.
+        if try reader.optional("EBV_SEVERITY") == nil, let old = env[Self.deprecatedSeverities], !old.isEmpty {
+            severities = try EnvironmentReader.parseSeverities(Self.deprecatedSeverities, old)
+            warnings.append("\(Self.deprecatedSeverities) is deprecated: rename it EBV_SEVERITY (as the worker names it)")
+        } else {
+            severities = try reader.severities("EBV_SEVERITY")
+        }
         runTimeout = try reader.positiveNumber("EBV_RUN_TIMEOUT_HOURS") * 3600
         resourceGrace = try reader.positiveNumber("EBV_RESOURCE_GRACE_HOURS") * 3600
         mountTargetPollInterval = try reader.positiveNumber("EBV_MOUNT_TARGET_POLL_SECONDS")
@@ -170,7 +188,7 @@ struct EnvironmentReader {
     /// `list`, or nil when the variable is unset or empty.
     func optionalList(_ name: String, idPrefix: String) throws -> [String]? {
         guard let value = try optional(name) else { return nil }
-        return try ids(name, value, idPrefix: idPrefix)
+        return try items(name, value, idPrefix: idPrefix)
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int {
@@ -182,11 +200,11 @@ struct EnvironmentReader {
     }
 
     func list(_ name: String, idPrefix: String) throws -> [String] {
-        try ids(name, try required(name), idPrefix: idPrefix)
+        try items(name, try required(name), idPrefix: idPrefix)
     }
 
-    /// A comma-separated list of `idPrefix…` ids.
-    private func ids(_ name: String, _ value: String, idPrefix: String) throws -> [String] {
+    /// `value` as a comma-separated list of `idPrefix…` ids.
+    func items(_ name: String, _ value: String, idPrefix: String) throws -> [String] {
         let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty else { throw OrchestratorError(.configuration, "\(name): missing") }
         for item in items where !item.hasPrefix(idPrefix) || item.count == idPrefix.count {
@@ -214,14 +232,23 @@ struct EnvironmentReader {
 
     func severities(_ name: String) throws -> [String: String] {
         guard let value = try optional(name) else { return [:] }
+        return try Self.parseSeverities(name, value)
+    }
+
+    /// `class=severity,…`; an error says which part is wrong.
+    static func parseSeverities(_ name: String, _ value: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for item in value.split(separator: ",") {
             let pair = item.split(separator: "=", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, OrchestratorConfig.verdictClasses.contains(pair[0]),
-                  OrchestratorConfig.severityNames.contains(pair[1])
-            else {
+            guard pair.count == 2 else {
                 throw OrchestratorError(.configuration, "\(name): expected class=severity, got \"\(item)\"")
+            }
+            guard OrchestratorConfig.verdictClasses.contains(pair[0]) else {
+                throw OrchestratorError(.configuration, "\(name): unknown class \"\(pair[0])\" in \"\(item)\" (classes: \(OrchestratorConfig.verdictClasses.sorted().joined(separator: ", ")))")
+            }
+            guard OrchestratorConfig.severityNames.contains(pair[1]) else {
+                throw OrchestratorError(.configuration, "\(name): unknown severity \"\(pair[1])\" in \"\(item)\" (ok, info, warning or error)")
             }
             result[pair[0]] = pair[1]
         }

@@ -63,7 +63,7 @@ public enum OrchestratorSettings {
         .required("EBV_FILE_SYSTEMS", "comma-separated fs-… ids under verification"),
         .required("EBV_KMS_KEY_ID", "KMS key of restored file systems"),
         .required("EBV_RESTORE_ROLE_ARN", "IAM role AWS Backup assumes for restores (arn:…:iam::…)"),
-        .optional("EBV_SEVERITIES", .none, "verdict severity overrides, class=severity,…"),
+        .optional("EBV_SEVERITY", .none, "verdict severity overrides, class=severity,… (the worker's name; EBV_SEVERITIES is accepted, deprecated)"),
         .optional("EBV_RUN_TIMEOUT_HOURS", .value("24"), "a run still open this long after it started fails (timed-out)"),
         .optional("EBV_RESOURCE_GRACE_HOURS", .value("6"), "temporary resources expire this long after the run deadline"),
         .optional("EBV_MOUNT_TARGET_POLL_SECONDS", .value("10"), "mount-target poll interval within an invocation"),

@@ -123,7 +123,7 @@ def test_settings_compare() -> None:
 
 def test_settings_read_from_terraform() -> None:
     keys = check_settings.lambda_environment(ROOT / "terraform")
-    assert {"EBV_BUCKET", "EBV_TOPIC_ARN", "EBV_SEVERITIES"} <= keys
+    assert {"EBV_BUCKET", "EBV_TOPIC_ARN", "EBV_SEVERITY"} <= keys
     assert check_settings.worker_environment(ROOT / "terraform") == {"EBV_CONCURRENCY", "EBV_LOG_FORMAT", "EBV_PROGRESS_INTERVAL"}
 
 
