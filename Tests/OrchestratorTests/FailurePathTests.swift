@@ -72,7 +72,7 @@ final class FailurePathTests: XCTestCase {
         let stopped = await world.ecs.stopped
         XCTAssertEqual(stopped, ["arn:aws:ecs:us-east-1:123456789012:task/cluster/post-1"])
         let ecsCalls = await world.ecs.calls
-        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "stop", "deregister"])
+        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "stop", "deregister", "delete"])
         let efsCalls = await world.efs.calls
         XCTAssertEqual(Array(efsCalls.suffix(4)), ["deleteAccessPoint:fsap-1", "deleteMountTarget:fsmt-1", "deleteMountTarget:fsmt-2",
                                                    "deleteFileSystem:\(restoredFS)"])

@@ -1,4 +1,5 @@
 import Foundation
+@testable import AWSLite
 @testable import OrchestratorKit
 
 /// A thread-safe box for test state touched from synchronous protocol methods.
@@ -93,13 +94,28 @@ actor MemoryStore: RunStore {
 
 actor FakeNotifier: Notifier {
     var published: [(subject: String, message: String)] = []
-    func publish(subject: String, message: String) async throws { published.append((subject, message)) }
+    /// Every publish fails with this while set (a permanently failing topic).
+    var failure: OrchestratorError?
+    var attempts = 0
+    func publish(subject: String, message: String) async throws {
+        attempts += 1
+        if let failure { throw failure }
+        // SNS's own rules, as AWSLite's client checks them before sending.
+        try SNSClient.validate(SNSPublishRequest(topicArn: "arn:aws:sns:us-east-1:123456789012:verifier", message: message, subject: subject))
+        published.append((subject, message))
+    }
+    func setFailure(_ error: OrchestratorError?) { failure = error }
     func subjects() -> [String] { published.map(\.subject) }
 }
 
-final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {
+final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {  // state behind Locked
     let lines = Locked<[String]>([])
-    func emit(_ line: String) { lines.update { $0.append(line) } }
+    /// Every emit fails while set (a broken EMF sink).
+    let failure = Locked<OrchestratorError?>(nil)
+    func emit(_ line: String) throws {
+        if let failure = failure.get { throw failure }
+        lines.update { $0.append(line) }
+    }
 }
 
 actor FakeBackup: BackupService {
@@ -129,9 +145,16 @@ actor FakeBackup: BackupService {
         return job
     }
 
+    /// Every PutRestoreValidationResult fails while set.
+    var validationFailure: OrchestratorError?
+    var validationAttempts = 0
+
     func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws {
+        validationAttempts += 1
+        if let validationFailure { throw validationFailure }
         validations.append((restoreJobId, status, message))
     }
+    func setValidationFailure(_ error: OrchestratorError?) { validationFailure = error }
 
     func listRecoveryPoints(resourceArn: String) async throws -> [RecoveryPointInfo] { recoveryPoints[resourceArn] ?? [] }
 
@@ -171,6 +194,12 @@ actor FakeECS: TaskLauncher {
     func deregisterTaskDefinition(arn: String) async throws {
         deregistered.append(arn)
         calls.append("deregister")
+    }
+
+    var deleted: [String] = []
+    func deleteTaskDefinitions(arns: [String]) async throws {
+        deleted += arns
+        calls.append("delete")
     }
 
     func activeTaskDefinitions(family: String) async throws -> [String] {
@@ -282,7 +311,17 @@ actor FakeEFS: FileSystemService {
         calls.append("deleteAccessPoint:\(id)")
     }
 
+    /// File system → how many more DeleteFileSystem calls find a new mount target on it
+    /// (a racing creator that keeps it in use).
+    var appearsOnDelete: [String: Int] = [:]
+    func setMountTargetAppearsOnDelete(_ id: String, times: Int) { appearsOnDelete[id] = times }
+
     func deleteFileSystem(id: String) async throws {
+        if let left = appearsOnDelete[id], left > 0 {
+            appearsOnDelete[id] = left - 1
+            let target = MountTargetInfo(mountTargetId: "fsmt-late-\(left)", fileSystemId: id, subnetId: "subnet-late", lifeCycleState: "available")
+            mountTargets[target.mountTargetId] = target
+        }
         if mountTargets.values.contains(where: { $0.fileSystemId == id }) {
             throw OrchestratorError(.conflict, "FileSystemInUse: \(id)")
         }
@@ -316,7 +355,25 @@ actor FakeDiffer: ManifestDiffer {
     var passed = true
     var failure: OrchestratorError?
 
-    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+    var written: [ReportDocuments] = []
+    /// Every report write fails while set (S3 refusing the report objects).
+    var writeFailure: OrchestratorError?
+    var writeAttempts = 0
+
+    func writeReport(_ documents: ReportDocuments) async throws {
+        writeAttempts += 1
+        if let writeFailure { throw writeFailure }
+        written.append(documents)
+    }
+    func setWriteFailure(_ error: OrchestratorError?) { writeFailure = error }
+
+    func diff(_ request: DiffRequest) async throws -> DiffOutcome {
+        let summary = try summary(request)
+        return DiffOutcome(summary: summary, documents: ReportDocuments(
+            reportKey: summary.reportKey, reportJSON: #"{"passed":\#(summary.passed)}"#, summaryKey: summary.summaryKey, summaryText: summary.summaryText))
+    }
+
+    func summary(_ request: DiffRequest) throws -> ReportSummary {
         requests.append(request)
         if let failure { throw failure }
         let errors = passed ? 0 : 3

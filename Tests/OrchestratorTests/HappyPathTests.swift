@@ -139,7 +139,7 @@ final class HappyPathTests: XCTestCase {
         XCTAssertEqual(directive["Dimensions"] as? [[String]], [["FileSystemId"], ["FileSystemId", "Result"]])
 
         let ecsCalls = await world.ecs.calls
-        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "deregister"], "both tasks had stopped: nothing to stop")
+        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "deregister", "delete"], "both tasks had stopped: nothing to stop")
         let efsAfter = await world.efs.calls
         XCTAssertEqual(Array(efsAfter.suffix(4)), ["deleteAccessPoint:fsap-1", "deleteMountTarget:fsmt-1", "deleteMountTarget:fsmt-2",
                                                    "deleteFileSystem:\(restoredFS)"])

@@ -45,6 +45,12 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public var invocationMargin: TimeInterval
     /// Launch the post manifest after each backup (`EBV_POST_MANIFEST`, default `true`).
     public var postManifest: Bool
+    /// The restore-testing selection's `ValidationWindowHours` (`EBV_RESTORE_TESTING_WINDOW_HOURS`,
+    /// 1–168, default 24): AWS deletes the restored file system when it closes, so a
+    /// restore-testing run's deadline falls `restoreTestingCleanupMargin` before it.
+    public var restoreTestingWindow: TimeInterval
+    /// Time kept at the end of the validation window for cleanup and the validation result.
+    public static let restoreTestingCleanupMargin: TimeInterval = 30 * 60
     /// RunTask `startedBy` (`EBV_STARTED_BY`, default `efs-backup-verifier`).
     public var startedBy: String
     /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
@@ -85,6 +91,11 @@ public struct OrchestratorConfig: Sendable, Equatable {
         mountTargetPollInterval = try reader.positiveNumber("EBV_MOUNT_TARGET_POLL_SECONDS", default: 10)
         invocationMargin = try reader.positiveNumber("EBV_INVOCATION_MARGIN_SECONDS", default: 30)
         postManifest = try reader.bool("EBV_POST_MANIFEST", default: true)
+        let window = try reader.positiveNumber("EBV_RESTORE_TESTING_WINDOW_HOURS", default: 24)
+        guard window >= 1, window <= 168, window == window.rounded() else {
+            throw OrchestratorError(.configuration, "EBV_RESTORE_TESTING_WINDOW_HOURS: not a whole number of hours from 1 to 168: \"\(reader.optional("EBV_RESTORE_TESTING_WINDOW_HOURS") ?? "")\"")
+        }
+        restoreTestingWindow = window * 3600
         startedBy = reader.optional("EBV_STARTED_BY") ?? "efs-backup-verifier"
         guard !startedBy.isEmpty, startedBy.count <= 128,
               startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })

@@ -50,11 +50,17 @@ public struct EFSFileSystemService: FileSystemService {
         }
     }
 
+    /// A file system that no longer exists (`FileSystemNotFound`) has no mount targets.
     public func describeMountTargets(fileSystemId: String) async throws -> [MountTargetInfo] {
         var all: [MountTargetInfo] = []
         var marker: String?
         repeat {
-            let page = try await client.describeMountTargets(fileSystemId: fileSystemId, marker: marker)
+            let page: EFSPage<EFSMountTarget>
+            do {
+                page = try await client.describeMountTargets(fileSystemId: fileSystemId, marker: marker)
+            } catch let error as AWSError where error.isNotFound {
+                return []
+            }
             all += page.items.map {
                 MountTargetInfo(mountTargetId: $0.mountTargetId, fileSystemId: $0.fileSystemId, subnetId: $0.subnetId, lifeCycleState: $0.lifeCycleState)
             }

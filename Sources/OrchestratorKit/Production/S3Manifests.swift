@@ -81,7 +81,7 @@ public struct S3ManifestCatalog: ManifestCatalog {
 
 /// `ManifestDiffer` over S3: streams the manifests through ManifestKit's validating
 /// readers and merge-diff, writes `findings.ndjson.gz` by multipart upload while the diff
-/// runs, then `report.json` and `summary.txt`.
+/// runs; `report.json` and `summary.txt` are written by `writeReport`.
 public struct S3ManifestDiffer: ManifestDiffer {
     public var s3: S3Client
     public var bucket: String
@@ -92,7 +92,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
         self.bucket = bucket
     }
 
-    public func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+    public func diff(_ request: DiffRequest) async throws -> DiffOutcome {
         let client = s3
         let bucket = self.bucket
         let perClass = findingsPerClass
@@ -123,16 +123,23 @@ public struct S3ManifestDiffer: ManifestDiffer {
             }
         }
         let summary = report.summaryText()
-        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: reportKey, body: report.json(), contentType: "application/json"))
-        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: summaryKey, body: Array(summary.utf8), contentType: "text/plain; charset=utf-8"))
         var bySeverity: [String: Int] = [:]
         for severity in Severity.allCases { bySeverity[severity.rawValue] = Int(report.count(of: severity)) }
         var byClass: [String: Int] = [:]
         for verdict in VerdictClass.allCases { byClass[verdict.rawValue] = Int(report.tally[verdict]) }
-        return ReportSummary(
+        let verdict = ReportSummary(
             passed: report.passed, mode: report.isThreeWay ? "three-way" : "two-way",
             filesVerified: Int(report.tally.filesVerified), bytesVerified: Int64(report.tally.bytesVerified),
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
             reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey)
+        return DiffOutcome(summary: verdict, documents: ReportDocuments(
+            reportKey: reportKey, reportJSON: String(decoding: report.json(), as: UTF8.self), summaryKey: summaryKey, summaryText: summary))
+    }
+
+    public func writeReport(_ documents: ReportDocuments) async throws {
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: documents.reportKey, body: Array(documents.reportJSON.utf8),
+                                                      contentType: "application/json"))
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: documents.summaryKey, body: Array(documents.summaryText.utf8),
+                                                      contentType: "text/plain; charset=utf-8"))
     }
 }

@@ -73,6 +73,8 @@ public struct CleanupRecord: Sendable, Codable, Equatable {
     public var fileSystemDeleted = false
     /// Set when cleanup refused to delete a file system (DESIGN.md §6); alerted once.
     public var refusal: String?
+    /// When DeleteFileSystem first answered `FileSystemInUse` (alerted past a bound).
+    public var fileSystemInUseSince: Date?
     public init() {}
 }
 
@@ -123,6 +125,10 @@ public struct Run: Sendable, Codable, Equatable {
     public var notified = false
     public var metricsEmitted = false
     public var validationReported = false
+    /// The report documents until `report.json` and `summary.txt` are written (then nil).
+    public var pendingReport: ReportDocuments?
+    /// Failed attempts of side effects (`SideEffect` raw value → record); nil when none failed.
+    public var sideEffectFailures: [String: SideEffectFailure]?
     public var cleanup = CleanupRecord()
     /// Claims of once-only actions (`notify`, `metrics`, `validation`, `registerTaskDefinition`):
     /// action → until when the claiming invocation may still be working on it (its deadline).

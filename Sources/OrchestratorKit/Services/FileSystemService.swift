@@ -58,10 +58,15 @@ public protocol FileSystemService: Sendable {
     func tagResource(id: String, tags: [String: String]) async throws
     /// Creates a mount target; throws `OrchestratorError(.conflict)` for `MountTargetConflict`.
     func createMountTarget(fileSystemId: String, subnetId: String, securityGroups: [String]) async throws -> MountTargetInfo
+    /// The file system's mount targets; none when the file system does not exist.
     func describeMountTargets(fileSystemId: String) async throws -> [MountTargetInfo]
+    /// Deletes a mount target (one already gone, `MountTargetNotFound`, counts as done).
     func deleteMountTarget(id: String) async throws
     /// Returns the access point id. Same client token → same access point.
     func createAccessPoint(_ request: AccessPointRequest) async throws -> String
+    /// Deletes an access point (one already gone, `AccessPointNotFound`, counts as done).
     func deleteAccessPoint(id: String) async throws
+    /// Deletes a file system (one already gone counts as done); throws
+    /// `OrchestratorError(.conflict)` for `FileSystemInUse`.
     func deleteFileSystem(id: String) async throws
 }

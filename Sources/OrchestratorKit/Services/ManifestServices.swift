@@ -76,8 +76,47 @@ public struct ReportSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// Runs the streaming diff and writes the report set (production: ManifestKit's
-/// diff/report over S3 streams). Throws when a manifest is invalid.
+/// `report.json` and `summary.txt` of a diff, kept in the run until written (a failing S3
+/// write is retried like the other side effects; the verdict does not wait for it).
+public struct ReportDocuments: Sendable, Equatable, Codable {
+    public var reportKey: String
+    public var reportJSON: String
+    public var summaryKey: String
+    public var summaryText: String
+
+    public init(reportKey: String, reportJSON: String, summaryKey: String, summaryText: String) {
+        self.reportKey = reportKey
+        self.reportJSON = reportJSON
+        self.summaryKey = summaryKey
+        self.summaryText = summaryText
+    }
+}
+
+/// What a diff decided, and the report documents still to write.
+public struct DiffOutcome: Sendable, Equatable {
+    public var summary: ReportSummary
+    public var documents: ReportDocuments
+
+    public init(summary: ReportSummary, documents: ReportDocuments) {
+        self.summary = summary
+        self.documents = documents
+    }
+}
+
+/// Runs the streaming diff (production: ManifestKit's diff over S3 streams, the findings
+/// uploaded while it runs) and, separately, writes the report documents.
 public protocol ManifestDiffer: Sendable {
-    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary
+    /// Diffs and writes `findings.ndjson.gz`. Throws when a manifest is invalid.
+    func diff(_ request: DiffRequest) async throws -> DiffOutcome
+    /// Writes `report.json` and `summary.txt` (idempotent).
+    func writeReport(_ documents: ReportDocuments) async throws
+}
+
+extension ManifestDiffer {
+    /// The diff and the whole report set, in one go.
+    public func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+        let outcome = try await diff(request)
+        try await writeReport(outcome.documents)
+        return outcome.summary
+    }
 }

@@ -79,6 +79,14 @@ extension Orchestrator {
         if try await repository.load(fileSystemId: fsId, runId: runId) == nil {
             let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: event.restoreJobId) }
             var run = newRun(runId: runId, origin: .restoreTesting, fileSystemId: fsId)
+            // AWS deletes the restored file system when the selection's validation window
+            // closes: finish (clean up, post the result) before then.
+            let windowOpened = event.completionDate ?? job.completionDate ?? now
+            let windowDeadline = windowOpened.addingTimeInterval(config.restoreTestingWindow - OrchestratorConfig.restoreTestingCleanupMargin)
+            if windowDeadline < run.deadline {
+                run.deadline = windowDeadline
+                run.expiresAt = windowDeadline.addingTimeInterval(config.resourceGrace)
+            }
             run.restoreJobId = event.restoreJobId
             run.restoreTestingPlanArn = plan
             run.recoveryPointArn = event.recoveryPointArn ?? job.recoveryPointArn

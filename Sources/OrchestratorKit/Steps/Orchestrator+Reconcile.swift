@@ -88,7 +88,7 @@ extension Orchestrator {
                   fs.lifeCycleState != "deleted", hasTime(deadline) else { continue }
             let owner = try await runRecording(restoredFileSystemId: fs.fileSystemId, runId: runId)
             guard let owner else {
-                try await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId,
+                await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId, run: nil,
                                     Notification.alert("orphan file system \(fs.fileSystemId)",
                                         "\(fs.fileSystemId) carries run tag \(runId) and expired at \(expires), but no run records it as its restore. Nothing was deleted."))
                 logger.error("expired file system not recorded by any run; not deleting", ["restoredFileSystemId": fs.fileSystemId, "tagRunId": runId])
@@ -121,14 +121,21 @@ extension Orchestrator {
         return nil
     }
 
-    /// Publishes `alert` unless a marker at `key` says it was already sent.
-    func alertOnce(key: String, _ alert: Notification) async throws {
+    /// Publishes `alert` unless a marker at `key` says it was already sent. Never throws: when
+    /// the marker cannot be written or the publish fails, the failure is counted (kind
+    /// `alert`) and the marker removed so a later tick tries again.
+    func alertOnce(key: String, run: Run?, _ alert: Notification) async {
         do {
             _ = try await services.store.put(key, body: Data(alert.message.utf8), condition: .mustNotExist)
         } catch let error as OrchestratorError where error.kind == .conflict {
             return
+        } catch {
+            countSideEffectFailure("alert", run: run, reason: "\(error)", logger: logger)
+            return
         }
-        try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
+        if !(await publishAlert(alert, run: run)) {
+            try? await services.store.delete(key)
+        }
     }
 
     /// `{"action":"verify"}`: a run for one recovery point of a file system under verification.

@@ -110,7 +110,7 @@ extension Orchestrator {
             let alreadyNotified = run.notified
             refuse(&run, reason, logger: log)
             // Before the verdict the run's own notification carries the refusal.
-            if alreadyNotified { try await alertRefusal(run) }
+            if alreadyNotified { await alertRefusal(run) }
             return
         }
         let tags = naming.tags(runId: run.runId, expiresAt: run.expiresAt)

@@ -132,15 +132,17 @@ public struct Orchestrator: Sendable {
         case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
         case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
         case .verdict: try await verdict(&run, logger: log)
-        case .notify: try await notify(&run, etag: &etag, deadline: deadline, logger: log)
-        case .emitMetrics: try await emitMetrics(&run, etag: &etag, deadline: deadline)
+        case .writeReport: try await sideEffect(.report, &run, logger: log) { try await writeReport(&$0, logger: log) }
+        case .notify: try await sideEffect(.summary, &run, logger: log) { try await notify(&$0, etag: &etag, deadline: deadline, logger: log) }
+        case .emitMetrics: try await sideEffect(.metrics, &run, logger: log) { try await emitMetrics(&$0, etag: &etag, deadline: deadline) }
         case .stopTasks: try await stopTasks(&run, logger: log)
         case .deregisterTaskDefinition: try await deregisterTaskDefinition(&run, logger: log)
         case .deleteAccessPoint: try await deleteAccessPoint(&run, logger: log)
         case .deleteMountTargets: try await deleteMountTargets(&run, logger: log)
         case .awaitMountTargetsGone: try await awaitMountTargetsGone(&run, deadline: deadline, logger: log)
         case .deleteFileSystem: try await deleteFileSystem(&run, logger: log)
-        case .reportValidation: try await reportValidation(&run, etag: &etag, deadline: deadline, logger: log)
+        case .reportValidation:
+            try await sideEffect(.validation, &run, logger: log) { try await reportValidation(&$0, etag: &etag, deadline: deadline, logger: log) }
         case .abandonRestore: try await abandonRestore(&run, logger: log)
         case .complete:
             run.phase = .done

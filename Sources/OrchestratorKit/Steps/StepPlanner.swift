@@ -16,6 +16,8 @@ public enum Step: Equatable, Sendable {
     case registerTaskDefinition
     case runRestoredTask
     case verdict
+    /// `report.json` and `summary.txt` (a side effect: a failure never blocks the others).
+    case writeReport
     case notify
     case emitMetrics
     case stopTasks
@@ -83,16 +85,35 @@ public struct StepPlanner: Sendable {
     /// for a restore.
     public static let restoreLookupAttempts = 3
 
+    /// Attempts of a side effect (summary, EMF line, report, validation) before the run goes
+    /// on without it.
+    public static let sideEffectAttempts = 5
+
+    /// Side effects first, each only when due (not waiting out a backoff after a failure)
+    /// and not claimed by a live invocation; then cleanup, which waits on nothing but the
+    /// restore's outcome; then the restore-testing validation result (after our additions
+    /// are gone). The run completes when every side effect is done or given up.
     private func nextFinishing(_ run: Run, now: Date) -> Step? {
-        // Once-only actions: while another invocation's claim is live, wait for it.
-        if !run.notified { return run.claimable("notify", now: now) ? .notify : nil }
-        if !run.metricsEmitted { return run.claimable("metrics", now: now) ? .emitMetrics : nil }
+        var owed = false
+        let effects: [(SideEffect, Bool, Step)] = [
+            (.report, run.pendingReport == nil, .writeReport),
+            (.summary, run.notified, .notify),
+            (.metrics, run.metricsEmitted, .emitMetrics),
+        ]
+        for (effect, done, step) in effects where !done && !run.sideEffectGivenUp(effect) {
+            if run.sideEffectDue(effect, now: now), effect.claimKey.map({ run.claimable($0, now: now) }) ?? true { return step }
+            owed = true
+        }
         let cleanup = run.cleanup
         if !cleanup.tasksStopped { return .stopTasks }
         if run.taskDefinitionArn != nil, !cleanup.taskDefinitionDeregistered { return .deregisterTaskDefinition }
         if run.accessPointId != nil, !cleanup.accessPointDeleted { return .deleteAccessPoint }
-        if !run.mountTargetIds.isEmpty, !cleanup.mountTargetsDeleted { return .deleteMountTargets }
-        if !run.mountTargetIds.isEmpty, !cleanup.mountTargetsGone { return .awaitMountTargetsGone }
+        // Our own tagged restore may carry a mount target a racing invocation made but did
+        // not record: look even when none is recorded.
+        let mayHaveTargets = !run.mountTargetIds.isEmpty
+            || (run.origin != .restoreTesting && run.restoredFileSystemTagged && run.restoredFileSystemId != nil)
+        if mayHaveTargets, !cleanup.mountTargetsDeleted { return .deleteMountTargets }
+        if mayHaveTargets, !cleanup.mountTargetsGone { return .awaitMountTargetsGone }
         if run.origin != .restoreTesting, run.restoreJobId != nil {
             // A restore still running will create a file system: wait for it, then delete it.
             guard run.restoreSettled else {
@@ -103,9 +124,10 @@ public struct StepPlanner: Sendable {
                 return run.restoredFileSystemTagged ? .deleteFileSystem : .tagRestoredFileSystem
             }
         }
-        if run.origin == .restoreTesting, run.restoreJobId != nil, !run.validationReported {
-            return run.claimable("validation", now: now) ? .reportValidation : nil
+        if run.origin == .restoreTesting, run.restoreJobId != nil, !run.validationReported, !run.sideEffectGivenUp(.validation) {
+            if run.sideEffectDue(.validation, now: now), run.claimable("validation", now: now) { return .reportValidation }
+            owed = true
         }
-        return .complete
+        return owed ? nil : .complete
     }
 }
