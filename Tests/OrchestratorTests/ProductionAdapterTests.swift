@@ -90,6 +90,51 @@ final class ProductionAdapterTests: XCTestCase {
         }
     }
 
+    /// Cleanup of something already gone is done, never an error that wedges later ticks.
+    func testCleanupOfVanishedResourcesIsDone() async throws {
+        let deleted = Locked<[String]>([])
+        let server = try TestHTTPServer { request in
+            let error = { (status: Int, code: String) in
+                TestHTTPResponse.text(status, #"{"ErrorCode":"\#(code)","Message":"m"}"#, headers: [("x-amzn-ErrorType", code)])
+            }
+            switch (request.method, request.path, request.header("X-Amz-Target") ?? "") {
+            case ("GET", "/2015-02-01/mount-targets", _): return error(404, "FileSystemNotFound")
+            case ("DELETE", "/2015-02-01/mount-targets/fsmt-gone", _): return error(404, "MountTargetNotFound")
+            case ("DELETE", "/2015-02-01/access-points/fsap-gone", _): return error(404, "AccessPointNotFound")
+            case (_, _, "AmazonEC2ContainerServiceV20141113.DeregisterTaskDefinition"):
+                return .text(400, #"{"__type":"ClientException","message":"The specified task definition is INACTIVE."}"#)
+            case (_, _, "AmazonEC2ContainerServiceV20141113.DeleteTaskDefinitions"):
+                deleted.update { $0.append(request.bodyText) }
+                return .text(200, #"{"taskDefinitions":[],"failures":[{"arn":"arn:td:1","reason":"The specified task definition does not exist. Specify a valid account, family, revision and try again."}]}"#)
+            default: return .text(400, "unexpected")
+            }
+        }
+        defer { server.stop() }
+        let efs = EFSFileSystemService(client: try EFSClient(configuration: configuration(server)))
+        let targets = try await efs.describeMountTargets(fileSystemId: "fs-gone")
+        XCTAssertEqual(targets, [])
+        try await efs.deleteMountTarget(id: "fsmt-gone")
+        try await efs.deleteAccessPoint(id: "fsap-gone")
+        let ecs = ECSTaskLauncher(client: try ECSClient(configuration: configuration(server)))
+        try await ecs.deregisterTaskDefinition(arn: "arn:td:1")
+        try await ecs.deleteTaskDefinitions(arns: ["arn:td:1"])
+        XCTAssertEqual(deleted.get, [#"{"taskDefinitions":["arn:td:1"]}"#])
+    }
+
+    func testDeleteTaskDefinitionsRefusalsOtherThanGoneAreErrors() async throws {
+        let server = try TestHTTPServer { _ in
+            .text(200, #"{"failures":[{"arn":"arn:td:2","reason":"The specified task definition is still in ACTIVE status. Please deregister the target and try again."}]}"#)
+        }
+        defer { server.stop() }
+        let ecs = ECSTaskLauncher(client: try ECSClient(configuration: configuration(server)))
+        do {
+            try await ecs.deleteTaskDefinitions(arns: ["arn:td:2"])
+            XCTFail("expected an error")
+        } catch let error as OrchestratorError {
+            XCTAssertEqual(error.message, "DeleteTaskDefinitions refused: arn:td:2: The specified task definition is still in ACTIVE status. Please deregister the target and try again.")
+        }
+    }
+
     func testRestoredTaskDefinitionCopiesTheWorkerAndSwapsTheVolume() async throws {
         let base = #"""
         {"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/manifest-worker:4","family":"manifest-worker",
