@@ -131,13 +131,34 @@ actor FakeBackup: BackupService {
         return job
     }
 
-    func startRestoreJob(_ request: RestoreRequest) async throws -> String {
+    /// A repeat of a known idempotency token is answered without a job id.
+    var repeatsAnswerWithoutId = false
+    /// The first StartRestoreJob starts the job but its answer is lost (a timeout).
+    var loseFirstAnswer = false
+    /// Set by a test: the clock that stamps job creation dates.
+    var clock: FakeClock?
+
+    func startRestoreJob(_ request: RestoreRequest) async throws -> String? {
         restoreRequests.append(request)
-        if let id = restoreJobIdsByToken[request.idempotencyToken] { return id }
+        if let id = restoreJobIdsByToken[request.idempotencyToken] { return repeatsAnswerWithoutId ? nil : id }
         let id = "restore-\(restoreJobIdsByToken.count + 1)"
         restoreJobIdsByToken[request.idempotencyToken] = id
-        restoreJobs[id] = RestoreJobInfo(restoreJobId: id, status: "RUNNING")
+        restoreJobs[id] = RestoreJobInfo(restoreJobId: id, status: "RUNNING", creationDate: clock?.now(),
+                                         recoveryPointArn: request.recoveryPointArn)
+        if loseFirstAnswer {
+            loseFirstAnswer = false
+            throw OrchestratorError(.service, "StartRestoreJob: timed out")
+        }
         return id
+    }
+
+    func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo] {
+        restoreJobs.values.filter { ($0.creationDate ?? .distantPast) > createdAfter }.sorted { $0.restoreJobId < $1.restoreJobId }
+    }
+    func setAnswers(withoutIdOnRepeat: Bool, loseFirst: Bool, clock: FakeClock) {
+        repeatsAnswerWithoutId = withoutIdOnRepeat
+        loseFirstAnswer = loseFirst
+        self.clock = clock
     }
 
     func describeRestoreJob(id: String) async throws -> RestoreJobInfo {

@@ -17,10 +17,27 @@ public struct AWSBackupService: BackupService {
             completionDate: job.completionDate)
     }
 
-    public func startRestoreJob(_ request: RestoreRequest) async throws -> String {
-        try await client.startRestoreJob(BackupStartRestoreJobRequest(
-            recoveryPointArn: request.recoveryPointArn, metadata: request.metadata, iamRoleArn: request.iamRoleArn,
-            idempotencyToken: request.idempotencyToken, resourceType: "EFS", copySourceTagsToRestoredResource: false))
+    /// Nil when AWS Backup answered without a `RestoreJobId` (it may do so for a repeat of
+    /// an idempotency token).
+    public func startRestoreJob(_ request: RestoreRequest) async throws -> String? {
+        do {
+            return try await client.startRestoreJob(BackupStartRestoreJobRequest(
+                recoveryPointArn: request.recoveryPointArn, metadata: request.metadata, iamRoleArn: request.iamRoleArn,
+                idempotencyToken: request.idempotencyToken, resourceType: "EFS", copySourceTagsToRestoredResource: false))
+        } catch let error as AWSError where error.kind == .invalidResponse && error.message == "no RestoreJobId in response" {
+            return nil
+        }
+    }
+
+    public func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo] {
+        try await client.listAllRestoreJobs(createdAfter: createdAfter, resourceType: "EFS").compactMap { job in
+            guard let id = job.restoreJobId else { return nil }
+            return RestoreJobInfo(
+                restoreJobId: id, status: job.status ?? "UNKNOWN", statusMessage: job.statusMessage,
+                createdResourceArn: job.createdResourceArn, creationDate: job.creationDate, completionDate: job.completionDate,
+                restoreTestingPlanArn: job.createdBy?.restoreTestingPlanArn, recoveryPointArn: job.recoveryPointArn,
+                recoveryPointCreationDate: job.recoveryPointCreationDate)
+        }
     }
 
     public func describeRestoreJob(id: String) async throws -> RestoreJobInfo {

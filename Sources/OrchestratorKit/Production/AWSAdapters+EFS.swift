@@ -14,7 +14,8 @@ public struct EFSFileSystemService: FileSystemService {
     static func info(_ fs: EFSFileSystem) -> FileSystemInfo {
         var tags: [String: String] = [:]
         for tag in fs.tags ?? [] { tags[tag.key] = tag.value }
-        return FileSystemInfo(fileSystemId: fs.fileSystemId, fileSystemArn: fs.fileSystemArn, lifeCycleState: fs.lifeCycleState, tags: tags)
+        return FileSystemInfo(fileSystemId: fs.fileSystemId, fileSystemArn: fs.fileSystemArn, lifeCycleState: fs.lifeCycleState, tags: tags,
+                       creationToken: fs.creationToken)
     }
 
     public func describeFileSystem(id: String) async throws -> FileSystemInfo? {

@@ -5,12 +5,15 @@ public struct FileSystemInfo: Sendable, Equatable {
     /// `creating|available|updating|deleting|deleted|error`.
     public var lifeCycleState: String
     public var tags: [String: String]
+    /// The `CreationToken` (our restores use `ebv-fs-<runId>`).
+    public var creationToken: String?
 
-    public init(fileSystemId: String, fileSystemArn: String? = nil, lifeCycleState: String, tags: [String: String]) {
+    public init(fileSystemId: String, fileSystemArn: String? = nil, lifeCycleState: String, tags: [String: String], creationToken: String? = nil) {
         self.fileSystemId = fileSystemId
         self.fileSystemArn = fileSystemArn
         self.lifeCycleState = lifeCycleState
         self.tags = tags
+        self.creationToken = creationToken
     }
 }
 

@@ -146,13 +146,14 @@ extension Orchestrator {
 
     /// The run is past its deadline and DescribeRestoreJob kept failing: stop waiting for the
     /// restore, alert once, and let cleanup remove what the run recorded. A file system the
-    /// restore may still create is not known here; it carries no run tag, so nothing deletes it.
+    /// restore creates later is found by reconcile through its creation token
+    /// (`adoptByCreationToken`) and deleted through this run.
     func abandonRestore(_ run: inout Run, logger log: Logger) async throws {
         let jobId = run.restoreJobId ?? "?"
         let failures = run.restoreLookupFailures ?? 0
         await alertOnce(key: naming.config.runsPrefix + "alerts/restore-unknown-" + run.runId, run: run,
                             Notification.alert("state of restore job \(jobId) unknown",
-                                "Run \(run.runId) of \(run.fileSystemId) ended (\(run.result?.rawValue ?? "no result")) but DescribeRestoreJob \(jobId) failed \(failures) times in a row past the run's deadline \(Timestamps.rfc3339(run.deadline)).\nCleanup removes what the run recorded; a file system the restore creates later is not deleted. Please check by hand."))
+                                "Run \(run.runId) of \(run.fileSystemId) ended (\(run.result?.rawValue ?? "no result")) but DescribeRestoreJob \(jobId) failed \(failures) times in a row past the run's deadline \(Timestamps.rfc3339(run.deadline)).\nCleanup removes what the run recorded; a file system the restore creates later is found by its creation token and deleted by reconcile."))
         run.restoreAbandoned = true
         run.finish(.error, "restore job \(jobId) state unknown past the run's deadline", at: now)
         run.note("stopped waiting for restore job \(jobId): DescribeRestoreJob failed \(failures) times", at: now)

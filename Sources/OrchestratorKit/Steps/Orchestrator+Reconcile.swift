@@ -82,6 +82,9 @@ extension Orchestrator {
     func sweepExpired(deadline: Date) async throws -> Int {
         let all = try await service("DescribeFileSystems") { try await services.fileSystems.listFileSystems() }
         var swept = 0
+        for fs in all where fs.tags[RunNaming.runTag] == nil && hasTime(deadline) {
+            if try await adoptByCreationToken(fs, deadline: deadline) { swept += 1 }
+        }
         for fs in all {
             guard let runId = fs.tags[RunNaming.runTag], let expires = fs.tags[RunNaming.expiresTag],
                   let expiry = Timestamps.parse(expires), expiry < now, fs.lifeCycleState != "deleting",
@@ -107,6 +110,40 @@ extension Orchestrator {
             swept += 1
         }
         return swept
+    }
+
+    /// A file system our restore created (`CreationToken` `ebv-fs-<runId>`) that its run never
+    /// recorded — the restore job id was lost, or the wait for it abandoned — is adopted by
+    /// that run once the run has a result (or is past its resources' expiry): the run records
+    /// it and its cleanup tags and deletes it. A token whose run is unknown is alerted once,
+    /// never deleted blind.
+    /// - Returns: whether a run adopted it.
+    func adoptByCreationToken(_ fs: FileSystemInfo, deadline: Date) async throws -> Bool {
+        guard let token = fs.creationToken, token.hasPrefix("ebv-fs-"), fs.lifeCycleState == "available",
+              !config.fileSystems.contains(fs.fileSystemId) else { return false }
+        let runId = String(token.dropFirst("ebv-fs-".count))
+        guard let owner = try await anyRun(runId: runId) else {
+            await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId, run: nil,
+                            Notification.alert("orphan file system \(fs.fileSystemId)",
+                                "\(fs.fileSystemId) has creation token \(token) but no run \(runId) exists. Nothing was deleted."))
+            return false
+        }
+        guard owner.restoredFileSystemId == nil, owner.origin != .restoreTesting,
+              owner.result != nil || now >= owner.expiresAt else { return false }
+        let fsId = fs.fileSystemId
+        logger.with(runId: runId).warn("restored file system not recorded by its run; adopting it for cleanup",
+                                       ["restoredFileSystemId": fsId, "creationToken": token])
+        try await drive(fileSystemId: owner.fileSystemId, runId: runId, deadline: deadline) { run in
+            guard run.restoredFileSystemId == nil else { return }
+            run.restoredFileSystemId = fsId
+            if run.phase == .active {
+                run.finish(.timedOut, "restored file system \(fsId) found by its creation token past the run's expiry", at: run.updatedAt)
+            } else if run.phase == .done {
+                run.phase = .finishing
+            }
+            run.note("adopted \(fsId) by its creation token", at: run.updatedAt)
+        }
+        return true
     }
 
     /// The run (of any file system under verification) with id `runId` that records
@@ -156,6 +193,9 @@ extension Orchestrator {
                   let arn = fs.fileSystemArn else { continue }
             let points = try await service("ListRecoveryPointsByResource") { try await services.backup.listRecoveryPoints(resourceArn: arn) }
             guard let point = points.first(where: { $0.recoveryPointArn == recoveryPointArn }) else { continue }
+            guard point.status == "COMPLETED" else {
+                throw OrchestratorError(.invalidEvent, "recoveryPointArn: \(recoveryPointArn) is \(point.status), not COMPLETED")
+            }
             var run = newRun(runId: runId, origin: .manual, fileSystemId: fsId)
             run.recoveryPointArn = point.recoveryPointArn
             run.backupVaultName = point.backupVaultName

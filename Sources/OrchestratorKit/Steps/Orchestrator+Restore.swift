@@ -36,12 +36,35 @@ extension Orchestrator {
                 "PerformanceMode": "generalPurpose",
                 "CreationToken": RunNaming.token("fs", runId: run.runId),
             ])
-        let jobId = try await service("StartRestoreJob") { try await services.backup.startRestoreJob(request) }
+        let answered = try await service("StartRestoreJob") { try await services.backup.startRestoreJob(request) }
+        let jobId: String
+        if let answered {
+            jobId = answered
+        } else {
+            jobId = try await findRestoreJob(recoveryPointArn: recoveryPointArn, run: run, logger: log)
+        }
         run.restoreJobId = jobId
         run.restoreStatus = run.restoreStatus ?? "PENDING"
         run.restoreStartedAt = now
         run.note("restore job \(jobId) started", at: now)
         log.info("restore started", ["restoreJobId": jobId, "recoveryPointArn": recoveryPointArn])
+    }
+
+    /// StartRestoreJob answered a repeat of our idempotency token without a job id: the job
+    /// our first attempt started is the one restoring this recovery point that was created
+    /// after the run (ListRestoreJobs); none or several → an error (retried on the next tick).
+    func findRestoreJob(recoveryPointArn: String, run: Run, logger log: Logger) async throws -> String {
+        let since = run.createdAt.addingTimeInterval(-60)
+        let jobs = try await service("ListRestoreJobs") { try await services.backup.listRestoreJobs(createdAfter: since) }
+        let matches = jobs.filter { job in
+            job.recoveryPointArn == recoveryPointArn && job.restoreTestingPlanArn == nil
+                && (job.creationDate.map { $0 >= since && $0 <= now.addingTimeInterval(60) } ?? false)
+        }
+        guard matches.count == 1, let job = matches.first else {
+            throw OrchestratorError(.service, "StartRestoreJob answered without a RestoreJobId and ListRestoreJobs found \(matches.count) restore jobs of \(recoveryPointArn) created since \(Timestamps.rfc3339(since))")
+        }
+        log.warn("StartRestoreJob answered without a RestoreJobId; found the job by ListRestoreJobs", ["restoreJobId": job.restoreJobId])
+        return job.restoreJobId
     }
 
     /// Runs the worker for `post` (production volume, worker family) or `restored` (the

@@ -114,12 +114,13 @@ public struct StepPlanner: Sendable {
             || (run.origin != .restoreTesting && run.restoredFileSystemTagged && run.restoredFileSystemId != nil)
         if mayHaveTargets, !cleanup.mountTargetsDeleted { return .deleteMountTargets }
         if mayHaveTargets, !cleanup.mountTargetsGone { return .awaitMountTargetsGone }
-        if run.origin != .restoreTesting, run.restoreJobId != nil {
+        if run.origin != .restoreTesting {
             // A restore still running will create a file system: wait for it, then delete it.
-            guard run.restoreSettled else {
+            if run.restoreJobId != nil, !run.restoreSettled {
                 let failing = (run.restoreLookupFailures ?? 0) >= Self.restoreLookupAttempts
                 return failing && now >= run.deadline ? .abandonRestore : nil
             }
+            // Recorded from the restore job, or adopted by its creation token (reconcile).
             if run.restoredFileSystemId != nil, !cleanup.fileSystemDeleted, cleanup.refusal == nil {
                 return run.restoredFileSystemTagged ? .deleteFileSystem : .tagRestoredFileSystem
             }
