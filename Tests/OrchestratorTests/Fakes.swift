@@ -52,7 +52,15 @@ actor MemoryStore: RunStore {
         objects[key].map { StoredObject(body: $0.body, etag: $0.etag) }
     }
 
+    /// Key prefix → how many more puts of such keys fail with an S3 500 (nothing written).
+    var failingPuts: [String: Int] = [:]
+    func failPuts(prefix: String, times: Int) { failingPuts[prefix] = times }
+
     func put(_ key: String, body: Data, condition: WriteCondition) async throws -> String {
+        for (prefix, left) in failingPuts where left > 0 && key.hasPrefix(prefix) {
+            failingPuts[prefix] = left - 1
+            throw OrchestratorError(.service, "PutObject \(key): InternalError (HTTP 500)")
+        }
         if let hook = interfere, key.hasPrefix(hook.prefix), hook.when(body) {
             interfere = nil
             await hook.action(self)
@@ -389,12 +397,20 @@ actor FakeDiffer: ManifestDiffer {
     func setWriteFailure(_ error: OrchestratorError?) { writeFailure = error }
 
     func diff(_ request: DiffRequest) async throws -> DiffOutcome {
-        let summary = try summary(request)
+        let summary = try await summary(request)
         return DiffOutcome(summary: summary, documents: ReportDocuments(
             reportKey: summary.reportKey, reportJSON: #"{"passed":\#(summary.passed)}"#, summaryKey: summary.summaryKey, summaryText: summary.summaryText))
     }
 
-    func summary(_ request: DiffRequest) throws -> ReportSummary {
+    /// Runs once, inside the next diff (another invocation arriving while this one diffs).
+    var duringDiff: (@Sendable () async -> Void)?
+    func setDuringDiff(_ body: @escaping @Sendable () async -> Void) { duringDiff = body }
+
+    func summary(_ request: DiffRequest) async throws -> ReportSummary {
+        if let hook = duringDiff {
+            duringDiff = nil
+            await hook()
+        }
         requests.append(request)
         if let failure { throw failure }
         let errors = passed ? 0 : 3

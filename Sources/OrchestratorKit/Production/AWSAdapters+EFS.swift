@@ -78,14 +78,41 @@ public struct EFSFileSystemService: FileSystemService {
         }
     }
 
+    /// CreateAccessPoint; `AccessPointAlreadyExists` (a repeat of our client token, as the
+    /// API documents) → the existing access point, found by its client token or run tag.
     public func createAccessPoint(_ request: AccessPointRequest) async throws -> String {
-        let point = try await client.createAccessPoint(EFSCreateAccessPointRequest(
-            clientToken: request.clientToken, fileSystemId: request.fileSystemId,
-            posixUser: EFSPosixUser(uid: Int64(request.uid), gid: Int64(request.gid)),
-            rootDirectory: EFSRootDirectory(path: "/"),
-            tags: request.tags.keys.sorted().map { EFSTag(key: $0, value: request.tags[$0]!) }))
+        let point: EFSAccessPoint
+        do {
+            point = try await client.createAccessPoint(EFSCreateAccessPointRequest(
+                clientToken: request.clientToken, fileSystemId: request.fileSystemId,
+                posixUser: EFSPosixUser(uid: Int64(request.uid), gid: Int64(request.gid)),
+                rootDirectory: EFSRootDirectory(path: "/"),
+                tags: request.tags.keys.sorted().map { EFSTag(key: $0, value: request.tags[$0]!) }))
+        } catch let error as AWSError where error.code == "AccessPointAlreadyExists" {
+            guard let id = try await existingAccessPoint(request) else {
+                throw OrchestratorError(.service, "CreateAccessPoint: \(error) and no access point of \(request.fileSystemId) carries our token or run tag")
+            }
+            return id
+        }
         guard let id = point.accessPointId else { throw OrchestratorError(.service, "CreateAccessPoint returned no id") }
         return id
+    }
+
+    /// The access point of `request.fileSystemId` made with `request.clientToken`, or tagged
+    /// with the request's run tag.
+    func existingAccessPoint(_ request: AccessPointRequest) async throws -> String? {
+        var token: String?
+        var tagged: String?
+        repeat {
+            let page = try await client.describeAccessPoints(fileSystemId: request.fileSystemId, nextToken: token)
+            for point in page.items {
+                if point.clientToken == request.clientToken, let id = point.accessPointId { return id }
+                let run = point.tags?.first { $0.key == RunNaming.runTag }?.value
+                if tagged == nil, let run, run == request.tags[RunNaming.runTag] { tagged = point.accessPointId }
+            }
+            token = page.next
+        } while token != nil
+        return tagged
     }
 
     public func deleteAccessPoint(id: String) async throws {

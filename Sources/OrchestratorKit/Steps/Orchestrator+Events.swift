@@ -23,7 +23,10 @@ extension Orchestrator {
             log.info("backup event ignored", ["state": event.state])
             return Self.response(["status": "ignored", "reason": "backup state \(event.state)"])
         }
-        if try await repository.load(fileSystemId: fsId, runId: event.backupJobId) == nil {
+        if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: event.backupJobId) {
+            log.info("duplicate backup event; run exists", ["fileSystemId": fsId])
+            try await repository.ensureOpenMarker(existing)
+        } else {
             var run = newRun(runId: event.backupJobId, origin: .backup, fileSystemId: fsId)
             run.backupJobId = event.backupJobId
             run.recoveryPointArn = event.recoveryPointArn
@@ -45,8 +48,6 @@ extension Orchestrator {
             } else {
                 log.info("run already exists", ["fileSystemId": fsId])
             }
-        } else {
-            log.info("duplicate backup event; run exists", ["fileSystemId": fsId])
         }
         let run = try await drive(fileSystemId: fsId, runId: event.backupJobId, deadline: deadline)
         return Self.response(for: run)
@@ -76,7 +77,9 @@ extension Orchestrator {
             return Self.response(["status": "ignored", "reason": "restore-testing job \(event.status)"])
         }
         let runId = Self.restoreTestingRunId(event.restoreJobId)
-        if try await repository.load(fileSystemId: fsId, runId: runId) == nil {
+        if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId) {
+            try await repository.ensureOpenMarker(existing)
+        } else {
             let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: event.restoreJobId) }
             var run = newRun(runId: runId, origin: .restoreTesting, fileSystemId: fsId)
             // AWS deletes the restored file system when the selection's validation window

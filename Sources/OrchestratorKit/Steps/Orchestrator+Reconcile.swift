@@ -183,7 +183,8 @@ extension Orchestrator {
         }
         let runId = RunNaming.verifyRunId(recoveryPointArn: recoveryPointArn)
         for fsId in candidates {
-            if try await repository.load(fileSystemId: fsId, runId: runId) != nil {
+            if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId) {
+                try await repository.ensureOpenMarker(existing)
                 let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline)
                 return Self.response(for: run)
             }

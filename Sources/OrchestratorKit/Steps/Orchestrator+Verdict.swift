@@ -3,8 +3,11 @@ import Foundation
 /// Step 3: the diff, the report set, the notification, the metrics and the restore-testing
 /// validation result.
 extension Orchestrator {
-    func verdict(_ run: inout Run, logger log: Logger) async throws {
+    /// The diff, claimed first like the other once-only actions: under duplicate STOPPED
+    /// events only the invocation that won the claim's write diffs.
+    func verdict(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let baseline = run.baseline, let restored = run.tasks["restored"] else { return }
+        try await claim("verdict", &run, etag: &etag, deadline: deadline)
         var postKey: String?
         if let post = run.tasks["post"], post.succeeded {
             let present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post.manifestKey) }

@@ -12,8 +12,11 @@ public struct Orchestrator: Sendable {
     public var naming: RunNaming
     public var repository: RunRepository
     public var planner: StepPlanner
-    /// How many times a step re-reads the run after losing a conditional write.
-    public var maxConflictRetries = 5
+    /// How many times a step re-reads the run after losing a conditional write (each after
+    /// a jittered, growing pause; never past the invocation's deadline).
+    public var maxConflictRetries = 12
+    /// A number in 0...1 for the jitter of conflict pauses (injected so tests can fix it).
+    public var jitter: @Sendable () -> Double = { Double.random(in: 0...1) }
 
     public init(config: OrchestratorConfig, services: Services, logger: Logger) {
         self.config = config
@@ -100,9 +103,19 @@ public struct Orchestrator: Sendable {
             } catch let error as OrchestratorError where error.kind == .conflict {
                 conflicts += 1
                 log.warn("conditional write lost; re-reading the run", ["attempt": String(conflicts)])
-                if conflicts > maxConflictRetries { throw error }
+                let pause = conflictBackoff(attempt: conflicts)
+                guard conflicts <= maxConflictRetries, now.addingTimeInterval(pause + config.invocationMargin) < deadline else {
+                    throw OrchestratorError(.conflict, "run \(runId) of \(fileSystemId): \(conflicts) conditional writes lost to concurrent invocations; left for the next delivery or tick")
+                }
+                await services.clock.sleep(seconds: pause)
             }
         }
+    }
+
+    /// "Full jitter": a random pause up to 50 ms × 2^(attempt−1), at most 2 s.
+    func conflictBackoff(attempt: Int) -> Double {
+        let cap = min(0.05 * Double(1 << min(max(attempt - 1, 0), 10)), 2.0)
+        return cap * min(max(jitter(), 0), 1)
     }
 
     /// Runs one step. A step that changes nothing means "not yet" (the drive loop stops).
@@ -131,7 +144,7 @@ public struct Orchestrator: Sendable {
         case .createAccessPoint: try await createAccessPoint(&run, logger: log)
         case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
         case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
-        case .verdict: try await verdict(&run, logger: log)
+        case .verdict: try await verdict(&run, etag: &etag, deadline: deadline, logger: log)
         case .writeReport: try await sideEffect(.report, &run, logger: log) { try await writeReport(&$0, logger: log) }
         case .notify: try await sideEffect(.summary, &run, logger: log) { try await notify(&$0, etag: &etag, deadline: deadline, logger: log) }
         case .emitMetrics: try await sideEffect(.metrics, &run, logger: log) { try await emitMetrics(&$0, etag: &etag, deadline: deadline) }

@@ -75,7 +75,8 @@ public struct StepPlanner: Sendable {
             }
             guard let restored = run.tasks["restored"] else { return .runRestoredTask }
             let postDone = run.tasks["post"].map { $0.succeeded } ?? true
-            return restored.succeeded && postDone ? .verdict : nil
+            // Another invocation holding the claim is diffing right now.
+            return restored.succeeded && postDone && run.claimable("verdict", now: now) ? .verdict : nil
         default:
             return nil
         }
