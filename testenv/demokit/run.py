@@ -161,6 +161,8 @@ class Demo:
     def run_task(self, task: dict) -> dict:
         role = task.get("group", "").rsplit(":", 1)[-1]
         ran = self.fargate.run(task, killed=role in self.args.fail_task)
+        if ran.role == "restored":
+            self.facts["restoredRevision"] = ran.definition
         mode = "read-only" if ran.read_only else "READ-WRITE"
         did = "was killed" if role in self.args.fail_task else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
         self.say(f"Fargate: task {ran.role} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} {mode} at "
