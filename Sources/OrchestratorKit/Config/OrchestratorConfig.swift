@@ -51,6 +51,9 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public var restoreTestingWindow: TimeInterval
     /// Time kept at the end of the validation window for cleanup and the validation result.
     public static let restoreTestingCleanupMargin: TimeInterval = 30 * 60
+    /// First pause before a failed side effect (summary, EMF line, report, validation) is
+    /// retried; doubled per failure, at most an hour (`EBV_SIDE_EFFECT_RETRY_SECONDS`, default 60).
+    public var sideEffectRetry: TimeInterval
     /// RunTask `startedBy` (`EBV_STARTED_BY`, default `efs-backup-verifier`).
     public var startedBy: String
     /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
@@ -96,6 +99,7 @@ public struct OrchestratorConfig: Sendable, Equatable {
             throw OrchestratorError(.configuration, "EBV_RESTORE_TESTING_WINDOW_HOURS: not a whole number of hours from 1 to 168: \"\(reader.optional("EBV_RESTORE_TESTING_WINDOW_HOURS") ?? "")\"")
         }
         restoreTestingWindow = window * 3600
+        sideEffectRetry = try reader.positiveNumber("EBV_SIDE_EFFECT_RETRY_SECONDS", default: 60)
         startedBy = reader.optional("EBV_STARTED_BY") ?? "efs-backup-verifier"
         guard !startedBy.isEmpty, startedBy.count <= 128,
               startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })

@@ -56,15 +56,18 @@ extension Run {
         sideEffectFailures?[effect.rawValue]?.gaveUp == true
     }
 
-    /// Records a failed attempt of `effect`: the next one waits `backoff(failures)`, and after
+    /// Records a failed attempt of `effect`: the next one waits `firstPause` doubled per
+    /// earlier failure (at most an hour), and after
     /// `attempts` failures the effect is given up. Releases the effect's claim so a later
     /// attempt (this or another invocation) may take it.
-    public mutating func recordSideEffectFailure(_ effect: SideEffect, _ reason: String, at time: Date, attempts: Int) {
+    public mutating func recordSideEffectFailure(
+        _ effect: SideEffect, _ reason: String, at time: Date, attempts: Int, firstPause: TimeInterval = 60
+    ) {
         var record = sideEffectFailures?[effect.rawValue]
             ?? SideEffectFailure(failures: 0, lastError: "", retryAt: time, gaveUp: false)
         record.failures += 1
         record.lastError = String(reason.prefix(1000))
-        record.retryAt = time.addingTimeInterval(Self.sideEffectBackoff(failures: record.failures))
+        record.retryAt = time.addingTimeInterval(Self.sideEffectBackoff(failures: record.failures, firstPause: firstPause))
         record.gaveUp = record.failures >= attempts
         var all = sideEffectFailures ?? [:]
         all[effect.rawValue] = record
@@ -75,9 +78,9 @@ extension Run {
              at: time)
     }
 
-    /// 1, 2, 4, 8… minutes, at most an hour.
-    static func sideEffectBackoff(failures: Int) -> TimeInterval {
-        let exponent = min(max(failures - 1, 0), 6)
-        return min(60 * Double(1 << exponent), 3600)
+    /// `firstPause` × 1, 2, 4, 8…, at most an hour.
+    static func sideEffectBackoff(failures: Int, firstPause: TimeInterval) -> TimeInterval {
+        let exponent = min(max(failures - 1, 0), 12)
+        return min(firstPause * Double(1 << exponent), 3600)
     }
 }

@@ -94,7 +94,8 @@ extension Orchestrator {
         } catch let error as OrchestratorError where error.kind == .conflict {
             throw error
         } catch {
-            run.recordSideEffectFailure(effect, "\(error)", at: now, attempts: StepPlanner.sideEffectAttempts)
+            run.recordSideEffectFailure(effect, "\(error)", at: now, attempts: StepPlanner.sideEffectAttempts,
+                                        firstPause: config.sideEffectRetry)
             let record = run.sideEffectFailures?[effect.rawValue]
             countSideEffectFailure(effect.rawValue, run: run, reason: "\(error)", logger: log,
                                    ["failures": String(record?.failures ?? 0), "gaveUp": String(record?.gaveUp ?? false)])
