@@ -73,6 +73,8 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--kill-bootstrap-at", metavar="REQUEST",
                         help="SIGKILL the bootstrap while this request is in flight (e.g. \"POST /2015-02-01/access-points\" "
                              "or an X-Amz-Target); Lambda then delivers the event again")
+    parser.add_argument("--concurrency", type=int, default=1, metavar="N",
+                        help="N Lambda execution environments; every event is delivered to all N at once")
     parser.add_argument("--tamper-baseline", action="store_true",
                         help="flip one bit of the baseline manifest after it is written: it must be rejected "
                              "(no-baseline, alerted; exit 1)")

@@ -101,6 +101,8 @@ final class ProductionAdapterTests: XCTestCase {
             case ("GET", "/2015-02-01/mount-targets", _): return error(404, "FileSystemNotFound")
             case ("DELETE", "/2015-02-01/mount-targets/fsmt-gone", _): return error(404, "MountTargetNotFound")
             case ("DELETE", "/2015-02-01/access-points/fsap-gone", _): return error(404, "AccessPointNotFound")
+            case (_, _, "AmazonEC2ContainerServiceV20141113.DeregisterTaskDefinition") where request.bodyText.contains("deleted"):
+                return .text(400, #"{"__type":"ClientException","message":"Unable to describe task definition."}"#)
             case (_, _, "AmazonEC2ContainerServiceV20141113.DeregisterTaskDefinition"):
                 return .text(400, #"{"__type":"ClientException","message":"The specified task definition is INACTIVE."}"#)
             case (_, _, "AmazonEC2ContainerServiceV20141113.DeleteTaskDefinitions"):
@@ -117,6 +119,7 @@ final class ProductionAdapterTests: XCTestCase {
         try await efs.deleteAccessPoint(id: "fsap-gone")
         let ecs = ECSTaskLauncher(client: try ECSClient(configuration: configuration(server)))
         try await ecs.deregisterTaskDefinition(arn: "arn:td:1")
+        try await ecs.deregisterTaskDefinition(arn: "arn:td:deleted")
         try await ecs.deleteTaskDefinitions(arns: ["arn:td:1"])
         XCTAssertEqual(deleted.get, [#"{"taskDefinitions":["arn:td:1"]}"#])
     }

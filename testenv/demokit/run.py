@@ -91,29 +91,51 @@ class Demo:
         raise DemoError(f"invocation {name}: HTTP {status}: {answer.get('errorType')}: {str(answer.get('errorMessage'))[-800:]}")
 
     def invoke_once(self, event: dict) -> tuple[int, dict]:
-        if not self.args.kill_bootstrap_at or self.facts.get("killed"):
+        """Delivers ``event`` to every execution environment at once (``--concurrency``, as
+        Lambda may run duplicates side by side); the first good answer counts."""
+        arm_kill = bool(self.args.kill_bootstrap_at) and not self.facts.get("killed")
+        if len(self.runtimes) == 1 and not arm_kill:
             return self.runtime.invoke(event)
-        result: dict = {}
-        caller = threading.Thread(target=lambda: result.update(answer=self.runtime.invoke(event)), daemon=True)
-        caller.start()
-        while caller.is_alive():  # gate: the call finishes, or the harness holds the chosen request
-            if self.harness.control("GET", "/_harness/faults")["holding"]:
-                pids = self.runtime.kill_bootstrap()
-                self.facts["killed"] = {"at": self.args.kill_bootstrap_at, "pids": pids}
-                self.say(f"Lambda: bootstrap {pids} SIGKILLed while {self.args.kill_bootstrap_at} was in flight")
+        answers: list = [None] * len(self.runtimes)
+
+        def call(index: int) -> None:
+            answers[index] = self.runtimes[index].invoke(event)
+
+        callers = [threading.Thread(target=call, args=(i,), daemon=True) for i in range(len(self.runtimes))]
+        for caller in callers:
+            caller.start()
+        while any(caller.is_alive() for caller in callers):
+            # The gate: every call finished, or the harness holds the chosen request.
+            if arm_kill and self.harness.control("GET", "/_harness/faults")["holding"]:
+                in_flight = [i for i, caller in enumerate(callers) if caller.is_alive()]
+                victim = self.runtimes[in_flight[-1]]
+                pids = victim.kill_bootstrap()
+                self.facts["killed"] = {"at": self.args.kill_bootstrap_at, "pids": pids, "environment": in_flight[-1]}
+                self.say(f"Lambda: bootstrap {pids} (environment {in_flight[-1]}) SIGKILLed while "
+                         f"{self.args.kill_bootstrap_at} was in flight")
                 self.harness.control("POST", "/_harness/faults/release")
-                break
-            caller.join(0.02)
-        caller.join(self.runtime.timeout_seconds + 30)
-        return result.get("answer", (0, {"errorType": "Invoke.NoAnswer"}))
+                arm_kill = False
+            for caller in callers:
+                caller.join(0.02)
+        if len(self.runtimes) > 1:
+            self.facts.setdefault("concurrentAnswers", []).append(
+                [(a[0], a[1].get("errorType") or a[1].get("status")) if a else None for a in answers])
+        good = [a for a in answers if a and a[0] == 200 and "errorType" not in a[1]]
+        return good[0] if good else next((a for a in answers if a), (0, {"errorType": "Invoke.NoAnswer"}))
 
     def start_runtime(self) -> None:
         """The bootstrap under the Runtime Interface Emulator (``--runtime lambda``)."""
         self.runtime = None
         if self.args.runtime == "lambda":
-            self.runtime = LambdaRuntime(self.orchestrator, {**self.base_env, **self.orchestrator_env}, self.out,
-                                         rie=self.args.rie)
-            self.say(f"Lambda: orchestrator as the bootstrap of the Runtime Interface Emulator at 127.0.0.1:{self.runtime.port}")
+            for _ in range(self.args.concurrency):
+                self.runtimes.append(LambdaRuntime(self.orchestrator, {**self.base_env, **self.orchestrator_env}, self.out,
+                                                   rie=self.args.rie))
+            self.runtime = self.runtimes[0]
+            self.say(f"Lambda: orchestrator as the bootstrap of the Runtime Interface Emulator at "
+                     + ", ".join(f"127.0.0.1:{r.port}" for r in self.runtimes)
+                     + (f" ({len(self.runtimes)} execution environments, each event delivered to all)" if len(self.runtimes) > 1 else ""))
+        elif self.args.concurrency > 1:
+            raise DemoError("--concurrency needs --runtime lambda")
         elif self.args.kill_bootstrap_at:
             raise DemoError("--kill-bootstrap-at needs --runtime lambda")
 
@@ -388,6 +410,7 @@ class Demo:
         self.say(f"local AWS: moto at {self.harness.endpoint}, AWS Backup stand-in at {self.harness.info['backupEndpoint']}"
                  + (f" (started in {self.harness.startup_seconds:.1f}s)" if self.harness.process else ""))
         self.runtime = None
+        self.runtimes: list[LambdaRuntime] = []
         try:
             self.fixtures()
             self.start_runtime()
@@ -405,9 +428,10 @@ class Demo:
             self.verdict(run)
             proof = self.cleanup_proof()
         finally:
-            if self.runtime is not None:
-                self.runtime.stop()
-                self.facts["bootstrapExits"] = self.runtime.exits
+            for runtime in self.runtimes:
+                runtime.stop()
+            if self.runtimes:
+                self.facts["bootstrapExits"] = sum(runtime.exits for runtime in self.runtimes)
             self.facts["seconds"] = round(time.monotonic() - self.started, 2)
             with open(os.path.join(self.out, "result.json"), "w") as handle:
                 json.dump(self.facts, handle, indent=1, default=str)

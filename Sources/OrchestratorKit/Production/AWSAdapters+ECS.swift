@@ -47,10 +47,12 @@ public struct ECSTaskLauncher: TaskLauncher {
         }
     }
 
-    /// ECS's wording for a revision that is INACTIVE, being deleted, or unknown.
+    /// ECS's wording for a revision that is INACTIVE, being deleted, or unknown (a racing
+    /// invocation may have deleted it already).
     static func isInactiveOrGone(_ message: String) -> Bool {
         let text = message.lowercased()
         return text.contains("inactive") || text.contains("does not exist") || text.contains("delete_in_progress")
+            || text.contains("unable to describe task definition")
     }
 
     public func runTask(_ request: RunTaskRequest) async throws -> String {
