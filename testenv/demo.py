@@ -75,6 +75,9 @@ def parse(argv: list) -> argparse.Namespace:
                              "or an X-Amz-Target); Lambda then delivers the event again")
     parser.add_argument("--concurrency", type=int, default=1, metavar="N",
                         help="N Lambda execution environments; every event is delivered to all N at once")
+    parser.add_argument("--diff-in-fargate", action="store_true",
+                        help="EBV_DIFF_IN_LAMBDA_MAX_ENTRIES=1: the diff runs as a Fargate task of the worker "
+                             "(manifest-worker diff s3://… --report-dir s3://…/)")
     parser.add_argument("--tamper-baseline", action="store_true",
                         help="flip one bit of the baseline manifest after it is written: it must be rejected "
                              "(no-baseline, alerted; exit 1)")

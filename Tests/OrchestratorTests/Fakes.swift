@@ -396,7 +396,24 @@ actor FakeDiffer: ManifestDiffer {
     }
     func setWriteFailure(_ error: OrchestratorError?) { writeFailure = error }
 
+    /// The next in-Lambda diff runs out of time (its uploads aborted).
+    var outOfTime = false
+    func setOutOfTime(_ value: Bool) { outOfTime = value }
+    var reportsRead: [String] = []
+
+    func readReport(reportPrefix: String) async throws -> ReportSummary {
+        reportsRead.append(reportPrefix)
+        if let failure { throw failure }
+        return try await summary(DiffRequest(baselineKey: "", postKey: "task", restoredKey: "", reportPrefix: reportPrefix, severities: [:]),
+                                 record: false)
+    }
+
     func diff(_ request: DiffRequest) async throws -> DiffOutcome {
+        if outOfTime {
+            outOfTime = false
+            requests.append(request)
+            throw DiffOutOfTime()
+        }
         let summary = try await summary(request)
         return DiffOutcome(summary: summary, documents: ReportDocuments(
             reportKey: summary.reportKey, reportJSON: #"{"passed":\#(summary.passed)}"#, summaryKey: summary.summaryKey, summaryText: summary.summaryText))
@@ -406,12 +423,12 @@ actor FakeDiffer: ManifestDiffer {
     var duringDiff: (@Sendable () async -> Void)?
     func setDuringDiff(_ body: @escaping @Sendable () async -> Void) { duringDiff = body }
 
-    func summary(_ request: DiffRequest) async throws -> ReportSummary {
+    func summary(_ request: DiffRequest, record: Bool = true) async throws -> ReportSummary {
         if let hook = duringDiff {
             duringDiff = nil
             await hook()
         }
-        requests.append(request)
+        if record { requests.append(request) }
         if let failure { throw failure }
         let errors = passed ? 0 : 3
         return ReportSummary(

@@ -90,6 +90,7 @@ final class HappyPathTests: XCTestCase {
         run = try await world.run()
         XCTAssertEqual(run.phase, .active, "waits for the restored manifest")
         world.clock.advance(1200)
+        let diffDeadline = world.deadline.addingTimeInterval(-world.config.invocationMargin)
         let response = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
         XCTAssertEqual(response, #"{"fileSystemId":"fs-0123456789abcdef0","phase":"done","result":"passed","runId":"a827233a-d405-4a86-a440-759fa94f34dd","status":"ok"}"#)
 
@@ -99,7 +100,7 @@ final class HappyPathTests: XCTestCase {
         let diffs = await world.differ.requests
         XCTAssertEqual(diffs, [DiffRequest(
             baselineKey: "manifests/\(productionFS)/baseline/2025-03-04T04-30-00Z.ndjson.gz", postKey: postKey,
-            restoredKey: restoredKey, reportPrefix: "runs/\(productionFS)/\(backupJobId)/", severities: [:])])
+            restoredKey: restoredKey, reportPrefix: "runs/\(productionFS)/\(backupJobId)/", severities: [:], deadline: diffDeadline)])
 
         let published = await world.notifier.published
         XCTAssertEqual(published.map(\.subject), ["[efs-backup-verifier] PASSED fs-0123456789abcdef0 run a827233a-d405-4a86-a440-759fa94f34dd"])

@@ -133,6 +133,30 @@ final class S3ManifestAdapterTests: XCTestCase {
         XCTAssertEqual(relaxed.mode, "two-way")
     }
 
+    /// A diff still running at its deadline stops with `DiffOutOfTime` and aborts its
+    /// findings upload: nothing is left under the report prefix.
+    func testDifferPastItsDeadlineStopsAndAbortsItsUploads() async throws {
+        let s3 = try MiniS3()
+        let a = String(repeating: "a", count: 64)
+        try s3.put("m/baseline.ndjson.gz", manifest(.baseline, [file("x", sha: a)], completedAtNs: startedAt + 1))
+        try s3.put("m/restored.ndjson.gz", manifest(.restored, [file("x", sha: a)], completedAtNs: startedAt + 1))
+        let differ = S3ManifestDiffer(s3: try s3.client, bucket: "bucket")
+        do {
+            _ = try await differ.diff(DiffRequest(baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
+                                                  reportPrefix: "runs/late/", severities: [:], deadline: Date().addingTimeInterval(-1)))
+            XCTFail("expected DiffOutOfTime")
+        } catch is DiffOutOfTime {}
+        XCTAssertEqual(s3.objects.get.keys.filter { $0.hasPrefix("runs/late/") }, [])
+        let outcome = try await differ.diff(DiffRequest(baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
+                                                        reportPrefix: "runs/ok/", severities: [:], deadline: Date().addingTimeInterval(600)))
+        XCTAssertEqual(outcome.entriesCompared, 1)
+        XCTAssertTrue(outcome.summary.passed)
+        // What a diff task's report set reads back as: the same summary.
+        try await differ.writeReport(outcome.documents)
+        let read = try await differ.readReport(reportPrefix: "runs/ok/")
+        XCTAssertEqual(read, outcome.summary)
+    }
+
     func testDifferRejectsAnInvalidManifest() async throws {
         let s3 = try MiniS3()
         let a = String(repeating: "a", count: 64)

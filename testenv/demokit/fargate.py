@@ -95,7 +95,7 @@ class Fargate:
                 raise FargateError(f"task {task['taskArn']} mounts {file_system_id}, which has no local directory")
             mounts[point["containerPath"].rstrip("/")] = self.volumes[file_system_id]
         argv = [self.worker] + [self._map(arg, mounts) for arg in command]
-        role = environment.get("EBV_ROLE", "?")
+        role = environment.get("EBV_ROLE") or task.get("group", "").rsplit(":", 1)[-1] or "?"
         started = time.monotonic()
         stop = {"taskArn": task["taskArn"], "container": self.container, "stop": True,
                 "stoppedReason": "Essential container in task exited"}

@@ -187,6 +187,8 @@ class Demo:
         self.world = world.create(self.harness)
         self.fs, self.fs_arn = self.world.fs, self.world.fs_arn
         self.orchestrator_env = self.world.orchestrator_environment()
+        if self.args.diff_in_fargate:
+            self.orchestrator_env["EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"] = "1"
         self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "
                  f"subnets {','.join(self.world.subnets)}, security group {self.world.security_group}, "
                  f"worker task definition {world.WORKER_FAMILY}:1 (production, read-only)")

@@ -61,6 +61,26 @@ def test_concurrent_handlers_one_killed_leak_nothing(harness, tmp_path):
     assert_clean(demo)
 
 
+def test_a_diff_too_big_for_lambda_runs_as_a_fargate_task(harness, tmp_path):
+    demo = run_demo(harness, tmp_path, "--diff-in-fargate")
+    assert demo.status == 0, demo.stdout + demo.stderr
+    run = demo.run_document()
+    assert (run["phase"], run["result"]) == ("done", "passed")
+    assert sorted(run["tasks"]) == ["diff", "post", "restored"]
+    assert run["tasks"]["diff"]["exitCode"] == 0
+    assert "pendingReport" not in run or run["pendingReport"] is None
+    report = demo.report()
+    assert report["passed"] is True and report["mode"] == "three-way"
+    ecs = demo.harness.client("ecs")
+    stopped = ecs.describe_tasks(cluster="ebv-demo", tasks=ecs.list_tasks(cluster="ebv-demo", desiredStatus="STOPPED")["taskArns"])
+    diff = [t for t in stopped["tasks"] if t["group"].endswith(":diff")]
+    assert len(diff) == 1 and diff[0]["taskDefinitionArn"].endswith("task-definition/ebv-manifest-worker:1")
+    command = diff[0]["overrides"]["containerOverrides"][0]["command"]
+    assert command[0] == "diff" and command[-3:] == ["--report-dir", f"s3://ebv-demo/runs/{demo.fs}/{demo.run_id}/", "--quiet"]
+    assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] PASSED {demo.fs} run {demo.run_id}"]
+    assert_clean(demo)
+
+
 def test_tampered_baseline_is_rejected_and_alerted(harness, tmp_path):
     demo = run_demo(harness, tmp_path, "--tamper-baseline")
     assert demo.status == 1, demo.stdout + demo.stderr

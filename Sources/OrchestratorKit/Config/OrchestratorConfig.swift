@@ -54,6 +54,11 @@ public struct OrchestratorConfig: Sendable, Equatable {
     /// First pause before a failed side effect (summary, EMF line, report, validation) is
     /// retried; doubled per failure, at most an hour (`EBV_SIDE_EFFECT_RETRY_SECONDS`, default 60).
     public var sideEffectRetry: TimeInterval
+    /// Diffs estimated larger than this many entries run as a Fargate task of the worker
+    /// image instead of in Lambda (`EBV_DIFF_IN_LAMBDA_MAX_ENTRIES`, default 2,000,000).
+    public var diffInLambdaMaxEntries: Int
+    /// The diff rate assumed until one is measured (`EBV_DIFF_ENTRIES_PER_SECOND`, default 20,000).
+    public var diffEntriesPerSecond: Double
     /// RunTask `startedBy` (`EBV_STARTED_BY`, default `efs-backup-verifier`).
     public var startedBy: String
     /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
@@ -100,6 +105,12 @@ public struct OrchestratorConfig: Sendable, Equatable {
         }
         restoreTestingWindow = window * 3600
         sideEffectRetry = try reader.positiveNumber("EBV_SIDE_EFFECT_RETRY_SECONDS", default: 60)
+        let maxEntries = try reader.positiveNumber("EBV_DIFF_IN_LAMBDA_MAX_ENTRIES", default: 2_000_000)
+        guard maxEntries == maxEntries.rounded(), maxEntries < 1e15, let entries = Int(exactly: maxEntries) else {
+            throw OrchestratorError(.configuration, "EBV_DIFF_IN_LAMBDA_MAX_ENTRIES: not a whole number: \"\(reader.optional("EBV_DIFF_IN_LAMBDA_MAX_ENTRIES") ?? "")\"")
+        }
+        diffInLambdaMaxEntries = entries
+        diffEntriesPerSecond = try reader.positiveNumber("EBV_DIFF_ENTRIES_PER_SECOND", default: 20_000)
         startedBy = reader.optional("EBV_STARTED_BY") ?? "efs-backup-verifier"
         guard !startedBy.isEmpty, startedBy.count <= 128,
               startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })

@@ -2,14 +2,20 @@ import AWSLite
 import Foundation
 import ManifestKit
 
-/// ManifestKit's `ByteSource` over an S3 object (read on a non-cooperative thread).
+/// ManifestKit's `ByteSource` over an S3 object (read on a non-cooperative thread). With a
+/// deadline, a read after it throws `DiffOutOfTime`.
 final class S3ByteSource: ByteSource {
     let reader: S3BlockingReader
+    let deadline: Date?
     var name: String { reader.name }
-    init(client: S3Client, bucket: String, key: String) throws {
+    init(client: S3Client, bucket: String, key: String, deadline: Date? = nil) throws {
         reader = try S3BlockingReader(client: client, bucket: bucket, key: key)
+        self.deadline = deadline
     }
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try reader.read(into: buffer) }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let deadline, Date() >= deadline { throw DiffOutOfTime() }
+        return try reader.read(into: buffer)
+    }
 }
 
 /// ManifestKit's `ByteSink` over an S3 multipart upload: the object exists only after `finish()`.
@@ -57,14 +63,14 @@ public struct S3ManifestCatalog: ManifestCatalog {
         let bucket = self.bucket
         for object in objects.prefix(maxCandidates) {
             let key = object.key
-            let completedNs: Int64? = try? await onDedicatedThread {
+            let trailer: ManifestTrailer? = try? await onDedicatedThread {
                 let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
                 while try reader.next() != nil {}
-                return reader.trailer?.completedAtNs
+                return reader.trailer
             }
-            guard let completedNs else { continue }
-            let completed = Date(timeIntervalSince1970: Double(completedNs) / 1e9)
-            if completed < before { return ManifestRef(key: key, completedAt: completed) }
+            guard let trailer else { continue }
+            let completed = Date(timeIntervalSince1970: Double(trailer.completedAtNs) / 1e9)
+            if completed < before { return ManifestRef(key: key, completedAt: completed, entries: Int(exactly: trailer.entries)) }
         }
         return nil
     }
@@ -102,9 +108,10 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let overrides = request.severities.keys.sorted().map { "\($0)=\(request.severities[$0]!)" }.joined(separator: ",")
         let report = try await onDedicatedThread { () throws -> DiffReport in
             let policy = try SeverityPolicy(parsing: overrides)
-            let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey))
-            let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
-            let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey))
+            let deadline = request.deadline
+            let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey, deadline: deadline))
+            let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0, deadline: deadline)) }
+            let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey, deadline: deadline))
             let upload = S3ByteSink(client: client, bucket: bucket, key: findingsKey, contentType: "application/gzip")
             // Compressed and uploaded on a thread of its own, beside the merge.
             let output = BackgroundSink(wrapping: try GzipCompressingSink(wrapping: upload))
@@ -133,7 +140,24 @@ public struct S3ManifestDiffer: ManifestDiffer {
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
             reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey)
         return DiffOutcome(summary: verdict, documents: ReportDocuments(
-            reportKey: reportKey, reportJSON: String(decoding: report.json(), as: UTF8.self), summaryKey: summaryKey, summaryText: summary))
+            reportKey: reportKey, reportJSON: String(decoding: report.json(), as: UTF8.self), summaryKey: summaryKey, summaryText: summary),
+            entriesCompared: Int(exactly: report.tally.entriesCompared) ?? Int.max)
+    }
+
+    /// `report.json` and `summary.txt` under `reportPrefix` (written by a diff task).
+    public func readReport(reportPrefix: String) async throws -> ReportSummary {
+        let reportKey = reportPrefix + "report.json"
+        let summaryKey = reportPrefix + "summary.txt"
+        let json = try await object(reportKey)
+        let summary = String(decoding: try await object(summaryKey), as: UTF8.self)
+        return try ReportSummary(reportJSON: json, summaryText: summary, reportPrefix: reportPrefix)
+    }
+
+    private func object(_ key: String) async throws -> [UInt8] {
+        let stream = try await s3.getObject(bucket: bucket, key: key)
+        var body: [UInt8] = []
+        while let chunk = try await stream.next() { body += chunk }
+        return body
     }
 
     public func writeReport(_ documents: ReportDocuments) async throws {

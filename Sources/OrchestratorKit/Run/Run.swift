@@ -61,6 +61,8 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public var isStopped: Bool { lastStatus == "STOPPED" }
     /// Stopped with exit code 0.
     public var succeeded: Bool { isStopped && exitCode == 0 }
+    /// A diff task finished its report: exit 0 (no error findings) or 1 (error findings).
+    public var diffCompleted: Bool { isStopped && (exitCode == 0 || exitCode == 1) }
 }
 
 /// What the run did to clean up (each flag makes the step idempotent).
@@ -114,7 +116,7 @@ public struct Run: Sendable, Codable, Equatable {
     public var mountTargetsAvailable = false
     public var accessPointId: String?
     public var taskDefinitionArn: String?
-    /// Worker tasks by role: `post`, `restored`.
+    /// Worker tasks by role: `post`, `restored`, and `diff` when the diff runs as a task.
     public var tasks: [String: TaskRecord] = [:]
 
     public var phase: RunPhase = .active
@@ -141,6 +143,9 @@ public struct Run: Sendable, Codable, Equatable {
     /// Set when the restore's outcome was given up on: the run is past its deadline and
     /// DescribeRestoreJob kept failing (alerted once; cleanup goes on with what is recorded).
     public var restoreAbandoned: Bool?
+    /// Set when the diff ran out of time in Lambda (its uploads aborted): it runs as a
+    /// Fargate task instead.
+    public var diffRanOutOfTime: Bool?
     /// One short line per transition, for people reading the document.
     public var history: [String] = []
 

@@ -24,6 +24,9 @@ public struct RunNaming: Sendable {
 
     public var openMarkerPrefix: String { config.runsPrefix + "open/" }
 
+    /// `runs/diff-rate.json`: the last measured in-Lambda diff rate.
+    public var diffRateKey: String { config.runsPrefix + "diff-rate.json" }
+
     /// `runs/<fs>/<run>/` — where the report set goes.
     public func reportPrefix(fileSystemId: String, runId: String) -> String {
         config.runsPrefix + fileSystemId + "/" + runId + "/"
@@ -56,7 +59,7 @@ public struct RunNaming: Sendable {
     public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: String)? {
         let parts = group.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, parts[0] == "ebv", parts[1].hasPrefix("fs-"), !parts[2].isEmpty,
-              ["post", "restored"].contains(parts[3]) else { return nil }
+              ["post", "restored", "diff"].contains(parts[3]) else { return nil }
         return (parts[1], parts[2], parts[3])
     }
 

@@ -5,10 +5,13 @@ public struct ManifestRef: Sendable, Equatable, Codable {
     public var key: String
     /// The manifest trailer's `completedAt`.
     public var completedAt: Date
+    /// The trailer's entry count (nil in documents written before it was kept).
+    public var entries: Int?
 
-    public init(key: String, completedAt: Date) {
+    public init(key: String, completedAt: Date, entries: Int? = nil) {
         self.key = key
         self.completedAt = completedAt
+        self.entries = entries
     }
 }
 
@@ -31,13 +34,19 @@ public struct DiffRequest: Sendable, Equatable {
     public var reportPrefix: String
     /// Severity overrides per verdict class (e.g. `metadata` → `error`).
     public var severities: [String: String]
+    /// The diff stops (`DiffOutOfTime`, its uploads aborted) if it is still running then.
+    public var deadline: Date?
 
-    public init(baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String, severities: [String: String]) {
+    public init(
+        baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String, severities: [String: String],
+        deadline: Date? = nil
+    ) {
         self.baselineKey = baselineKey
         self.postKey = postKey
         self.restoredKey = restoredKey
         self.reportPrefix = reportPrefix
         self.severities = severities
+        self.deadline = deadline
     }
 }
 
@@ -96,11 +105,20 @@ public struct ReportDocuments: Sendable, Equatable, Codable {
 public struct DiffOutcome: Sendable, Equatable {
     public var summary: ReportSummary
     public var documents: ReportDocuments
+    /// Paths compared (the rate of the next decision is measured from it).
+    public var entriesCompared: Int
 
-    public init(summary: ReportSummary, documents: ReportDocuments) {
+    public init(summary: ReportSummary, documents: ReportDocuments, entriesCompared: Int = 0) {
         self.summary = summary
         self.documents = documents
+        self.entriesCompared = entriesCompared
     }
+}
+
+/// A diff in Lambda that reached its request's deadline; its uploads were aborted.
+public struct DiffOutOfTime: Error, Sendable, Equatable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the diff ran out of time in this invocation" }
 }
 
 /// Runs the streaming diff (production: ManifestKit's diff over S3 streams, the findings
@@ -110,6 +128,8 @@ public protocol ManifestDiffer: Sendable {
     func diff(_ request: DiffRequest) async throws -> DiffOutcome
     /// Writes `report.json` and `summary.txt` (idempotent).
     func writeReport(_ documents: ReportDocuments) async throws
+    /// Reads the summary of a report set a diff task wrote under `reportPrefix`.
+    func readReport(reportPrefix: String) async throws -> ReportSummary
 }
 
 extension ManifestDiffer {

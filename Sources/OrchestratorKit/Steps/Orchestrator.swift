@@ -137,7 +137,8 @@ public struct Orchestrator: Sendable {
         case .failTask(let role):
             let task = run.tasks[role]
             let exit = task?.exitCode.map { "exit code \($0)" } ?? "no exit code"
-            run.finish(.taskFailed, "\(role) manifest task \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")", at: now)
+            let what = role == "diff" ? "diff task" : "\(role) manifest task"
+            run.finish(role == "diff" ? .error : .taskFailed, "\(what) \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")", at: now)
         case .tagRestoredFileSystem: try await tagRestoredFileSystem(&run, logger: log)
         case .createMountTargets: try await createMountTargets(&run, logger: log)
         case .awaitMountTargets: try await awaitMountTargets(&run, deadline: deadline, logger: log)
@@ -145,6 +146,7 @@ public struct Orchestrator: Sendable {
         case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
         case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
         case .verdict: try await verdict(&run, etag: &etag, deadline: deadline, logger: log)
+        case .collectDiffReport: try await collectDiffReport(&run, logger: log)
         case .writeReport: try await sideEffect(.report, &run, logger: log) { try await writeReport(&$0, logger: log) }
         case .notify: try await sideEffect(.summary, &run, logger: log) { try await notify(&$0, etag: &etag, deadline: deadline, logger: log) }
         case .emitMetrics: try await sideEffect(.metrics, &run, logger: log) { try await emitMetrics(&$0, etag: &etag, deadline: deadline) }

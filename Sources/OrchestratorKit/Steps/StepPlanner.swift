@@ -16,6 +16,8 @@ public enum Step: Equatable, Sendable {
     case registerTaskDefinition
     case runRestoredTask
     case verdict
+    /// The diff task stopped: read its report set and decide.
+    case collectDiffReport
     /// `report.json` and `summary.txt` (a side effect: a failure never blocks the others).
     case writeReport
     case notify
@@ -75,8 +77,14 @@ public struct StepPlanner: Sendable {
             }
             guard let restored = run.tasks["restored"] else { return .runRestoredTask }
             let postDone = run.tasks["post"].map { $0.succeeded } ?? true
+            guard restored.succeeded && postDone else { return nil }
+            if let diff = run.tasks["diff"] {
+                // The diff runs as a task: wait for its STOPPED event.
+                guard diff.isStopped else { return nil }
+                return diff.diffCompleted ? .collectDiffReport : .failTask(role: "diff")
+            }
             // Another invocation holding the claim is diffing right now.
-            return restored.succeeded && postDone && run.claimable("verdict", now: now) ? .verdict : nil
+            return run.claimable("verdict", now: now) ? .verdict : nil
         default:
             return nil
         }
