@@ -18,7 +18,7 @@ final class ClaimPlannerTests: XCTestCase {
     func testALiveClaimWaitsAndAnExpiredOneIsRetried() {
         var run = finishing()
         XCTAssertEqual(planner.next(run, now: start), .notify)
-        run.claims = ["notify": start.addingTimeInterval(60)]
+        run.claims = [.notify: start.addingTimeInterval(60)]
         XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(59)), .emitMetrics, "a live claim holds back only its own action")
         run.metricsEmitted = true
         XCTAssertNil(planner.next(run, now: start.addingTimeInterval(59)), "the run stays open for the claimed notification")
@@ -26,7 +26,7 @@ final class ClaimPlannerTests: XCTestCase {
         run.notified = true
         run.metricsEmitted = false
         XCTAssertEqual(planner.next(run, now: start), .emitMetrics)
-        run.claims?["metrics"] = start.addingTimeInterval(60)
+        run.claims?[.metrics] = start.addingTimeInterval(60)
         XCTAssertNil(planner.next(run, now: start))
         run.metricsEmitted = true
         XCTAssertEqual(planner.next(run, now: start), .complete)
@@ -59,7 +59,7 @@ final class ClaimPlannerTests: XCTestCase {
         run.notified = true
         run.metricsEmitted = true
         XCTAssertEqual(planner.next(run, now: start), .reportValidation)
-        run.claims = ["validation": start.addingTimeInterval(1)]
+        run.claims = [.validation: start.addingTimeInterval(1)]
         XCTAssertNil(planner.next(run, now: start))
         XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(1)), .reportValidation)
     }
@@ -77,7 +77,7 @@ final class ClaimPlannerTests: XCTestCase {
         run.mountTargetsAvailable = true
         run.accessPointId = "a"
         XCTAssertEqual(planner.next(run, now: start), .registerTaskDefinition)
-        run.claims = ["registerTaskDefinition": start.addingTimeInterval(10)]
+        run.claims = [.registerTaskDefinition: start.addingTimeInterval(10)]
         XCTAssertNil(planner.next(run, now: start.addingTimeInterval(9)))
         XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(10)), .registerTaskDefinition)
     }

@@ -16,9 +16,9 @@ final class DiffPlacementTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         await world.manifests.addExisting("manifests/\(productionFS)/runs/\(backupJobId)/post.ndjson.gz")
-        return try await world.orchestrator.handle(world.taskStopped(role: "restored", exitCode: 0), deadline: deadline ?? world.deadline)
+        return try await world.orchestrator.handle(world.taskStopped(role: .restored, exitCode: 0), deadline: deadline ?? world.deadline)
     }
 
     func testASmallDiffRunsInLambda() async throws {
@@ -28,7 +28,7 @@ final class DiffPlacementTests: XCTestCase {
         XCTAssertEqual(diffs, 1)
         let run = try await world.run()
         XCTAssertEqual(run.result, .passed)
-        XCTAssertNil(run.tasks["diff"])
+        XCTAssertNil(run.tasks[.diff])
     }
 
     func testADiffOverTheEntryLimitRunsAsATaskAndTheRunContinuesOnItsStop() async throws {
@@ -54,13 +54,13 @@ final class DiffPlacementTests: XCTestCase {
         XCTAssertTrue(run.history.last { $0.contains("diff task") }?.hasSuffix("about 1200 entries, over EBV_DIFF_IN_LAMBDA_MAX_ENTRIES 1000") ?? false)
 
         // A duplicate STOPPED event of the restored task starts no second diff task.
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let diffTasks = await world.ecs.runRequests.filter { $0.group.hasSuffix(":diff") }.map(\.clientToken)
         XCTAssertEqual(Set(diffTasks).count, 1)
 
         // The diff task found error findings (exit 1): its report decides.
         await world.differ.setPassed(false)
-        _ = try await world.handle(world.taskStopped(role: "diff", exitCode: 1))
+        _ = try await world.handle(world.taskStopped(role: .diff, exitCode: 1))
         run = try await world.run()
         XCTAssertEqual(run.result, .failed)
         XCTAssertEqual(run.phase, .done)
@@ -87,7 +87,7 @@ final class DiffPlacementTests: XCTestCase {
         diffs = await tight.differ.requests.count
         XCTAssertEqual(diffs, 0)
         let run = try await tight.run()
-        XCTAssertNotNil(run.tasks["diff"])
+        XCTAssertNotNil(run.tasks[.diff])
         XCTAssertTrue(run.history.last { $0.contains("diff task") }?.hasSuffix("about 3600 entries at 10 per second need 540 s, 270 s left") ?? false,
                       run.history.joined(separator: "\n"))
     }
@@ -99,9 +99,9 @@ final class DiffPlacementTests: XCTestCase {
         let run = try await world.run()
         XCTAssertEqual(run.diffRanOutOfTime, true)
         XCTAssertNil(run.result)
-        XCTAssertNotNil(run.tasks["diff"], "the same invocation started the task")
+        XCTAssertNotNil(run.tasks[.diff], "the same invocation started the task")
         XCTAssertTrue(run.history.contains { $0.hasSuffix("diff ran out of time in Lambda (its uploads aborted); it runs as a task next") })
-        _ = try await world.handle(world.taskStopped(role: "diff", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .diff, exitCode: 0))
         let done = try await world.run()
         XCTAssertEqual(done.result, .passed)
     }
@@ -111,7 +111,7 @@ final class DiffPlacementTests: XCTestCase {
         environment["EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"] = "1"
         let world = try World(environment: environment)
         _ = try await runToDiff(world, entries: 1200)
-        _ = try await world.handle(world.taskStopped(role: "diff", exitCode: 2))
+        _ = try await world.handle(world.taskStopped(role: .diff, exitCode: 2))
         let run = try await world.run()
         XCTAssertEqual(run.result, .error)
         XCTAssertEqual(run.phase, .done)

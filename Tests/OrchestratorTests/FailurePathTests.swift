@@ -62,7 +62,7 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        guard case .task(var failed) = try await world.taskStopped(role: "restored", exitCode: 2) else { return XCTFail() }
+        guard case .task(var failed) = try await world.taskStopped(role: .restored, exitCode: 2) else { return XCTFail() }
         failed.stoppedReason = "Essential container in task exited"
         _ = try await world.handle(.task(failed))
         let run = try await world.run()
@@ -86,12 +86,12 @@ final class FailurePathTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        guard case .task(var killed) = try await world.taskStopped(role: "post", exitCode: 137) else { return XCTFail() }
+        guard case .task(var killed) = try await world.taskStopped(role: .post, exitCode: 137) else { return XCTFail() }
         killed.stoppedReason = "Essential container in task exited"
         killed.containerReason = "OutOfMemoryError: Container killed due to memory usage"
         _ = try await world.handle(.task(killed))
         let run = try await world.run()
-        XCTAssertEqual(run.tasks["post"]?.stoppedReason,
+        XCTAssertEqual(run.tasks[.post]?.stoppedReason,
                        "Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)")
         XCTAssertEqual(run.resultMessage,
                        "post manifest task exit code 137: Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)")
@@ -101,7 +101,7 @@ final class FailurePathTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: nil))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: nil))
         let run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
         XCTAssertEqual(run.resultMessage, "post manifest task no exit code: CannotPullContainerError")
@@ -150,8 +150,8 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))  // exit 0, but no object in S3
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))  // exit 0, but no object in S3
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let diffs = await world.differ.requests
         XCTAssertEqual(diffs.count, 1)
         XCTAssertNil(diffs.first?.postKey)
@@ -173,7 +173,7 @@ final class FailurePathTests: XCTestCase {
         XCTAssertEqual(runs, 0)
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.report?.mode, "two-way")
@@ -186,8 +186,8 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.result, .error)
         XCTAssertEqual(run.resultMessage, "diff failed: restored.ndjson.gz:812: entriesSha256 mismatch")

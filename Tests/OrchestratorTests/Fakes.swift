@@ -274,7 +274,7 @@ actor FakeECS: TaskLauncher {
     }
 
     func distinctTasks() -> Int { tasksByToken.count }
-    func taskArn(role: String) -> String? { runRequests.first { $0.group.hasSuffix(":" + role) }.flatMap { tasksByToken[$0.clientToken] } }
+    func taskArn(role: TaskRole) -> String? { runRequests.first { $0.group.hasSuffix(":" + role.rawValue) }.flatMap { tasksByToken[$0.clientToken] } }
     func setDescribed(_ info: TaskInfo) { described[info.taskArn] = info }
     func forget(_ arn: String) { described[arn] = nil }
 }

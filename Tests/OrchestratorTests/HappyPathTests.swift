@@ -86,12 +86,12 @@ final class HappyPathTests: XCTestCase {
                                                   "EBV_RECOVERY_POINT_ARN": recoveryPointArn, "EBV_RESTORED_ROOT": "auto"])
 
         await world.manifests.addExisting(postKey)
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         run = try await world.run()
         XCTAssertEqual(run.phase, .active, "waits for the restored manifest")
         world.clock.advance(1200)
         let diffDeadline = world.deadline.addingTimeInterval(-world.config.invocationMargin)
-        let response = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        let response = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         XCTAssertEqual(response, #"{"fileSystemId":"fs-0123456789abcdef0","phase":"done","result":"passed","runId":"a827233a-d405-4a86-a440-759fa94f34dd","status":"ok"}"#)
 
         run = try await world.run()
@@ -167,6 +167,6 @@ final class HappyPathTests: XCTestCase {
         _ = try await world.handle(.reconcile)
         run = try await world.run()
         XCTAssertTrue(run.mountTargetsAvailable)
-        XCTAssertNotNil(run.tasks["restored"]?.taskArn)
+        XCTAssertNotNil(run.tasks[.restored]?.taskArn)
     }
 }

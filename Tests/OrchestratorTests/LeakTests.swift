@@ -53,7 +53,7 @@ final class LeakTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 1))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 1))
         await world.backup.forgetRestoreJobs()
         world.clock.advance(25 * 3600)
         for _ in 0..<StepPlanner.restoreLookupAttempts { _ = try await world.handle(.reconcile) }
@@ -104,8 +104,8 @@ final class LeakTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let deregistered = await world.ecs.deregistered
         let deleted = await world.ecs.deleted
         XCTAssertEqual(deregistered, ["arn:aws:ecs:us-east-1:123456789012:task-definition/manifest-worker-restored:1"])

@@ -62,10 +62,10 @@ final class RaceTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         let other = world.orchestrator
         let deadline = world.deadline
-        let event = try await world.taskStopped(role: "restored", exitCode: 0)
+        let event = try await world.taskStopped(role: .restored, exitCode: 0)
         // A duplicate delivery arrives while this invocation is diffing.
         await world.differ.setDuringDiff {
             _ = try? await other.handle(event, deadline: deadline)
@@ -122,7 +122,7 @@ final class RaceTests: XCTestCase {
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
         let run = try await world.run()
         XCTAssertEqual(run.restoreStatus, "COMPLETED")
-        XCTAssertNotNil(run.tasks["restored"])
+        XCTAssertNotNil(run.tasks[.restored])
         XCTAssertEqual(world.clock.sleeps.get.count, 8)
     }
 

@@ -56,8 +56,8 @@ final class SideEffectTests: XCTestCase {
             _ = try await world.handle(world.backupCompleted())
             await world.restoreCompletes()
             _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-            _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-            _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+            _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+            _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
             // Billed resources are gone in the same invocation as the verdict.
             let deleted = await world.efs.deletedFileSystems
             XCTAssertEqual(deleted, [restoredFS], effect.rawValue)
@@ -84,7 +84,7 @@ final class SideEffectTests: XCTestCase {
             await breakSideEffect(effect, world)
             await world.restoreTestingSetup(jobId: jobId)
             _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
-            _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0, runId: "rt-" + jobId))
+            _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0, runId: "rt-" + jobId))
             let targets = await world.efs.mountTargets.count
             XCTAssertEqual(targets, 0, effect.rawValue)
             let accessPoints = await world.efs.deletedAccessPoints
@@ -109,8 +109,8 @@ final class SideEffectTests: XCTestCase {
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
         await world.efs.setTags(restoredFS, [:])  // someone removed our tag: refused and alerted
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let run = try await tickUntilDone(world, runId: backupJobId)
         XCTAssertEqual(run.phase, .done)
         XCTAssertNotNil(run.cleanup.refusal)

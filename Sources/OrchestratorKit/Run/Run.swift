@@ -46,7 +46,7 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public var taskArn: String?
     public var clientToken: String
     public var manifestKey: String
-    public var lastStatus: String?
+    public var lastStatus: TaskStatus?
     public var exitCode: Int?
     public var stopCode: String?
     public var stoppedReason: String?
@@ -58,7 +58,7 @@ public struct TaskRecord: Sendable, Codable, Equatable {
         self.manifestKey = manifestKey
     }
 
-    public var isStopped: Bool { lastStatus == "STOPPED" }
+    public var isStopped: Bool { lastStatus == .stopped }
     /// Stopped with exit code 0.
     public var succeeded: Bool { isStopped && exitCode == 0 }
     /// A diff task finished its report: exit 0 (no error findings) or 1 (error findings).
@@ -104,7 +104,7 @@ public struct Run: Sendable, Codable, Equatable {
     public var baseline: ManifestRef?
 
     public var restoreJobId: String?
-    public var restoreStatus: String?
+    public var restoreStatus: RestoreStatus?
     public var restoreStatusMessage: String?
     public var restoreStartedAt: Date?
     public var restoreCompletedAt: Date?
@@ -117,7 +117,7 @@ public struct Run: Sendable, Codable, Equatable {
     public var accessPointId: String?
     public var taskDefinitionArn: String?
     /// Worker tasks by role: `post`, `restored`, and `diff` when the diff runs as a task.
-    public var tasks: [String: TaskRecord] = [:]
+    public var tasks: [TaskRole: TaskRecord] = [:]
 
     public var phase: RunPhase = .active
     public var result: RunResult?
@@ -137,7 +137,7 @@ public struct Run: Sendable, Codable, Equatable {
     /// Written with `If-Match` before the action, so only the invocation that won the write
     /// acts; an expired claim without the action's completion means the claimant died.
     /// Optional so documents written before it existed still decode.
-    public var claims: [String: Date]?
+    public var claims: [ClaimKey: Date]?
     /// Consecutive DescribeRestoreJob failures while the restore is not terminal (reconcile).
     public var restoreLookupFailures: Int?
     /// Set when the restore's outcome was given up on: the run is past its deadline and
@@ -172,14 +172,14 @@ public struct Run: Sendable, Codable, Equatable {
     }
 
     /// Whether `action` may be claimed now: never claimed, or the claim has expired.
-    public func claimable(_ action: String, now: Date) -> Bool {
+    public func claimable(_ action: ClaimKey, now: Date) -> Bool {
         guard let until = claims?[action] else { return true }
         return until <= now
     }
 
     /// Whether the restore's outcome is settled: a terminal status, or given up on.
     public var restoreSettled: Bool {
-        StepPlanner.terminalRestoreStatuses.contains(restoreStatus ?? "") || restoreAbandoned == true
+        restoreStatus?.isTerminal == true || restoreAbandoned == true
     }
 
     /// Appends a history line.

@@ -38,8 +38,8 @@ public struct RunNaming: Sendable {
     }
 
     /// `manifests/<fs>/runs/<run>/<role>.ndjson.gz`.
-    public func manifestKey(fileSystemId: String, runId: String, role: String) -> String {
-        config.manifestPrefix + fileSystemId + "/runs/" + runId + "/" + role + ".ndjson.gz"
+    public func manifestKey(fileSystemId: String, runId: String, role: TaskRole) -> String {
+        config.manifestPrefix + fileSystemId + "/runs/" + runId + "/" + role.rawValue + ".ndjson.gz"
     }
 
     /// `s3://<bucket>/<key>`.
@@ -51,16 +51,16 @@ public struct RunNaming: Sendable {
     }
 
     /// `ebv:<fs>:<run>:<role>` — the task group a stop event is matched by.
-    public func taskGroup(fileSystemId: String, runId: String, role: String) -> String {
-        "ebv:" + fileSystemId + ":" + runId + ":" + role
+    public func taskGroup(fileSystemId: String, runId: String, role: TaskRole) -> String {
+        "ebv:" + fileSystemId + ":" + runId + ":" + role.rawValue
     }
 
     /// Parses a task group back into (fileSystemId, runId, role).
-    public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: String)? {
+    public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: TaskRole)? {
         let parts = group.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, parts[0] == "ebv", parts[1].hasPrefix("fs-"), !parts[2].isEmpty,
-              ["post", "restored", "diff"].contains(parts[3]) else { return nil }
-        return (parts[1], parts[2], parts[3])
+              let role = TaskRole(rawValue: parts[3]) else { return nil }
+        return (parts[1], parts[2], role)
     }
 
     /// An idempotency token `ebv-<purpose>-<runId>`: at most 64 characters, ASCII 33–126.

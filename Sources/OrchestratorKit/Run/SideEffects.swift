@@ -14,12 +14,12 @@ public enum SideEffect: String, Sendable, Codable, CaseIterable {
     case validation
 
     /// The claim key of the once-only action (nil: repeating it is harmless).
-    public var claimKey: String? {
+    public var claimKey: ClaimKey? {
         switch self {
         case .report: return nil
-        case .summary: return "notify"
-        case .metrics: return "metrics"
-        case .validation: return "validation"
+        case .summary: return .notify
+        case .metrics: return .metrics
+        case .validation: return .validation
         }
     }
 }

@@ -10,7 +10,7 @@ extension Orchestrator {
             try await service("StopTask \(role)") {
                 try await services.tasks.stopTask(cluster: config.cluster, arn: arn, reason: "efs-backup-verifier run \(run.runId) finished")
             }
-            log.info("task stopped", ["role": role, "taskArn": arn])
+            log.info("task stopped", ["role": role.rawValue, "taskArn": arn])
         }
         run.cleanup.tasksStopped = true
     }

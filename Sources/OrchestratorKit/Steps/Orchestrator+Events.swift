@@ -118,19 +118,20 @@ extension Orchestrator {
     }
 
     /// Merges a restore job's state into a run; never moves a terminal status back.
-    static func restoreFacts(status: String, message: String?, createdResourceArn: String?, completedAt: Date?)
+    static func restoreFacts(status text: String, message: String?, createdResourceArn: String?, completedAt: Date?)
         -> @Sendable (inout Run) -> Void
     {
+        let status = RestoreStatus(rawValue: text)
         return { run in
-            if let current = run.restoreStatus, StepPlanner.terminalRestoreStatuses.contains(current) { return }
+            if run.restoreStatus?.isTerminal == true { return }
             run.restoreStatus = status
             run.restoreStatusMessage = message ?? run.restoreStatusMessage
-            if StepPlanner.terminalRestoreStatuses.contains(status) {
+            if status.isTerminal {
                 run.restoreCompletedAt = completedAt ?? run.restoreCompletedAt
                 if let arn = createdResourceArn, run.restoredFileSystemId == nil {
                     run.restoredFileSystemId = RunNaming.fileSystemId(fromArn: arn)
                 }
-                run.note("restore \(status)", at: completedAt ?? run.updatedAt)
+                run.note("restore \(status.rawValue)", at: completedAt ?? run.updatedAt)
             }
         }
     }
@@ -141,7 +142,7 @@ extension Orchestrator {
             logger.info("task event ignored: not started by this system", ["taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task not started by this system"])
         }
-        guard task.lastStatus == "STOPPED" else {
+        guard TaskStatus(rawValue: task.lastStatus) == .stopped else {
             logger.with(runId: owner.runId).debug("task event ignored", ["lastStatus": task.lastStatus, "taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task \(task.lastStatus)"])
         }
@@ -169,8 +170,8 @@ extension Orchestrator {
     }
 
     /// Records a task's stop (exit code, reason); duplicates and older versions change nothing.
-    func taskFacts(role: String, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
-        let token = RunNaming.token(role, runId: runId)
+    func taskFacts(role: TaskRole, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
+        let token = RunNaming.token(role.rawValue, runId: runId)
         let manifestKey = naming.manifestKey(fileSystemId: fileSystemId, runId: runId, role: role)
         return { run in
             var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
@@ -178,15 +179,15 @@ extension Orchestrator {
             if record.isStopped { return }
             if let old = record.version, let new = task.version, new < old { return }
             record.taskArn = task.taskArn
-            record.lastStatus = task.lastStatus
+            record.lastStatus = TaskStatus(rawValue: task.lastStatus)
             record.exitCode = task.exitCode
             record.stopCode = task.stopCode
             record.stoppedReason = Self.stopReason(task)
             record.version = task.version ?? record.version
             record.stoppedAt = task.stoppedAt
             run.tasks[role] = record
-            if task.lastStatus == "STOPPED" {
-                run.note("\(role) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
+            if record.isStopped {
+                run.note("\(role.rawValue) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
             }
         }
     }

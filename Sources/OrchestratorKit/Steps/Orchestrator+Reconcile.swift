@@ -68,7 +68,7 @@ extension Orchestrator {
                 // ECS forgets stopped tasks after a while: a task it no longer knows has stopped.
                 let info = described.first(where: { $0.taskArn == arn })
                     ?? TaskInfo(taskArn: arn, lastStatus: "STOPPED", stoppedReason: "task no longer known to ECS")
-                if info.lastStatus == "STOPPED" {
+                if TaskStatus(rawValue: info.lastStatus) == .stopped {
                     merges.append(taskFacts(role: role, task: info, runId: run.runId, fileSystemId: run.fileSystemId))
                 }
             }

@@ -44,7 +44,7 @@ extension Orchestrator {
             jobId = try await findRestoreJob(recoveryPointArn: recoveryPointArn, run: run, logger: log)
         }
         run.restoreJobId = jobId
-        run.restoreStatus = run.restoreStatus ?? "PENDING"
+        run.restoreStatus = run.restoreStatus ?? .pending
         run.restoreStartedAt = now
         run.note("restore job \(jobId) started", at: now)
         log.info("restore started", ["restoreJobId": jobId, "recoveryPointArn": recoveryPointArn])
@@ -69,17 +69,17 @@ extension Orchestrator {
 
     /// Runs the worker for `post` (production volume, worker family) or `restored` (the
     /// run's revision); RunTask's `clientToken` makes a repeat return the same task.
-    func runWorker(role: String, on run: inout Run, logger log: Logger) async throws {
+    func runWorker(role: TaskRole, on run: inout Run, logger log: Logger) async throws {
         let manifestKey = naming.manifestKey(fileSystemId: run.fileSystemId, runId: run.runId, role: role)
-        let token = RunNaming.token(role, runId: run.runId)
+        let token = RunNaming.token(role.rawValue, runId: run.runId)
         let taskDefinition: String
-        if role == "restored" {
+        if role == .restored {
             guard let arn = run.taskDefinitionArn else { return }
             taskDefinition = arn
         } else {
             taskDefinition = config.workerTaskFamily
         }
-        let fileSystemId = role == "restored" ? (run.restoredFileSystemId ?? "") : run.fileSystemId
+        let fileSystemId = role == .restored ? (run.restoredFileSystemId ?? "") : run.fileSystemId
         let request = RunTaskRequest(
             cluster: config.cluster,
             taskDefinition: taskDefinition,
@@ -92,36 +92,36 @@ extension Orchestrator {
             command: workerCommand(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
             environment: workerEnvironment(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
             tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
-        let taskArn = try await service("RunTask \(role)") { try await services.tasks.runTask(request) }
+        let taskArn = try await service("RunTask \(role.rawValue)") { try await services.tasks.runTask(request) }
         var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
         record.taskArn = record.taskArn ?? taskArn
-        record.lastStatus = record.lastStatus ?? "PROVISIONING"
+        record.lastStatus = record.lastStatus ?? .provisioning
         run.tasks[role] = record
-        run.note("\(role) manifest task \(taskArn)", at: now)
-        log.info("worker task started", ["role": role, "taskArn": taskArn])
+        run.note("\(role.rawValue) manifest task \(taskArn)", at: now)
+        log.info("worker task started", ["role": role.rawValue, "taskArn": taskArn])
     }
 
     /// The worker's command: `generate <mount> -o s3://… --role R --file-system-id FS
     /// --recovery-point-arn ARN [--restored-root auto]`.
-    func workerCommand(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String] {
+    func workerCommand(role: TaskRole, manifestKey: String, fileSystemId: String, run: Run) -> [String] {
         var command = ["generate", config.workerMountPath, "-o", naming.s3URI(manifestKey),
-                       "--role", role, "--file-system-id", fileSystemId]
+                       "--role", role.rawValue, "--file-system-id", fileSystemId]
         if let arn = run.recoveryPointArn { command += ["--recovery-point-arn", arn] }
-        if role == "restored" { command += ["--restored-root", "auto"] }
+        if role == .restored { command += ["--restored-root", "auto"] }
         return command
     }
 
     /// The same settings as the command, as manifest-worker's environment variables
     /// (`EBV_OUTPUT`, `EBV_ROLE`, …), plus `EBV_RUN_ID` for its logs.
-    func workerEnvironment(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
+    func workerEnvironment(role: TaskRole, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
         var environment = [
             "EBV_RUN_ID": run.runId,
-            "EBV_ROLE": role,
+            "EBV_ROLE": role.rawValue,
             "EBV_OUTPUT": naming.s3URI(manifestKey),
             "EBV_FILE_SYSTEM_ID": fileSystemId,
         ]
         if let arn = run.recoveryPointArn { environment["EBV_RECOVERY_POINT_ARN"] = arn }
-        if role == "restored" { environment["EBV_RESTORED_ROOT"] = "auto" }
+        if role == .restored { environment["EBV_RESTORED_ROOT"] = "auto" }
         return environment
     }
 
@@ -229,7 +229,7 @@ extension Orchestrator {
     /// never saved an ARN, the revision it may have made is found by its tag and reused.
     func registerTaskDefinition(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId, let accessPointId = run.accessPointId else { return }
-        let earlier = try await claim("registerTaskDefinition", &run, etag: &etag, deadline: deadline)
+        let earlier = try await claim(.registerTaskDefinition, &run, etag: &etag, deadline: deadline)
         if earlier != nil, let arn = try await revisionTagged(runId: run.runId) {
             run.taskDefinitionArn = arn
             run.note("task definition \(arn) (registered by an earlier attempt)", at: now)

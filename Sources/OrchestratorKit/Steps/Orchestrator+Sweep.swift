@@ -44,7 +44,7 @@ extension Orchestrator {
                                                   reason: "efs-backup-verifier run \(run.runId) finished")
             }
             logger.with(runId: run.runId).warn("task of a finished run stopped",
-                                               ["taskArn": task.taskArn, "role": parsed.role, "result": result.rawValue])
+                                               ["taskArn": task.taskArn, "role": parsed.role.rawValue, "result": result.rawValue])
             stopped += 1
         }
         return stopped

@@ -10,10 +10,10 @@ extension Orchestrator {
     /// safety), fits the invocation's remaining time; otherwise, or after it ran out of time
     /// here once, it runs as a Fargate task of the worker image (`runDiffTask`).
     func verdict(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
-        guard let baseline = run.baseline, let restored = run.tasks["restored"] else { return }
-        try await claim("verdict", &run, etag: &etag, deadline: deadline)
+        guard let baseline = run.baseline, let restored = run.tasks[.restored] else { return }
+        try await claim(.verdict, &run, etag: &etag, deadline: deadline)
         var postKey: String?
-        if let post = run.tasks["post"], post.succeeded {
+        if let post = run.tasks[.post], post.succeeded {
             let present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post.manifestKey) }
             if present {
                 postKey = post.manifestKey
@@ -43,7 +43,7 @@ extension Orchestrator {
             outcome = try await services.differ.diff(request)
         } catch is DiffOutOfTime {
             run.diffRanOutOfTime = true
-            run.claims?["verdict"] = nil
+            run.claims?[.verdict] = nil
             run.note("diff ran out of time in Lambda (its uploads aborted); it runs as a task next", at: now)
             log.warn("diff ran out of time in Lambda; its uploads were aborted", ["estimatedEntries": String(estimate)])
             return
@@ -78,17 +78,17 @@ extension Orchestrator {
         if !config.severities.isEmpty {
             environment["EBV_SEVERITY"] = config.severities.keys.sorted().map { "\($0)=\(config.severities[$0] ?? "")" }.joined(separator: ",")
         }
-        let token = RunNaming.token("diff", runId: run.runId)
+        let token = RunNaming.token(TaskRole.diff.rawValue, runId: run.runId)
         let task = RunTaskRequest(
             cluster: config.cluster, taskDefinition: config.workerTaskFamily, clientToken: token, startedBy: config.startedBy,
-            group: naming.taskGroup(fileSystemId: run.fileSystemId, runId: run.runId, role: "diff"),
+            group: naming.taskGroup(fileSystemId: run.fileSystemId, runId: run.runId, role: .diff),
             subnets: config.subnets, securityGroups: config.securityGroups, containerName: config.workerContainer,
             command: command, environment: environment, tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
         let arn = try await service("RunTask diff") { try await services.tasks.runTask(task) }
-        var record = run.tasks["diff"] ?? TaskRecord(clientToken: token, manifestKey: request.reportPrefix + "report.json")
+        var record = run.tasks[.diff] ?? TaskRecord(clientToken: token, manifestKey: request.reportPrefix + "report.json")
         record.taskArn = record.taskArn ?? arn
-        record.lastStatus = record.lastStatus ?? "PROVISIONING"
-        run.tasks["diff"] = record
+        record.lastStatus = record.lastStatus ?? .provisioning
+        run.tasks[.diff] = record
         run.note("diff task \(arn): \(reason)", at: now)
         log.info("diff runs as a task", ["taskArn": arn, "reason": reason])
     }
@@ -135,7 +135,7 @@ extension Orchestrator {
     /// Publishes the summary once: claimed in the run first, so a racing invocation that
     /// loses the claim's conditional write never publishes.
     func notify(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
-        try await claim("notify", &run, etag: &etag, deadline: deadline)
+        try await claim(.notify, &run, etag: &etag, deadline: deadline)
         let notification = Notification.forRun(run, naming: naming)
         try await service("Publish") {
             try await services.notifier.publish(subject: notification.subject, message: notification.message)
@@ -146,7 +146,7 @@ extension Orchestrator {
 
     /// The run's EMF line, once (claimed like the notification).
     func emitMetrics(_ run: inout Run, etag: inout String, deadline: Date) async throws {
-        try await claim("metrics", &run, etag: &etag, deadline: deadline)
+        try await claim(.metrics, &run, etag: &etag, deadline: deadline)
         let line = EMF.forRun(run, namespace: config.metricsNamespace, at: now)
         try await service("EMF") { try services.metrics.emit(line) }
         run.metricsEmitted = true
@@ -156,7 +156,7 @@ extension Orchestrator {
     /// claimed like the notification so it is never posted twice.
     func reportValidation(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let jobId = run.restoreJobId else { return }
-        try await claim("validation", &run, etag: &etag, deadline: deadline)
+        try await claim(.validation, &run, etag: &etag, deadline: deadline)
         let status: ValidationStatus
         switch run.result {
         case .passed: status = .successful

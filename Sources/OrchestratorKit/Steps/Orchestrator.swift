@@ -128,23 +128,23 @@ public struct Orchestrator: Sendable {
         case .noBaseline:
             run.finish(.noBaseline, "no valid baseline manifest completed before the backup started", at: now)
         case .startRestore: try await startRestore(&run, logger: log)
-        case .runPostTask: try await runWorker(role: "post", on: &run, logger: log)
+        case .runPostTask: try await runWorker(role: .post, on: &run, logger: log)
         case .failRestore:
-            let message = run.restoreStatus == "COMPLETED"
+            let message = run.restoreStatus == .completed
                 ? "restore job \(run.restoreJobId ?? "?") completed without a created file system"
-                : "restore job \(run.restoreJobId ?? "?") \(run.restoreStatus ?? "?"): \(run.restoreStatusMessage ?? "no message")"
+                : "restore job \(run.restoreJobId ?? "?") \(run.restoreStatus?.rawValue ?? "?"): \(run.restoreStatusMessage ?? "no message")"
             run.finish(.restoreFailed, message, at: now)
         case .failTask(let role):
             let task = run.tasks[role]
             let exit = task?.exitCode.map { "exit code \($0)" } ?? "no exit code"
-            let what = role == "diff" ? "diff task" : "\(role) manifest task"
-            run.finish(role == "diff" ? .error : .taskFailed, "\(what) \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")", at: now)
+            let what = role == .diff ? "diff task" : "\(role.rawValue) manifest task"
+            run.finish(role == .diff ? .error : .taskFailed, "\(what) \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")", at: now)
         case .tagRestoredFileSystem: try await tagRestoredFileSystem(&run, logger: log)
         case .createMountTargets: try await createMountTargets(&run, logger: log)
         case .awaitMountTargets: try await awaitMountTargets(&run, deadline: deadline, logger: log)
         case .createAccessPoint: try await createAccessPoint(&run, logger: log)
         case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
-        case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
+        case .runRestoredTask: try await runWorker(role: .restored, on: &run, logger: log)
         case .verdict: try await verdict(&run, etag: &etag, deadline: deadline, logger: log)
         case .collectDiffReport: try await collectDiffReport(&run, logger: log)
         case .writeReport: try await sideEffect(.report, &run, logger: log) { try await writeReport(&$0, logger: log) }

@@ -8,7 +8,7 @@ public enum Step: Equatable, Sendable {
     case startRestore
     case runPostTask
     case failRestore
-    case failTask(role: String)
+    case failTask(role: TaskRole)
     case tagRestoredFileSystem
     case createMountTargets
     case awaitMountTargets
@@ -43,8 +43,6 @@ public struct StepPlanner: Sendable {
         self.postManifest = postManifest
     }
 
-    static let terminalRestoreStatuses: Set<String> = ["COMPLETED", "FAILED", "ABORTED"]
-
     public func next(_ run: Run, now: Date) -> Step? {
         switch run.phase {
         case .done: return nil
@@ -58,14 +56,14 @@ public struct StepPlanner: Sendable {
         if !run.baselineSearched { return .findBaseline }
         if run.baseline == nil { return .noBaseline }
         if run.origin != .restoreTesting, run.restoreJobId == nil { return .startRestore }
-        if run.origin == .backup, postManifest, run.tasks["post"] == nil { return .runPostTask }
-        for role in ["post", "restored"] {
+        if run.origin == .backup, postManifest, run.tasks[.post] == nil { return .runPostTask }
+        for role in [TaskRole.post, .restored] {
             if let task = run.tasks[role], task.isStopped, !task.succeeded { return .failTask(role: role) }
         }
         switch run.restoreStatus {
-        case "FAILED", "ABORTED":
+        case .failed?, .aborted?:
             return .failRestore
-        case "COMPLETED":
+        case .completed?:
             guard run.restoredFileSystemId != nil else { return .failRestore }
             if run.origin != .restoreTesting, !run.restoredFileSystemTagged { return .tagRestoredFileSystem }
             if run.mountTargetIds.isEmpty { return .createMountTargets }
@@ -73,18 +71,18 @@ public struct StepPlanner: Sendable {
             if run.accessPointId == nil { return .createAccessPoint }
             if run.taskDefinitionArn == nil {
                 // Another invocation holds the claim: it is registering right now.
-                return run.claimable("registerTaskDefinition", now: now) ? .registerTaskDefinition : nil
+                return run.claimable(.registerTaskDefinition, now: now) ? .registerTaskDefinition : nil
             }
-            guard let restored = run.tasks["restored"] else { return .runRestoredTask }
-            let postDone = run.tasks["post"].map { $0.succeeded } ?? true
+            guard let restored = run.tasks[.restored] else { return .runRestoredTask }
+            let postDone = run.tasks[.post].map { $0.succeeded } ?? true
             guard restored.succeeded && postDone else { return nil }
-            if let diff = run.tasks["diff"] {
+            if let diff = run.tasks[.diff] {
                 // The diff runs as a task: wait for its STOPPED event.
                 guard diff.isStopped else { return nil }
-                return diff.diffCompleted ? .collectDiffReport : .failTask(role: "diff")
+                return diff.diffCompleted ? .collectDiffReport : .failTask(role: .diff)
             }
             // Another invocation holding the claim is diffing right now.
-            return run.claimable("verdict", now: now) ? .verdict : nil
+            return run.claimable(.verdict, now: now) ? .verdict : nil
         default:
             return nil
         }
@@ -135,7 +133,7 @@ public struct StepPlanner: Sendable {
             }
         }
         if run.origin == .restoreTesting, run.restoreJobId != nil, !run.validationReported, !run.sideEffectGivenUp(.validation) {
-            if run.sideEffectDue(.validation, now: now), run.claimable("validation", now: now) { return .reportValidation }
+            if run.sideEffectDue(.validation, now: now), run.claimable(.validation, now: now) { return .reportValidation }
             owed = true
         }
         return owed ? nil : .complete
