@@ -90,6 +90,23 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(deleted, [restoredFS])
     }
 
+    /// Someone removed our tag: only the mount targets the run recorded are deleted, and
+    /// the file system is refused.
+    func testUnrecordedMountTargetsAreLeftWhenTheFileSystemLostOurTag() async throws {
+        let world = try World()
+        try await runToRestoredTask(world)
+        _ = try await world.efs.createMountTarget(fileSystemId: restoredFS, subnetId: "subnet-zzz", securityGroups: [])
+        await world.efs.setTags(restoredFS, [:])
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
+        let run = try await world.run()
+        XCTAssertNotNil(run.cleanup.refusal)
+        let remaining = await world.efs.mountTargets.keys.sorted()
+        XCTAssertEqual(remaining, ["fsmt-3"], "not ours by tag any more: only the recorded ones were deleted")
+        let deleted = await world.efs.deletedFileSystems
+        XCTAssertEqual(deleted, [])
+    }
+
     /// A mount target appearing after cleanup deleted ours keeps the file system in use:
     /// the next tick deletes it; one that stays in use past the bound is alerted once.
     func testFileSystemInUseIsRetriedAndAlertedPastTheBound() async throws {

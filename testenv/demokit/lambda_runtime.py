@@ -109,6 +109,28 @@ class LambdaRuntime:
                 pids.append(int(entry))
         return pids
 
+    def owns_connection(self, port: int) -> bool:
+        """Whether the bootstrap is the local end of the loopback TCP connection from ``port``."""
+        inodes = set()
+        for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                with open(path) as handle:
+                    rows = handle.read().splitlines()[1:]
+            except OSError:
+                continue
+            for row in rows:
+                fields = row.split()
+                if len(fields) > 9 and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
+        for pid in self.bootstrap_pids():
+            try:
+                links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            except OSError:
+                continue
+            if any(link.startswith("socket:[") and link[8:-1] in inodes for link in links):
+                return True
+        return False
+
     def kill_bootstrap(self) -> list[int]:
         """SIGKILLs the running bootstrap (as a crash or Lambda's own kill would)."""
         pids = self.bootstrap_pids()

@@ -106,12 +106,16 @@ class Demo:
             caller.start()
         while any(caller.is_alive() for caller in callers):
             # The gate: every call finished, or the harness holds the chosen request.
-            if arm_kill and self.harness.control("GET", "/_harness/faults")["holding"]:
-                in_flight = [i for i, caller in enumerate(callers) if caller.is_alive()]
-                victim = self.runtimes[in_flight[-1]]
-                pids = victim.kill_bootstrap()
-                self.facts["killed"] = {"at": self.args.kill_bootstrap_at, "pids": pids, "environment": in_flight[-1]}
-                self.say(f"Lambda: bootstrap {pids} (environment {in_flight[-1]}) SIGKILLed while "
+            faults = self.harness.control("GET", "/_harness/faults") if arm_kill else {}
+            if faults.get("holding"):
+                # The environment whose bootstrap made the held request.
+                holder = next((i for i, runtime in enumerate(self.runtimes)
+                               if faults.get("heldPort") and runtime.owns_connection(faults["heldPort"])), None)
+                if holder is None:
+                    raise DemoError(f"no bootstrap owns the held request's connection (port {faults.get('heldPort')})")
+                pids = self.runtimes[holder].kill_bootstrap()
+                self.facts["killed"] = {"at": self.args.kill_bootstrap_at, "pids": pids, "environment": holder}
+                self.say(f"Lambda: bootstrap {pids} (environment {holder}) SIGKILLed while its "
                          f"{self.args.kill_bootstrap_at} was in flight")
                 self.harness.control("POST", "/_harness/faults/release")
                 arm_kill = False
@@ -430,10 +434,10 @@ class Demo:
             self.verdict(run)
             proof = self.cleanup_proof()
         finally:
-            for runtime in self.runtimes:
-                runtime.stop()
             if self.runtimes:
                 self.facts["bootstrapExits"] = sum(runtime.exits for runtime in self.runtimes)
+            for runtime in self.runtimes:
+                runtime.stop()
             self.facts["seconds"] = round(time.monotonic() - self.started, 2)
             with open(os.path.join(self.out, "result.json"), "w") as handle:
                 json.dump(self.facts, handle, indent=1, default=str)

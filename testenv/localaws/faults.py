@@ -6,7 +6,7 @@ can kill its caller at a known moment, explicitly gated, then let the request co
 Controls (unsigned, loopback): ``POST /_harness/faults`` ``{"rate": 0.2, "seed": 1,
 "hold": "POST /2015-02-01/access-points"}`` (each optional; ``{}`` turns faults off),
 ``GET /_harness/faults`` → ``{"rate", "injected": [{"request", "status", "code"}],
-"holding": bool, "held": n}``, ``POST /_harness/faults/release``.
+"holding": bool, "held": n, "heldPort": the held caller's TCP port}``, ``POST /_harness/faults/release``.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ class Faults:
             self.hold = spec.get("hold")
             self.holding = False
             self.held = 0
+            self.held_port: int | None = None
             self.released = threading.Event()
 
     def state(self) -> dict:
         with self.lock:
             return {"rate": self.rate, "injected": list(self.injected), "holding": self.holding, "held": self.held,
-                    "hold": self.hold}
+                    "hold": self.hold, "heldPort": self.held_port}
 
     def release(self) -> None:
         self.released.set()
@@ -59,6 +60,8 @@ class Faults:
                 return
             self.held = 1
             self.holding = True
+            port = environ.get("REMOTE_PORT")
+            self.held_port = port if isinstance(port, int) else int(port) if str(port or "").isdigit() else None
             released = self.released
         released.wait(HOLD_LIMIT_SECONDS)
         with self.lock:

@@ -54,27 +54,39 @@ extension Orchestrator {
         run.note("mount targets deleting", at: now)
     }
 
-    func deleteOurMountTargets(_ fsId: String, run: Run) async throws {
+    /// The run's mount targets on `fsId` (`isOurs`), not yet deleted; unrecorded ones only
+    /// while the file system still carries this run's tag.
+    func ourMountTargets(_ fsId: String, run: Run) async throws -> [MountTargetInfo] {
         let current = try await service("DescribeMountTargets") { try await services.fileSystems.describeMountTargets(fileSystemId: fsId) }
-        for target in current where isOurs(target, run: run) && target.lifeCycleState != "deleting" && target.lifeCycleState != "deleted" {
+        var checked = run
+        if run.origin != .restoreTesting, current.contains(where: { !run.mountTargetIds.contains($0.mountTargetId) }) {
+            let info = try await service("DescribeFileSystems \(fsId)") { try await services.fileSystems.describeFileSystem(id: fsId) }
+            if info?.tags[RunNaming.runTag] != run.runId { checked.restoredFileSystemTagged = false }
+        }
+        return current.filter { isOurs($0, run: checked) && $0.lifeCycleState != "deleted" }
+    }
+
+    func deleteOurMountTargets(_ fsId: String, run: Run) async throws {
+        for target in try await ourMountTargets(fsId, run: run) where target.lifeCycleState != "deleting" {
             try await service("DeleteMountTarget \(target.mountTargetId)") {
                 try await services.fileSystems.deleteMountTarget(id: target.mountTargetId)
             }
         }
     }
 
+    /// Polls until none of the run's mount targets is left, within the invocation; if not
+    /// yet, leaves the run for the next tick.
     func awaitMountTargetsGone(_ run: inout Run, deadline: Date, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId else {
             run.cleanup.mountTargetsGone = true
             return
         }
-        let snapshot = run
-        let gone = try await pollMountTargets(fsId, deadline: deadline) { targets in
-            !targets.contains { isOurs($0, run: snapshot) && $0.lifeCycleState != "deleted" }
-        }
-        guard gone != nil else {
-            log.info("mount targets still deleting; leaving the run for the next tick")
-            return
+        while try await !ourMountTargets(fsId, run: run).isEmpty {
+            guard now.addingTimeInterval(config.mountTargetPollInterval + config.invocationMargin) < deadline else {
+                log.info("mount targets still deleting; leaving the run for the next tick")
+                return
+            }
+            await services.clock.sleep(seconds: config.mountTargetPollInterval)
         }
         run.cleanup.mountTargetsGone = true
         run.note("mount targets gone", at: now)
