@@ -90,6 +90,44 @@ final class ProductionAdapterTests: XCTestCase {
         }
     }
 
+    /// A conditional write answered 5xx may have been applied: it is retried, and a
+    /// precondition failure that finds exactly our bytes is our own write.
+    func testConditionalWritesAreRetriedAndTheirOwnEarlierWriteRecognised() async throws {
+        let stored = Locked<[String: String]>([:])
+        let failNext = Locked<Set<String>>(["PUT /bucket/runs/a.json", "PUT /bucket/runs/b.json"])
+        let server = try TestHTTPServer { request in
+            let key = request.path
+            switch request.method {
+            case "GET":
+                guard let body = stored.get[key] else { return .text(404, "<Error><Code>NoSuchKey</Code><Message>n</Message></Error>") }
+                return .text(200, body, headers: [("ETag", "\"etag-\(body.count)\"")])
+            case "PUT":
+                if request.header("If-None-Match") == "*", stored.get[key] != nil {
+                    return .text(412, "<Error><Code>PreconditionFailed</Code><Message>exists</Message></Error>")
+                }
+                stored.update { $0[key] = request.bodyText }
+                if failNext.update({ $0.remove("PUT " + key) != nil }) {
+                    return .text(500, "<Error><Code>InternalError</Code><Message>applied, then failed</Message></Error>")
+                }
+                return TestHTTPResponse(status: 200, headers: [("ETag", "\"etag-\(request.bodyText.count)\"")])
+            default:
+                return .text(400, "unexpected")
+            }
+        }
+        defer { server.stop() }
+        let store = S3RunStore(s3: try S3Client(configuration: configuration(server)), bucket: "bucket")
+        let etag = try await store.put("runs/a.json", body: Data("ours".utf8), condition: .mustNotExist)
+        XCTAssertEqual(etag, "\"etag-4\"", "the 500 was applied; the retry's 412 finds our bytes")
+        stored.update { $0["/bucket/runs/b.json"] = "theirs" }
+        failNext.update { $0 = [] }
+        do {
+            _ = try await store.put("runs/b.json", body: Data("ours".utf8), condition: .mustNotExist)
+            XCTFail("someone else's object: a conflict")
+        } catch let error as OrchestratorError {
+            XCTAssertEqual(error.kind, .conflict)
+        }
+    }
+
     /// Cleanup of something already gone is done, never an error that wedges later ticks.
     func testCleanupOfVanishedResourcesIsDone() async throws {
         let deleted = Locked<[String]>([])
