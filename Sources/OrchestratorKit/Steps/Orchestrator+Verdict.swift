@@ -67,63 +67,6 @@ extension Orchestrator {
         log.info("verdict", ["result": run.result?.rawValue ?? "", "mode": report.mode])
     }
 
-    /// Runs the diff as a task of the worker's definition:
-    /// `manifest-worker diff s3://baseline [--post s3://post] s3://restored --report-dir s3://…/runs/<fs>/<run>/ --quiet`
-    /// (severity overrides as `EBV_SEVERITY`); its STOPPED event continues the run.
-    func runDiffTask(_ run: inout Run, request: DiffRequest, reason: String, logger log: Logger) async throws {
-        var command = ["diff", naming.s3URI(request.baselineKey)]
-        if let post = request.postKey { command += ["--post", naming.s3URI(post)] }
-        command += [naming.s3URI(request.restoredKey), "--report-dir", naming.s3URI(request.reportPrefix), "--quiet"]
-        var environment = ["EBV_RUN_ID": run.runId]
-        if !config.severities.isEmpty {
-            environment["EBV_SEVERITY"] = config.severities.keys.sorted().map { "\($0)=\(config.severities[$0] ?? "")" }.joined(separator: ",")
-        }
-        let token = RunNaming.token(TaskRole.diff.rawValue, runId: run.runId)
-        let task = RunTaskRequest(
-            cluster: config.cluster, taskDefinition: config.workerTaskFamily, clientToken: token, startedBy: config.startedBy,
-            group: naming.taskGroup(fileSystemId: run.fileSystemId, runId: run.runId, role: .diff),
-            subnets: config.subnets, securityGroups: config.securityGroups, containerName: config.workerContainer,
-            command: command, environment: environment, tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
-        let arn = try await service("RunTask diff") { try await services.tasks.runTask(task) }
-        var record = run.tasks[.diff] ?? TaskRecord(clientToken: token, manifestKey: request.reportPrefix + "report.json")
-        record.taskArn = record.taskArn ?? arn
-        record.lastStatus = record.lastStatus ?? .provisioning
-        run.tasks[.diff] = record
-        run.note("diff task \(arn): \(reason)", at: now)
-        log.info("diff runs as a task", ["taskArn": arn, "reason": reason])
-    }
-
-    /// The diff task stopped with its report written: read it and decide. A report that is
-    /// not one → `error`; S3 failures are thrown (the next delivery or tick retries).
-    func collectDiffReport(_ run: inout Run, logger log: Logger) async throws {
-        let prefix = naming.reportPrefix(fileSystemId: run.fileSystemId, runId: run.runId)
-        let report: ReportSummary
-        do {
-            report = try await services.differ.readReport(reportPrefix: prefix)
-        } catch let error as OrchestratorError where error.kind == .service {
-            run.finish(.error, "diff task report unreadable: \(error)", at: now)
-            return
-        }
-        decide(&run, report, logger: log)
-    }
-
-    /// The last measured in-Lambda diff rate (entries per second), if any.
-    func measuredDiffRate() async -> Double? {
-        guard let object = try? await services.store.get(naming.diffRateKey),
-              let root = try? JSONSerialization.jsonObject(with: object.body) as? [String: Any],
-              let rate = (root["entriesPerSecond"] as? NSNumber)?.doubleValue, rate.isFinite, rate > 0 else { return nil }
-        return rate
-    }
-
-    /// Stores a measured rate (best effort: a lost race or a failure keeps the old one).
-    func recordDiffRate(_ rate: Double) async {
-        guard rate.isFinite, rate > 0 else { return }
-        let body = Data("{\"entriesPerSecond\":\(Int(min(rate, 1e12).rounded()))}\n".utf8)
-        let existing = try? await services.store.get(naming.diffRateKey)
-        _ = try? await services.store.put(naming.diffRateKey, body: body,
-                                          condition: existing.map { .mustMatch(etag: $0.etag) } ?? .mustNotExist)
-    }
-
     /// Writes `report.json` and `summary.txt` (the verdict and the findings are already known).
     func writeReport(_ run: inout Run, logger log: Logger) async throws {
         guard let documents = run.pendingReport else { return }
@@ -169,56 +112,5 @@ extension Orchestrator {
         }
         run.validationReported = true
         run.note("validation \(status.rawValue) reported", at: now)
-    }
-
-    /// Runs one side effect; a failure (other than a lost conditional write) is recorded in
-    /// the run, logged and counted in the `SideEffectFailures` metric instead of thrown, so
-    /// the run goes on with its other steps and retries this one later.
-    func sideEffect(_ effect: SideEffect, _ run: inout Run, logger log: Logger, _ body: (inout Run) async throws -> Void) async throws {
-        do {
-            try await body(&run)
-        } catch let error as OrchestratorError where error.kind == .conflict {
-            throw error
-        } catch {
-            run.recordSideEffectFailure(effect, "\(error)", at: now, attempts: StepPlanner.sideEffectAttempts,
-                                        firstPause: config.sideEffectRetry)
-            let record = run.sideEffectFailures?[effect.rawValue]
-            countSideEffectFailure(effect.rawValue, run: run, reason: "\(error)", logger: log,
-                                   ["failures": String(record?.failures ?? 0), "gaveUp": String(record?.gaveUp ?? false)])
-        }
-    }
-
-    /// Logs a failed side effect and counts it in the `SideEffectFailures` metric (dimension
-    /// `Kind`: `report`, `summary`, `metrics`, `validation`, `alert`). Never throws: when the
-    /// metric itself cannot be emitted, that is logged too.
-    func countSideEffectFailure(_ kind: String, run: Run?, reason: String, logger log: Logger, _ fields: [String: String] = [:]) {
-        log.error("side effect failed", fields.merging(["kind": kind, "reason": reason]) { _, new in new })
-        var properties: [String: String] = [:]
-        if let run {
-            properties["runId"] = run.runId
-            properties["fileSystemId"] = run.fileSystemId
-        }
-        let line = EMF.document(
-            namespace: config.metricsNamespace, timestamp: now, dimensions: ["Kind": kind],
-            dimensionSets: [["Kind"]], metrics: [EMFMetric("SideEffectFailures", "Count", 1)], properties: properties)
-        do {
-            try services.metrics.emit(line)
-        } catch {
-            log.error("SideEffectFailures metric not emitted", ["kind": kind, "reason": "\(error)"])
-        }
-    }
-
-    /// Publishes an alert; a failure is counted (kind `alert`), never thrown, so an alert
-    /// cannot hold back cleanup.
-    /// - Returns: whether it was published.
-    @discardableResult
-    func publishAlert(_ alert: Notification, run: Run?) async -> Bool {
-        do {
-            try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
-            return true
-        } catch {
-            countSideEffectFailure("alert", run: run, reason: "\(error)", logger: run.map { logger.with(runId: $0.runId) } ?? logger)
-            return false
-        }
     }
 }
