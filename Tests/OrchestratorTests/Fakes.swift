@@ -160,6 +160,15 @@ actor FakeBackup: BackupService {
         return id
     }
 
+    /// Plan ARN → what ListRestoreTestingSelections yields (nil: the lookup fails).
+    var validationWindows: [String: Int?] = [:]
+    func setValidationWindow(_ plan: String, _ hours: Int??) { validationWindows[plan] = hours }
+    func validationWindowHours(restoreTestingPlanArn: String) async throws -> Int? {
+        guard let known = validationWindows[restoreTestingPlanArn] else { return nil }
+        guard let hours = known else { throw OrchestratorError(.service, "AccessDeniedException: backup:ListRestoreTestingSelections") }
+        return hours
+    }
+
     func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo] {
         restoreJobs.values.filter { ($0.creationDate ?? .distantPast) > createdAfter }.sorted { $0.restoreJobId < $1.restoreJobId }
     }

@@ -90,6 +90,21 @@ final class ProductionAdapterTests: XCTestCase {
         }
     }
 
+    func testValidationWindowIsTheShortestEFSSelectionOfThePlan() async throws {
+        let paths = Locked<[String]>([])
+        let server = try TestHTTPServer { request in
+            paths.update { $0.append(request.path) }
+            return .text(200, #"{"RestoreTestingSelections":[{"ProtectedResourceType":"EFS","ValidationWindowHours":6},{"ProtectedResourceType":"EBS","ValidationWindowHours":1},{"ProtectedResourceType":"EFS","ValidationWindowHours":4},{"ProtectedResourceType":"EFS","ValidationWindowHours":0}]}"#)
+        }
+        defer { server.stop() }
+        let backup = AWSBackupService(client: try BackupClient(configuration: configuration(server)))
+        let hours = try await backup.validationWindowHours(restoreTestingPlanArn: "arn:aws:backup:us-east-1:1:restore-testing-plan:efs_weekly-a1b2c3")
+        XCTAssertEqual(hours, 4)
+        XCTAssertEqual(paths.get, ["/restore-testing/plans/efs_weekly/selections"])
+        let none = try await backup.validationWindowHours(restoreTestingPlanArn: "arn:aws:backup:us-east-1:1:restore-testing-plan:nodash")
+        XCTAssertNil(none)
+    }
+
     /// A conditional write answered 5xx may have been applied: it is retried, and a
     /// precondition failure that finds exactly our bytes is our own write.
     func testConditionalWritesAreRetriedAndTheirOwnEarlierWriteRecognised() async throws {

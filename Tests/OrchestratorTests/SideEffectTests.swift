@@ -146,4 +146,25 @@ final class SideEffectTests: XCTestCase {
         XCTAssertEqual(targets, 0)
         XCTAssertThrowsError(try OrchestratorConfig(environment: testEnvironment.merging(["EBV_RESTORE_TESTING_WINDOW_HOURS": "169"]) { _, new in new }))
     }
+
+    /// The window is read from the plan's EFS selections when it can be; else configured.
+    func testRestoreTestingDeadlineFollowsTheSelectionsWindow() async throws {
+        let plan = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:efs_weekly-EXAMPLE"
+        let completed = try XCTUnwrap(Timestamps.parse("2025-03-04T07:14:53.128Z"))
+        var environment = testEnvironment
+        environment["EBV_RESTORE_TESTING_WINDOW_HOURS"] = "2"
+        for (answer, hours) in [(Optional(Optional(3)), 3.0), (Optional(Optional<Int>.none), 2.0)] {
+            let world = try World(environment: environment)
+            await world.restoreTestingSetup(jobId: jobId)
+            await world.backup.setValidationWindow(plan, answer)
+            await world.efs.setPollsUntilAvailable(1_000_000)
+            _ = try await world.orchestrator.handle(world.decode("restore-job-completed-testing.json"),
+                                                    deadline: world.clock.now().addingTimeInterval(35))
+            let run = try await world.run("rt-" + jobId)
+            XCTAssertEqual(run.deadline, completed.addingTimeInterval(hours * 3600 - 30 * 60), "\(String(describing: answer))")
+            if hours == 2 {
+                XCTAssertTrue(world.logs.messages(level: "warn").contains("validation window not read from the plan; using EBV_RESTORE_TESTING_WINDOW_HOURS"))
+            }
+        }
+    }
 }

@@ -56,6 +56,28 @@ public struct BackupClient: Sendable {
         return all
     }
 
+    private struct SelectionsOutput: Decodable {
+        var RestoreTestingSelections: [BackupRestoreTestingSelection]?
+        var NextToken: String?
+    }
+
+    /// Every selection of a restore testing plan (ListRestoreTestingSelections
+    /// `GET /restore-testing/plans/{RestoreTestingPlanName}/selections`, following `NextToken`).
+    public func listAllRestoreTestingSelections(planName: String) async throws -> [BackupRestoreTestingSelection] {
+        var all: [BackupRestoreTestingSelection] = []
+        var token: String?
+        repeat {
+            let query: [(String, String?)] = [("NextToken", token)].filter { $0.1 != nil }
+            let out = try await executor.callREST(
+                operation: "ListRestoreTestingSelections", method: "GET",
+                path: "/restore-testing/plans/" + PercentEncoding.label(planName) + "/selections", query: query,
+                idempotent: true, as: SelectionsOutput.self)
+            all += out.RestoreTestingSelections ?? []
+            token = out.NextToken
+        } while token != nil
+        return all
+    }
+
     private struct RecoveryPointsOutput: Decodable {
         var RecoveryPoints: [BackupRecoveryPoint]?
         var NextToken: String?

@@ -29,6 +29,17 @@ public struct AWSBackupService: BackupService {
         }
     }
 
+    /// The plan's name is the ARN's last part without the `-<id>` suffix AWS appends
+    /// (plan names are letters, digits and underscores).
+    public func validationWindowHours(restoreTestingPlanArn: String) async throws -> Int? {
+        guard let last = restoreTestingPlanArn.split(separator: ":").last, let dash = last.lastIndex(of: "-") else { return nil }
+        let name = String(last[..<dash])
+        guard !name.isEmpty else { return nil }
+        return try await client.listAllRestoreTestingSelections(planName: name)
+            .filter { $0.protectedResourceType == "EFS" }
+            .compactMap(\.validationWindowHours).filter { $0 > 0 }.min()
+    }
+
     public func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo] {
         try await client.listAllRestoreJobs(createdAfter: createdAfter, resourceType: "EFS").compactMap { job in
             guard let id = job.restoreJobId else { return nil }

@@ -106,6 +106,9 @@ public protocol BackupService: Sendable {
     /// request with the same idempotency token starts no second job.
     func startRestoreJob(_ request: RestoreRequest) async throws -> String?
     func describeRestoreJob(id: String) async throws -> RestoreJobInfo
+    /// The validation window of a restore testing plan's EFS selections (the shortest, in
+    /// hours), or nil when none sets one.
+    func validationWindowHours(restoreTestingPlanArn: String) async throws -> Int?
     /// EFS restore jobs created after `createdAfter` (ListRestoreJobs).
     func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo]
     /// PutRestoreValidationResult (`PUT /restore-jobs/{id}/validations`).

@@ -85,7 +85,8 @@ extension Orchestrator {
             // AWS deletes the restored file system when the selection's validation window
             // closes: finish (clean up, post the result) before then.
             let windowOpened = event.completionDate ?? job.completionDate ?? now
-            let windowDeadline = windowOpened.addingTimeInterval(config.restoreTestingWindow - OrchestratorConfig.restoreTestingCleanupMargin)
+            let window = try await validationWindow(restoreTestingPlanArn: plan)
+            let windowDeadline = windowOpened.addingTimeInterval(window - OrchestratorConfig.restoreTestingCleanupMargin)
             if windowDeadline < run.deadline {
                 run.deadline = windowDeadline
                 run.expiresAt = windowDeadline.addingTimeInterval(config.resourceGrace)
@@ -103,6 +104,20 @@ extension Orchestrator {
     }
 
     static func restoreTestingRunId(_ restoreJobId: String) -> String { "rt-" + restoreJobId }
+
+    /// The plan's validation window as its selections set it (1–168 hours), else
+    /// `EBV_RESTORE_TESTING_WINDOW_HOURS` (also when the lookup fails: it is logged).
+    func validationWindow(restoreTestingPlanArn plan: String) async throws -> TimeInterval {
+        do {
+            if let hours = try await services.backup.validationWindowHours(restoreTestingPlanArn: plan), (1...168).contains(hours) {
+                return Double(hours) * 3600
+            }
+        } catch {
+            logger.warn("validation window not read from the plan; using EBV_RESTORE_TESTING_WINDOW_HOURS",
+                        ["restoreTestingPlanArn": plan, "reason": "\(error)"])
+        }
+        return config.restoreTestingWindow
+    }
 
     /// The open run of `fileSystemId` whose restore job is `restoreJobId`.
     func findRun(fileSystemId: String, restoreJobId: String) async throws -> String? {
