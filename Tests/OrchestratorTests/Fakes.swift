@@ -3,7 +3,7 @@ import Foundation
 @testable import OrchestratorKit
 
 /// A thread-safe box for test state touched from synchronous protocol methods.
-final class Locked<Value>: @unchecked Sendable {
+final class Locked<Value>: @unchecked Sendable {  // every access to value holds lock
     private let lock = NSLock()
     private var value: Value
     init(_ value: Value) { self.value = value }
@@ -12,7 +12,7 @@ final class Locked<Value>: @unchecked Sendable {
     var get: Value { read { $0 } }
 }
 
-final class MemorySink: LogSink, @unchecked Sendable {
+final class MemorySink: LogSink, @unchecked Sendable {  // state behind Locked
     let lines = Locked<[String]>([])
     func write(_ line: String) { lines.update { $0.append(line) } }
     var all: [String] { lines.get }
@@ -25,7 +25,7 @@ final class MemorySink: LogSink, @unchecked Sendable {
     }
 }
 
-final class FakeClock: WallClock, @unchecked Sendable {
+final class FakeClock: WallClock, @unchecked Sendable {  // state behind Locked
     let time: Locked<Date>
     let sleeps = Locked<[Double]>([])
     /// Called after each sleep (lets a test change the world while the step polls).

@@ -6,7 +6,7 @@ import XCTest
 @testable import OrchestratorKit
 
 /// A minimal in-memory S3 (path style) for the manifest adapters: GET, HEAD, PUT, ListObjectsV2.
-final class MiniS3: @unchecked Sendable {
+final class MiniS3: @unchecked Sendable {  // objects behind Locked; server set once in init
     let objects = Locked<[String: (body: [UInt8], lastModified: String)]>([:])
     var server: TestHTTPServer!
 
