@@ -133,7 +133,7 @@ enum HelpText {
       --severity SPEC         class=severity,... with severity ok, info, warning or
                               error, e.g. metadata=error,omitted=ok (EBV_SEVERITY)
       --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
-                              there (EBV_REPORT_DIR)
+                              there: a directory or s3://bucket/prefix/ (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json (default 100;
                               EBV_MAX_FINDINGS)
 
@@ -157,7 +157,7 @@ enum HelpText {
                               <dirB> to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... (EBV_SEVERITY)
       --report-dir DIR        write report.json, findings.ndjson.gz and summary.txt
-                              there (EBV_REPORT_DIR)
+                              there: a directory or s3://bucket/prefix/ (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json (default 100;
                               EBV_MAX_FINDINGS)
 

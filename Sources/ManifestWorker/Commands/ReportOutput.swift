@@ -2,8 +2,8 @@ import Foundation
 import ManifestKit
 
 /// Runs a merge-diff to the end and produces its outputs: the summary and
-/// report JSON for the console and, with `--report-dir`, the files
-/// `report.json`, `findings.ndjson.gz` and `summary.txt`.
+/// report JSON for the console and, with `--report-dir` (a directory, or an
+/// `s3://bucket/prefix/`), the files `report.json`, `findings.ndjson.gz` and `summary.txt`.
 enum ReportOutput {
     static let reportName = "report.json"
     static let findingsName = "findings.ndjson.gz"
@@ -52,8 +52,10 @@ enum ReportOutput {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
+    /// A local directory is created; an `s3://bucket/prefix/` needs nothing (each file is
+    /// an object under the prefix).
     private static func createDirectory(_ dir: String) throws {
-        if Endpoints.isS3(dir) { throw CLIError(dir, "--report-dir must be a local directory") }
+        if Endpoints.isS3(dir) { return }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
