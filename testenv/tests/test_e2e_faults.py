@@ -5,6 +5,10 @@ Restore Job FAILED event. The verdict must not change and nothing may leak."""
 
 from __future__ import annotations
 
+import calendar
+import re
+import time
+
 import pytest
 
 from test_e2e_demo import assert_clean, assert_one_restore_two_tasks, emf, run_demo
@@ -61,6 +65,14 @@ def test_concurrent_handlers_one_killed_leak_nothing(harness, tmp_path):
     assert_clean(demo)
 
 
+def rfc3339_ns(text):
+    """`YYYY-MM-DDTHH:MM:SS[.fraction]Z` as nanoseconds since the epoch."""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z", text)
+    assert match, text
+    seconds = calendar.timegm(time.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S"))
+    return seconds * 1_000_000_000 + int((match.group(2) or "").ljust(9, "0"))
+
+
 def test_a_diff_too_big_for_lambda_runs_as_a_fargate_task(harness, tmp_path):
     demo = run_demo(harness, tmp_path, "--diff-in-fargate")
     assert demo.status == 0, demo.stdout + demo.stderr
@@ -76,7 +88,12 @@ def test_a_diff_too_big_for_lambda_runs_as_a_fargate_task(harness, tmp_path):
     diff = [t for t in stopped["tasks"] if t["group"].endswith(":diff")]
     assert len(diff) == 1 and diff[0]["taskDefinitionArn"].endswith("task-definition/ebv-manifest-worker:1")
     command = diff[0]["overrides"]["containerOverrides"][0]["command"]
-    assert command[0] == "diff" and command[-3:] == ["--report-dir", f"s3://ebv-demo/runs/{demo.fs}/{demo.run_id}/", "--quiet"]
+    assert command[0] == "diff" and command[-5:-2] == ["--report-dir", f"s3://ebv-demo/runs/{demo.fs}/{demo.run_id}/", "--quiet"]
+    # The backup window ends when the backup job completed, as for a diff in Lambda.
+    assert command[-2] == "--window-end"
+    window_end_ns = rfc3339_ns(command[-1])
+    assert abs(window_end_ns - rfc3339_ns(run["backupCompletedAt"])) < 1000, (command[-1], run["backupCompletedAt"])
+    assert report["windowEndNs"] == window_end_ns
     assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] PASSED {demo.fs} run {demo.run_id}"]
     assert_clean(demo)
 
@@ -103,8 +120,6 @@ def test_no_baseline_is_its_own_verdict(harness, tmp_path):
     assert_clean(demo, restored=False)
 
 
-@pytest.mark.xfail(strict=True, reason="needs restore events matched by restoreJobId (issue 10 item 1, branch orchev): "
-                                       "the published FAILED event has no sourceResourceArn and is ignored here")
 def test_published_restore_failed_event_fails_the_run_at_once(harness, tmp_path):
     demo = run_demo(harness, tmp_path, "--fail-restore", "--published-shape")
     assert demo.status == 1, demo.stdout + demo.stderr
