@@ -39,6 +39,22 @@ final class RaceTests: XCTestCase {
         XCTAssertTrue(response.contains(#""runId":"\#(backupJobId)""#), response)
     }
 
+    /// A run whose marker is gone is still found by its restore job (the index written when
+    /// the restore started); that delivery writes the marker back, so reconcile sees it again.
+    func testARestoreEventFoundByTheIndexRepairsALostMarker() async throws {
+        let world = try World()
+        await world.standardSetup()
+        _ = try await world.handle(world.backupCompleted())
+        let marker = world.naming.openMarkerKey(fileSystemId: productionFS, runId: backupJobId)
+        try await world.store.delete(marker)
+        var open = try await world.orchestrator.repository.openRuns()
+        XCTAssertTrue(open.isEmpty)
+        let response = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "RUNNING"))
+        XCTAssertTrue(response.contains(#""runId":"\#(backupJobId)""#), response)
+        open = try await world.orchestrator.repository.openRuns()
+        XCTAssertEqual(open.map(\.runId), [backupJobId])
+    }
+
     /// The same crash, repaired by a racing creator that loses the run's own write.
     func testALosingCreatorWritesTheMissingMarker() async throws {
         let world = try World()
