@@ -69,6 +69,10 @@ final class HostileInputTests: XCTestCase {
         let fd = open(path.map { CChar(bitPattern: $0) } + [0], O_CREAT | O_WRONLY | O_TRUNC, 0o644)
         XCTAssertGreaterThanOrEqual(fd, 0)
         _ = content.withCString { write(fd, $0, strlen($0)) }
+        // One fixed mtime on both sides: "size and mtime unchanged" must not depend on both
+        // writes landing in the same clock tick (they do not under load).
+        let times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        XCTAssertEqual(futimens(fd, times), 0)
         close(fd)
     }
 
