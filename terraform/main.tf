@@ -52,6 +52,11 @@ locals {
     length(var.orchestrator.severities) == 0 ? {} : {
       EBV_SEVERITY = join(",", [for k in sort(keys(var.orchestrator.severities)) : "${k}=${var.orchestrator.severities[k]}"])
     },
+    # The plan's selections say the validation window (ListRestoreTestingSelections); this is
+    # the fallback when they cannot be read.
+    try(var.backup.restore_testing, false) ? {
+      EBV_RESTORE_TESTING_WINDOW_HOURS = tostring(var.backup.restore_testing_window)
+    } : {},
   )
 }
 

@@ -3,9 +3,11 @@
 ``manifest-worker`` and ``orchestrator`` (from ``--build-dir``, default ``.build/debug``)
 run against the local AWS harness (moto + the AWS Backup stand-in) over HTTP. This
 script plays the parts of AWS that do not exist locally: EventBridge (it builds each
-event from the services' state and runs ``orchestrator handle --event``), Fargate (it
+event from the services' state and invokes the orchestrator with it), Fargate (it
 runs the worker for every task the orchestrator started, with the container's EFS mount
-mapped to a local directory) and the restore itself (a copy of production under
+mapped to a local directory), Lambda (the orchestrator is the ``bootstrap`` of AWS's
+Runtime Interface Emulator; ``--runtime cli`` uses ``orchestrator handle`` instead) and the
+restore itself (a copy of production under
 ``aws-backup-restore_<ts>/``).
 
     .venv/bin/python testenv/demo.py [--scenario pass|corrupt] [--keep] [--out DIR]
@@ -15,7 +17,7 @@ another alerted result such as task-failed) and everything was still cleaned up;
 demo itself failed (a binary failed, the run got stuck, cleanup or production checks
 failed).
 Narrative on stdout, one line per step; the orchestrator's JSON logs in
-``<out>/orchestrator.log``, the worker's output in ``<out>/worker-<role>.log``, every
+``<out>/orchestrator.log`` (the emulator's own lines in ``<out>/lambda.log``), the worker's output in ``<out>/worker-<role>.log``, every
 event sent in ``<out>/events/``, and all the facts in ``<out>/result.json``.
 """
 
@@ -61,6 +63,31 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--miss-event", action="append", default=[], choices=MISSABLE,
                         help="lose this event (restore: Restore COMPLETED; post/restored: that task's STOPPED); "
                              "a reconcile tick must recover it")
+    parser.add_argument("--runtime", choices=("lambda", "cli"), default="lambda",
+                        help="lambda (default): the orchestrator runs as the bootstrap of AWS's Lambda Runtime Interface "
+                             "Emulator and every event is an invocation over its HTTP API; cli: `orchestrator handle` "
+                             "once per event")
+    parser.add_argument("--faults", type=float, default=0.0, metavar="RATE",
+                        help="the local AWS answers this share (0-1) of the binaries' requests with throttling "
+                             "(429 ThrottlingException, S3 503 SlowDown) or a 5xx; the verdict must not change")
+    parser.add_argument("--kill-bootstrap-at", metavar="REQUEST",
+                        help="SIGKILL the bootstrap while this request is in flight (e.g. \"POST /2015-02-01/access-points\" "
+                             "or an X-Amz-Target); Lambda then delivers the event again")
+    parser.add_argument("--concurrency", type=int, default=1, metavar="N",
+                        help="N Lambda execution environments; every event is delivered to all N at once")
+    parser.add_argument("--diff-in-fargate", action="store_true",
+                        help="EBV_DIFF_IN_LAMBDA_MAX_ENTRIES=1: the diff runs as a Fargate task of the worker "
+                             "(manifest-worker diff s3://… --report-dir s3://…/)")
+    parser.add_argument("--tamper-baseline", action="store_true",
+                        help="flip one bit of the baseline manifest after it is written: it must be rejected "
+                             "(no-baseline, alerted; exit 1)")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="take no baseline manifest: the run ends no-baseline (alerted; exit 1)")
+    parser.add_argument("--published-shape", action="store_true",
+                        help="with --fail-restore: send the Restore Job FAILED event in AWS's published shape "
+                             "(no sourceResourceArn)")
+    parser.add_argument("--rie", default=os.path.join(ROOT, ".venv", "rie", "aws-lambda-rie"),
+                        help="the Runtime Interface Emulator (scripts/setup installs it there)")
     return parser.parse_args(argv)
 
 

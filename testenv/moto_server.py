@@ -30,6 +30,7 @@ from localaws.backup_app import BackupApp  # noqa: E402
 from localaws.backup_model import BackupModel  # noqa: E402
 from localaws.backup_service import BackupState  # noqa: E402
 from localaws.controls import Controls  # noqa: E402
+from localaws.idempotency_patch import install_idempotency_patch  # noqa: E402
 from localaws.moto_patch import Identity, SignedMotoApp, create_identity, install_signature_patch  # noqa: E402
 
 REGION = "us-east-1"
@@ -51,6 +52,7 @@ class LocalAWS:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         install_signature_patch()
+        install_idempotency_patch()
         self.identity = identity or random_identity()
         self.region = region
         self._moto_api = moto_api_internal.moto_api_backend

@@ -106,6 +106,22 @@ final class BackupIntegrationTests: XCTestCase {
         XCTAssertEqual(missingPoint?.code, "ResourceNotFoundException")
     }
 
+    /// ListRestoreJobs (`createdAfter` as ISO 8601 in the query, `resourceType`): how the
+    /// orchestrator finds a restore job whose StartRestoreJob answer carried no id.
+    func testListRestoreJobsFindsJobsCreatedAfterATime() async throws {
+        let job = try await aws.seedBackupJob(["ResourceArn": .string(sourceArn)])
+        let recoveryPointArn = try XCTUnwrap(job["RecoveryPointArn"]?.stringValue)
+        let before = Date().addingTimeInterval(-5)
+        let restoreJobId = try await backup.startRestoreJob(BackupStartRestoreJobRequest(
+            recoveryPointArn: recoveryPointArn, metadata: ["file-system-id": "fs-0123456789abcdef0", "newFileSystem": "true"],
+            iamRoleArn: "arn:aws:iam::123456789012:role/ebv-restore", idempotencyToken: "ebv-list-1"))
+        let listed = try await backup.listAllRestoreJobs(createdAfter: before, resourceType: "EFS")
+        XCTAssertEqual(listed.map(\.restoreJobId), [restoreJobId])
+        XCTAssertEqual(listed.first?.recoveryPointArn, recoveryPointArn)
+        let none = try await backup.listAllRestoreJobs(createdAfter: Date().addingTimeInterval(5), resourceType: "EFS")
+        XCTAssertEqual(none, [])
+    }
+
     func testValidationResultIsPostedOnceOnACompletedTestingPlanRestore() async throws {
         let job = try await aws.seedBackupJob(["ResourceArn": .string(sourceArn)])
         let restoreJobId = try await backup.startRestoreJob(BackupStartRestoreJobRequest(

@@ -109,6 +109,24 @@ final class ManifestWorkerS3Tests: XCTestCase {
         XCTAssertEqual(diff.status, 1, diff.description)
         XCTAssertTrue(diff.stdout.hasPrefix("FAIL: 1 error findings\n"), diff.stdout)
         XCTAssertTrue(diff.stdout.contains("corrupt docs/a.txt: sha256 differs"), diff.stdout)
+
+        // The report set straight to S3 (how the orchestrator's Fargate diff task writes it).
+        let toS3 = try WorkerProcess.run(["diff", url, restored, "--report-dir", "s3://\(bucket)/runs/r-2/report/", "-q"],
+                                         environment: aws.clientEnvironment)
+        XCTAssertEqual(toS3.status, 1, toS3.description)
+        XCTAssertEqual(toS3.stdout, "")
+        func object(_ key: String) async throws -> [UInt8] {
+            let stream = try await s3.getObject(bucket: bucket, key: key)
+            var body: [UInt8] = []
+            while let chunk = try await stream.next() { body += chunk }
+            return body
+        }
+        let summary = try await object("runs/r-2/report/summary.txt")
+        XCTAssertEqual(String(decoding: summary, as: UTF8.self), diff.stdout)
+        let report = try await object("runs/r-2/report/report.json")
+        XCTAssertTrue(String(decoding: report, as: UTF8.self).contains(#""passed": false"#))
+        let findings = try await object("runs/r-2/report/findings.ndjson.gz")
+        XCTAssertEqual(Array(findings.prefix(2)), [0x1f, 0x8b])
     }
 
     /// SIGTERM (what ECS StopTask sends) while the manifest is being uploaded: the open

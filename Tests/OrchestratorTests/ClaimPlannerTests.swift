@@ -18,15 +18,39 @@ final class ClaimPlannerTests: XCTestCase {
     func testALiveClaimWaitsAndAnExpiredOneIsRetried() {
         var run = finishing()
         XCTAssertEqual(planner.next(run, now: start), .notify)
-        run.claims = ["notify": start.addingTimeInterval(60)]
-        XCTAssertNil(planner.next(run, now: start.addingTimeInterval(59)))
+        run.claims = [.notify: start.addingTimeInterval(60)]
+        XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(59)), .emitMetrics, "a live claim holds back only its own action")
+        run.metricsEmitted = true
+        XCTAssertNil(planner.next(run, now: start.addingTimeInterval(59)), "the run stays open for the claimed notification")
         XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(60)), .notify)
         run.notified = true
+        run.metricsEmitted = false
         XCTAssertEqual(planner.next(run, now: start), .emitMetrics)
-        run.claims?["metrics"] = start.addingTimeInterval(60)
+        run.claims?[.metrics] = start.addingTimeInterval(60)
         XCTAssertNil(planner.next(run, now: start))
         run.metricsEmitted = true
         XCTAssertEqual(planner.next(run, now: start), .complete)
+    }
+
+    /// A failing side effect waits out its backoff while cleanup goes on, and the run
+    /// completes once it is given up.
+    func testAFailedSideEffectNeverHoldsBackCleanupAndIsGivenUpAfterItsAttempts() {
+        var run = finishing()
+        run.cleanup.tasksStopped = false
+        run.recordSideEffectFailure(.summary, "SNS down", at: start, attempts: StepPlanner.sideEffectAttempts)
+        XCTAssertEqual(run.sideEffectFailures?["summary"]?.retryAt, start.addingTimeInterval(60))
+        XCTAssertEqual(planner.next(run, now: start), .emitMetrics)
+        run.metricsEmitted = true
+        XCTAssertEqual(planner.next(run, now: start), .stopTasks, "cleanup does not wait for the summary")
+        run.cleanup.tasksStopped = true
+        XCTAssertNil(planner.next(run, now: start.addingTimeInterval(59)), "owed: the run stays open for the retry")
+        XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(60)), .notify)
+        for attempt in 2...StepPlanner.sideEffectAttempts {
+            run.recordSideEffectFailure(.summary, "SNS down", at: start, attempts: StepPlanner.sideEffectAttempts)
+            XCTAssertEqual(run.sideEffectFailures?["summary"]?.failures, attempt)
+        }
+        XCTAssertEqual(run.sideEffectFailures?["summary"]?.gaveUp, true)
+        XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(86_400)), .complete)
     }
 
     func testValidationClaim() {
@@ -35,7 +59,7 @@ final class ClaimPlannerTests: XCTestCase {
         run.notified = true
         run.metricsEmitted = true
         XCTAssertEqual(planner.next(run, now: start), .reportValidation)
-        run.claims = ["validation": start.addingTimeInterval(1)]
+        run.claims = [.validation: start.addingTimeInterval(1)]
         XCTAssertNil(planner.next(run, now: start))
         XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(1)), .reportValidation)
     }
@@ -54,7 +78,7 @@ final class ClaimPlannerTests: XCTestCase {
         run.accessPointId = "a"
         run.accessPointAvailable = true
         XCTAssertEqual(planner.next(run, now: start), .registerTaskDefinition)
-        run.claims = ["registerTaskDefinition": start.addingTimeInterval(10)]
+        run.claims = [.registerTaskDefinition: start.addingTimeInterval(10)]
         XCTAssertNil(planner.next(run, now: start.addingTimeInterval(9)))
         XCTAssertEqual(planner.next(run, now: start.addingTimeInterval(10)), .registerTaskDefinition)
     }
@@ -76,6 +100,9 @@ final class ClaimPlannerTests: XCTestCase {
         XCTAssertEqual(planner.next(run, now: late), .complete)
         run.restoredFileSystemId = "fs-2"
         run.restoredFileSystemTagged = true
-        XCTAssertEqual(planner.next(run, now: late), .deleteFileSystem, "what is recorded is still cleaned up")
+        XCTAssertEqual(planner.next(run, now: late), .deleteMountTargets, "what is recorded is still cleaned up: any mount target first")
+        run.cleanup.mountTargetsDeleted = true
+        run.cleanup.mountTargetsGone = true
+        XCTAssertEqual(planner.next(run, now: late), .deleteFileSystem)
     }
 }

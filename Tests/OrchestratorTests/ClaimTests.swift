@@ -11,9 +11,9 @@ final class ClaimTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        await world.manifests.addExisting(world.naming.manifestKey(fileSystemId: productionFS, runId: backupJobId, role: "post"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        return try await world.taskStopped(role: "restored", exitCode: 0)
+        await world.manifests.addExisting(world.naming.manifestKey(fileSystemId: productionFS, runId: backupJobId, role: .post))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        return try await world.taskStopped(role: .restored, exitCode: 0)
     }
 
     /// Lets a second invocation handle `event` right before this one writes a run for which
@@ -30,7 +30,7 @@ final class ClaimTests: XCTestCase {
     func testRacingInvocationsPublishTheSummaryOnce() async throws {
         let world = try World()
         let event = try await prepared(world)
-        await race(world, event) { $0.notified || $0.claims?["notify"] != nil }
+        await race(world, event) { $0.notified || $0.claims?[.notify] != nil }
         _ = try await world.handle(event)
 
         let subjects = await world.publishedSubjects()
@@ -44,7 +44,7 @@ final class ClaimTests: XCTestCase {
     func testRacingInvocationsEmitTheMetricsLineOnce() async throws {
         let world = try World()
         let event = try await prepared(world)
-        await race(world, event) { $0.metricsEmitted || $0.claims?["metrics"] != nil }
+        await race(world, event) { $0.metricsEmitted || $0.claims?[.metrics] != nil }
         _ = try await world.handle(event)
 
         XCTAssertEqual(world.metrics.lines.get.count, 1)
@@ -64,7 +64,7 @@ final class ClaimTests: XCTestCase {
         run.phase = .finishing
         run.notified = false
         run.metricsEmitted = false
-        run.claims = ["notify": world.clock.now().addingTimeInterval(600)]
+        run.claims = [.notify: world.clock.now().addingTimeInterval(600)]
         await world.store.rawPut(key, try run.encoded())
         await world.store.rawPut(world.naming.openMarkerKey(fileSystemId: productionFS, runId: backupJobId), Data())
         let publishedBefore = await world.publishedSubjects().count
@@ -90,8 +90,8 @@ final class ClaimTests: XCTestCase {
         let jobId = "AB123456-78C9-0123-456D-789012E34567"
         await world.restoreTestingSetup(jobId: jobId)
         _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
-        let event = try await world.taskStopped(role: "restored", exitCode: 0, runId: "rt-" + jobId)
-        await race(world, event, runId: "rt-" + jobId) { $0.validationReported || $0.claims?["validation"] != nil }
+        let event = try await world.taskStopped(role: .restored, exitCode: 0, runId: "rt-" + jobId)
+        await race(world, event, runId: "rt-" + jobId) { $0.validationReported || $0.claims?[.validation] != nil }
         _ = try await world.handle(event)
 
         let validations = await world.backup.validations
@@ -120,7 +120,7 @@ final class ClaimTests: XCTestCase {
         }
         var run = try await world.run()
         XCTAssertNil(run.taskDefinitionArn)
-        XCTAssertNotNil(run.claims?["registerTaskDefinition"], "the intent was saved before the call")
+        XCTAssertNotNil(run.claims?[.registerTaskDefinition], "the intent was saved before the call")
 
         // A redelivery while the claim is live registers nothing.
         _ = try await world.handle(event)
@@ -147,7 +147,7 @@ final class ClaimTests: XCTestCase {
         await world.restoreCompletes()
         let key = world.naming.runKey(fileSystemId: productionFS, runId: backupJobId)
         var run = try await world.run()
-        run.claims = ["registerTaskDefinition": world.clock.now().addingTimeInterval(-1)]
+        run.claims = [.registerTaskDefinition: world.clock.now().addingTimeInterval(-1)]
         await world.store.rawPut(key, try run.encoded())
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
         let registered = await world.ecs.registered.count

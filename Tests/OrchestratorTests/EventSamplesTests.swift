@@ -116,7 +116,7 @@ final class EventSamplesTests: XCTestCase {
             let response = try await world.handle(publishedRestore(file, jobId: "restore-1"))
             XCTAssertTrue(response.contains(#""status":"ok""#), response)
             let run = try await world.run()
-            XCTAssertEqual(run.restoreStatus, status)
+            XCTAssertEqual(run.restoreStatus, RestoreStatus(rawValue: status))
         }
     }
 
@@ -214,7 +214,7 @@ final class EventSamplesTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        guard case .task(var task) = try await world.taskStopped(role: "post", exitCode: 0) else { return XCTFail() }
+        guard case .task(var task) = try await world.taskStopped(role: .post, exitCode: 0) else { return XCTFail() }
         task.exitCode = other.exitCode
         task.containerReason = other.containerReason
         _ = try await world.handle(.task(task))
@@ -280,13 +280,13 @@ final class EventSamplesTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let done = try await world.run()
         XCTAssertEqual(done.phase, .done)
         let restore = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
         XCTAssertEqual(restore, #"{"fileSystemId":"fs-0123456789abcdef0","phase":"done","result":"passed","runId":"a827233a-d405-4a86-a440-759fa94f34dd","status":"duplicate"}"#)
-        let task = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        let task = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         XCTAssertTrue(task.contains(#""status":"duplicate""#), task)
         let backup = try await world.handle(world.backupCompleted())
         XCTAssertTrue(backup.contains(#""status":"duplicate""#), backup)

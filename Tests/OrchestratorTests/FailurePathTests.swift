@@ -62,7 +62,7 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        guard case .task(var failed) = try await world.taskStopped(role: "restored", exitCode: 2) else { return XCTFail() }
+        guard case .task(var failed) = try await world.taskStopped(role: .restored, exitCode: 2) else { return XCTFail() }
         failed.stoppedReason = "Essential container in task exited"
         _ = try await world.handle(.task(failed))
         let run = try await world.run()
@@ -72,7 +72,7 @@ final class FailurePathTests: XCTestCase {
         let stopped = await world.ecs.stopped
         XCTAssertEqual(stopped, ["arn:aws:ecs:us-east-1:123456789012:task/cluster/post-1"])
         let ecsCalls = await world.ecs.calls
-        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "stop", "deregister"])
+        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "stop", "deregister", "delete"])
         let efsCalls = await world.efs.calls
         XCTAssertEqual(Array(efsCalls.suffix(4)), ["deleteAccessPoint:fsap-1", "deleteMountTarget:fsmt-1", "deleteMountTarget:fsmt-2",
                                                    "deleteFileSystem:\(restoredFS)"])
@@ -86,12 +86,12 @@ final class FailurePathTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        guard case .task(var killed) = try await world.taskStopped(role: "post", exitCode: 137) else { return XCTFail() }
+        guard case .task(var killed) = try await world.taskStopped(role: .post, exitCode: 137) else { return XCTFail() }
         killed.stoppedReason = "Essential container in task exited"
         killed.containerReason = "OutOfMemoryError: Container killed due to memory usage"
         _ = try await world.handle(.task(killed))
         let run = try await world.run()
-        XCTAssertEqual(run.tasks["post"]?.stoppedReason,
+        XCTAssertEqual(run.tasks[.post]?.stoppedReason,
                        "Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)")
         XCTAssertEqual(run.resultMessage,
                        "post manifest task exit code 137: Essential container in task exited (OutOfMemoryError: Container killed due to memory usage)")
@@ -103,7 +103,7 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         // Every start fails (EBV_TASK_START_ATTEMPTS = 3): the third failure ends the run.
         for start in 1...3 {
-            _ = try await world.handle(world.taskStopped(role: "post", exitCode: nil, version: start))
+            _ = try await world.handle(world.taskStopped(role: .post, exitCode: nil, version: start))
         }
         let run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
@@ -153,8 +153,8 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))  // exit 0, but no object in S3
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))  // exit 0, but no object in S3
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let diffs = await world.differ.requests
         XCTAssertEqual(diffs.count, 1)
         XCTAssertNil(diffs.first?.postKey)
@@ -176,7 +176,7 @@ final class FailurePathTests: XCTestCase {
         XCTAssertEqual(runs, 0)
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.report?.mode, "two-way")
@@ -189,8 +189,8 @@ final class FailurePathTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.result, .error)
         XCTAssertEqual(run.resultMessage, "diff failed: restored.ndjson.gz:812: entriesSha256 mismatch")

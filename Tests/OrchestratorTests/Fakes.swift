@@ -1,9 +1,10 @@
 import AWSLite
 import Foundation
+@testable import AWSLite
 @testable import OrchestratorKit
 
 /// A thread-safe box for test state touched from synchronous protocol methods.
-final class Locked<Value>: @unchecked Sendable {
+final class Locked<Value>: @unchecked Sendable {  // every access to value holds lock
     private let lock = NSLock()
     private var value: Value
     init(_ value: Value) { self.value = value }
@@ -12,7 +13,7 @@ final class Locked<Value>: @unchecked Sendable {
     var get: Value { read { $0 } }
 }
 
-final class MemorySink: LogSink, @unchecked Sendable {
+final class MemorySink: LogSink, @unchecked Sendable {  // state behind Locked
     let lines = Locked<[String]>([])
     func write(_ line: String) { lines.update { $0.append(line) } }
     var all: [String] { lines.get }
@@ -25,7 +26,7 @@ final class MemorySink: LogSink, @unchecked Sendable {
     }
 }
 
-final class FakeClock: WallClock, @unchecked Sendable {
+final class FakeClock: WallClock, @unchecked Sendable {  // state behind Locked
     let time: Locked<Date>
     let sleeps = Locked<[Double]>([])
     /// Called after each sleep (lets a test change the world while the step polls).
@@ -52,7 +53,15 @@ actor MemoryStore: RunStore {
         objects[key].map { StoredObject(body: $0.body, etag: $0.etag) }
     }
 
+    /// Key prefix → how many more puts of such keys fail with an S3 500 (nothing written).
+    var failingPuts: [String: Int] = [:]
+    func failPuts(prefix: String, times: Int) { failingPuts[prefix] = times }
+
     func put(_ key: String, body: Data, condition: WriteCondition) async throws -> String {
+        for (prefix, left) in failingPuts where left > 0 && key.hasPrefix(prefix) {
+            failingPuts[prefix] = left - 1
+            throw OrchestratorError(.service, "PutObject \(key): InternalError (HTTP 500)")
+        }
         if let hook = interfere, key.hasPrefix(hook.prefix), hook.when(body) {
             interfere = nil
             await hook.action(self)
@@ -94,13 +103,28 @@ actor MemoryStore: RunStore {
 
 actor FakeNotifier: Notifier {
     var published: [(subject: String, message: String)] = []
-    func publish(subject: String, message: String) async throws { published.append((subject, message)) }
+    /// Every publish fails with this while set (a permanently failing topic).
+    var failure: OrchestratorError?
+    var attempts = 0
+    func publish(subject: String, message: String) async throws {
+        attempts += 1
+        if let failure { throw failure }
+        // SNS's own rules, as AWSLite's client checks them before sending.
+        try SNSClient.validate(SNSPublishRequest(topicArn: "arn:aws:sns:us-east-1:123456789012:verifier", message: message, subject: subject))
+        published.append((subject, message))
+    }
+    func setFailure(_ error: OrchestratorError?) { failure = error }
     func subjects() -> [String] { published.map(\.subject) }
 }
 
-final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {
+final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {  // state behind Locked
     let lines = Locked<[String]>([])
-    func emit(_ line: String) { lines.update { $0.append(line) } }
+    /// Every emit fails while set (a broken EMF sink).
+    let failure = Locked<OrchestratorError?>(nil)
+    func emit(_ line: String) throws {
+        if let failure = failure.get { throw failure }
+        lines.update { $0.append(line) }
+    }
 }
 
 actor FakeBackup: BackupService {
@@ -122,13 +146,43 @@ actor FakeBackup: BackupService {
         return job
     }
 
-    func startRestoreJob(_ request: RestoreRequest) async throws -> String {
+    /// A repeat of a known idempotency token is answered without a job id.
+    var repeatsAnswerWithoutId = false
+    /// The first StartRestoreJob starts the job but its answer is lost (a timeout).
+    var loseFirstAnswer = false
+    /// Set by a test: the clock that stamps job creation dates.
+    var clock: FakeClock?
+
+    func startRestoreJob(_ request: RestoreRequest) async throws -> String? {
         restoreRequests.append(request)
-        if let id = restoreJobIdsByToken[request.idempotencyToken] { return id }
+        if let id = restoreJobIdsByToken[request.idempotencyToken] { return repeatsAnswerWithoutId ? nil : id }
         let id = "restore-\(restoreJobIdsByToken.count + 1)"
         restoreJobIdsByToken[request.idempotencyToken] = id
-        restoreJobs[id] = RestoreJobInfo(restoreJobId: id, status: "RUNNING")
+        restoreJobs[id] = RestoreJobInfo(restoreJobId: id, status: "RUNNING", creationDate: clock?.now(),
+                                         recoveryPointArn: request.recoveryPointArn)
+        if loseFirstAnswer {
+            loseFirstAnswer = false
+            throw OrchestratorError(.service, "StartRestoreJob: timed out")
+        }
         return id
+    }
+
+    /// Plan ARN → what ListRestoreTestingSelections yields (nil: the lookup fails).
+    var validationWindows: [String: Int?] = [:]
+    func setValidationWindow(_ plan: String, _ hours: Int??) { validationWindows[plan] = hours }
+    func validationWindowHours(restoreTestingPlanArn: String) async throws -> Int? {
+        guard let known = validationWindows[restoreTestingPlanArn] else { return nil }
+        guard let hours = known else { throw OrchestratorError(.service, "AccessDeniedException: backup:ListRestoreTestingSelections") }
+        return hours
+    }
+
+    func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo] {
+        restoreJobs.values.filter { ($0.creationDate ?? .distantPast) > createdAfter }.sorted { $0.restoreJobId < $1.restoreJobId }
+    }
+    func setAnswers(withoutIdOnRepeat: Bool, loseFirst: Bool, clock: FakeClock) {
+        repeatsAnswerWithoutId = withoutIdOnRepeat
+        loseFirstAnswer = loseFirst
+        self.clock = clock
     }
 
     func describeRestoreJob(id: String) async throws -> RestoreJobInfo {
@@ -137,9 +191,16 @@ actor FakeBackup: BackupService {
         return job
     }
 
+    /// Every PutRestoreValidationResult fails while set.
+    var validationFailure: OrchestratorError?
+    var validationAttempts = 0
+
     func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws {
+        validationAttempts += 1
+        if let validationFailure { throw validationFailure }
         validations.append((restoreJobId, status, message))
     }
+    func setValidationFailure(_ error: OrchestratorError?) { validationFailure = error }
 
     func listRecoveryPoints(resourceArn: String) async throws -> [RecoveryPointInfo] { recoveryPoints[resourceArn] ?? [] }
 
@@ -179,6 +240,12 @@ actor FakeECS: TaskLauncher {
     func deregisterTaskDefinition(arn: String) async throws {
         deregistered.append(arn)
         calls.append("deregister")
+    }
+
+    var deleted: [String] = []
+    func deleteTaskDefinitions(arns: [String]) async throws {
+        deleted += arns
+        calls.append("delete")
     }
 
     func activeTaskDefinitions(family: String) async throws -> [String] {
@@ -225,14 +292,14 @@ actor FakeECS: TaskLauncher {
 
     func distinctTasks() -> Int { tasksByToken.count }
     /// Every task started for `role`, in order (one per client token).
-    func taskArns(role: String) -> [String] {
+    func taskArns(role: TaskRole) -> [String] {
         var seen: [String] = []
-        for request in runRequests where request.group.hasSuffix(":" + role) {
+        for request in runRequests where request.group.hasSuffix(":" + role.rawValue) {
             if let arn = tasksByToken[request.clientToken], !seen.contains(arn) { seen.append(arn) }
         }
         return seen
     }
-    func taskArn(role: String) -> String? { runRequests.first { $0.group.hasSuffix(":" + role) }.flatMap { tasksByToken[$0.clientToken] } }
+    func taskArn(role: TaskRole) -> String? { runRequests.first { $0.group.hasSuffix(":" + role.rawValue) }.flatMap { tasksByToken[$0.clientToken] } }
     func setDescribed(_ info: TaskInfo) { described[info.taskArn] = info }
     func forget(_ arn: String) { described[arn] = nil }
 }
@@ -328,7 +395,17 @@ actor FakeEFS: FileSystemService {
         calls.append("deleteAccessPoint:\(id)")
     }
 
+    /// File system → how many more DeleteFileSystem calls find a new mount target on it
+    /// (a racing creator that keeps it in use).
+    var appearsOnDelete: [String: Int] = [:]
+    func setMountTargetAppearsOnDelete(_ id: String, times: Int) { appearsOnDelete[id] = times }
+
     func deleteFileSystem(id: String) async throws {
+        if let left = appearsOnDelete[id], left > 0 {
+            appearsOnDelete[id] = left - 1
+            let target = MountTargetInfo(mountTargetId: "fsmt-late-\(left)", fileSystemId: id, subnetId: "subnet-late", lifeCycleState: "available")
+            mountTargets[target.mountTargetId] = target
+        }
         if mountTargets.values.contains(where: { $0.fileSystemId == id }) {
             throw OrchestratorError(.conflict, "FileSystemInUse: \(id)")
         }
@@ -367,8 +444,51 @@ actor FakeDiffer: ManifestDiffer {
     var passed = true
     var failure: OrchestratorError?
 
-    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
-        requests.append(request)
+    var written: [ReportDocuments] = []
+    /// Every report write fails while set (S3 refusing the report objects).
+    var writeFailure: OrchestratorError?
+    var writeAttempts = 0
+
+    func writeReport(_ documents: ReportDocuments) async throws {
+        writeAttempts += 1
+        if let writeFailure { throw writeFailure }
+        written.append(documents)
+    }
+    func setWriteFailure(_ error: OrchestratorError?) { writeFailure = error }
+
+    /// The next in-Lambda diff runs out of time (its uploads aborted).
+    var outOfTime = false
+    func setOutOfTime(_ value: Bool) { outOfTime = value }
+    var reportsRead: [String] = []
+
+    func readReport(reportPrefix: String) async throws -> ReportSummary {
+        reportsRead.append(reportPrefix)
+        if let failure { throw failure }
+        return try await summary(DiffRequest(baselineKey: "", postKey: "task", restoredKey: "", reportPrefix: reportPrefix, severities: [:]),
+                                 record: false)
+    }
+
+    func diff(_ request: DiffRequest) async throws -> DiffOutcome {
+        if outOfTime {
+            outOfTime = false
+            requests.append(request)
+            throw DiffOutOfTime()
+        }
+        let summary = try await summary(request)
+        return DiffOutcome(summary: summary, documents: ReportDocuments(
+            reportKey: summary.reportKey, reportJSON: #"{"passed":\#(summary.passed)}"#, summaryKey: summary.summaryKey, summaryText: summary.summaryText))
+    }
+
+    /// Runs once, inside the next diff (another invocation arriving while this one diffs).
+    var duringDiff: (@Sendable () async -> Void)?
+    func setDuringDiff(_ body: @escaping @Sendable () async -> Void) { duringDiff = body }
+
+    func summary(_ request: DiffRequest, record: Bool = true) async throws -> ReportSummary {
+        if let hook = duringDiff {
+            duringDiff = nil
+            await hook()
+        }
+        if record { requests.append(request) }
         if let failure { throw failure }
         let errors = passed ? 0 : 3
         return ReportSummary(

@@ -90,11 +90,12 @@ final class HappyPathTests: XCTestCase {
                                                   "EBV_RECOVERY_POINT_ARN": recoveryPointArn, "EBV_RESTORED_ROOT": "auto"])
 
         await world.manifests.addExisting(postKey)
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         run = try await world.run()
         XCTAssertEqual(run.phase, .active, "waits for the restored manifest")
         world.clock.advance(1200)
-        let response = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        let diffDeadline = world.deadline.addingTimeInterval(-world.config.invocationMargin)
+        let response = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         XCTAssertEqual(response, #"{"fileSystemId":"fs-0123456789abcdef0","phase":"done","result":"passed","runId":"a827233a-d405-4a86-a440-759fa94f34dd","status":"ok"}"#)
 
         run = try await world.run()
@@ -104,7 +105,7 @@ final class HappyPathTests: XCTestCase {
         XCTAssertEqual(diffs, [DiffRequest(
             baselineKey: "manifests/\(productionFS)/baseline/2025-03-04T04-30-00Z.ndjson.gz", postKey: postKey,
             restoredKey: restoredKey, reportPrefix: "runs/\(productionFS)/\(backupJobId)/", severities: [:],
-            windowEnd: Timestamps.parse("2025-03-04T05:41:05.921Z"))], "the window ends when the backup job completed")
+            windowEnd: Timestamps.parse("2025-03-04T05:41:05.921Z"), deadline: diffDeadline)], "the window ends when the backup job completed")
 
         let published = await world.notifier.published
         XCTAssertEqual(published.map(\.subject), ["[efs-backup-verifier] PASSED fs-0123456789abcdef0 run a827233a-d405-4a86-a440-759fa94f34dd"])
@@ -145,7 +146,7 @@ final class HappyPathTests: XCTestCase {
         XCTAssertEqual(directive["Dimensions"] as? [[String]], [["FileSystemId"], ["FileSystemId", "Result"]])
 
         let ecsCalls = await world.ecs.calls
-        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "deregister"], "both tasks had stopped: nothing to stop")
+        XCTAssertEqual(ecsCalls, ["run:post", "register", "run:restored", "deregister", "delete"], "both tasks had stopped: nothing to stop")
         let efsAfter = await world.efs.calls
         XCTAssertEqual(Array(efsAfter.suffix(4)), ["deleteAccessPoint:fsap-1", "deleteMountTarget:fsmt-1", "deleteMountTarget:fsmt-2",
                                                    "deleteFileSystem:\(restoredFS)"])
@@ -172,6 +173,6 @@ final class HappyPathTests: XCTestCase {
         _ = try await world.handle(.reconcile)
         run = try await world.run()
         XCTAssertTrue(run.mountTargetsAvailable)
-        XCTAssertNotNil(run.tasks["restored"]?.taskArn)
+        XCTAssertNotNil(run.tasks[.restored]?.taskArn)
     }
 }

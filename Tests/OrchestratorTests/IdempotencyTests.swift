@@ -38,9 +38,9 @@ final class IdempotencyTests: XCTestCase {
         let runRequests = await world.ecs.runRequests.count
         XCTAssertEqual(runRequests, 2)
 
-        let postStopped = try await world.taskStopped(role: "post", exitCode: 0)
+        let postStopped = try await world.taskStopped(role: .post, exitCode: 0)
         _ = try await world.handle(postStopped)
-        let restoredStopped = try await world.taskStopped(role: "restored", exitCode: 0)
+        let restoredStopped = try await world.taskStopped(role: .restored, exitCode: 0)
         _ = try await world.handle(restoredStopped)
         _ = try await world.handle(restoredStopped)
         _ = try await world.handle(postStopped)
@@ -57,13 +57,13 @@ final class IdempotencyTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0, version: 7))
-        guard case .task(var stale) = try await world.taskStopped(role: "post", exitCode: 1, version: 3) else { return XCTFail() }
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0, version: 7))
+        guard case .task(var stale) = try await world.taskStopped(role: .post, exitCode: 1, version: 3) else { return XCTFail() }
         stale.lastStatus = "STOPPED"
         _ = try await world.handle(.task(stale))
         let run = try await world.run()
-        XCTAssertEqual(run.tasks["post"]?.exitCode, 0)
-        XCTAssertEqual(run.tasks["post"]?.version, 7)
+        XCTAssertEqual(run.tasks[.post]?.exitCode, 0)
+        XCTAssertEqual(run.tasks[.post]?.version, 7)
     }
 
     func testRestoredTaskStopsBeforePostTask() async throws {
@@ -72,12 +72,12 @@ final class IdempotencyTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         await world.restoreCompletes()
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         var run = try await world.run()
         XCTAssertEqual(run.phase, .active, "the post manifest is still being written")
         XCTAssertNil(run.result)
         await world.manifests.addExisting("manifests/\(productionFS)/runs/\(backupJobId)/post.ndjson.gz")
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         run = try await world.run()
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.report?.mode, "three-way")

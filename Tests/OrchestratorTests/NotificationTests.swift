@@ -1,13 +1,30 @@
 import Foundation
 import XCTest
+@testable import AWSLite
 @testable import OrchestratorKit
 
 final class NotificationTests: XCTestCase {
-    func testSubjectIsCutTo100CharactersWithoutLineBreaks() {
+    func testSubjectIsPrintableASCIIUnder100CharactersWithoutLineBreaks() {
         let note = Notification(subject: "line one\nline two " + String(repeating: "x", count: 200), message: "m")
-        XCTAssertEqual(note.subject.count, 100)
+        XCTAssertEqual(note.subject.count, 99)
         XCTAssertTrue(note.subject.hasPrefix("line one line two xxx"))
-        XCTAssertTrue(note.subject.hasSuffix("x…"))
+        XCTAssertTrue(note.subject.hasSuffix("xxx..."))
+        XCTAssertTrue(note.subject.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value <= 0x7E })
+        XCTAssertEqual(Notification(subject: "caf\u{E9} \u{2026}\u{7}\tend", message: "m").subject, #"caf? ?\x07 end"#)
+        XCTAssertEqual(Notification(subject: String(repeating: "y", count: 99), message: "m").subject, String(repeating: "y", count: 99))
+    }
+
+    /// A restore-testing run that ends restore-failed has a long subject: SNS's own rules
+    /// (checked by AWSLite's client before sending) must accept it.
+    func testEveryRunSubjectPassesSNSValidation() throws {
+        var run = Run(runId: "rt-" + String(repeating: "A", count: 36) + "-" + String(repeating: "b", count: 30), origin: .restoreTesting,
+                      fileSystemId: "fs-0123456789abcdef0", createdAt: Date(timeIntervalSince1970: 0),
+                      deadline: Date(timeIntervalSince1970: 1), expiresAt: Date(timeIntervalSince1970: 2))
+        run.finish(.restoreFailed, "x", at: Date(timeIntervalSince1970: 0))
+        let naming = RunNaming(config: try OrchestratorConfig(environment: testEnvironment))
+        let note = Notification.forRun(run, naming: naming)
+        XCTAssertLessThan(note.subject.count, SNSClient.subjectLimit)
+        XCTAssertNoThrow(try SNSClient.validate(SNSPublishRequest(topicArn: "arn:aws:sns:us-east-1:1:t", message: note.message, subject: note.subject)))
     }
 
     func testStringsFromEventsAndFileSystemsAreEscaped() {

@@ -90,6 +90,107 @@ final class ProductionAdapterTests: XCTestCase {
         }
     }
 
+    func testValidationWindowIsTheShortestEFSSelectionOfThePlan() async throws {
+        let paths = Locked<[String]>([])
+        let server = try TestHTTPServer { request in
+            paths.update { $0.append(request.path) }
+            return .text(200, #"{"RestoreTestingSelections":[{"ProtectedResourceType":"EFS","ValidationWindowHours":6},{"ProtectedResourceType":"EBS","ValidationWindowHours":1},{"ProtectedResourceType":"EFS","ValidationWindowHours":4},{"ProtectedResourceType":"EFS","ValidationWindowHours":0}]}"#)
+        }
+        defer { server.stop() }
+        let backup = AWSBackupService(client: try BackupClient(configuration: configuration(server)))
+        let hours = try await backup.validationWindowHours(restoreTestingPlanArn: "arn:aws:backup:us-east-1:1:restore-testing-plan:efs_weekly-a1b2c3")
+        XCTAssertEqual(hours, 4)
+        XCTAssertEqual(paths.get, ["/restore-testing/plans/efs_weekly/selections"])
+        let none = try await backup.validationWindowHours(restoreTestingPlanArn: "arn:aws:backup:us-east-1:1:restore-testing-plan:nodash")
+        XCTAssertNil(none)
+    }
+
+    /// A conditional write answered 5xx may have been applied: it is retried, and a
+    /// precondition failure that finds exactly our bytes is our own write.
+    func testConditionalWritesAreRetriedAndTheirOwnEarlierWriteRecognised() async throws {
+        let stored = Locked<[String: String]>([:])
+        let failNext = Locked<Set<String>>(["PUT /bucket/runs/a.json", "PUT /bucket/runs/b.json"])
+        let server = try TestHTTPServer { request in
+            let key = request.path
+            switch request.method {
+            case "GET":
+                guard let body = stored.get[key] else { return .text(404, "<Error><Code>NoSuchKey</Code><Message>n</Message></Error>") }
+                return .text(200, body, headers: [("ETag", "\"etag-\(body.count)\"")])
+            case "PUT":
+                if request.header("If-None-Match") == "*", stored.get[key] != nil {
+                    return .text(412, "<Error><Code>PreconditionFailed</Code><Message>exists</Message></Error>")
+                }
+                stored.update { $0[key] = request.bodyText }
+                if failNext.update({ $0.remove("PUT " + key) != nil }) {
+                    return .text(500, "<Error><Code>InternalError</Code><Message>applied, then failed</Message></Error>")
+                }
+                return TestHTTPResponse(status: 200, headers: [("ETag", "\"etag-\(request.bodyText.count)\"")])
+            default:
+                return .text(400, "unexpected")
+            }
+        }
+        defer { server.stop() }
+        let store = S3RunStore(s3: try S3Client(configuration: configuration(server)), bucket: "bucket")
+        let etag = try await store.put("runs/a.json", body: Data("ours".utf8), condition: .mustNotExist)
+        XCTAssertEqual(etag, "\"etag-4\"", "the 500 was applied; the retry's 412 finds our bytes")
+        stored.update { $0["/bucket/runs/b.json"] = "theirs" }
+        failNext.update { $0 = [] }
+        do {
+            _ = try await store.put("runs/b.json", body: Data("ours".utf8), condition: .mustNotExist)
+            XCTFail("someone else's object: a conflict")
+        } catch let error as OrchestratorError {
+            XCTAssertEqual(error.kind, .conflict)
+        }
+    }
+
+    /// Cleanup of something already gone is done, never an error that wedges later ticks.
+    func testCleanupOfVanishedResourcesIsDone() async throws {
+        let deleted = Locked<[String]>([])
+        let server = try TestHTTPServer { request in
+            let error = { (status: Int, code: String) in
+                TestHTTPResponse.text(status, #"{"ErrorCode":"\#(code)","Message":"m"}"#, headers: [("x-amzn-ErrorType", code)])
+            }
+            switch (request.method, request.path, request.header("X-Amz-Target") ?? "") {
+            case ("GET", "/2015-02-01/mount-targets", _): return error(404, "FileSystemNotFound")
+            case ("DELETE", "/2015-02-01/mount-targets/fsmt-gone", _): return error(404, "MountTargetNotFound")
+            case ("DELETE", "/2015-02-01/access-points/fsap-gone", _): return error(404, "AccessPointNotFound")
+            case (_, _, "AmazonEC2ContainerServiceV20141113.DeregisterTaskDefinition") where request.bodyText.contains("deleted"):
+                return .text(400, #"{"__type":"ClientException","message":"Unable to describe task definition."}"#)
+            case (_, _, "AmazonEC2ContainerServiceV20141113.DeregisterTaskDefinition"):
+                return .text(400, #"{"__type":"ClientException","message":"The specified task definition is INACTIVE."}"#)
+            case (_, _, "AmazonEC2ContainerServiceV20141113.DeleteTaskDefinitions"):
+                deleted.update { $0.append(request.bodyText) }
+                return .text(200, #"{"taskDefinitions":[],"failures":[{"arn":"arn:td:1","reason":"The specified task definition does not exist. Specify a valid account, family, revision and try again."}]}"#)
+            default: return .text(400, "unexpected")
+            }
+        }
+        defer { server.stop() }
+        let efs = EFSFileSystemService(client: try EFSClient(configuration: configuration(server)))
+        let targets = try await efs.describeMountTargets(fileSystemId: "fs-gone")
+        XCTAssertEqual(targets, [])
+        try await efs.deleteMountTarget(id: "fsmt-gone")
+        try await efs.deleteAccessPoint(id: "fsap-gone")
+        let ecs = ECSTaskLauncher(client: try ECSClient(configuration: configuration(server)))
+        try await ecs.deregisterTaskDefinition(arn: "arn:td:1")
+        try await ecs.deregisterTaskDefinition(arn: "arn:td:deleted")
+        try await ecs.deleteTaskDefinitions(arns: ["arn:td:1"])
+        XCTAssertEqual(deleted.get, [#"{"taskDefinitions":["arn:td:1"]}"#])
+    }
+
+    func testDeleteTaskDefinitionsRefusalsOtherThanGoneAreErrors() async throws {
+        let server = try TestHTTPServer { _ in
+            .text(200, #"{"failures":[{"arn":"arn:td:2","reason":"The specified task definition is still in ACTIVE status. Please deregister the target and try again."}]}"#)
+        }
+        defer { server.stop() }
+        let ecs = ECSTaskLauncher(client: try ECSClient(configuration: configuration(server)))
+        do {
+            try await ecs.deleteTaskDefinitions(arns: ["arn:td:2"])
+            XCTFail("expected an error")
+        } catch let error as OrchestratorError {
+            XCTAssertEqual(error.message, "DeleteTaskDefinitions refused: arn:td:2: The specified task definition is still in ACTIVE status. Please deregister the target and try again.")
+        }
+    }
+
     func testRestoredTaskDefinitionCopiesTheWorkerAndSwapsTheVolume() async throws {
         let base = #"""
         {"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/manifest-worker:4","family":"manifest-worker",

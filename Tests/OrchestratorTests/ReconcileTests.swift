@@ -18,8 +18,8 @@ final class ReconcileTests: XCTestCase {
         run = try await world.run()
         XCTAssertEqual(run.restoreStatus, "COMPLETED")
         XCTAssertEqual(run.restoredFileSystemId, restoredFS)
-        let restoredArn = try XCTUnwrap(run.tasks["restored"]?.taskArn)
-        let postArn = try XCTUnwrap(run.tasks["post"]?.taskArn)
+        let restoredArn = try XCTUnwrap(run.tasks[.restored]?.taskArn)
+        let postArn = try XCTUnwrap(run.tasks[.post]?.taskArn)
 
         // Both STOPPED events are lost too.
         await world.manifests.addExisting("manifests/\(productionFS)/runs/\(backupJobId)/post.ndjson.gz")
@@ -41,7 +41,7 @@ final class ReconcileTests: XCTestCase {
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
         let started = try await world.run()
-        let postArn = try XCTUnwrap(started.tasks["post"]?.taskArn)
+        let postArn = try XCTUnwrap(started.tasks[.post]?.taskArn)
         await world.ecs.forget(postArn)
         _ = try await world.handle(.reconcile)
         let run = try await world.run()
@@ -53,7 +53,7 @@ final class ReconcileTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 3))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 3))
         var run = try await world.run()
         XCTAssertEqual(run.phase, .finishing)
         await world.restoreCompletes()

@@ -55,9 +55,9 @@ final class ReportPageRunTests: XCTestCase {
         await world.restoreCompletes()
         _ = try await orchestrator.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"), deadline: world.deadline)
         await world.manifests.addExisting("manifests/\(productionFS)/runs/\(backupJobId)/post.ndjson.gz")
-        _ = try await orchestrator.handle(world.taskStopped(role: "post", exitCode: 0), deadline: world.deadline)
+        _ = try await orchestrator.handle(world.taskStopped(role: .post, exitCode: 0), deadline: world.deadline)
         world.clock.advance(1200)
-        _ = try await orchestrator.handle(world.taskStopped(role: "restored", exitCode: 0), deadline: world.deadline)
+        _ = try await orchestrator.handle(world.taskStopped(role: .restored, exitCode: 0), deadline: world.deadline)
         let run = try await world.run()
         XCTAssertEqual(run.phase, .done)
 

@@ -28,8 +28,8 @@ final class RestoreTestingTests: XCTestCase {
         let runs = await world.ecs.runRequests
         XCTAssertEqual(runs.map(\.group), ["ebv:\(productionFS):\(runId):restored"], "no post manifest")
 
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0, runId: runId))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0, runId: runId))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0, runId: runId))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0, runId: runId))
         run = try await world.run(runId)
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.phase, .done)
@@ -61,7 +61,7 @@ final class RestoreTestingTests: XCTestCase {
         await setUp(world)
         await world.differ.setPassed(false)
         _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0, runId: runId))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0, runId: runId))
         let validations = await world.backup.validations
         XCTAssertEqual(validations.map(\.status), [.failed])
         XCTAssertEqual(validations.first?.message, "efs-backup-verifier: failed: two-way diff: 1200 files, 52428800 bytes verified, 3 error findings")

@@ -16,7 +16,7 @@ final class NamingTests: XCTestCase {
 
     func testTaskGroupRoundTrip() throws {
         let naming = RunNaming(config: try OrchestratorConfig(environment: testEnvironment))
-        let group = naming.taskGroup(fileSystemId: "fs-1", runId: "run-1", role: "post")
+        let group = naming.taskGroup(fileSystemId: "fs-1", runId: "run-1", role: .post)
         XCTAssertEqual(group, "ebv:fs-1:run-1:post")
         XCTAssertEqual(naming.parseTaskGroup(group)?.runId, "run-1")
         XCTAssertNil(naming.parseTaskGroup("family:manifest-worker"))

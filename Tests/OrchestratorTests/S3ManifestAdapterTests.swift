@@ -6,7 +6,7 @@ import XCTest
 @testable import OrchestratorKit
 
 /// A minimal in-memory S3 (path style) for the manifest adapters: GET, HEAD, PUT, ListObjectsV2.
-final class MiniS3: @unchecked Sendable {
+final class MiniS3: @unchecked Sendable {  // objects behind Locked; server set once in init
     let objects = Locked<[String: (body: [UInt8], lastModified: String)]>([:])
     /// GETs of these keys answer (status, S3 error code).
     let failing = Locked<[String: (Int, String)]>([:])
@@ -151,19 +151,47 @@ final class S3ManifestAdapterTests: XCTestCase {
         try s3.put("m/baseline.ndjson.gz", manifest(.baseline, [file("x", sha: a)], completedAtNs: startedAt + 1))
         try s3.put("m/restored.ndjson.gz", manifest(.restored, [restored], completedAtNs: startedAt + 3))
         let differ = S3ManifestDiffer(s3: try s3.client, bucket: "bucket")
-        let open = try await differ.diffAndReport(DiffRequest(
+        let open = try await differ.diff(DiffRequest(
             baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
-            reportPrefix: "runs/fs-1/r1/", severities: [:]))
+            reportPrefix: "runs/fs-1/r1/", severities: [:])).summary
         XCTAssertEqual(open.findingsByClass["changed"], 1)
         XCTAssertTrue(open.passed)
         let end = Date(timeIntervalSince1970: 1_741_060_060)  // one minute after the baseline started
-        let closed = try await differ.diffAndReport(DiffRequest(
+        let closedOutcome = try await differ.diff(DiffRequest(
             baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
             reportPrefix: "runs/fs-1/r2/", severities: [:], windowEnd: end))
+        let closed = closedOutcome.summary
         XCTAssertEqual(closed.findingsByClass["corrupt"], 1)
         XCTAssertFalse(closed.passed)
+        try await differ.writeReport(closedOutcome.documents)
         let report = String(decoding: try XCTUnwrap(s3.objects.get["runs/fs-1/r2/report.json"]?.body), as: UTF8.self)
         XCTAssertTrue(report.contains("\n  \"windowEndNs\": 1741060060000000000,\n"), report)
+    }
+
+    /// A diff still running at its deadline stops with `DiffOutOfTime` and aborts its
+    /// findings upload: nothing is left under the report prefix.
+    func testDifferPastItsDeadlineStopsAndAbortsItsUploads() async throws {
+        let s3 = try MiniS3()
+        let a = String(repeating: "a", count: 64)
+        try s3.put("m/baseline.ndjson.gz", manifest(.baseline, [file("x", sha: a)], completedAtNs: startedAt + 1))
+        try s3.put("m/restored.ndjson.gz", manifest(.restored, [file("x", sha: a)], completedAtNs: startedAt + 1))
+        let differ = S3ManifestDiffer(s3: try s3.client, bucket: "bucket")
+        do {
+            _ = try await differ.diff(DiffRequest(baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
+                                                  reportPrefix: "runs/late/", severities: [:], deadline: Date().addingTimeInterval(-1)))
+            XCTFail("expected DiffOutOfTime")
+        } catch is DiffOutOfTime {}
+        XCTAssertEqual(s3.objects.get.keys.filter { $0.hasPrefix("runs/late/") }, [])
+        let outcome = try await differ.diff(DiffRequest(baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
+                                                        reportPrefix: "runs/ok/", severities: [:], deadline: Date().addingTimeInterval(600)))
+        XCTAssertEqual(outcome.entriesCompared, 1)
+        XCTAssertTrue(outcome.summary.passed)
+        // What a diff task's report set reads back as: the same summary.
+        try await differ.writeReport(outcome.documents)
+        let read = try await differ.readReport(reportPrefix: "runs/ok/")
+        var expected = outcome.summary
+        expected.walks = nil  // the walks come from the manifests, not from the report set
+        XCTAssertEqual(read, expected)
     }
 
     func testDifferRejectsAnInvalidManifest() async throws {

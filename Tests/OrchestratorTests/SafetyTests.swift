@@ -16,8 +16,8 @@ final class SafetyTests: XCTestCase {
         let world = try World()
         try await runToRestoredTask(world)
         await world.efs.setTags(restoredFS, [:])  // someone removed our tag
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.cleanup.refusal, "\(restoredFS) carries no run tag, not \(backupJobId)")
         XCTAssertEqual(run.phase, .done)
@@ -36,8 +36,8 @@ final class SafetyTests: XCTestCase {
         let world = try World()
         try await runToRestoredTask(world)
         await world.efs.setTags(restoredFS, ["efs-backup-verifier:run": "other-run"])
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.cleanup.refusal, "\(restoredFS) carries run tag other-run, not \(backupJobId)")
         let deleted = await world.efs.deletedFileSystems
@@ -73,20 +73,65 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(efsCalls, [])
     }
 
-    func testFileSystemInUseIsRetriedOnTheNextTick() async throws {
+    /// A mount target a racing invocation created but never recorded (its own save lost)
+    /// is on our tagged restore: cleanup deletes it too, and the file system goes.
+    func testAnUnrecordedMountTargetOnOurRestoreIsDeletedToo() async throws {
         let world = try World()
         try await runToRestoredTask(world)
-        // A mount target someone else added keeps the file system in use.
         _ = try await world.efs.createMountTarget(fileSystemId: restoredFS, subnetId: "subnet-zzz", securityGroups: [])
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
+        let run = try await world.run()
+        XCTAssertEqual(run.phase, .done)
+        XCTAssertEqual(run.mountTargetIds, ["fsmt-1", "fsmt-2"])
+        let remaining = await world.efs.mountTargets.keys.sorted()
+        XCTAssertEqual(remaining, [])
+        let deleted = await world.efs.deletedFileSystems
+        XCTAssertEqual(deleted, [restoredFS])
+    }
+
+    /// Someone removed our tag: only the mount targets the run recorded are deleted, and
+    /// the file system is refused.
+    func testUnrecordedMountTargetsAreLeftWhenTheFileSystemLostOurTag() async throws {
+        let world = try World()
+        try await runToRestoredTask(world)
+        _ = try await world.efs.createMountTarget(fileSystemId: restoredFS, subnetId: "subnet-zzz", securityGroups: [])
+        await world.efs.setTags(restoredFS, [:])
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
+        let run = try await world.run()
+        XCTAssertNotNil(run.cleanup.refusal)
+        let remaining = await world.efs.mountTargets.keys.sorted()
+        XCTAssertEqual(remaining, ["fsmt-3"], "not ours by tag any more: only the recorded ones were deleted")
+        let deleted = await world.efs.deletedFileSystems
+        XCTAssertEqual(deleted, [])
+    }
+
+    /// A mount target appearing after cleanup deleted ours keeps the file system in use:
+    /// the next tick deletes it; one that stays in use past the bound is alerted once.
+    func testFileSystemInUseIsRetriedAndAlertedPastTheBound() async throws {
+        let world = try World()
+        try await runToRestoredTask(world)
+        await world.efs.setMountTargetAppearsOnDelete(restoredFS, times: 1000)
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         var run = try await world.run()
         XCTAssertEqual(run.phase, .finishing)
         XCTAssertFalse(run.cleanup.fileSystemDeleted)
-        let remaining = await world.efs.mountTargets.keys.sorted()
-        XCTAssertEqual(remaining, ["fsmt-3"], "only our own mount targets were deleted")
-        try await world.efs.deleteMountTarget(id: "fsmt-3")
-        _ = try await world.efs.describeMountTargets(fileSystemId: restoredFS)
+        let since = try XCTUnwrap(run.cleanup.fileSystemInUseSince)
+        world.clock.advance(Orchestrator.fileSystemInUseAlertAfter - 1)
+        _ = try await world.handle(.reconcile)
+        var alerts = await world.publishedSubjects().filter { $0.contains("ALERT") }
+        XCTAssertEqual(alerts, [], "not before the bound")
+        world.clock.advance(1)
+        _ = try await world.handle(.reconcile)
+        _ = try await world.handle(.reconcile)
+        alerts = await world.publishedSubjects().filter { $0.contains("ALERT") }
+        XCTAssertEqual(alerts, ["[efs-backup-verifier] ALERT \(restoredFS) still in use"], "alerted once")
+        run = try await world.run()
+        XCTAssertEqual(run.cleanup.fileSystemInUseSince, since)
+        await world.efs.setMountTargetAppearsOnDelete(restoredFS, times: 0)
+        _ = try await world.handle(.reconcile)  // the last late target is still deleting
         _ = try await world.handle(.reconcile)
         run = try await world.run()
         XCTAssertEqual(run.phase, .done)

@@ -22,7 +22,7 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(planner.next(r, now: now), .startRestore)
         r.restoreJobId = "j"
         XCTAssertEqual(planner.next(r, now: now), .runPostTask)
-        r.tasks["post"] = TaskRecord(clientToken: "t", manifestKey: "k")
+        r.tasks[.post] = TaskRecord(clientToken: "t", manifestKey: "k")
         XCTAssertNil(planner.next(r, now: now), "waiting for the restore")
         r.restoreStatus = "COMPLETED"
         r.restoredFileSystemId = "fs-2"
@@ -39,13 +39,13 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(planner.next(r, now: now), .registerTaskDefinition)
         r.taskDefinitionArn = "td"
         XCTAssertEqual(planner.next(r, now: now), .runRestoredTask)
-        r.tasks["restored"] = TaskRecord(clientToken: "t2", manifestKey: "k2")
+        r.tasks[.restored] = TaskRecord(clientToken: "t2", manifestKey: "k2")
         XCTAssertNil(planner.next(r, now: now))
-        r.tasks["restored"]?.lastStatus = "STOPPED"
-        r.tasks["restored"]?.exitCode = 0
+        r.tasks[.restored]?.lastStatus = "STOPPED"
+        r.tasks[.restored]?.exitCode = 0
         XCTAssertNil(planner.next(r, now: now), "post still running")
-        r.tasks["post"]?.lastStatus = "STOPPED"
-        r.tasks["post"]?.exitCode = 0
+        r.tasks[.post]?.lastStatus = "STOPPED"
+        r.tasks[.post]?.exitCode = 0
         XCTAssertEqual(planner.next(r, now: now), .verdict)
         XCTAssertEqual(planner.next(r, now: Date(timeIntervalSince1970: 100)), .timeout)
     }

@@ -90,7 +90,7 @@ final class SweepTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 1))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 1))
         var run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
         XCTAssertEqual(run.phase, .finishing, "waits for the running restore")
@@ -120,7 +120,7 @@ final class SweepTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 1))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 1))
         await world.backup.forgetRestoreJobs()
         world.clock.advance(25 * 3600)
         for _ in 0..<(StepPlanner.restoreLookupAttempts - 1) { _ = try await world.handle(.reconcile) }

@@ -13,7 +13,7 @@ final class TaskStartTests: XCTestCase {
         _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
     }
 
-    func startFailure(_ world: World, role: String, reason: String, version: Int) async throws -> OrchestratorEvent {
+    func startFailure(_ world: World, role: TaskRole, reason: String, version: Int) async throws -> OrchestratorEvent {
         guard case .task(var task) = try await world.taskStopped(role: role, exitCode: nil, version: version) else { throw OrchestratorError(.invalidEvent, "fixture") }
         task.stopCode = "TaskFailedToStart"
         task.stoppedReason = reason
@@ -24,33 +24,33 @@ final class TaskStartTests: XCTestCase {
     func testARestoredTaskThatFailsItsFirstStartIsStartedAgainWithANewToken() async throws {
         let world = try World()
         try await restoredTaskStarted(world)
-        let first = await world.ecs.taskArns(role: "restored")
+        let first = await world.ecs.taskArns(role: .restored)
         XCTAssertEqual(first.count, 1)
         _ = try await world.handle(startFailure(
-            world, role: "restored",
+            world, role: .restored,
             reason: "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: mount.nfs4: Failed to resolve server fs-0fedcba9876543210.efs.us-east-1.amazonaws.com",
             version: 3))
-        let tasks = await world.ecs.taskArns(role: "restored")
+        let tasks = await world.ecs.taskArns(role: .restored)
         XCTAssertEqual(tasks.count, 2, "started again")
         let tokens = await world.ecs.runRequests.map(\.clientToken)
         XCTAssertEqual(tokens, ["ebv-post-\(backupJobId)", "ebv-restored-\(backupJobId)", "ebv-restored-2-\(backupJobId)"])
         XCTAssertEqual(world.clock.sleeps.get.filter { $0 == 30 }.count, 1, "the back-off waited through the injected clock")
         var run = try await world.run()
         XCTAssertNil(run.result)
-        XCTAssertEqual(run.tasks["restored"]?.attempt, 2)
-        XCTAssertEqual(run.tasks["restored"]?.taskArn, tasks[1])
+        XCTAssertEqual(run.tasks[.restored]?.attempt, 2)
+        XCTAssertEqual(run.tasks[.restored]?.taskArn, tasks[1])
         XCTAssertTrue(run.history.contains { $0.contains("restored task could not start (ResourceInitializationError") && $0.contains("start 2 of 3") })
 
         // A late duplicate of the first task's stop changes nothing.
-        guard case .task(var stale) = try await startFailure(world, role: "restored", reason: "CannotPullContainerError", version: 4)
+        guard case .task(var stale) = try await startFailure(world, role: .restored, reason: "CannotPullContainerError", version: 4)
         else { return XCTFail() }
         stale.taskArn = tasks[0]
         _ = try await world.handle(.task(stale))
-        let current = try await world.run().tasks["restored"]?.taskArn
+        let current = try await world.run().tasks[.restored]?.taskArn
         XCTAssertEqual(current, tasks[1])
 
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 0))
-        _ = try await world.handle(world.taskStopped(role: "restored", exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 0))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0))
         run = try await world.run()
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.phase, .done)
@@ -61,7 +61,7 @@ final class TaskStartTests: XCTestCase {
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
         for start in 1...3 {
-            _ = try await world.handle(startFailure(world, role: "post", reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)", version: start))
+            _ = try await world.handle(startFailure(world, role: .post, reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)", version: start))
         }
         let tokens = await world.ecs.runRequests.map(\.clientToken)
         XCTAssertEqual(tokens, ["ebv-post-\(backupJobId)", "ebv-post-2-\(backupJobId)", "ebv-post-3-\(backupJobId)"])
@@ -75,7 +75,7 @@ final class TaskStartTests: XCTestCase {
         let world = try World()
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(world.taskStopped(role: "post", exitCode: 2))
+        _ = try await world.handle(world.taskStopped(role: .post, exitCode: 2))
         let tokens = await world.ecs.runRequests.map(\.clientToken)
         XCTAssertEqual(tokens, ["ebv-post-\(backupJobId)"])
         let result = try await world.run().result
@@ -87,10 +87,10 @@ final class TaskStartTests: XCTestCase {
         world.config = try OrchestratorConfig(environment: testEnvironment.merging(["EBV_TASK_START_BACKOFF_SECONDS": "1200"]) { _, new in new })
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(startFailure(world, role: "post", reason: "CannotPullContainerError", version: 2))
+        _ = try await world.handle(startFailure(world, role: .post, reason: "CannotPullContainerError", version: 2))
         var tokens = await world.ecs.runRequests.map(\.clientToken)
         XCTAssertEqual(tokens.count, 1, "1200 s do not fit in this 900 s invocation")
-        let retryAt = try await world.run().tasks["post"]?.retryAt
+        let retryAt = try await world.run().tasks[.post]?.retryAt
         XCTAssertEqual(retryAt, world.clock.now().addingTimeInterval(1200))
         world.clock.advance(1201)
         _ = try await world.handle(.reconcile)
@@ -103,7 +103,7 @@ final class TaskStartTests: XCTestCase {
         world.config = try OrchestratorConfig(environment: testEnvironment.merging(["EBV_TASK_START_BACKOFF_SECONDS": "90000"]) { _, new in new })
         await world.standardSetup()
         _ = try await world.handle(world.backupCompleted())
-        _ = try await world.handle(startFailure(world, role: "post", reason: "CannotPullContainerError", version: 2))
+        _ = try await world.handle(startFailure(world, role: .post, reason: "CannotPullContainerError", version: 2))
         let run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
         XCTAssertEqual(run.resultMessage, "post manifest task could not start: CannotPullContainerError (start 1; no time for another before the run's deadline)")
@@ -124,7 +124,7 @@ final class TaskStartTests: XCTestCase {
         run = try await world.run()
         XCTAssertEqual(run.accessPointAvailable, true)
         XCTAssertNotNil(run.taskDefinitionArn)
-        let restoredTasks = await world.ecs.taskArns(role: "restored")
+        let restoredTasks = await world.ecs.taskArns(role: .restored)
         XCTAssertEqual(restoredTasks.count, 1)
         XCTAssertTrue(run.history.contains { $0.hasSuffix("access point fsap-1 available") })
     }

@@ -115,7 +115,7 @@ struct World {
     }
 
     /// An ECS STOPPED event for the task this run started for `role`.
-    func taskStopped(role: String, exitCode: Int?, runId: String = backupJobId, version: Int = 5) async throws -> OrchestratorEvent {
+    func taskStopped(role: TaskRole, exitCode: Int?, runId: String = backupJobId, version: Int = 5) async throws -> OrchestratorEvent {
         guard case .task(var task) = try decode("ecs-task-stopped.json") else { throw OrchestratorError(.invalidEvent, "fixture") }
         task.taskArn = await ecs.taskArns(role: role).last ?? "arn:aws:ecs:us-east-1:123456789012:task/cluster/unknown"
         task.group = naming.taskGroup(fileSystemId: productionFS, runId: runId, role: role)

@@ -43,7 +43,7 @@ final class WalkStatsTests: XCTestCase {
         var task = TaskRecord(clientToken: "t", manifestKey: "k")
         task.startedAt = Date(timeIntervalSince1970: 990)
         task.stoppedAt = Date(timeIntervalSince1970: 1725)
-        run.tasks["restored"] = task
+        run.tasks[.restored] = task
         run.report = ReportSummary(
             passed: true, mode: "two-way", filesVerified: 1, bytesVerified: 1, findingsBySeverity: [:], findingsByClass: [:],
             summaryText: "PASS", reportKey: "r.json", findingsKey: "f.gz", summaryKey: "s.txt",

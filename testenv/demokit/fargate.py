@@ -28,6 +28,8 @@ class TaskRun:
     exit_code: int
     seconds: float
     output: str
+    #: The task definition the task ran (DescribeTaskDefinition at start).
+    definition: dict = dataclasses.field(default_factory=dict)
 
 
 class FargateError(Exception):
@@ -93,7 +95,7 @@ class Fargate:
                 raise FargateError(f"task {task['taskArn']} mounts {file_system_id}, which has no local directory")
             mounts[point["containerPath"].rstrip("/")] = self.volumes[file_system_id]
         argv = [self.worker] + [self._map(arg, mounts) for arg in command]
-        role = environment.get("EBV_ROLE", "?")
+        role = environment.get("EBV_ROLE") or task.get("group", "").rsplit(":", 1)[-1] or "?"
         started = time.monotonic()
         stop = {"taskArn": task["taskArn"], "container": self.container, "stop": True,
                 "stoppedReason": "Essential container in task exited"}
@@ -108,7 +110,7 @@ class Fargate:
             log.write("$ " + " ".join(argv) + "\n" + output + "\n")
         self.harness.control("POST", "/_harness/ecs/task-exit-code", {**stop, "exitCode": exit_code})
         record = TaskRun(task["taskArn"], task.get("group", ""), role, task["taskDefinitionArn"], file_system_id,
-                         read_only, argv, exit_code, seconds, output.strip())
+                         read_only, argv, exit_code, seconds, output.strip(), definition)
         self.ran.append(record)
         self.reported.add(task["taskArn"])
         return record

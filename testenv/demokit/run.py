@@ -9,10 +9,12 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
 import time
 
 from . import events, outcome, tree, world
 from .fargate import Fargate
+from .lambda_runtime import LambdaRuntime
 from .world import BUCKET, CLUSTER, CONTAINER, MOUNT_PATH, TOPIC
 
 MISSABLE = ("restore", "post", "restored")
@@ -47,9 +49,14 @@ class Demo:
     # -- the binaries ----------------------------------------------------------------------
 
     def orchestrate(self, name: str, event: dict | None) -> dict:
-        """``orchestrator handle --event FILE`` (or ``reconcile`` when event is None);
-        stderr (JSON logs) and stdout (EMF, response) go to orchestrator.log."""
+        """Delivers one event (None: a reconcile tick) to the orchestrator: by default an
+        invocation of the bootstrap under the Lambda Runtime Interface Emulator
+        (``--runtime lambda``); with ``--runtime cli``, ``orchestrator handle --event FILE``
+        (or ``reconcile``), whose stderr (JSON logs) and stdout (EMF, response) go to
+        orchestrator.log."""
         self.sent += 1
+        if self.runtime is not None:
+            return self.invoke(name, event if event is not None else {"action": "reconcile"})
         if event is None:
             argv = [self.orchestrator, "reconcile", "--timeout", "120"]
         else:
@@ -66,6 +73,97 @@ class Demo:
         lines = [line for line in completed.stdout.splitlines() if line.strip()]
         responses = [json.loads(line) for line in lines if line.startswith("{") and '"_aws"' not in line]
         return responses[-1] if responses else {}
+
+    def invoke(self, name: str, event: dict) -> dict:
+        """One asynchronous invocation as Lambda makes it: a function error (or a bootstrap
+        that died) is retried twice with the same event; ``--kill-bootstrap-at`` kills the
+        bootstrap while its call is held by the harness, then lets the call complete."""
+        path = os.path.join(self.out, "events", f"{self.sent:02d}-{name}.json")
+        with open(path, "w") as handle:
+            json.dump(event, handle, indent=1)
+        for attempt in range(3):
+            status, answer = self.invoke_once(event)
+            if status == 200 and "errorType" not in answer:
+                return answer
+            self.facts.setdefault("functionErrors", []).append(
+                {"event": name, "attempt": attempt + 1, "status": status, "errorType": answer.get("errorType")})
+            self.say(f"Lambda: invocation {name} failed (HTTP {status}, {answer.get('errorType')}); "
+                     + ("retrying with the same event" if attempt < 2 else "giving up"))
+        raise DemoError(f"invocation {name}: HTTP {status}: {answer.get('errorType')}: {str(answer.get('errorMessage'))[-800:]}")
+
+    def invoke_once(self, event: dict) -> tuple[int, dict]:
+        """Delivers ``event`` to every execution environment at once (``--concurrency``, as
+        Lambda may run duplicates side by side); the first good answer counts."""
+        arm_kill = bool(self.args.kill_bootstrap_at) and not self.facts.get("killed")
+        if len(self.runtimes) == 1 and not arm_kill:
+            return self.runtime.invoke(event)
+        answers: list = [None] * len(self.runtimes)
+
+        def call(index: int) -> None:
+            answers[index] = self.runtimes[index].invoke(event)
+
+        callers = [threading.Thread(target=call, args=(i,), daemon=True) for i in range(len(self.runtimes))]
+        for caller in callers:
+            caller.start()
+        while any(caller.is_alive() for caller in callers):
+            # The gate: every call finished, or the harness holds the chosen request.
+            faults = self.harness.control("GET", "/_harness/faults") if arm_kill else {}
+            if faults.get("holding"):
+                # The environment whose bootstrap made the held request.
+                holder = next((i for i, runtime in enumerate(self.runtimes)
+                               if faults.get("heldPort") and runtime.owns_connection(faults["heldPort"])), None)
+                if holder is None:
+                    raise DemoError(f"no bootstrap owns the held request's connection (port {faults.get('heldPort')})")
+                pids = self.runtimes[holder].kill_bootstrap()
+                self.facts["killed"] = {"at": self.args.kill_bootstrap_at, "pids": pids, "environment": holder}
+                self.say(f"Lambda: bootstrap {pids} (environment {holder}) SIGKILLed while its "
+                         f"{self.args.kill_bootstrap_at} was in flight")
+                self.harness.control("POST", "/_harness/faults/release")
+                arm_kill = False
+            for caller in callers:
+                caller.join(0.02)
+        if len(self.runtimes) > 1:
+            self.facts.setdefault("concurrentAnswers", []).append(
+                [(a[0], a[1].get("errorType") or a[1].get("status")) if a else None for a in answers])
+        good = [a for a in answers if a and a[0] == 200 and "errorType" not in a[1]]
+        return good[0] if good else next((a for a in answers if a), (0, {"errorType": "Invoke.NoAnswer"}))
+
+    def start_runtime(self) -> None:
+        """The bootstrap under the Runtime Interface Emulator (``--runtime lambda``)."""
+        self.runtime = None
+        if self.args.runtime == "lambda":
+            for _ in range(self.args.concurrency):
+                self.runtimes.append(LambdaRuntime(self.orchestrator, {**self.base_env, **self.orchestrator_env}, self.out,
+                                                   rie=self.args.rie))
+            self.runtime = self.runtimes[0]
+            self.say(f"Lambda: orchestrator as the bootstrap of the Runtime Interface Emulator at "
+                     + ", ".join(f"127.0.0.1:{r.port}" for r in self.runtimes)
+                     + (f" ({len(self.runtimes)} execution environments, each event delivered to all)" if len(self.runtimes) > 1 else ""))
+        elif self.args.concurrency > 1:
+            raise DemoError("--concurrency needs --runtime lambda")
+        elif self.args.kill_bootstrap_at:
+            raise DemoError("--kill-bootstrap-at needs --runtime lambda")
+
+    def start_faults(self) -> None:
+        """``--faults RATE`` / ``--kill-bootstrap-at REQUEST``: the harness misbehaves for the SDK."""
+        spec = {}
+        if self.args.faults:
+            spec.update(rate=self.args.faults, seed=7)
+        if self.args.kill_bootstrap_at:
+            spec["hold"] = self.args.kill_bootstrap_at
+        if spec:
+            self.harness.control("POST", "/_harness/faults", spec)
+            self.say("local AWS: " + ", ".join(filter(None, [
+                f"{self.args.faults:.0%} of SDK requests answered with throttling or a 5xx" if self.args.faults else "",
+                f"holding the first {self.args.kill_bootstrap_at}" if self.args.kill_bootstrap_at else ""])))
+
+    def stop_faults(self) -> None:
+        if self.args.faults or self.args.kill_bootstrap_at:
+            state = self.harness.control("GET", "/_harness/faults")
+            self.harness.control("POST", "/_harness/faults/release")
+            self.harness.control("POST", "/_harness/faults", {})
+            self.facts["faultsInjected"] = len(state["injected"])
+            self.say(f"local AWS: faults off ({len(state['injected'])} injected)")
 
     def send(self, name: str, event: dict) -> dict:
         response = self.orchestrate(name, event)
@@ -94,6 +192,8 @@ class Demo:
         self.world = world.create(self.harness)
         self.fs, self.fs_arn = self.world.fs, self.world.fs_arn
         self.orchestrator_env = self.world.orchestrator_environment()
+        if self.args.diff_in_fargate:
+            self.orchestrator_env["EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"] = "1"
         self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "
                  f"subnets {','.join(self.world.subnets)}, security group {self.world.security_group}, "
                  f"worker task definition {world.WORKER_FAMILY}:1 (production, read-only)")
@@ -119,6 +219,12 @@ class Demo:
         if completed.returncode != 0:
             raise DemoError(f"baseline manifest-worker exited {completed.returncode}: {completed.stderr.strip()}")
         self.facts["baselineKey"] = key
+        if self.args.tamper_baseline:
+            s3 = self.harness.client("s3")
+            body = bytearray(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+            body[len(body) // 2] ^= 0x01
+            s3.put_object(Bucket=BUCKET, Key=key, Body=bytes(body))
+            self.say(f"baseline TAMPERED: one bit of s3://{BUCKET}/{key} flipped after it was written")
         summary = _first_line(completed.stdout).partition(": ")[2] or _first_line(completed.stdout)
         self.say(f"baseline: manifest-worker generate {self.volumes[self.fs]} -o s3://{BUCKET}/{key}: {summary}")
 
@@ -162,6 +268,8 @@ class Demo:
     def run_task(self, task: dict) -> dict:
         role = task.get("group", "").rsplit(":", 1)[-1]
         ran = self.fargate.run(task, killed=role in self.args.fail_task)
+        if ran.role == "restored":
+            self.facts["restoredRevision"] = ran.definition
         mode = "read-only" if ran.read_only else "READ-WRITE"
         did = "was killed" if role in self.args.fail_task else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
         self.say(f"Fargate: task {ran.role} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} {mode} at "
@@ -201,7 +309,14 @@ class Demo:
                              {"status": "FAILED", "fields": {"StatusMessage": RESTORE_FAILURE}})
         self.say(f"AWS Backup: restore {job['RestoreJobId']} FAILED: {RESTORE_FAILURE}")
         described = self.harness.client("backup").describe_restore_job(RestoreJobId=job["RestoreJobId"])
-        self.deliver("restore", "restore-failed", events.restore_job_state_change(described, self.harness.region))
+        event = events.restore_job_state_change(described, self.harness.region)
+        if self.args.published_shape:
+            # AWS Backup's published FAILED sample carries only these (no sourceResourceArn,
+            # no recoveryPointArn): the run must be found by restoreJobId.
+            keep = ("restoreJobId", "resourceType", "status", "statusMessage", "percentDone", "creationDate", "iamRoleArn")
+            event["detail"] = {k: v for k, v in event["detail"].items() if k in keep}
+            event["resources"] = []
+        self.deliver("restore", "restore-failed", event)
         # ECS reports the tasks the orchestrator stopped.
         for task in self.fargate.all_tasks():
             if task["lastStatus"] == "STOPPED" and task["taskArn"] not in self.fargate.reported:
@@ -245,6 +360,10 @@ class Demo:
             elif restore_open:
                 event = self.complete_restore(jobs[0])
                 self.deliver("restore", "restore-completed", event)
+            elif run["phase"] == "finishing" and self.retry_wait(run) is not None:
+                time.sleep(self.retry_wait(run))  # the orchestrator's own backoff before it retries a side effect
+                response = self.orchestrate("reconcile", None)
+                self.say(f"reconcile tick (retries a failed side effect) -> orchestrator: {_brief(response)}")
             elif self.missed:
                 response = self.orchestrate("reconcile", None)
                 self.say(f"reconcile tick (recovers the lost {', '.join(self.missed)} "
@@ -262,13 +381,23 @@ class Demo:
             self.facts["lateDuplicate"] = {"snsBefore": published, "snsAfter": len(self.sns_messages())}
         return self.run_document()
 
+    @staticmethod
+    def retry_wait(run: dict) -> float | None:
+        """Seconds until the first failed side effect of ``run`` may be retried, if any."""
+        pending = [f for f in (run.get("sideEffectFailures") or {}).values() if not f.get("gaveUp")]
+        if not pending:
+            return None
+        due = min(dt.datetime.fromisoformat(f["retryAt"].replace("Z", "+00:00")) for f in pending)
+        return max(0.0, (due - dt.datetime.now(dt.timezone.utc)).total_seconds()) + 0.05
+
     def sns_messages(self) -> list:
         return outcome.sns_messages(self.harness, self.world.topic_arn)
 
     def verdict(self, run: dict) -> None:
         found = outcome.read(self.harness, self.world, self.run_id)
         self.facts.update(run=run, report=found["report"], summary=found["summary"], sns=found["sns"])
-        verdict = {"passed": "PASS", "failed": "FAIL"}.get(run.get("result"), "NONE (no diff)")
+        verdict = {"passed": "PASS", "failed": "FAIL", "no-baseline": "NONE (no valid baseline)"}.get(
+            run.get("result"), "NONE (no diff)")
         self.say(f"run {self.run_id}: phase {run['phase']}, result {run.get('result')} ({run.get('resultMessage')}) "
                  f"— VERDICT {verdict}")
         outcome.print_outcome(found)
@@ -302,16 +431,29 @@ class Demo:
         os.makedirs(os.path.join(self.out, "events"), exist_ok=True)
         self.say(f"local AWS: moto at {self.harness.endpoint}, AWS Backup stand-in at {self.harness.info['backupEndpoint']}"
                  + (f" (started in {self.harness.startup_seconds:.1f}s)" if self.harness.process else ""))
+        self.runtime = None
+        self.runtimes: list[LambdaRuntime] = []
         try:
             self.fixtures()
+            self.start_runtime()
             self.production()
-            self.baseline()
+            if not self.args.no_baseline:
+                self.baseline()
             if self.args.scenario == "window":
                 self.change_during_window()
-            run = self.drive(self.backup())
+            backup = self.backup()
+            self.start_faults()
+            try:
+                run = self.drive(backup)
+            finally:
+                self.stop_faults()
             self.verdict(run)
             proof = self.cleanup_proof()
         finally:
+            if self.runtimes:
+                self.facts["bootstrapExits"] = sum(runtime.exits for runtime in self.runtimes)
+            for runtime in self.runtimes:
+                runtime.stop()
             self.facts["seconds"] = round(time.monotonic() - self.started, 2)
             with open(os.path.join(self.out, "result.json"), "w") as handle:
                 json.dump(self.facts, handle, indent=1, default=str)

@@ -37,6 +37,7 @@ class World:
             "EBV_FILE_SYSTEMS": self.fs, "EBV_KMS_KEY_ID": f"arn:aws:kms:{self.region}:{ACCOUNT}:key/demo-key",
             "EBV_RESTORE_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/ebv-restore",
             "EBV_MOUNT_TARGET_POLL_SECONDS": "1", "EBV_INVOCATION_MARGIN_SECONDS": "5",
+            "EBV_SIDE_EFFECT_RETRY_SECONDS": "1",
         }
 
 

@@ -1,4 +1,4 @@
-"""In-memory AWS Backup state and the six operations the project uses.
+"""In-memory AWS Backup state and the seven operations the project uses.
 
 Backup jobs and recovery points are seeded through controls; restore jobs are created by
 StartRestoreJob (deduplicated on ``IdempotencyToken``) and moved through their statuses
@@ -7,6 +7,8 @@ change is ``InvalidRequestException``).
 """
 
 from __future__ import annotations
+
+import datetime
 
 import threading
 import time
@@ -219,6 +221,18 @@ class BackupState:
                 job["ValidationStatusMessage"] = new[1]
             return {}
 
+    def list_restore_jobs(self, params: dict) -> dict:
+        """Newest first; filters ``ByCreatedAfter``/``ByCreatedBefore`` (ISO 8601 in the
+        query), ``ByResourceType``, ``ByStatus``; one page (no ``NextToken``)."""
+        after, before = _instant(params.get("ByCreatedAfter")), _instant(params.get("ByCreatedBefore"))
+        with self.lock:
+            jobs = [dict(job) for job in self.restore_jobs.values()
+                    if (after is None or job["CreationDate"] > after) and (before is None or job["CreationDate"] < before)
+                    and params.get("ByResourceType") in (None, job["ResourceType"])
+                    and params.get("ByStatus") in (None, job["Status"])]
+        jobs.sort(key=lambda job: (-job["CreationDate"], job["RestoreJobId"]))
+        return {"RestoreJobs": jobs}
+
     def _restore_job(self, job_id: str) -> dict:
         job = self.restore_jobs.get(job_id)
         if job is None:
@@ -232,4 +246,22 @@ class BackupState:
         "ListRecoveryPointsByResource": list_recovery_points_by_resource,
         "GetRecoveryPointRestoreMetadata": get_recovery_point_restore_metadata,
         "PutRestoreValidationResult": put_restore_validation_result,
+        "ListRestoreJobs": list_restore_jobs,
     }
+
+
+def _instant(value) -> float | None:
+    """A query timestamp (ISO 8601 text, or already a datetime/number) as epoch seconds."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise BackupError("InvalidParameterValueException", f"not a timestamp: {value}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.timestamp()

@@ -25,6 +25,7 @@ from moto.iam import access_control
 from moto.iam.models import iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+from .faults import Faults
 from .sigv4_check import WireRequest, environ_header_values, expected_signature, parse_authorization
 
 _local = threading.local()
@@ -113,11 +114,25 @@ class SignedMotoApp:
         self.dispatcher = dispatcher
         self.controls = controls
         self.after_reset = after_reset
+        self.faults = Faults()
+
+    def fault_controls(self, environ, body: bytes, start_response):
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if (method, path) == ("POST", "/_harness/faults"):
+            self.faults.configure(json.loads(body) if body.strip() else {})
+        elif (method, path) == ("POST", "/_harness/faults/release"):
+            self.faults.release()
+        payload = json.dumps(self.faults.state()).encode()
+        return _error(start_response, "200 OK", "application/json", payload)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         body = read_raw_body(environ)
+        if path.startswith("/_harness/faults"):
+            return self.fault_controls(environ, body, start_response)
         if path.startswith("/_harness/"):
+            if path == "/_harness/reset":
+                self.faults.configure({})
             return self.controls(environ, body, start_response)
         if path.startswith("/moto-api"):
             result = self.dispatcher(environ, start_response)
@@ -140,9 +155,14 @@ class SignedMotoApp:
                        b"<Message>The provided 'x-amz-content-sha256' header does not match what was computed."
                        b"</Message></Error>")
                 return _error(start_response, "400 Bad Request", "application/xml", xml)
+        json_protocol = bool(lookup("x-amz-target")) or auth.service in _REST_JSON_SERVICES
+        injected = self.faults.failure(environ, auth.service, json_protocol)
+        if injected is not None:
+            start_response(injected[0], injected[1])
+            return [injected[2]]
+        self.faults.wait_if_held(environ)
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or path
         _local.wire = WireRequest(environ.get("REQUEST_METHOD", "GET"), raw_uri, lookup, body)
-        json_protocol = bool(lookup("x-amz-target")) or auth.service in _REST_JSON_SERVICES
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):

@@ -107,11 +107,13 @@ def assert_clean(demo: DemoRun, restored: bool = True) -> None:
     restored = demo.result["restoredFileSystemId"]
     with pytest.raises(efs.exceptions.FileSystemNotFound):
         efs.describe_file_systems(FileSystemId=restored)
-    inactive = ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="INACTIVE")["taskDefinitionArns"]
-    assert [arn.rsplit("/", 1)[-1] for arn in inactive] == ["ebv-manifest-worker-restored:1"]
-    # The revision the restored task ran: the restored file system through the run's access
-    # point, transit encryption on, mounted read-only; the rest copied from the worker's.
-    revision = ecs.describe_task_definition(taskDefinition=inactive[0])["taskDefinition"]
+    # Deregistered and deleted (DeleteTaskDefinitions): no INACTIVE revision is left behind.
+    assert ecs.list_task_definitions(familyPrefix="ebv-manifest-worker-restored", status="INACTIVE")["taskDefinitionArns"] == []
+    # The revision the restored task ran (as the Fargate stand-in described it): the
+    # restored file system through the run's access point, transit encryption on, mounted
+    # read-only; the rest copied from the worker's.
+    revision = demo.result["restoredRevision"]
+    assert revision["taskDefinitionArn"].rsplit("/", 1)[-1] == "ebv-manifest-worker-restored:1"
     assert revision["volumes"] == [{"name": "efs", "efsVolumeConfiguration": {
         "fileSystemId": restored, "rootDirectory": "/", "transitEncryption": "ENABLED",
         "authorizationConfig": {"accessPointId": run["accessPointId"], "iam": "ENABLED"}}}]

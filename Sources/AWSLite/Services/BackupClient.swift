@@ -1,3 +1,5 @@
+import Foundation
+
 /// AWS Backup (rest-json, signing name `backup`). URI labels such as ARNs are
 /// percent-encoded whole (`:` and `/` included).
 public struct BackupClient: Sendable {
@@ -29,6 +31,51 @@ public struct BackupClient: Sendable {
     /// DescribeRestoreJob (`GET /restore-jobs/{restoreJobId}`).
     public func describeRestoreJob(_ restoreJobId: String) async throws -> BackupRestoreJob {
         try await executor.callREST(operation: "DescribeRestoreJob", method: "GET", path: "/restore-jobs/" + PercentEncoding.label(restoreJobId), idempotent: true)
+    }
+
+    private struct RestoreJobsOutput: Decodable {
+        var RestoreJobs: [BackupRestoreJob]?
+        var NextToken: String?
+    }
+
+    /// Every restore job created after `createdAfter` (ListRestoreJobs
+    /// `GET /restore-jobs/?createdAfter=…&resourceType=…`, following `nextToken`).
+    public func listAllRestoreJobs(createdAfter: Date, resourceType: String? = nil) async throws -> [BackupRestoreJob] {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        var all: [BackupRestoreJob] = []
+        var token: String?
+        repeat {
+            let query: [(String, String?)] = [("createdAfter", formatter.string(from: createdAfter)), ("nextToken", token),
+                                              ("resourceType", resourceType)].filter { $0.1 != nil }
+            let out = try await executor.callREST(
+                operation: "ListRestoreJobs", method: "GET", path: "/restore-jobs/", query: query, idempotent: true, as: RestoreJobsOutput.self)
+            all += out.RestoreJobs ?? []
+            token = out.NextToken
+        } while token != nil
+        return all
+    }
+
+    private struct SelectionsOutput: Decodable {
+        var RestoreTestingSelections: [BackupRestoreTestingSelection]?
+        var NextToken: String?
+    }
+
+    /// Every selection of a restore testing plan (ListRestoreTestingSelections
+    /// `GET /restore-testing/plans/{RestoreTestingPlanName}/selections`, following `NextToken`).
+    public func listAllRestoreTestingSelections(planName: String) async throws -> [BackupRestoreTestingSelection] {
+        var all: [BackupRestoreTestingSelection] = []
+        var token: String?
+        repeat {
+            let query: [(String, String?)] = [("NextToken", token)].filter { $0.1 != nil }
+            let out = try await executor.callREST(
+                operation: "ListRestoreTestingSelections", method: "GET",
+                path: "/restore-testing/plans/" + PercentEncoding.label(planName) + "/selections", query: query,
+                idempotent: true, as: SelectionsOutput.self)
+            all += out.RestoreTestingSelections ?? []
+            token = out.NextToken
+        } while token != nil
+        return all
     }
 
     private struct RecoveryPointsOutput: Decodable {

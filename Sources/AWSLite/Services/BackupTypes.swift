@@ -108,6 +108,19 @@ public struct BackupRecoveryPoint: Codable, Sendable, Equatable {
     }
 }
 
+/// One restore testing selection as ListRestoreTestingSelections lists it.
+public struct BackupRestoreTestingSelection: Codable, Sendable, Equatable {
+    public var restoreTestingSelectionName: String?
+    public var protectedResourceType: String?
+    /// Hours (0–168) AWS keeps the restored resource for validation.
+    public var validationWindowHours: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case restoreTestingSelectionName = "RestoreTestingSelectionName", protectedResourceType = "ProtectedResourceType"
+        case validationWindowHours = "ValidationWindowHours"
+    }
+}
+
 public struct BackupRecoveryPointsPage: Sendable, Equatable {
     public var recoveryPoints: [BackupRecoveryPoint]
     public var nextToken: String?

@@ -33,6 +33,29 @@ public struct ECSClient: Sendable {
         ).taskDefinition
     }
 
+    /// DescribeTaskDefinition's response body exactly as ECS sent it (`{"taskDefinition":{…}}`),
+    /// for callers that must carry every member over, including ones this library does not model.
+    public func describeTaskDefinitionJSON(_ taskDefinition: String) async throws -> [UInt8] {
+        try await executor.callJSONRaw(
+            targetPrefix: Self.targetPrefix, operation: "DescribeTaskDefinition",
+            body: try JSONCoding.encode(["taskDefinition": taskDefinition]), idempotent: true)
+    }
+
+    /// RegisterTaskDefinition with a request body built by the caller (a JSON object of the
+    /// operation's members). Not idempotent, like `registerTaskDefinition`.
+    public func registerTaskDefinitionJSON(_ body: [UInt8]) async throws -> ECSTaskDefinition {
+        let response = try await executor.callJSONRaw(
+            targetPrefix: Self.targetPrefix, operation: "RegisterTaskDefinition", body: body, idempotent: false)
+        return try JSONCoding.decode(TaskDefinitionBox.self, from: response, service: executor.service, operation: "RegisterTaskDefinition").taskDefinition
+    }
+
+    /// DeleteTaskDefinitions for up to 10 INACTIVE revisions (ARNs or `family:revision`);
+    /// per-revision refusals come back in `failures`.
+    public func deleteTaskDefinitions(_ taskDefinitions: [String]) async throws -> ECSDeleteTaskDefinitionsResult {
+        try await executor.callJSON(
+            targetPrefix: Self.targetPrefix, operation: "DeleteTaskDefinitions", input: ["taskDefinitions": taskDefinitions], idempotent: true)
+    }
+
     private struct DescribeTaskDefinitionInput: Encodable { var taskDefinition: String; var include: [String]? }
     private struct TaggedTaskDefinitionBox: Decodable { var taskDefinition: ECSTaskDefinition; var tags: [ECSTag]? }
 

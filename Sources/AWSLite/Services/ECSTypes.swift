@@ -241,6 +241,18 @@ public struct ECSTasksResult: Codable, Sendable, Equatable {
     }
 }
 
+/// DeleteTaskDefinitions: the revisions now DELETE_IN_PROGRESS, and the refusals.
+public struct ECSDeleteTaskDefinitionsResult: Codable, Sendable, Equatable {
+    public var taskDefinitions: [ECSTaskDefinition]
+    public var failures: [ECSFailure]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskDefinitions = try c.decodeIfPresent([ECSTaskDefinition].self, forKey: .taskDefinitions) ?? []
+        failures = try c.decodeIfPresent([ECSFailure].self, forKey: .failures) ?? []
+    }
+}
+
 /// One ListTasks page.
 public struct ECSListTasksPage: Codable, Sendable, Equatable {
     public var taskArns: [String]

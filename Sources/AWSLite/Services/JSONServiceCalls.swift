@@ -12,6 +12,16 @@ extension RequestExecutor {
         return try JSONCoding.decode(Output.self, from: response.body, service: service, operation: operation)
     }
 
+    /// json 1.1 with a body built elsewhere (e.g. a document carried over member for member);
+    /// returns the response body as sent.
+    func callJSONRaw(targetPrefix: String, operation: String, body: [UInt8], idempotent: Bool) async throws -> [UInt8] {
+        try await send(
+            OperationRequest(
+                operation: operation, method: "POST", path: "/",
+                headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", targetPrefix + "." + operation)],
+                body: body, idempotent: idempotent)).body
+    }
+
     /// rest-json: method + URI (labels already encoded) + optional JSON body.
     func callREST<Output: Decodable>(
         operation: String, method: String, path: String, query: [(String, String?)] = [], body: [UInt8]? = nil,

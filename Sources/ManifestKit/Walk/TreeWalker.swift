@@ -117,27 +117,31 @@ public final class TreeWalker: Sendable {
 
     private func openRoot() throws -> (DirNode, FileStat) {
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if ResourceLimits.isExhaustion(code) { throw ResourceLimits.exhaustedError(code, subject: root) }
-            throw ManifestKitError(.io, subject: root, reason: SystemError.describe(code))
-        }
+        guard fd >= 0 else { throw rootError(errno) }
         let st: FileStat
         switch FileStat.of(fd: fd) {
         case .failure(let e):
             close(fd)
-            throw ManifestKitError(.io, subject: root, reason: e.text)
+            throw rootError(e.code)
         case .success(let s): st = s
         }
+        // Listing takes a second descriptor (the readdir copy): it can run out here too.
         switch DirectoryListing.read(fd: fd) {
         case .failure(let e):
             close(fd)
-            throw ManifestKitError(.io, subject: root, reason: e.text)
+            throw rootError(e.code)
         case .success(let listing):
             let node = DirNode(parent: nil, indexInParent: 0, name: [], path: [], dev: st.dev, ino: st.ino,
                                fd: fd, listing: listing)
             return (node, st)
         }
+    }
+
+    /// The root could not be opened, stat'ed or listed: running out of descriptors or
+    /// memory names the limit to raise, like any other point of the walk.
+    private func rootError(_ code: Int32) -> ManifestKitError {
+        if ResourceLimits.isExhaustion(code) { return ResourceLimits.exhaustedError(code, subject: root) }
+        return ManifestKitError(.io, subject: root, reason: SystemError.describe(code))
     }
 
     /// One worker thread: take the earliest pending names, probe them, hand back the results.

@@ -158,7 +158,8 @@ enum HelpText {
       --severity SPEC         class=severity,... with severity ok, info, warning or
                               error, e.g. metadata=error,omitted=ok (EBV_SEVERITY)
       --report-dir DIR        write report.json, report.html, findings.ndjson.gz
-                              and summary.txt there (EBV_REPORT_DIR)
+                              and summary.txt there: a directory or
+                              s3://bucket/prefix/ (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json and report.html
                               (default 100; EBV_MAX_FINDINGS)
       --progress-interval S   when stderr is not a terminal: a progress record (the
@@ -188,7 +189,8 @@ enum HelpText {
                               <dirB> to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... (EBV_SEVERITY)
       --report-dir DIR        write report.json, report.html, findings.ndjson.gz
-                              and summary.txt there (EBV_REPORT_DIR)
+                              and summary.txt there: a directory or
+                              s3://bucket/prefix/ (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json and report.html
                               (default 100; EBV_MAX_FINDINGS)
       --findings, --list      print every finding, one per line, with both sides in
@@ -221,7 +223,8 @@ enum HelpText {
                               expected: changed, not corrupt (EBV_WINDOW_END)
       --severity SPEC         class=severity,... (EBV_SEVERITY)
       --report-dir DIR        write report.json, report.html, findings.ndjson.gz
-                              and summary.txt there (EBV_REPORT_DIR)
+                              and summary.txt there: a directory or
+                              s3://bucket/prefix/ (EBV_REPORT_DIR)
       --max-findings N        findings per class kept in report.json and report.html
                               (default 100; EBV_MAX_FINDINGS)
       --findings, --list      print every finding, one per line, with both sides in

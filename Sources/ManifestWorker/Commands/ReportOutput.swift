@@ -2,8 +2,9 @@ import Foundation
 import ManifestKit
 
 /// Runs a merge-diff to the end and produces its outputs: the summary and
-/// report JSON for the console and, with `--report-dir`, the files
-/// `report.json`, `report.html`, `findings.ndjson.gz` and `summary.txt`.
+/// report JSON for the console and, with `--report-dir` (a directory, or an
+/// `s3://bucket/prefix/`), the files `report.json`, `report.html`, `findings.ndjson.gz`
+/// and `summary.txt`.
 enum ReportOutput {
     static let reportName = "report.json"
     static let findingsName = "findings.ndjson.gz"
@@ -67,13 +68,14 @@ enum ReportOutput {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    /// Creates the report directory; an error names the variable when the
-    /// directory came from one (`EBV_REPORT_DIR: m.gz: not a directory`).
+    /// Creates a local report directory (an `s3://bucket/prefix/` needs nothing: each file
+    /// is an object under the prefix); an error names the variable when the directory came
+    /// from one (`EBV_REPORT_DIR: m.gz: not a directory`).
     static func createDirectory(_ dir: String, source: String) throws {
         func failure(_ why: String) -> CLIError {
             source.hasPrefix("EBV_") ? CLIError(source, "\(dir): \(why)") : CLIError(dir, why)
         }
-        if Endpoints.isS3(dir) { throw failure("must be a local directory") }
+        if Endpoints.isS3(dir) { return }
         if InputShape.isNonDirectory(dir) { throw failure("not a directory (the report directory holds report.json, findings.ndjson.gz, summary.txt)") }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -60,6 +60,20 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public var invocationMargin: TimeInterval
     /// Launch the post manifest after each backup (`EBV_POST_MANIFEST`, default `true`).
     public var postManifest: Bool
+    /// The restore-testing selection's `ValidationWindowHours` (`EBV_RESTORE_TESTING_WINDOW_HOURS`,
+    /// 1–168, default 24): AWS deletes the restored file system when it closes, so a
+    /// restore-testing run's deadline falls `restoreTestingCleanupMargin` before it.
+    public var restoreTestingWindow: TimeInterval
+    /// Time kept at the end of the validation window for cleanup and the validation result.
+    public static let restoreTestingCleanupMargin: TimeInterval = 30 * 60
+    /// First pause before a failed side effect (summary, EMF line, report, validation) is
+    /// retried; doubled per failure, at most an hour (`EBV_SIDE_EFFECT_RETRY_SECONDS`, default 60).
+    public var sideEffectRetry: TimeInterval
+    /// Diffs estimated larger than this many entries run as a Fargate task of the worker
+    /// image instead of in Lambda (`EBV_DIFF_IN_LAMBDA_MAX_ENTRIES`, default 2,000,000).
+    public var diffInLambdaMaxEntries: Int
+    /// The diff rate assumed until one is measured (`EBV_DIFF_ENTRIES_PER_SECOND`, default 20,000).
+    public var diffEntriesPerSecond: Double
     /// RunTask `startedBy` (`EBV_STARTED_BY`, default `efs-backup-verifier`).
     public var startedBy: String
     /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
@@ -118,6 +132,18 @@ public struct OrchestratorConfig: Sendable, Equatable {
         taskStartAttempts = try reader.integer("EBV_TASK_START_ATTEMPTS", in: 1...10)
         taskStartBackoff = try reader.positiveNumber("EBV_TASK_START_BACKOFF_SECONDS")
         postManifest = try reader.bool("EBV_POST_MANIFEST")
+        let window = try reader.positiveNumber("EBV_RESTORE_TESTING_WINDOW_HOURS")
+        guard window >= 1, window <= 168, window == window.rounded() else {
+            throw OrchestratorError(.configuration, "EBV_RESTORE_TESTING_WINDOW_HOURS: not a whole number of hours from 1 to 168: \"\(try reader.text("EBV_RESTORE_TESTING_WINDOW_HOURS"))\"")
+        }
+        restoreTestingWindow = window * 3600
+        sideEffectRetry = try reader.positiveNumber("EBV_SIDE_EFFECT_RETRY_SECONDS")
+        let maxEntries = try reader.positiveNumber("EBV_DIFF_IN_LAMBDA_MAX_ENTRIES")
+        guard maxEntries == maxEntries.rounded(), maxEntries < 1e15, let entries = Int(exactly: maxEntries) else {
+            throw OrchestratorError(.configuration, "EBV_DIFF_IN_LAMBDA_MAX_ENTRIES: not a whole number: \"\(try reader.text("EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"))\"")
+        }
+        diffInLambdaMaxEntries = entries
+        diffEntriesPerSecond = try reader.positiveNumber("EBV_DIFF_ENTRIES_PER_SECOND")
         startedBy = try reader.text("EBV_STARTED_BY")
         guard !startedBy.isEmpty, startedBy.count <= 128,
               startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })

@@ -71,6 +71,11 @@ public enum OrchestratorSettings {
         .optional("EBV_TASK_START_ATTEMPTS", .value("3"), "starts of a worker task that failed to start (1-10) before the run is task-failed"),
         .optional("EBV_TASK_START_BACKOFF_SECONDS", .value("30"), "wait before the second start of a task; doubles for each further start"),
         .optional("EBV_POST_MANIFEST", .value("true"), "run the post manifest after each backup (false: two-way diff)"),
+        .optional("EBV_RESTORE_TESTING_WINDOW_HOURS", .value("24"),
+                  "restore-testing validation window (whole hours 1-168) when the plan's EFS selections do not say"),
+        .optional("EBV_SIDE_EFFECT_RETRY_SECONDS", .value("60"), "first pause before a failed side effect (summary, EMF line, report, validation) is retried; doubled per failure"),
+        .optional("EBV_DIFF_IN_LAMBDA_MAX_ENTRIES", .value("2000000"), "diffs estimated larger (baseline entries × manifests compared) run as a Fargate task"),
+        .optional("EBV_DIFF_ENTRIES_PER_SECOND", .value("20000"), "diff rate assumed until one is measured (runs/diff-rate.json)"),
         .optional("EBV_STARTED_BY", .value("efs-backup-verifier"), "RunTask startedBy (the ECS event rule filters on it)"),
         .optional("EBV_METRICS_NAMESPACE", .value("EFSBackupVerifier"), "CloudWatch namespace of the EMF metrics"),
     ]

@@ -17,10 +17,38 @@ public struct AWSBackupService: BackupService {
             completionDate: job.completionDate)
     }
 
-    public func startRestoreJob(_ request: RestoreRequest) async throws -> String {
-        try await client.startRestoreJob(BackupStartRestoreJobRequest(
-            recoveryPointArn: request.recoveryPointArn, metadata: request.metadata, iamRoleArn: request.iamRoleArn,
-            idempotencyToken: request.idempotencyToken, resourceType: "EFS", copySourceTagsToRestoredResource: false))
+    /// Nil when AWS Backup answered without a `RestoreJobId` (it may do so for a repeat of
+    /// an idempotency token).
+    public func startRestoreJob(_ request: RestoreRequest) async throws -> String? {
+        do {
+            return try await client.startRestoreJob(BackupStartRestoreJobRequest(
+                recoveryPointArn: request.recoveryPointArn, metadata: request.metadata, iamRoleArn: request.iamRoleArn,
+                idempotencyToken: request.idempotencyToken, resourceType: "EFS", copySourceTagsToRestoredResource: false))
+        } catch let error as AWSError where error.kind == .invalidResponse && error.message == "no RestoreJobId in response" {
+            return nil
+        }
+    }
+
+    /// The plan's name is the ARN's last part without the `-<id>` suffix AWS appends
+    /// (plan names are letters, digits and underscores).
+    public func validationWindowHours(restoreTestingPlanArn: String) async throws -> Int? {
+        guard let last = restoreTestingPlanArn.split(separator: ":").last, let dash = last.lastIndex(of: "-") else { return nil }
+        let name = String(last[..<dash])
+        guard !name.isEmpty else { return nil }
+        return try await client.listAllRestoreTestingSelections(planName: name)
+            .filter { $0.protectedResourceType == "EFS" }
+            .compactMap(\.validationWindowHours).filter { $0 > 0 }.min()
+    }
+
+    public func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo] {
+        try await client.listAllRestoreJobs(createdAfter: createdAfter, resourceType: "EFS").compactMap { job in
+            guard let id = job.restoreJobId else { return nil }
+            return RestoreJobInfo(
+                restoreJobId: id, status: job.status ?? "UNKNOWN", statusMessage: job.statusMessage,
+                createdResourceArn: job.createdResourceArn, creationDate: job.creationDate, completionDate: job.completionDate,
+                restoreTestingPlanArn: job.createdBy?.restoreTestingPlanArn, recoveryPointArn: job.recoveryPointArn,
+                recoveryPointCreationDate: job.recoveryPointCreationDate)
+        }
     }
 
     public func describeRestoreJob(id: String) async throws -> RestoreJobInfo {

@@ -13,39 +13,50 @@ public struct ECSTaskLauncher: TaskLauncher {
         self.workerContainer = workerContainer
     }
 
-    /// Copies the latest revision of `baseFamily` into `family`, replacing the EFS volume
-    /// `volumeName` with the restored file system (access point, transit encryption on, the
-    /// base volume's IAM authorisation setting) and mounting it read-only.
+    /// Copies the latest revision of `baseFamily` into `family` member for member
+    /// (`TaskDefinitionCopy`), with the EFS volume `volumeName` replaced by the restored file
+    /// system (access point, transit encryption on, the base volume's IAM setting) and
+    /// mounted read-only.
     public func registerTaskDefinition(_ request: TaskDefinitionRequest) async throws -> String {
-        let base = try await client.describeTaskDefinition(request.baseFamily)
-        let baseVolume = base.volumes?.first { $0.name == request.volumeName }
-        let iam = baseVolume?.efsVolumeConfiguration?.authorizationConfig?.iam
-        let volume = ECSVolume(name: request.volumeName, efsVolumeConfiguration: ECSEFSVolumeConfiguration(
-            fileSystemId: request.fileSystemId, rootDirectory: nil, transitEncryption: "ENABLED",
-            authorizationConfig: ECSEFSAuthorizationConfig(accessPointId: request.accessPointId, iam: iam)))
-        let containers = (base.containerDefinitions ?? []).map { container -> ECSContainerDefinition in
-            var copy = container
-            copy.mountPoints = copy.mountPoints?.map { point in
-                var readOnly = point
-                if point.sourceVolume == request.volumeName { readOnly.readOnly = request.readOnly }
-                return readOnly
-            }
-            return copy
-        }
-        let volumes = (base.volumes ?? []).filter { $0.name != request.volumeName } + [volume]
-        let registered = try await client.registerTaskDefinition(ECSRegisterTaskDefinitionRequest(
-            family: request.family, containerDefinitions: containers, taskRoleArn: base.taskRoleArn,
-            executionRoleArn: base.executionRoleArn, networkMode: base.networkMode ?? "awsvpc", volumes: volumes,
-            requiresCompatibilities: base.requiresCompatibilities ?? ["FARGATE"], cpu: base.cpu, memory: base.memory,
-            tags: request.tags.keys.sorted().map { ECSTag(key: $0, value: request.tags[$0]!) }))
+        let described = try await client.describeTaskDefinitionJSON(request.baseFamily)
+        let body = try TaskDefinitionCopy.registerRequest(described: described, request: request)
+        let registered = try await client.registerTaskDefinitionJSON(body)
         guard let arn = registered.taskDefinitionArn else {
             throw OrchestratorError(.service, "RegisterTaskDefinition returned no ARN")
         }
         return arn
     }
 
+    /// Deregisters a revision; one already INACTIVE (or gone) counts as done.
     public func deregisterTaskDefinition(arn: String) async throws {
-        _ = try await client.deregisterTaskDefinition(arn)
+        do {
+            _ = try await client.deregisterTaskDefinition(arn)
+        } catch let error as AWSError where error.isNotFound || Self.isInactiveOrGone(error.message) {
+            return
+        }
+    }
+
+    /// DeleteTaskDefinitions in batches of 10; a revision that is already being deleted or
+    /// no longer exists counts as done, any other refusal is an error.
+    public func deleteTaskDefinitions(arns: [String]) async throws {
+        var start = 0
+        while start < arns.count {
+            let batch = Array(arns[start..<min(start + 10, arns.count)])
+            let result = try await client.deleteTaskDefinitions(batch)
+            let refused = result.failures.filter { !Self.isInactiveOrGone($0.reason ?? "") }
+            if !refused.isEmpty {
+                throw OrchestratorError(.service, "DeleteTaskDefinitions refused: " + refused.map { "\($0.arn ?? "?"): \($0.reason ?? "?")" }.joined(separator: "; "))
+            }
+            start += 10
+        }
+    }
+
+    /// ECS's wording for a revision that is INACTIVE, being deleted, or unknown (a racing
+    /// invocation may have deleted it already).
+    static func isInactiveOrGone(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return text.contains("inactive") || text.contains("does not exist") || text.contains("delete_in_progress")
+            || text.contains("unable to describe task definition")
     }
 
     public func runTask(_ request: RunTaskRequest) async throws -> String {

@@ -14,7 +14,8 @@ public struct EFSFileSystemService: FileSystemService {
     static func info(_ fs: EFSFileSystem) -> FileSystemInfo {
         var tags: [String: String] = [:]
         for tag in fs.tags ?? [] { tags[tag.key] = tag.value }
-        return FileSystemInfo(fileSystemId: fs.fileSystemId, fileSystemArn: fs.fileSystemArn, lifeCycleState: fs.lifeCycleState, tags: tags)
+        return FileSystemInfo(fileSystemId: fs.fileSystemId, fileSystemArn: fs.fileSystemArn, lifeCycleState: fs.lifeCycleState, tags: tags,
+                       creationToken: fs.creationToken)
     }
 
     public func describeFileSystem(id: String) async throws -> FileSystemInfo? {
@@ -50,11 +51,17 @@ public struct EFSFileSystemService: FileSystemService {
         }
     }
 
+    /// A file system that no longer exists (`FileSystemNotFound`) has no mount targets.
     public func describeMountTargets(fileSystemId: String) async throws -> [MountTargetInfo] {
         var all: [MountTargetInfo] = []
         var marker: String?
         repeat {
-            let page = try await client.describeMountTargets(fileSystemId: fileSystemId, marker: marker)
+            let page: EFSPage<EFSMountTarget>
+            do {
+                page = try await client.describeMountTargets(fileSystemId: fileSystemId, marker: marker)
+            } catch let error as AWSError where error.isNotFound {
+                return []
+            }
             all += page.items.map {
                 MountTargetInfo(mountTargetId: $0.mountTargetId, fileSystemId: $0.fileSystemId, subnetId: $0.subnetId, lifeCycleState: $0.lifeCycleState)
             }
@@ -71,12 +78,22 @@ public struct EFSFileSystemService: FileSystemService {
         }
     }
 
+    /// CreateAccessPoint; `AccessPointAlreadyExists` (a repeat of our client token, as the
+    /// API documents) → the existing access point, found by its client token or run tag.
     public func createAccessPoint(_ request: AccessPointRequest) async throws -> String {
-        let point = try await client.createAccessPoint(EFSCreateAccessPointRequest(
-            clientToken: request.clientToken, fileSystemId: request.fileSystemId,
-            posixUser: EFSPosixUser(uid: Int64(request.uid), gid: Int64(request.gid)),
-            rootDirectory: EFSRootDirectory(path: "/"),
-            tags: request.tags.keys.sorted().map { EFSTag(key: $0, value: request.tags[$0]!) }))
+        let point: EFSAccessPoint
+        do {
+            point = try await client.createAccessPoint(EFSCreateAccessPointRequest(
+                clientToken: request.clientToken, fileSystemId: request.fileSystemId,
+                posixUser: EFSPosixUser(uid: Int64(request.uid), gid: Int64(request.gid)),
+                rootDirectory: EFSRootDirectory(path: "/"),
+                tags: request.tags.keys.sorted().map { EFSTag(key: $0, value: request.tags[$0]!) }))
+        } catch let error as AWSError where error.code == "AccessPointAlreadyExists" {
+            guard let id = try await existingAccessPoint(request) else {
+                throw OrchestratorError(.service, "CreateAccessPoint: \(error) and no access point of \(request.fileSystemId) carries our token or run tag")
+            }
+            return id
+        }
         guard let id = point.accessPointId else { throw OrchestratorError(.service, "CreateAccessPoint returned no id") }
         return id
     }
@@ -89,6 +106,23 @@ public struct EFSFileSystemService: FileSystemService {
         } catch let error as AWSError where error.isNotFound {
             return nil
         }
+    }
+
+    /// The access point of `request.fileSystemId` made with `request.clientToken`, or tagged
+    /// with the request's run tag.
+    func existingAccessPoint(_ request: AccessPointRequest) async throws -> String? {
+        var token: String?
+        var tagged: String?
+        repeat {
+            let page = try await client.describeAccessPoints(fileSystemId: request.fileSystemId, nextToken: token)
+            for point in page.items {
+                if point.clientToken == request.clientToken, let id = point.accessPointId { return id }
+                let run = point.tags?.first { $0.key == RunNaming.runTag }?.value
+                if tagged == nil, let run, run == request.tags[RunNaming.runTag] { tagged = point.accessPointId }
+            }
+            token = page.next
+        } while token != nil
+        return tagged
     }
 
     public func deleteAccessPoint(id: String) async throws {

@@ -25,19 +25,39 @@ public struct S3RunStore: RunStore {
         return StoredObject(body: body, etag: stream.head.eTag ?? "")
     }
 
+    /// Attempts of a conditional write that S3 answers with throttling, a 5xx or no answer.
+    public static let writeAttempts = 3
+
+    /// A conditional write, retried (at once, `writeAttempts` in all) when S3 throttles,
+    /// answers 5xx or does not answer: the failed attempt may have been applied, so a
+    /// precondition failure after such an attempt is checked — when the object now holds
+    /// exactly these bytes, it was this write and its ETag is returned.
     public func put(_ key: String, body: Data, condition: WriteCondition) async throws -> String {
         let s3Condition: S3WriteCondition
         switch condition {
         case .mustNotExist: s3Condition = .ifNoneExists
         case .mustMatch(let etag): s3Condition = .ifMatch(eTag: etag)
         }
-        do {
-            let result = try await s3.putObject(S3PutObjectRequest(
-                bucket: bucket, key: key, body: Array(body), contentType: "application/json", condition: s3Condition))
-            return result.eTag ?? ""
-        } catch let error as AWSError where error.isPreconditionFailed || error.httpStatus == 409 {
-            throw OrchestratorError.conflict("s3://\(bucket)/\(key): \(error)", error)
+        var uncertain = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let result = try await s3.putObject(S3PutObjectRequest(
+                    bucket: bucket, key: key, body: Array(body), contentType: "application/json", condition: s3Condition))
+                return result.eTag ?? ""
+            } catch let error as AWSError where error.isPreconditionFailed || error.httpStatus == 409 {
+                if uncertain, let current = try await get(key), current.body == body { return current.etag }
+                throw OrchestratorError.conflict("s3://\(bucket)/\(key): \(error)", error)
+            } catch let error as AWSError where attempt < Self.writeAttempts && Self.mayRetry(error) {
+                uncertain = true
+            }
         }
+    }
+
+    /// Throttling, a 5xx, or no answer at all.
+    static func mayRetry(_ error: AWSError) -> Bool {
+        error.kind == .transport || error.isThrottling || (error.kind == .service && (error.httpStatus ?? 0) >= 500)
     }
 
     public func delete(_ key: String) async throws {

@@ -2,14 +2,20 @@ import AWSLite
 import Foundation
 import ManifestKit
 
-/// ManifestKit's `ByteSource` over an S3 object (read on a non-cooperative thread).
+/// ManifestKit's `ByteSource` over an S3 object (read on a non-cooperative thread). With a
+/// deadline, a read after it throws `DiffOutOfTime`.
 final class S3ByteSource: ByteSource {
     let reader: S3BlockingReader
+    let deadline: Date?
     var name: String { reader.name }
-    init(client: S3Client, bucket: String, key: String) throws {
+    init(client: S3Client, bucket: String, key: String, deadline: Date? = nil) throws {
         reader = try S3BlockingReader(client: client, bucket: bucket, key: key)
+        self.deadline = deadline
     }
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try reader.read(into: buffer) }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let deadline, Date() >= deadline { throw DiffOutOfTime() }
+        return try reader.read(into: buffer)
+    }
 }
 
 /// ManifestKit's `ByteSink` over an S3 multipart upload: the object exists only after `finish()`.
@@ -58,12 +64,12 @@ public struct S3ManifestCatalog: ManifestCatalog {
         var skipped: [SkippedCandidate] = []
         for object in objects.prefix(maxCandidates) {
             let key = object.key
-            let completedNs: Int64?
+            let trailer: ManifestTrailer?
             do {
-                completedNs = try await onDedicatedThread {
+                trailer = try await onDedicatedThread {
                     let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
                     while try reader.next() != nil {}
-                    return reader.trailer?.completedAtNs
+                    return reader.trailer
                 }
             } catch let error as AWSError {
                 // Throttling, access denied, a dropped connection: not a verdict on the
@@ -74,12 +80,15 @@ public struct S3ManifestCatalog: ManifestCatalog {
                 skipped.append(SkippedCandidate(key: key, reason: "invalid manifest: \(error)"))
                 continue
             }
-            guard let completedNs else {
+            guard let trailer else {
                 skipped.append(SkippedCandidate(key: key, reason: "no trailer"))
                 continue
             }
-            let completed = Date(timeIntervalSince1970: Double(completedNs) / 1e9)
-            if completed < before { return BaselineSearch(found: ManifestRef(key: key, completedAt: completed), skipped: skipped) }
+            let completed = Date(timeIntervalSince1970: Double(trailer.completedAtNs) / 1e9)
+            if completed < before {
+                return BaselineSearch(
+                    found: ManifestRef(key: key, completedAt: completed, entries: Int(exactly: trailer.entries)), skipped: skipped)
+            }
             skipped.append(SkippedCandidate(
                 key: key, reason: "completed at \(Timestamps.rfc3339Millis(completed)), not before \(Timestamps.rfc3339Millis(before))"))
         }
@@ -101,7 +110,8 @@ public struct S3ManifestCatalog: ManifestCatalog {
 
 /// `ManifestDiffer` over S3: streams the manifests through ManifestKit's validating
 /// readers and merge-diff, writes `findings.ndjson.gz` by multipart upload while the diff
-/// runs, then `report.json`, `summary.txt` and `report.html`.
+/// runs and the diff part of `report.html` after it; `report.json` and `summary.txt` are
+/// written by `writeReport` (a side effect of its own).
 public struct S3ManifestDiffer: ManifestDiffer {
     public var s3: S3Client
     public var bucket: String
@@ -122,7 +132,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
         return Int64(ns)
     }
 
-    public func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+    public func diff(_ request: DiffRequest) async throws -> DiffOutcome {
         let client = s3
         let bucket = self.bucket
         let perClass = findingsPerClass
@@ -134,9 +144,10 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let pageKey = request.reportPrefix + "report.html"
         let (report, inputs, walks) = try await onDedicatedThread { () throws -> (DiffReport, [ReportPage.Input], [String: WalkStats]) in
             let policy = try SeverityPolicy(parsing: overrides)
-            let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey))
-            let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0)) }
-            let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey))
+            let deadline = request.deadline
+            let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey, deadline: deadline))
+            let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0, deadline: deadline)) }
+            let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey, deadline: deadline))
             let upload = S3ByteSink(client: client, bucket: bucket, key: findingsKey, contentType: "application/gzip")
             // Compressed and uploaded on a thread of its own, beside the merge.
             let output = BackgroundSink(wrapping: try GzipCompressingSink(wrapping: upload))
@@ -165,11 +176,9 @@ public struct S3ManifestDiffer: ManifestDiffer {
             }
         }
         let summary = report.summaryText()
-        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: reportKey, body: report.json(), contentType: "application/json"))
-        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: summaryKey, body: Array(summary.utf8), contentType: "text/plain; charset=utf-8"))
         // The diff part of report.html; the orchestrator puts the run's part in (writeReportPage).
         let page = ReportPage(report: report, inputs: inputs, findingsLocation: "s3://\(bucket)/\(findingsKey)",
-                              generatedAtNs: Self.nanoseconds(Date()) ?? 0)
+                              generatedAtNs: Self.nanoseconds(clock.now()) ?? 0)
         _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: pageKey, body: page.html(),
                                                       contentType: S3ReportPageStore.contentType))
         var bySeverity: [String: Int] = [:]
@@ -178,10 +187,36 @@ public struct S3ManifestDiffer: ManifestDiffer {
         for severity in Severity.allCases { bySeverity[severity.rawValue] = Int(clamping: report.count(of: severity)) }
         var byClass: [String: Int] = [:]
         for verdict in VerdictClass.allCases { byClass[verdict.rawValue] = Int(clamping: report.tally[verdict]) }
-        return ReportSummary(
+        let verdict = ReportSummary(
             passed: report.passed, mode: report.isThreeWay ? "three-way" : "two-way",
             filesVerified: Int(clamping: report.tally.filesVerified), bytesVerified: Int64(clamping: report.tally.bytesVerified),
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
             reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey, walks: walks)
+        return DiffOutcome(summary: verdict, documents: ReportDocuments(
+            reportKey: reportKey, reportJSON: String(decoding: report.json(), as: UTF8.self), summaryKey: summaryKey, summaryText: summary),
+            entriesCompared: Int(exactly: report.tally.entriesCompared) ?? Int.max)
+    }
+
+    /// `report.json` and `summary.txt` under `reportPrefix` (written by a diff task).
+    public func readReport(reportPrefix: String) async throws -> ReportSummary {
+        let reportKey = reportPrefix + "report.json"
+        let summaryKey = reportPrefix + "summary.txt"
+        let json = try await object(reportKey)
+        let summary = String(decoding: try await object(summaryKey), as: UTF8.self)
+        return try ReportSummary(reportJSON: json, summaryText: summary, reportPrefix: reportPrefix)
+    }
+
+    private func object(_ key: String) async throws -> [UInt8] {
+        let stream = try await s3.getObject(bucket: bucket, key: key)
+        var body: [UInt8] = []
+        while let chunk = try await stream.next() { body += chunk }
+        return body
+    }
+
+    public func writeReport(_ documents: ReportDocuments) async throws {
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: documents.reportKey, body: Array(documents.reportJSON.utf8),
+                                                      contentType: "application/json"))
+        _ = try await s3.putObject(S3PutObjectRequest(bucket: bucket, key: documents.summaryKey, body: Array(documents.summaryText.utf8),
+                                                      contentType: "text/plain; charset=utf-8"))
     }
 }

@@ -46,7 +46,7 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public var taskArn: String?
     public var clientToken: String
     public var manifestKey: String
-    public var lastStatus: String?
+    public var lastStatus: TaskStatus?
     public var exitCode: Int?
     public var stopCode: String?
     public var stoppedReason: String?
@@ -65,7 +65,7 @@ public struct TaskRecord: Sendable, Codable, Equatable {
         self.manifestKey = manifestKey
     }
 
-    public var isStopped: Bool { lastStatus == "STOPPED" }
+    public var isStopped: Bool { lastStatus == .stopped }
     /// 1 for the first start.
     public var attempt: Int { startAttempt ?? 1 }
     /// Stopped because ECS could not start it (`TaskInfo.isStartFailure`), without an exit code.
@@ -74,6 +74,8 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     }
     /// Stopped with exit code 0.
     public var succeeded: Bool { isStopped && exitCode == 0 }
+    /// A diff task finished its report: exit 0 (no error findings) or 1 (error findings).
+    public var diffCompleted: Bool { isStopped && (exitCode == 0 || exitCode == 1) }
 }
 
 /// What the run did to clean up (each flag makes the step idempotent).
@@ -86,6 +88,8 @@ public struct CleanupRecord: Sendable, Codable, Equatable {
     public var fileSystemDeleted = false
     /// Set when cleanup refused to delete a file system (DESIGN.md §6); alerted once.
     public var refusal: String?
+    /// When DeleteFileSystem first answered `FileSystemInUse` (alerted past a bound).
+    public var fileSystemInUseSince: Date?
     public init() {}
 }
 
@@ -113,7 +117,7 @@ public struct Run: Sendable, Codable, Equatable {
     public var baseline: ManifestRef?
 
     public var restoreJobId: String?
-    public var restoreStatus: String?
+    public var restoreStatus: RestoreStatus?
     public var restoreStatusMessage: String?
     public var restoreStartedAt: Date?
     public var restoreCompletedAt: Date?
@@ -127,8 +131,8 @@ public struct Run: Sendable, Codable, Equatable {
     /// The access point reached `available` (optional: older documents lack it).
     public var accessPointAvailable: Bool?
     public var taskDefinitionArn: String?
-    /// Worker tasks by role: `post`, `restored`.
-    public var tasks: [String: TaskRecord] = [:]
+    /// Worker tasks by role: `post`, `restored`, and `diff` when the diff runs as a task.
+    public var tasks: [TaskRole: TaskRecord] = [:]
 
     public var phase: RunPhase = .active
     public var result: RunResult?
@@ -138,18 +142,25 @@ public struct Run: Sendable, Codable, Equatable {
     public var notified = false
     public var metricsEmitted = false
     public var validationReported = false
+    /// The report documents until `report.json` and `summary.txt` are written (then nil).
+    public var pendingReport: ReportDocuments?
+    /// Failed attempts of side effects (`SideEffect` raw value → record); nil when none failed.
+    public var sideEffectFailures: [String: SideEffectFailure]?
     public var cleanup = CleanupRecord()
     /// Claims of once-only actions (`notify`, `metrics`, `validation`, `registerTaskDefinition`):
     /// action → until when the claiming invocation may still be working on it (its deadline).
     /// Written with `If-Match` before the action, so only the invocation that won the write
     /// acts; an expired claim without the action's completion means the claimant died.
     /// Optional so documents written before it existed still decode.
-    public var claims: [String: Date]?
+    public var claims: [ClaimKey: Date]?
     /// Consecutive DescribeRestoreJob failures while the restore is not terminal (reconcile).
     public var restoreLookupFailures: Int?
     /// Set when the restore's outcome was given up on: the run is past its deadline and
     /// DescribeRestoreJob kept failing (alerted once; cleanup goes on with what is recorded).
     public var restoreAbandoned: Bool?
+    /// Set when the diff ran out of time in Lambda (its uploads aborted): it runs as a
+    /// Fargate task instead.
+    public var diffRanOutOfTime: Bool?
     /// One short line per transition, for people reading the document.
     public var history: [String] = []
 
@@ -176,14 +187,14 @@ public struct Run: Sendable, Codable, Equatable {
     }
 
     /// Whether `action` may be claimed now: never claimed, or the claim has expired.
-    public func claimable(_ action: String, now: Date) -> Bool {
+    public func claimable(_ action: ClaimKey, now: Date) -> Bool {
         guard let until = claims?[action] else { return true }
         return until <= now
     }
 
     /// Whether the restore's outcome is settled: a terminal status, or given up on.
     public var restoreSettled: Bool {
-        StepPlanner.terminalRestoreStatuses.contains(restoreStatus ?? "") || restoreAbandoned == true
+        restoreStatus?.isTerminal == true || restoreAbandoned == true
     }
 
     /// Appends a history line.

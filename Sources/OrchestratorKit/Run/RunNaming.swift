@@ -29,6 +29,9 @@ public struct RunNaming: Sendable {
         config.runsPrefix + "restore-jobs/" + restoreJobId + ".json"
     }
 
+    /// `runs/diff-rate.json`: the last measured in-Lambda diff rate.
+    public var diffRateKey: String { config.runsPrefix + "diff-rate.json" }
+
     /// `runs/<fs>/<run>/` — where the report set goes.
     public func reportPrefix(fileSystemId: String, runId: String) -> String {
         config.runsPrefix + fileSystemId + "/" + runId + "/"
@@ -40,8 +43,8 @@ public struct RunNaming: Sendable {
     }
 
     /// `manifests/<fs>/runs/<run>/<role>.ndjson.gz`.
-    public func manifestKey(fileSystemId: String, runId: String, role: String) -> String {
-        config.manifestPrefix + fileSystemId + "/runs/" + runId + "/" + role + ".ndjson.gz"
+    public func manifestKey(fileSystemId: String, runId: String, role: TaskRole) -> String {
+        config.manifestPrefix + fileSystemId + "/runs/" + runId + "/" + role.rawValue + ".ndjson.gz"
     }
 
     /// `s3://<bucket>/<key>`.
@@ -53,18 +56,18 @@ public struct RunNaming: Sendable {
     }
 
     /// `ebv:<fs>:<run>:<role>` — the task group a stop event is matched by.
-    public func taskGroup(fileSystemId: String, runId: String, role: String) -> String {
-        "ebv:" + fileSystemId + ":" + runId + ":" + role
+    public func taskGroup(fileSystemId: String, runId: String, role: TaskRole) -> String {
+        "ebv:" + fileSystemId + ":" + runId + ":" + role.rawValue
     }
 
     /// Parses a task group back into (fileSystemId, runId, role); nil unless every part is
     /// a valid id (`idProblem`).
-    public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: String)? {
+    public func parseTaskGroup(_ group: String) -> (fileSystemId: String, runId: String, role: TaskRole)? {
         let parts = group.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, parts[0] == "ebv", parts[1].hasPrefix("fs-"), !parts[2].isEmpty,
-              ["post", "restored"].contains(parts[3]),
+              let role = TaskRole(rawValue: parts[3]),
               Self.idProblem(parts[1]) == nil, Self.idProblem(parts[2]) == nil else { return nil }
-        return (parts[1], parts[2], parts[3])
+        return (parts[1], parts[2], role)
     }
 
     /// The longest id (backup and restore job ids, run ids, file system ids) accepted from an event.

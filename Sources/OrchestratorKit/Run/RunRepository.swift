@@ -19,19 +19,29 @@ public struct RunRepository: Sendable {
         return (try Run.decoded(from: object.body), object.etag)
     }
 
-    /// Creates the run (`If-None-Match: *`) and its open marker.
+    /// Creates the run (`If-None-Match: *`) and its open marker. When the run already exists
+    /// and is not done, its marker is written too: a delivery that died between the two
+    /// writes (a crash, a timeout, a 500 on the marker) is repaired by the next one.
     /// - Returns: false when the run already exists (another invocation created it).
     public func create(_ run: Run) async throws -> Bool {
         do {
             _ = try await store.put(naming.runKey(fileSystemId: run.fileSystemId, runId: run.runId),
                                     body: try run.encoded(), condition: .mustNotExist)
         } catch let error as OrchestratorError where error.kind == .conflict {
+            if let existing = try await load(fileSystemId: run.fileSystemId, runId: run.runId)?.run {
+                try await ensureOpenMarker(existing)
+            }
             return false
         }
-        if run.phase != .done {
-            try await putOpenMarker(fileSystemId: run.fileSystemId, runId: run.runId)
-        }
+        try await ensureOpenMarker(run)
         return true
+    }
+
+    /// Writes the open marker of a run that is not done if it is missing (whoever finds a run
+    /// without its marker repairs it).
+    public func ensureOpenMarker(_ run: Run) async throws {
+        guard run.phase != .done else { return }
+        try await putOpenMarker(fileSystemId: run.fileSystemId, runId: run.runId)
     }
 
     /// Replaces the version read as `etag` (`If-Match`); returns the new ETag.

@@ -102,10 +102,15 @@ public enum ValidationStatus: String, Sendable, Codable {
 /// AWS Backup (production: AWSLite's Backup client).
 public protocol BackupService: Sendable {
     func describeBackupJob(id: String) async throws -> BackupJobInfo
-    /// Returns the `RestoreJobId`. Repeating a request with the same idempotency token
-    /// returns the same job.
-    func startRestoreJob(_ request: RestoreRequest) async throws -> String
+    /// Returns the `RestoreJobId`, or nil when AWS Backup answered without one. Repeating a
+    /// request with the same idempotency token starts no second job.
+    func startRestoreJob(_ request: RestoreRequest) async throws -> String?
     func describeRestoreJob(id: String) async throws -> RestoreJobInfo
+    /// The validation window of a restore testing plan's EFS selections (the shortest, in
+    /// hours), or nil when none sets one.
+    func validationWindowHours(restoreTestingPlanArn: String) async throws -> Int?
+    /// EFS restore jobs created after `createdAfter` (ListRestoreJobs).
+    func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo]
     /// PutRestoreValidationResult (`PUT /restore-jobs/{id}/validations`).
     func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws
     /// ListRecoveryPointsByResource for an EFS file system ARN (all pages).

@@ -5,12 +5,15 @@ public struct FileSystemInfo: Sendable, Equatable {
     /// `creating|available|updating|deleting|deleted|error`.
     public var lifeCycleState: String
     public var tags: [String: String]
+    /// The `CreationToken` (our restores use `ebv-fs-<runId>`).
+    public var creationToken: String?
 
-    public init(fileSystemId: String, fileSystemArn: String? = nil, lifeCycleState: String, tags: [String: String]) {
+    public init(fileSystemId: String, fileSystemArn: String? = nil, lifeCycleState: String, tags: [String: String], creationToken: String? = nil) {
         self.fileSystemId = fileSystemId
         self.fileSystemArn = fileSystemArn
         self.lifeCycleState = lifeCycleState
         self.tags = tags
+        self.creationToken = creationToken
     }
 }
 
@@ -59,13 +62,18 @@ public protocol FileSystemService: Sendable {
     /// Creates a mount target; throws `OrchestratorError(.conflict)` for `MountTargetConflict`
     /// (other AWS errors, e.g. `UnsupportedAvailabilityZone`, come through with their code).
     func createMountTarget(fileSystemId: String, subnetId: String, securityGroups: [String]) async throws -> MountTargetInfo
+    /// The file system's mount targets; none when the file system does not exist.
     func describeMountTargets(fileSystemId: String) async throws -> [MountTargetInfo]
+    /// Deletes a mount target (one already gone, `MountTargetNotFound`, counts as done).
     func deleteMountTarget(id: String) async throws
     /// Returns the access point id. Same client token → same access point.
     func createAccessPoint(_ request: AccessPointRequest) async throws -> String
     /// The access point's `LifeCycleState` (`creating|available|updating|deleting|deleted|error`),
     /// or nil when it does not exist (`AccessPointNotFound`).
     func describeAccessPoint(id: String) async throws -> String?
+    /// Deletes an access point (one already gone, `AccessPointNotFound`, counts as done).
     func deleteAccessPoint(id: String) async throws
+    /// Deletes a file system (one already gone counts as done); throws
+    /// `OrchestratorError(.conflict)` for `FileSystemInUse`.
     func deleteFileSystem(id: String) async throws
 }

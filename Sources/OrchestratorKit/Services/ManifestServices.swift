@@ -5,10 +5,13 @@ public struct ManifestRef: Sendable, Equatable, Codable {
     public var key: String
     /// The manifest trailer's `completedAt`.
     public var completedAt: Date
+    /// The trailer's entry count (nil in documents written before it was kept).
+    public var entries: Int?
 
-    public init(key: String, completedAt: Date) {
+    public init(key: String, completedAt: Date, entries: Int? = nil) {
         self.key = key
         self.completedAt = completedAt
+        self.entries = entries
     }
 }
 
@@ -66,15 +69,20 @@ public struct DiffRequest: Sendable, Equatable {
     /// The end of the backup window (when the backup completed); two-way, a restored
     /// mtime after it is not explained by the window (docs/verdicts.md).
     public var windowEnd: Date?
+    /// The diff stops (`DiffOutOfTime`, its uploads aborted) if it is still running then.
+    public var deadline: Date?
 
-    public init(baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String,
-                severities: [String: String], windowEnd: Date? = nil) {
+    public init(
+        baselineKey: String, postKey: String?, restoredKey: String, reportPrefix: String, severities: [String: String],
+        windowEnd: Date? = nil, deadline: Date? = nil
+    ) {
         self.baselineKey = baselineKey
         self.postKey = postKey
         self.restoredKey = restoredKey
         self.reportPrefix = reportPrefix
         self.severities = severities
         self.windowEnd = windowEnd
+        self.deadline = deadline
     }
 }
 
@@ -117,8 +125,58 @@ public struct ReportSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// Runs the streaming diff and writes the report set (production: ManifestKit's
-/// diff/report over S3 streams). Throws when a manifest is invalid.
+/// `report.json` and `summary.txt` of a diff, kept in the run until written (a failing S3
+/// write is retried like the other side effects; the verdict does not wait for it).
+public struct ReportDocuments: Sendable, Equatable, Codable {
+    public var reportKey: String
+    public var reportJSON: String
+    public var summaryKey: String
+    public var summaryText: String
+
+    public init(reportKey: String, reportJSON: String, summaryKey: String, summaryText: String) {
+        self.reportKey = reportKey
+        self.reportJSON = reportJSON
+        self.summaryKey = summaryKey
+        self.summaryText = summaryText
+    }
+}
+
+/// What a diff decided, and the report documents still to write.
+public struct DiffOutcome: Sendable, Equatable {
+    public var summary: ReportSummary
+    public var documents: ReportDocuments
+    /// Paths compared (the rate of the next decision is measured from it).
+    public var entriesCompared: Int
+
+    public init(summary: ReportSummary, documents: ReportDocuments, entriesCompared: Int = 0) {
+        self.summary = summary
+        self.documents = documents
+        self.entriesCompared = entriesCompared
+    }
+}
+
+/// A diff in Lambda that reached its request's deadline; its uploads were aborted.
+public struct DiffOutOfTime: Error, Sendable, Equatable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the diff ran out of time in this invocation" }
+}
+
+/// Runs the streaming diff (production: ManifestKit's diff over S3 streams, the findings
+/// uploaded while it runs) and, separately, writes the report documents.
 public protocol ManifestDiffer: Sendable {
-    func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary
+    /// Diffs and writes `findings.ndjson.gz`. Throws when a manifest is invalid.
+    func diff(_ request: DiffRequest) async throws -> DiffOutcome
+    /// Writes `report.json` and `summary.txt` (idempotent).
+    func writeReport(_ documents: ReportDocuments) async throws
+    /// Reads the summary of a report set a diff task wrote under `reportPrefix`.
+    func readReport(reportPrefix: String) async throws -> ReportSummary
+}
+
+extension ManifestDiffer {
+    /// The diff and the whole report set, in one go.
+    public func diffAndReport(_ request: DiffRequest) async throws -> ReportSummary {
+        let outcome = try await diff(request)
+        try await writeReport(outcome.documents)
+        return outcome.summary
+    }
 }

@@ -132,7 +132,10 @@ public struct TaskInfo: Sendable, Equatable, Codable {
 public protocol TaskLauncher: Sendable {
     /// Registers a revision; returns its ARN (`…:task-definition/family:revision`).
     func registerTaskDefinition(_ request: TaskDefinitionRequest) async throws -> String
+    /// Deregisters a revision (one already INACTIVE counts as done).
     func deregisterTaskDefinition(arn: String) async throws
+    /// Deletes INACTIVE revisions (DeleteTaskDefinitions); ones already deleting count as done.
+    func deleteTaskDefinitions(arns: [String]) async throws
     /// Runs one task; returns its ARN. Same `clientToken` → same task.
     func runTask(_ request: RunTaskRequest) async throws -> String
     /// Tasks that ECS no longer knows are simply absent from the answer.

@@ -1,11 +1,12 @@
 import Foundation
 import ManifestKit
 
-/// Builds the SNS subject and body for a run (pure). The subject is at most 100 characters
-/// without line breaks; the body at most 262,144 UTF-8 bytes, carrying the summary and S3
-/// links (the full report lives in S3).
+/// Builds the SNS subject and body for a run (pure). The subject is printable ASCII, less
+/// than 100 characters (SNS refuses anything else); the body at most 262,144 UTF-8 bytes,
+/// carrying the summary and S3 links (the full report lives in S3).
 public struct Notification: Sendable, Equatable {
-    public static let maxSubjectCharacters = 100
+    /// SNS: "less than 100 characters", ASCII, no line breaks.
+    public static let maxSubjectCharacters = 99
     public static let maxMessageBytes = 262_144
     static let truncationNote = "\n…(truncated; the full report is in S3)\n"
 
@@ -58,7 +59,7 @@ public struct Notification: Sendable, Equatable {
         let lines = ["baseline", "post", "restored"].compactMap { role -> String? in
             guard let walk = walks[role] else { return nil }
             var line = "  \(role): \(walk.line)"
-            if let task = run.tasks[role], let start = task.startedAt, let stop = task.stoppedAt {
+            if let taskRole = TaskRole(rawValue: role), let task = run.tasks[taskRole], let start = task.startedAt, let stop = task.stoppedAt {
                 line += " (task ran \(WalkStats.duration(stop.timeIntervalSince(start))))"
             }
             return line
@@ -72,10 +73,23 @@ public struct Notification: Sendable, Equatable {
         return Notification(subject: "[efs-backup-verifier] ALERT \(title)", message: lines.joined(separator: "\n") + "\n")
     }
 
+    /// Printable ASCII only: whitespace and line breaks become spaces, other controls and
+    /// bidi marks are escaped as `HumanText` escapes them, any other non-ASCII becomes `?`;
+    /// cut to `maxSubjectCharacters` ending in `...` when longer.
     static func cleanSubject(_ text: String) -> String {
-        let flat = HumanText.line(String(text.map { $0.isNewline ? " " : $0 }))
+        var spaced = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x09...0x0D, 0x85, 0x2028, 0x2029: spaced.append(" ")
+            default: spaced.unicodeScalars.append(scalar)
+            }
+        }
+        var flat = ""
+        for scalar in HumanText.line(spaced).unicodeScalars {
+            if (0x20...0x7E).contains(scalar.value) { flat.unicodeScalars.append(scalar) } else { flat.append("?") }
+        }
         guard flat.count > maxSubjectCharacters else { return flat }
-        return String(flat.prefix(maxSubjectCharacters - 1)) + "…"
+        return String(flat.prefix(maxSubjectCharacters - 3)) + "..."
     }
 
     static func truncate(_ text: String, toBytes limit: Int) -> String {

@@ -9,12 +9,12 @@ extension Orchestrator {
     /// - Returns: the previous claim's expiry (an earlier attempt that did not finish), or nil.
     /// - Throws: `OrchestratorError(.conflict)` when another invocation wrote the run first.
     @discardableResult
-    func claim(_ action: String, _ run: inout Run, etag: inout String, deadline: Date) async throws -> Date? {
+    func claim(_ action: ClaimKey, _ run: inout Run, etag: inout String, deadline: Date) async throws -> Date? {
         let previous = run.claims?[action]
         var claims = run.claims ?? [:]
         claims[action] = deadline
         run.claims = claims
-        run.note(previous == nil ? "claimed \(action)" : "claimed \(action) again (earlier claim expired)", at: now)
+        run.note(previous == nil ? "claimed \(action.rawValue)" : "claimed \(action.rawValue) again (earlier claim expired)", at: now)
         run.updatedAt = now
         etag = try await repository.save(run, etag: etag)
         return previous

@@ -31,6 +31,7 @@ extension Orchestrator {
         if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: event.backupJobId) {
             if existing.phase == .done { return lateDuplicate(existing, what: "backup event", logger: log) }
             log.info("duplicate backup event; run exists", ["fileSystemId": fsId])
+            try await repository.ensureOpenMarker(existing)
         } else {
             var run = newRun(runId: event.backupJobId, origin: .backup, fileSystemId: fsId)
             run.backupJobId = event.backupJobId
@@ -86,8 +87,12 @@ extension Orchestrator {
         let facts = Self.restoreFacts(status: event.status, message: event.statusMessage,
                                       createdResourceArn: event.createdResourceArn, completedAt: event.completionDate)
         if let (fsId, runId) = try await findRun(restoreJobId: event.restoreJobId, fileSystemId: sourceFs) {
-            if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId), existing.phase == .done {
-                return lateDuplicate(existing, what: "restore \(event.status)", logger: logger.with(runId: runId))
+            if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId) {
+                if existing.phase == .done {
+                    return lateDuplicate(existing, what: "restore \(event.status)", logger: logger.with(runId: runId))
+                }
+                // Found by the restore-job index: its open marker may be the one a crash lost.
+                try await repository.ensureOpenMarker(existing)
             }
             let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline, facts: facts)
             return Self.response(for: run)
@@ -101,9 +106,20 @@ extension Orchestrator {
             return Self.response(["status": "ignored", "reason": "restore-testing job \(event.status)"])
         }
         let runId = Self.restoreTestingRunId(event.restoreJobId)
-        if try await repository.load(fileSystemId: fsId, runId: runId) == nil {
+        if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId) {
+            try await repository.ensureOpenMarker(existing)
+        } else {
             let job = try await service("DescribeRestoreJob") { try await services.backup.describeRestoreJob(id: event.restoreJobId) }
             var run = newRun(runId: runId, origin: .restoreTesting, fileSystemId: fsId)
+            // AWS deletes the restored file system when the selection's validation window
+            // closes: finish (clean up, post the result) before then.
+            let windowOpened = event.completionDate ?? job.completionDate ?? now
+            let window = try await validationWindow(restoreTestingPlanArn: plan)
+            let windowDeadline = windowOpened.addingTimeInterval(window - OrchestratorConfig.restoreTestingCleanupMargin)
+            if windowDeadline < run.deadline {
+                run.deadline = windowDeadline
+                run.expiresAt = windowDeadline.addingTimeInterval(config.resourceGrace)
+            }
             run.restoreJobId = event.restoreJobId
             run.restoreTestingPlanArn = plan
             run.recoveryPointArn = event.recoveryPointArn ?? job.recoveryPointArn
@@ -117,6 +133,20 @@ extension Orchestrator {
     }
 
     static func restoreTestingRunId(_ restoreJobId: String) -> String { "rt-" + restoreJobId }
+
+    /// The plan's validation window as its selections set it (1–168 hours), else
+    /// `EBV_RESTORE_TESTING_WINDOW_HOURS` (also when the lookup fails: it is logged).
+    func validationWindow(restoreTestingPlanArn plan: String) async throws -> TimeInterval {
+        do {
+            if let hours = try await services.backup.validationWindowHours(restoreTestingPlanArn: plan), (1...168).contains(hours) {
+                return Double(hours) * 3600
+            }
+        } catch {
+            logger.warn("validation window not read from the plan; using EBV_RESTORE_TESTING_WINDOW_HOURS",
+                        ["restoreTestingPlanArn": plan, "reason": "\(error)"])
+        }
+        return config.restoreTestingWindow
+    }
 
     /// (file system, run id) of the run whose restore job is `restoreJobId`, open or done:
     /// the restore-job index written when the restore started, the restore-testing run id,
@@ -137,19 +167,20 @@ extension Orchestrator {
     }
 
     /// Merges a restore job's state into a run; never moves a terminal status back.
-    static func restoreFacts(status: String, message: String?, createdResourceArn: String?, completedAt: Date?)
+    static func restoreFacts(status text: String, message: String?, createdResourceArn: String?, completedAt: Date?)
         -> @Sendable (inout Run) -> Void
     {
+        let status = RestoreStatus(rawValue: text)
         return { run in
-            if let current = run.restoreStatus, StepPlanner.terminalRestoreStatuses.contains(current) { return }
+            if run.restoreStatus?.isTerminal == true { return }
             run.restoreStatus = status
             run.restoreStatusMessage = message ?? run.restoreStatusMessage
-            if StepPlanner.terminalRestoreStatuses.contains(status) {
+            if status.isTerminal {
                 run.restoreCompletedAt = completedAt ?? run.restoreCompletedAt
                 if let arn = createdResourceArn, run.restoredFileSystemId == nil {
                     run.restoredFileSystemId = RunNaming.fileSystemId(fromArn: arn)
                 }
-                run.note("restore \(status)", at: completedAt ?? run.updatedAt)
+                run.note("restore \(status.rawValue)", at: completedAt ?? run.updatedAt)
             }
         }
     }
@@ -160,7 +191,7 @@ extension Orchestrator {
             logger.info("task event ignored: not started by this system", ["taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task not started by this system"])
         }
-        guard task.lastStatus == "STOPPED" else {
+        guard TaskStatus(rawValue: task.lastStatus) == .stopped else {
             logger.with(runId: owner.runId).debug("task event ignored", ["lastStatus": task.lastStatus, "taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task \(task.lastStatus)"])
         }
@@ -191,8 +222,8 @@ extension Orchestrator {
     }
 
     /// Records a task's stop (exit code, reason); duplicates and older versions change nothing.
-    func taskFacts(role: String, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
-        let token = RunNaming.token(role, runId: runId)
+    func taskFacts(role: TaskRole, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
+        let token = RunNaming.token(role.rawValue, runId: runId)
         let manifestKey = naming.manifestKey(fileSystemId: fileSystemId, runId: runId, role: role)
         return { run in
             var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
@@ -200,7 +231,7 @@ extension Orchestrator {
             if record.isStopped { return }
             if let old = record.version, let new = task.version, new < old { return }
             record.taskArn = task.taskArn
-            record.lastStatus = task.lastStatus
+            record.lastStatus = TaskStatus(rawValue: task.lastStatus)
             record.exitCode = task.exitCode
             record.stopCode = task.stopCode
             record.stoppedReason = Self.stopReason(task)
@@ -208,8 +239,8 @@ extension Orchestrator {
             record.stoppedAt = task.stoppedAt
             record.startedAt = task.startedAt ?? record.startedAt
             run.tasks[role] = record
-            if task.lastStatus == "STOPPED" {
-                run.note("\(role) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
+            if record.isStopped {
+                run.note("\(role.rawValue) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
             }
         }
     }

@@ -69,7 +69,7 @@ extension Orchestrator {
                 // ECS forgets stopped tasks after a while: a task it no longer knows has stopped.
                 let info = described.first(where: { $0.taskArn == arn })
                     ?? TaskInfo(taskArn: arn, lastStatus: "STOPPED", stoppedReason: "task no longer known to ECS")
-                if info.lastStatus == "STOPPED" {
+                if TaskStatus(rawValue: info.lastStatus) == .stopped {
                     merges.append(taskFacts(role: role, task: info, runId: run.runId, fileSystemId: run.fileSystemId))
                 }
             }
@@ -83,13 +83,16 @@ extension Orchestrator {
     func sweepExpired(deadline: Date) async throws -> Int {
         let all = try await service("DescribeFileSystems") { try await services.fileSystems.listFileSystems() }
         var swept = 0
+        for fs in all where fs.tags[RunNaming.runTag] == nil && hasTime(deadline) {
+            if try await adoptByCreationToken(fs, deadline: deadline) { swept += 1 }
+        }
         for fs in all {
             guard let runId = fs.tags[RunNaming.runTag], let expires = fs.tags[RunNaming.expiresTag],
                   let expiry = Timestamps.parse(expires), expiry < now, fs.lifeCycleState != "deleting",
                   fs.lifeCycleState != "deleted", hasTime(deadline) else { continue }
             let owner = try await runRecording(restoredFileSystemId: fs.fileSystemId, runId: runId)
             guard let owner else {
-                try await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId,
+                await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId, run: nil,
                                     Notification.alert("orphan file system \(fs.fileSystemId)",
                                         "\(fs.fileSystemId) carries run tag \(runId) and expired at \(expires), but no run records it as its restore. Nothing was deleted."))
                 logger.error("expired file system not recorded by any run; not deleting", ["restoredFileSystemId": fs.fileSystemId, "tagRunId": runId])
@@ -110,6 +113,40 @@ extension Orchestrator {
         return swept
     }
 
+    /// A file system our restore created (`CreationToken` `ebv-fs-<runId>`) that its run never
+    /// recorded — the restore job id was lost, or the wait for it abandoned — is adopted by
+    /// that run once the run has a result (or is past its resources' expiry): the run records
+    /// it and its cleanup tags and deletes it. A token whose run is unknown is alerted once,
+    /// never deleted blind.
+    /// - Returns: whether a run adopted it.
+    func adoptByCreationToken(_ fs: FileSystemInfo, deadline: Date) async throws -> Bool {
+        guard let token = fs.creationToken, token.hasPrefix("ebv-fs-"), fs.lifeCycleState == "available",
+              !config.fileSystems.contains(fs.fileSystemId) else { return false }
+        let runId = String(token.dropFirst("ebv-fs-".count))
+        guard let owner = try await anyRun(runId: runId) else {
+            await alertOnce(key: naming.config.runsPrefix + "alerts/orphan-" + fs.fileSystemId, run: nil,
+                            Notification.alert("orphan file system \(fs.fileSystemId)",
+                                "\(fs.fileSystemId) has creation token \(token) but no run \(runId) exists. Nothing was deleted."))
+            return false
+        }
+        guard owner.restoredFileSystemId == nil, owner.origin != .restoreTesting,
+              owner.result != nil || now >= owner.expiresAt else { return false }
+        let fsId = fs.fileSystemId
+        logger.with(runId: runId).warn("restored file system not recorded by its run; adopting it for cleanup",
+                                       ["restoredFileSystemId": fsId, "creationToken": token])
+        try await drive(fileSystemId: owner.fileSystemId, runId: runId, deadline: deadline) { run in
+            guard run.restoredFileSystemId == nil else { return }
+            run.restoredFileSystemId = fsId
+            if run.phase == .active {
+                run.finish(.timedOut, "restored file system \(fsId) found by its creation token past the run's expiry", at: run.updatedAt)
+            } else if run.phase == .done {
+                run.phase = .finishing
+            }
+            run.note("adopted \(fsId) by its creation token", at: run.updatedAt)
+        }
+        return true
+    }
+
     /// The run (of any file system under verification) with id `runId` that records
     /// `restoredFileSystemId` as its restore.
     func runRecording(restoredFileSystemId: String, runId: String) async throws -> Run? {
@@ -122,14 +159,21 @@ extension Orchestrator {
         return nil
     }
 
-    /// Publishes `alert` unless a marker at `key` says it was already sent.
-    func alertOnce(key: String, _ alert: Notification) async throws {
+    /// Publishes `alert` unless a marker at `key` says it was already sent. Never throws: when
+    /// the marker cannot be written or the publish fails, the failure is counted (kind
+    /// `alert`) and the marker removed so a later tick tries again.
+    func alertOnce(key: String, run: Run?, _ alert: Notification) async {
         do {
             _ = try await services.store.put(key, body: Data(alert.message.utf8), condition: .mustNotExist)
         } catch let error as OrchestratorError where error.kind == .conflict {
             return
+        } catch {
+            countSideEffectFailure("alert", run: run, reason: "\(error)", logger: logger)
+            return
         }
-        try await service("Publish") { try await services.notifier.publish(subject: alert.subject, message: alert.message) }
+        if !(await publishAlert(alert, run: run)) {
+            try? await services.store.delete(key)
+        }
     }
 
     /// `{"action":"verify"}`: a run for one recovery point of a file system under verification.
@@ -140,7 +184,8 @@ extension Orchestrator {
         }
         let runId = RunNaming.verifyRunId(recoveryPointArn: recoveryPointArn)
         for fsId in candidates {
-            if try await repository.load(fileSystemId: fsId, runId: runId) != nil {
+            if let (existing, _) = try await repository.load(fileSystemId: fsId, runId: runId) {
+                try await repository.ensureOpenMarker(existing)
                 let run = try await drive(fileSystemId: fsId, runId: runId, deadline: deadline)
                 return Self.response(for: run)
             }
@@ -150,6 +195,9 @@ extension Orchestrator {
                   let arn = fs.fileSystemArn else { continue }
             let points = try await service("ListRecoveryPointsByResource") { try await services.backup.listRecoveryPoints(resourceArn: arn) }
             guard let point = points.first(where: { $0.recoveryPointArn == recoveryPointArn }) else { continue }
+            guard point.status == "COMPLETED" else {
+                throw OrchestratorError(.invalidEvent, "recoveryPointArn: \(recoveryPointArn) is \(point.status), not COMPLETED")
+            }
             var run = newRun(runId: runId, origin: .manual, fileSystemId: fsId)
             run.recoveryPointArn = point.recoveryPointArn
             run.backupVaultName = point.backupVaultName

@@ -40,32 +40,56 @@ extension Orchestrator {
                 "PerformanceMode": "generalPurpose",
                 "CreationToken": RunNaming.token("fs", runId: run.runId),
             ])
-        let jobId = try await service("StartRestoreJob") { try await services.backup.startRestoreJob(request) }
+        let answered = try await service("StartRestoreJob") { try await services.backup.startRestoreJob(request) }
+        let jobId: String
+        if let answered {
+            jobId = answered
+        } else {
+            jobId = try await findRestoreJob(recoveryPointArn: recoveryPointArn, run: run, logger: log)
+        }
         if let problem = RunNaming.idProblem(jobId) {
             throw OrchestratorError(.service, "StartRestoreJob returned an unusable restore job id (\(problem)): \(LogJSON.string(jobId))")
         }
         try await repository.indexRestoreJob(jobId, fileSystemId: run.fileSystemId, runId: run.runId)
         run.restoreJobId = jobId
-        run.restoreStatus = run.restoreStatus ?? "PENDING"
+        run.restoreStatus = run.restoreStatus ?? .pending
         run.restoreStartedAt = now
         run.note("restore job \(jobId) started", at: now)
         log.info("restore started", ["restoreJobId": jobId, "recoveryPointArn": recoveryPointArn])
     }
 
+    /// StartRestoreJob answered a repeat of our idempotency token without a job id: the job
+    /// our first attempt started is the one restoring this recovery point that was created
+    /// after the run (ListRestoreJobs); none or several → an error (retried on the next tick).
+    func findRestoreJob(recoveryPointArn: String, run: Run, logger log: Logger) async throws -> String {
+        let since = run.createdAt.addingTimeInterval(-60)
+        let jobs = try await service("ListRestoreJobs") { try await services.backup.listRestoreJobs(createdAfter: since) }
+        let matches = jobs.filter { job in
+            job.recoveryPointArn == recoveryPointArn && job.restoreTestingPlanArn == nil
+                && (job.creationDate.map { $0 >= since && $0 <= now.addingTimeInterval(60) } ?? false)
+        }
+        guard matches.count == 1, let job = matches.first else {
+            throw OrchestratorError(.service, "StartRestoreJob answered without a RestoreJobId and ListRestoreJobs found \(matches.count) restore jobs of \(recoveryPointArn) created since \(Timestamps.rfc3339(since))")
+        }
+        log.warn("StartRestoreJob answered without a RestoreJobId; found the job by ListRestoreJobs", ["restoreJobId": job.restoreJobId])
+        return job.restoreJobId
+    }
+
     /// Runs the worker for `post` (production volume, worker family) or `restored` (the
     /// run's revision); RunTask's `clientToken` makes a repeat return the same task. Each
     /// start `attempt` has a token of its own (`ebv-<role>-<run>`, then `ebv-<role>-<n>-<run>`).
-    func runWorker(role: String, attempt: Int = 1, on run: inout Run, logger log: Logger) async throws {
+    func runWorker(role: TaskRole, attempt: Int = 1, on run: inout Run, logger log: Logger) async throws {
         let manifestKey = naming.manifestKey(fileSystemId: run.fileSystemId, runId: run.runId, role: role)
-        let token = attempt == 1 ? RunNaming.token(role, runId: run.runId) : RunNaming.token("\(role)-\(attempt)", runId: run.runId)
+        let token = attempt == 1
+            ? RunNaming.token(role.rawValue, runId: run.runId) : RunNaming.token("\(role.rawValue)-\(attempt)", runId: run.runId)
         let taskDefinition: String
-        if role == "restored" {
+        if role == .restored {
             guard let arn = run.taskDefinitionArn else { return }
             taskDefinition = arn
         } else {
             taskDefinition = config.workerTaskFamily
         }
-        let fileSystemId = role == "restored" ? (run.restoredFileSystemId ?? "") : run.fileSystemId
+        let fileSystemId = role == .restored ? (run.restoredFileSystemId ?? "") : run.fileSystemId
         let request = RunTaskRequest(
             cluster: config.cluster,
             taskDefinition: taskDefinition,
@@ -78,7 +102,7 @@ extension Orchestrator {
             command: workerCommand(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
             environment: workerEnvironment(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
             tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
-        let taskArn = try await service("RunTask \(role)") { try await services.tasks.runTask(request) }
+        let taskArn = try await service("RunTask \(role.rawValue)") { try await services.tasks.runTask(request) }
         var record: TaskRecord
         if attempt == 1 {
             record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
@@ -87,10 +111,10 @@ extension Orchestrator {
             record.startAttempt = attempt
         }
         record.taskArn = record.taskArn ?? taskArn
-        record.lastStatus = record.lastStatus ?? "PROVISIONING"
+        record.lastStatus = record.lastStatus ?? .provisioning
         run.tasks[role] = record
-        run.note("\(role) manifest task \(taskArn)\(attempt > 1 ? " (start \(attempt))" : "")", at: now)
-        log.info("worker task started", ["role": role, "taskArn": taskArn, "attempt": String(attempt)])
+        run.note("\(role.rawValue) manifest task \(taskArn)\(attempt > 1 ? " (start \(attempt))" : "")", at: now)
+        log.info("worker task started", ["role": role.rawValue, "taskArn": taskArn, "attempt": String(attempt)])
     }
 
     /// A worker task ECS could not start (`TaskRecord.failedToStart`): wait the back-off
@@ -98,27 +122,27 @@ extension Orchestrator {
     /// it has the time, else on the next event or tick — then start it again with a new
     /// client token. A back-off that would end past the run's deadline ends the run
     /// (`task-failed`) at once.
-    func restartTask(role: String, on run: inout Run, deadline: Date, logger log: Logger) async throws {
+    func restartTask(role: TaskRole, on run: inout Run, deadline: Date, logger log: Logger) async throws {
         guard var record = run.tasks[role] else { return }
         let reason = record.stoppedReason ?? record.stopCode ?? "no reason"
         guard let retryAt = record.retryAt else {
             let backoff = config.taskStartBackoff * Double(1 << min(record.attempt - 1, 16))
             let at = now.addingTimeInterval(backoff)
             guard at < run.deadline else {
-                run.finish(.taskFailed, "\(role) manifest task could not start: \(reason) (start \(record.attempt); no time for another before the run's deadline)", at: now)
+                run.finish(.taskFailed, "\(role.rawValue) manifest task could not start: \(reason) (start \(record.attempt); no time for another before the run's deadline)", at: now)
                 return
             }
             record.retryAt = at
             run.tasks[role] = record
-            run.note("\(role) task could not start (\(reason)); start \(record.attempt + 1) of \(planner.maxTaskStarts) at \(Timestamps.rfc3339(at))", at: now)
+            run.note("\(role.rawValue) task could not start (\(reason)); start \(record.attempt + 1) of \(planner.maxTaskStarts) at \(Timestamps.rfc3339(at))", at: now)
             log.warn("worker task could not start; starting it again after a back-off",
-                     ["role": role, "reason": reason, "attempt": String(record.attempt), "retryAt": Timestamps.rfc3339(at)])
+                     ["role": role.rawValue, "reason": reason, "attempt": String(record.attempt), "retryAt": Timestamps.rfc3339(at)])
             return
         }
         let wait = retryAt.timeIntervalSince(now)
         if wait > 0 {
             guard now.addingTimeInterval(wait + config.invocationMargin) < deadline else {
-                log.info("task restart not yet due; leaving the run for the next event or tick", ["role": role])
+                log.info("task restart not yet due; leaving the run for the next event or tick", ["role": role.rawValue])
                 return
             }
             await services.clock.sleep(seconds: wait)
@@ -128,25 +152,25 @@ extension Orchestrator {
 
     /// The worker's command: `generate <mount> -o s3://… --role R --file-system-id FS
     /// --recovery-point-arn ARN [--restored-root auto]`.
-    func workerCommand(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String] {
+    func workerCommand(role: TaskRole, manifestKey: String, fileSystemId: String, run: Run) -> [String] {
         var command = ["generate", config.workerMountPath, "-o", naming.s3URI(manifestKey),
-                       "--role", role, "--file-system-id", fileSystemId]
+                       "--role", role.rawValue, "--file-system-id", fileSystemId]
         if let arn = run.recoveryPointArn { command += ["--recovery-point-arn", arn] }
-        if role == "restored" { command += ["--restored-root", "auto"] }
+        if role == .restored { command += ["--restored-root", "auto"] }
         return command
     }
 
     /// The same settings as the command, as manifest-worker's environment variables
     /// (`EBV_OUTPUT`, `EBV_ROLE`, …), plus `EBV_RUN_ID` for its logs.
-    func workerEnvironment(role: String, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
+    func workerEnvironment(role: TaskRole, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
         var environment = [
             "EBV_RUN_ID": run.runId,
-            "EBV_ROLE": role,
+            "EBV_ROLE": role.rawValue,
             "EBV_OUTPUT": naming.s3URI(manifestKey),
             "EBV_FILE_SYSTEM_ID": fileSystemId,
         ]
         if let arn = run.recoveryPointArn { environment["EBV_RECOVERY_POINT_ARN"] = arn }
-        if role == "restored" { environment["EBV_RESTORED_ROOT"] = "auto" }
+        if role == .restored { environment["EBV_RESTORED_ROOT"] = "auto" }
         return environment
     }
 
@@ -158,7 +182,7 @@ extension Orchestrator {
             let alreadyNotified = run.notified
             refuse(&run, reason, logger: log)
             // Before the verdict the run's own notification carries the refusal.
-            if alreadyNotified { try await alertRefusal(run) }
+            if alreadyNotified { await alertRefusal(run) }
             return
         }
         let tags = naming.tags(runId: run.runId, expiresAt: run.expiresAt)
@@ -298,7 +322,7 @@ extension Orchestrator {
     /// never saved an ARN, the revision it may have made is found by its tag and reused.
     func registerTaskDefinition(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let fsId = run.restoredFileSystemId, let accessPointId = run.accessPointId else { return }
-        let earlier = try await claim("registerTaskDefinition", &run, etag: &etag, deadline: deadline)
+        let earlier = try await claim(.registerTaskDefinition, &run, etag: &etag, deadline: deadline)
         if earlier != nil, let arn = try await revisionTagged(runId: run.runId) {
             run.taskDefinitionArn = arn
             run.note("task definition \(arn) (registered by an earlier attempt)", at: now)

@@ -3,7 +3,7 @@ import Foundation
 /// The rest of reconcile's sweep: task-definition revisions and worker tasks this system
 /// left behind (a crash between a call and the save that records it, a lost event).
 extension Orchestrator {
-    /// Deregisters ACTIVE revisions of the restored-worker family whose `expires` tag has
+    /// Deregisters (and deletes) ACTIVE revisions of the restored-worker family whose `expires` tag has
     /// passed and whose run is terminal or unknown. The worker's own family is never listed;
     /// revisions without both tags, and the recorded revision of a run still cleaning up,
     /// are left alone.
@@ -22,6 +22,7 @@ extension Orchestrator {
                 continue  // open, or its own cleanup is about to deregister it
             }
             try await service("DeregisterTaskDefinition \(arn)") { try await services.tasks.deregisterTaskDefinition(arn: arn) }
+            try await service("DeleteTaskDefinitions \(arn)") { try await services.tasks.deleteTaskDefinitions(arns: [arn]) }
             logger.with(runId: runId).warn("expired task-definition revision deregistered", ["taskDefinitionArn": arn, "expires": expires])
             deregistered += 1
         }
@@ -43,7 +44,7 @@ extension Orchestrator {
                                                   reason: "efs-backup-verifier run \(run.runId) finished")
             }
             logger.with(runId: run.runId).warn("task of a finished run stopped",
-                                               ["taskArn": task.taskArn, "role": parsed.role, "result": result.rawValue])
+                                               ["taskArn": task.taskArn, "role": parsed.role.rawValue, "result": result.rawValue])
             stopped += 1
         }
         return stopped

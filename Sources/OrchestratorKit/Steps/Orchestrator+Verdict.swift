@@ -3,10 +3,17 @@ import Foundation
 /// Step 3: the diff, the report set, the notification, the metrics and the restore-testing
 /// validation result.
 extension Orchestrator {
-    func verdict(_ run: inout Run, logger log: Logger) async throws {
-        guard let baseline = run.baseline, let restored = run.tasks["restored"] else { return }
+    /// The diff, claimed first like the other once-only actions: under duplicate STOPPED
+    /// events only the invocation that won the claim's write diffs. It runs here when the
+    /// manifests' size (the baseline trailer's entries, times the manifests compared) is
+    /// under `EBV_DIFF_IN_LAMBDA_MAX_ENTRIES` and, at the measured rate (half again for
+    /// safety), fits the invocation's remaining time; otherwise, or after it ran out of time
+    /// here once, it runs as a Fargate task of the worker image (`runDiffTask`).
+    func verdict(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
+        guard let baseline = run.baseline, let restored = run.tasks[.restored] else { return }
+        try await claim(.verdict, &run, etag: &etag, deadline: deadline)
         var postKey: String?
-        if let post = run.tasks["post"], post.succeeded {
+        if let post = run.tasks[.post], post.succeeded {
             let present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post.manifestKey) }
             if present {
                 postKey = post.manifestKey
@@ -17,15 +24,43 @@ extension Orchestrator {
         let request = DiffRequest(
             baselineKey: baseline.key, postKey: postKey, restoredKey: restored.manifestKey,
             reportPrefix: naming.reportPrefix(fileSystemId: run.fileSystemId, runId: run.runId),
-            severities: config.severities, windowEnd: Self.windowEnd(run))
-        let report: ReportSummary
+            severities: config.severities, windowEnd: Self.windowEnd(run),
+            deadline: deadline.addingTimeInterval(-config.invocationMargin))
+        let (product, overflow) = (baseline.entries ?? 0).multipliedReportingOverflow(by: postKey == nil ? 2 : 3)
+        let estimate = overflow ? Int.max : product
+        let rate = await measuredDiffRate() ?? config.diffEntriesPerSecond
+        let needed = Double(estimate) / rate * 1.5
+        let remaining = deadline.timeIntervalSince(now) - config.invocationMargin
+        if run.diffRanOutOfTime == true || estimate > config.diffInLambdaMaxEntries || needed > remaining {
+            let reason = run.diffRanOutOfTime == true ? "it ran out of time in Lambda"
+                : estimate > config.diffInLambdaMaxEntries ? "about \(estimate) entries, over EBV_DIFF_IN_LAMBDA_MAX_ENTRIES \(config.diffInLambdaMaxEntries)"
+                : "about \(estimate) entries at \(String(format: "%.0f", rate)) per second need \(String(format: "%.0f", needed)) s, \(String(format: "%.0f", max(remaining, 0))) s left"
+            try await runDiffTask(&run, request: request, reason: reason, logger: log)
+            return
+        }
+        let started = now
+        let outcome: DiffOutcome
         do {
-            report = try await services.differ.diffAndReport(request)
+            outcome = try await services.differ.diff(request)
+        } catch is DiffOutOfTime {
+            run.diffRanOutOfTime = true
+            run.claims?[.verdict] = nil
+            run.note("diff ran out of time in Lambda (its uploads aborted); it runs as a task next", at: now)
+            log.warn("diff ran out of time in Lambda; its uploads were aborted", ["estimatedEntries": String(estimate)])
+            return
         } catch {
             run.finish(.error, "diff failed: \(error)", at: now)
             log.error("diff failed", OrchestratorError.logFields(error))
             return
         }
+        let seconds = now.timeIntervalSince(started)
+        if seconds >= 1, outcome.entriesCompared > 0 { await recordDiffRate(Double(outcome.entriesCompared) / seconds) }
+        run.pendingReport = outcome.documents
+        decide(&run, outcome.summary, logger: log)
+    }
+
+    /// Sets the run's report and verdict.
+    func decide(_ run: inout Run, _ report: ReportSummary, logger log: Logger) {
         run.report = report
         let errors = report.findingsBySeverity["error"] ?? 0
         let message = "\(report.mode) diff: \(report.filesVerified) files, \(report.bytesVerified) bytes verified, \(errors) error findings"
@@ -40,10 +75,18 @@ extension Orchestrator {
         run.backupCompletedAt ?? run.restoreStartedAt
     }
 
+    /// Writes `report.json` and `summary.txt` (the verdict and the findings are already known).
+    func writeReport(_ run: inout Run, logger log: Logger) async throws {
+        guard let documents = run.pendingReport else { return }
+        try await service("PutObject report") { try await services.differ.writeReport(documents) }
+        run.pendingReport = nil
+        run.note("report written", at: now)
+    }
+
     /// Publishes the summary once: claimed in the run first, so a racing invocation that
     /// loses the claim's conditional write never publishes.
     func notify(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
-        try await claim("notify", &run, etag: &etag, deadline: deadline)
+        try await claim(.notify, &run, etag: &etag, deadline: deadline)
         await writeReportPage(run, logger: log)
         let notification = Notification.forRun(run, naming: naming)
         try await service("Publish") {
@@ -55,8 +98,9 @@ extension Orchestrator {
 
     /// The run's EMF line, once (claimed like the notification).
     func emitMetrics(_ run: inout Run, etag: inout String, deadline: Date) async throws {
-        try await claim("metrics", &run, etag: &etag, deadline: deadline)
-        services.metrics.emit(EMF.forRun(run, namespace: config.metricsNamespace, at: now))
+        try await claim(.metrics, &run, etag: &etag, deadline: deadline)
+        let line = EMF.forRun(run, namespace: config.metricsNamespace, at: now)
+        try await service("EMF") { try services.metrics.emit(line) }
         run.metricsEmitted = true
     }
 
@@ -64,7 +108,7 @@ extension Orchestrator {
     /// claimed like the notification so it is never posted twice.
     func reportValidation(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         guard let jobId = run.restoreJobId else { return }
-        try await claim("validation", &run, etag: &etag, deadline: deadline)
+        try await claim(.validation, &run, etag: &etag, deadline: deadline)
         let status: ValidationStatus
         switch run.result {
         case .passed: status = .successful

@@ -12,8 +12,11 @@ public struct Orchestrator: Sendable {
     public var naming: RunNaming
     public var repository: RunRepository
     public var planner: StepPlanner
-    /// How many times a step re-reads the run after losing a conditional write.
-    public var maxConflictRetries = 5
+    /// How many times a step re-reads the run after losing a conditional write (each after
+    /// a jittered, growing pause; never past the invocation's deadline).
+    public var maxConflictRetries = 12
+    /// A number in 0...1 for the jitter of conflict pauses (injected so tests can fix it).
+    public var jitter: @Sendable () -> Double = { Double.random(in: 0...1) }
 
     public init(config: OrchestratorConfig, services: Services, logger: Logger) {
         self.config = config
@@ -98,9 +101,19 @@ public struct Orchestrator: Sendable {
             } catch let error as OrchestratorError where error.kind == .conflict {
                 conflicts += 1
                 log.warn("conditional write lost; re-reading the run", ["attempt": String(conflicts)])
-                if conflicts > maxConflictRetries { throw error }
+                let pause = conflictBackoff(attempt: conflicts)
+                guard conflicts <= maxConflictRetries, now.addingTimeInterval(pause + config.invocationMargin) < deadline else {
+                    throw OrchestratorError(.conflict, "run \(runId) of \(fileSystemId): \(conflicts) conditional writes lost to concurrent invocations; left for the next delivery or tick")
+                }
+                await services.clock.sleep(seconds: pause)
             }
         }
+    }
+
+    /// "Full jitter": a random pause up to 50 ms × 2^(attempt−1), at most 2 s.
+    func conflictBackoff(attempt: Int) -> Double {
+        let cap = min(0.05 * Double(1 << min(max(attempt - 1, 0), 10)), 2.0)
+        return cap * min(max(jitter(), 0), 1)
     }
 
     /// Runs one step. A step that changes nothing means "not yet" (the drive loop stops).
@@ -113,35 +126,40 @@ public struct Orchestrator: Sendable {
         case .noBaseline:
             run.finish(.noBaseline, "no valid baseline manifest completed before the backup started", at: now)
         case .startRestore: try await startRestore(&run, logger: log)
-        case .runPostTask: try await runWorker(role: "post", on: &run, logger: log)
+        case .runPostTask: try await runWorker(role: .post, on: &run, logger: log)
         case .restartTask(let role): try await restartTask(role: role, on: &run, deadline: deadline, logger: log)
         case .failRestore:
-            let message = run.restoreStatus == "COMPLETED"
+            let message = run.restoreStatus == .completed
                 ? "restore job \(run.restoreJobId ?? "?") completed without a created file system"
-                : "restore job \(run.restoreJobId ?? "?") \(run.restoreStatus ?? "?"): \(run.restoreStatusMessage ?? "no message")"
+                : "restore job \(run.restoreJobId ?? "?") \(run.restoreStatus?.rawValue ?? "?"): \(run.restoreStatusMessage ?? "no message")"
             run.finish(.restoreFailed, message, at: now)
         case .failTask(let role):
             let task = run.tasks[role]
             let exit = task?.exitCode.map { "exit code \($0)" } ?? "no exit code"
+            let what = role == .diff ? "diff task" : "\(role.rawValue) manifest task"
             let starts = (task?.attempt ?? 1) > 1 ? " (start \(task?.attempt ?? 1) of \(planner.maxTaskStarts))" : ""
-            run.finish(.taskFailed, "\(role) manifest task \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")\(starts)", at: now)
+            run.finish(role == .diff ? .error : .taskFailed,
+                       "\(what) \(exit): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")\(starts)", at: now)
         case .tagRestoredFileSystem: try await tagRestoredFileSystem(&run, logger: log)
         case .createMountTargets: try await createMountTargets(&run, logger: log)
         case .awaitMountTargets: try await awaitMountTargets(&run, deadline: deadline, logger: log)
         case .createAccessPoint: try await createAccessPoint(&run, logger: log)
         case .awaitAccessPoint: try await awaitAccessPoint(&run, deadline: deadline, logger: log)
         case .registerTaskDefinition: try await registerTaskDefinition(&run, etag: &etag, deadline: deadline, logger: log)
-        case .runRestoredTask: try await runWorker(role: "restored", on: &run, logger: log)
-        case .verdict: try await verdict(&run, logger: log)
-        case .notify: try await notify(&run, etag: &etag, deadline: deadline, logger: log)
-        case .emitMetrics: try await emitMetrics(&run, etag: &etag, deadline: deadline)
+        case .runRestoredTask: try await runWorker(role: .restored, on: &run, logger: log)
+        case .verdict: try await verdict(&run, etag: &etag, deadline: deadline, logger: log)
+        case .collectDiffReport: try await collectDiffReport(&run, logger: log)
+        case .writeReport: try await sideEffect(.report, &run, logger: log) { try await writeReport(&$0, logger: log) }
+        case .notify: try await sideEffect(.summary, &run, logger: log) { try await notify(&$0, etag: &etag, deadline: deadline, logger: log) }
+        case .emitMetrics: try await sideEffect(.metrics, &run, logger: log) { try await emitMetrics(&$0, etag: &etag, deadline: deadline) }
         case .stopTasks: try await stopTasks(&run, logger: log)
         case .deregisterTaskDefinition: try await deregisterTaskDefinition(&run, logger: log)
         case .deleteAccessPoint: try await deleteAccessPoint(&run, logger: log)
         case .deleteMountTargets: try await deleteMountTargets(&run, logger: log)
         case .awaitMountTargetsGone: try await awaitMountTargetsGone(&run, deadline: deadline, logger: log)
         case .deleteFileSystem: try await deleteFileSystem(&run, logger: log)
-        case .reportValidation: try await reportValidation(&run, etag: &etag, deadline: deadline, logger: log)
+        case .reportValidation:
+            try await sideEffect(.validation, &run, logger: log) { try await reportValidation(&$0, etag: &etag, deadline: deadline, logger: log) }
         case .abandonRestore: try await abandonRestore(&run, logger: log)
         case .complete:
             run.phase = .done

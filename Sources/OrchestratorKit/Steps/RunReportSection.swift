@@ -42,10 +42,12 @@ enum RunReportSection {
         add("restore completed", run.restoreCompletedAt, took("restore", run.restoreStartedAt, run.restoreCompletedAt))
         for role in run.tasks.keys.sorted() {
             guard let task = run.tasks[role] else { continue }
-            let status = task.succeeded ? "written: " + task.manifestKey
-                : "task " + (task.lastStatus ?? "not stopped") + (task.exitCode.map { ", exit \($0)" } ?? "")
-            events.append(ReportPage.TimelineEvent("\(role) manifest", atNs: task.stoppedAt.map(Timestamps.nanoseconds),
-                                                   note: status))
+            let exit: String = task.exitCode.map { ", exit \($0)" } ?? ""
+            let state: String = task.lastStatus?.rawValue ?? "not stopped"
+            let status = task.succeeded ? "written: " + task.manifestKey : "task " + state + exit
+            let name = role == .diff ? "diff task" : "\(role.rawValue) manifest"
+            let stoppedAtNs: Int64? = task.stoppedAt.map(Timestamps.nanoseconds)
+            events.append(ReportPage.TimelineEvent(name, atNs: stoppedAtNs, note: status))
         }
         var verdictNote = ""
         if let verdictAt = run.verdictAt {

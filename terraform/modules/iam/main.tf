@@ -25,10 +25,11 @@ locals {
     "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}",
     "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}:*",
   ])
-  cluster_tasks  = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${element(split("/", var.cluster_arn), 1)}/*"
-  function_logs  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.function_name}:*"
-  recovery_point = "arn:${local.partition}:backup:${local.region}:${local.account_id}:recovery-point:*"
-  restore_jobs   = "arn:${local.partition}:backup:${local.region}:${local.account_id}:restore-job:*"
+  cluster_tasks         = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${element(split("/", var.cluster_arn), 1)}/*"
+  function_logs         = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.function_name}:*"
+  recovery_point        = "arn:${local.partition}:backup:${local.region}:${local.account_id}:recovery-point:*"
+  restore_jobs          = "arn:${local.partition}:backup:${local.region}:${local.account_id}:restore-job:*"
+  restore_testing_plans = "arn:${local.partition}:backup:${local.region}:${local.account_id}:restore-testing-plan:*"
 
   # An ECR image (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>) scopes pulls to its repository.
   ecr_match      = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com[^/]*/([^:@]+)", var.worker_image), null)
@@ -234,7 +235,7 @@ resource "aws_iam_role" "orchestrator" {
 }
 
 data "aws_iam_policy_document" "orchestrator" {
-  #checkov:skip=CKV_AWS_111:Resource "*" only where the API has no resource-level permission (ecs:DescribeTaskDefinition/ListTaskDefinitions/DeregisterTaskDefinition, backup:Describe*/PutRestoreValidationResult, elasticfilesystem:Describe*, ec2 network interfaces) or where a tag condition bounds it (ecs:RegisterTaskDefinition with aws:RequestTag).
+  #checkov:skip=CKV_AWS_111:Resource "*" only where the API has no resource-level permission (ecs:DescribeTaskDefinition/ListTaskDefinitions/DeregisterTaskDefinition, backup:Describe*/PutRestoreValidationResult/ListRestoreJobs, elasticfilesystem:Describe*, ec2 network interfaces) or where a tag condition bounds it (ecs:RegisterTaskDefinition with aws:RequestTag).
   #checkov:skip=CKV_AWS_356:As above: "*" only for actions without resource-level permissions or bounded by a tag or cluster condition.
   statement {
     sid     = "RunsManifestsReports"
@@ -293,6 +294,21 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "Restore"
     actions   = ["backup:StartRestoreJob"]
     resources = [local.recovery_point]
+  }
+
+  # StartRestoreJob answering a repeat of our token without a job id: the job is found by
+  # listing (no resource-level permission).
+  statement {
+    sid       = "FindRestoreJob"
+    actions   = ["backup:ListRestoreJobs"]
+    resources = ["*"]
+  }
+
+  # The validation window of a restore-testing run, as the plan's selections set it.
+  statement {
+    sid       = "RestoreTestingSelections"
+    actions   = ["backup:ListRestoreTestingSelections"]
+    resources = [local.restore_testing_plans]
   }
 
   statement {
@@ -406,6 +422,13 @@ data "aws_iam_policy_document" "orchestrator" {
       variable = "aws:RequestedRegion"
       values   = [local.region]
     }
+  }
+
+  # Only the per-run revisions (deregistered first) are deleted.
+  statement {
+    sid       = "DeleteRestoredRevision"
+    actions   = ["ecs:DeleteTaskDefinitions"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}:*"]
   }
 
   statement {

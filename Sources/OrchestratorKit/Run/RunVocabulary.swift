@@ -1,0 +1,68 @@
+/// The words of a run document, typed. Raw values are exactly the strings stored before,
+/// so existing documents decode unchanged and new ones read the same.
+
+/// The role of a worker task of a run (the key of `Run.tasks`, the last part of the task
+/// group `ebv:<fs>:<run>:<role>`, the purpose of its RunTask token).
+public enum TaskRole: String, Sendable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
+    /// The manifest of production after the backup.
+    case post
+    /// The manifest of the restored file system.
+    case restored
+    /// The diff, when it runs as a task (too big for Lambda).
+    case diff
+
+    public static func < (lhs: TaskRole, rhs: TaskRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The once-only actions claimed in a run before they are done (the key of `Run.claims`).
+public enum ClaimKey: String, Sendable, Codable, CodingKeyRepresentable, CaseIterable {
+    /// The SNS summary.
+    case notify
+    /// The EMF line.
+    case metrics
+    /// The restore-testing validation result.
+    case validation
+    /// The task-definition revision.
+    case registerTaskDefinition
+    /// The diff.
+    case verdict
+}
+
+/// AWS Backup's restore job `Status`. An open set (AWS may add values; what it sends is
+/// kept as sent), with the values the orchestrator acts on as constants.
+public struct RestoreStatus: RawRepresentable, Sendable, Codable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let pending: RestoreStatus = "PENDING"
+    public static let running: RestoreStatus = "RUNNING"
+    public static let completed: RestoreStatus = "COMPLETED"
+    public static let failed: RestoreStatus = "FAILED"
+    public static let aborted: RestoreStatus = "ABORTED"
+
+    /// COMPLETED, FAILED, ABORTED: the restore will not change any more.
+    public var isTerminal: Bool { self == .completed || self == .failed || self == .aborted }
+}
+
+/// An ECS task's `lastStatus`. An open set, like `RestoreStatus`.
+public struct TaskStatus: RawRepresentable, Sendable, Codable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let provisioning: TaskStatus = "PROVISIONING"
+    public static let stopped: TaskStatus = "STOPPED"
+}

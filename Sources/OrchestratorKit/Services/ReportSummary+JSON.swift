@@ -1,0 +1,40 @@
+import Foundation
+
+extension ReportSummary {
+    /// The summary of a report set written by a diff task (`report.json`, schema
+    /// `efs-backup-verifier-report/1` in docs/verdicts.md, and `summary.txt`) under
+    /// `reportPrefix` (pure).
+    /// - Throws: `OrchestratorError(.service)` naming the first missing or mistyped member.
+    public init(reportJSON: [UInt8], summaryText: String, reportPrefix: String) throws {
+        let reportKey = reportPrefix + "report.json"
+        func bad(_ what: String) -> OrchestratorError { OrchestratorError(.service, "\(reportKey): \(what)") }
+        guard let root = try? JSONSerialization.jsonObject(with: Data(reportJSON)) as? [String: Any] else {
+            throw bad("not a JSON object")
+        }
+        guard root["format"] as? String == "efs-backup-verifier-report/1" else { throw bad("format: not efs-backup-verifier-report/1") }
+        guard let passed = root["passed"] as? Bool else { throw bad("passed: missing or not a boolean") }
+        guard let mode = root["mode"] as? String, mode == "three-way" || mode == "two-way" else { throw bad("mode: missing or unknown") }
+        func count(_ value: Any?, _ name: String) throws -> Int64 {
+            guard let number = value as? NSNumber else { throw bad("\(name): not a number") }
+            let double = number.doubleValue
+            guard double.isFinite, double >= 0, double == double.rounded(), double < 9e18, let exact = Int64(exactly: double) else {
+                throw bad("\(name): not a count")
+            }
+            return exact
+        }
+        func counts(_ name: String) throws -> [String: Int] {
+            guard let object = root[name] as? [String: Any] else { throw bad("\(name): missing or not an object") }
+            var result: [String: Int] = [:]
+            for (key, value) in object {
+                guard let exact = Int(exactly: try count(value, "\(name).\(key)")) else { throw bad("\(name).\(key): too large") }
+                result[key] = exact
+            }
+            return result
+        }
+        guard let files = Int(exactly: try count(root["filesVerified"], "filesVerified")) else { throw bad("filesVerified: too large") }
+        self.init(
+            passed: passed, mode: mode, filesVerified: files, bytesVerified: try count(root["bytesVerified"], "bytesVerified"),
+            findingsBySeverity: try counts("severities"), findingsByClass: try counts("counts"), summaryText: summaryText,
+            reportKey: reportKey, findingsKey: reportPrefix + "findings.ndjson.gz", summaryKey: reportPrefix + "summary.txt")
+    }
+}
