@@ -215,7 +215,8 @@ enum BlockingHTTP {
                 while true {
                     let sizeLine = try line()
                     let hex = sizeLine.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                    guard let size = Int(hex, radix: 16) else {
+                    // Hex digits only: `Int(_:radix:)` also takes a sign ("-1" trapped below).
+                    guard !hex.isEmpty, hex.allSatisfy(\.isHexDigit), let size = Int(hex, radix: 16) else {
                         throw OrchestratorError(.runtime, "bad chunk size \"\(sizeLine)\"")
                     }
                     if size == 0 {
