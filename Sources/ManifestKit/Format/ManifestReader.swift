@@ -80,6 +80,9 @@ public final class ManifestReader: ManifestEntrySource, @unchecked Sendable {
                 }
             }
             previous = entry.path
+            if entry.type == .file, counted.bytes.addingReportingOverflow(entry.size).overflow {
+                throw fail(number, "file sizes sum past 2^64-1 bytes")
+            }
             counted.count(entry)
             digest.update(raw)
             return entry
