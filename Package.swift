@@ -27,6 +27,9 @@ let package = Package(
         .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
         .target(name: "OrchestratorKit", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
         .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict),
+        // libFuzzer targets in one executable (docs/fuzzing.md; scripts/fuzz builds it
+        // with -sanitize=fuzzer,address). Debug builds only: it uses @testable imports.
+        .executableTarget(name: "FuzzTargets", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit"], swiftSettings: strict),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
         .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestWorker", "ManifestKit", "TestSupport"], swiftSettings: strict),

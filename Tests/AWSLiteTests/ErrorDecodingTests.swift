@@ -26,6 +26,30 @@ final class ErrorDecodingTests: XCTestCase {
         XCTAssertEqual(decode(.s3, status: 404, body: "").code, "NotFound")
     }
 
+    /// Found by fuzzing (aws-error-xml): FoundationXML trapped on an element name
+    /// that is not UTF-8. Such a body is not XML to us: the code comes from the status.
+    func testXMLBodyThatIsNotUTF8() {
+        let body: [UInt8] = Array("<Error><Code>NoSuchKey</Code><Re".utf8) + [0xFF, 0xFF] + Array("estId>1</Re".utf8) + [0xFF, 0xFF] + Array("estId></Error>".utf8)
+        let e = ErrorDecoder.decode(HTTPResponse(status: 404, headers: [:], body: body), service: .s3, operation: "Op")
+        XCTAssertEqual(e, AWSError(kind: .service, service: "s3", operation: "Op", code: "NotFound", message: "HTTP 404 with no error message", httpStatus: 404, requestId: nil))
+        XCTAssertNil(XMLTree.parse(Array("<a".utf8) + [0xFF] + Array(">x</a".utf8) + [0xFF] + Array(">".utf8)))
+        XCTAssertNil(XMLTree.parse(Array("<a>".utf8) + [0xC3] + Array("</a>".utf8)))
+        XCTAssertEqual(XMLTree.parse(Array("<a>\u{e9}\u{1F600}</a>".utf8)), XMLTree(name: "a", text: "\u{e9}\u{1F600}", children: []))
+    }
+
+    /// Found by fuzzing (aws-error-xml): FoundationXML read a null pointer for a
+    /// processing instruction without data. Processing instructions (other than the
+    /// leading declaration) and DTDs are not XML to us; comments and CDATA are.
+    func testXMLBodyWithProcessingInstructionOrDTD() {
+        XCTAssertNil(XMLTree.parse(Array("<?xmeutf1n?>N<!D\0\0\0\0".utf8)))
+        XCTAssertNil(XMLTree.parse(Array("<Error><?pi?><Code>X</Code></Error>".utf8)))
+        XCTAssertNil(XMLTree.parse(Array("<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY e \"x\">]><Error>&e;</Error>".utf8)))
+        let e = decode(.s3, status: 403, body: "<?xml version=\"1.0\"?>\n<Error><?x?><Code>AccessDenied</Code></Error>")
+        XCTAssertEqual(e.code, "Forbidden")
+        XCTAssertEqual(XMLTree.parse(Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><!-- c --><Code>X</Code></Error>".utf8))?.value("Code"), "X")
+        XCTAssertEqual(XMLTree.parse(Array("<Error><Code><![CDATA[x]]></Code></Error>".utf8))?.name, "Error")
+    }
+
     func testQuery() {
         let body = """
             <ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code>\

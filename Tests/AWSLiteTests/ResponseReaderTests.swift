@@ -80,6 +80,11 @@ final class ResponseReaderTests: XCTestCase {
             XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nContent-Length: \(length)\r\n\r\n"), .malformed("bad Content-Length \"\(length)\""))
         }
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), .malformed("bad chunk size \"zz\""))
+        // Signs, which Int(_:radix:) accepts (the Runtime API reader once trapped on "-1": docs/fuzzing.md).
+        for size in ["-1", "-0", "+5"] {
+            XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nabcde\r\n0\r\n\r\n"),
+                           .malformed("bad chunk size \"\(size)\""))
+        }
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n0\r\n\r\n"), .malformed("chunk end longer than 65536 bytes"))
         XCTAssertEqual(failure("SSH-2.0-OpenSSH\r\n\r\n"), .malformed("not an HTTP/1.1 status line: \"SSH-2.0-OpenSSH\""))
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n"), .malformed("not a header line: \"no colon here\""))

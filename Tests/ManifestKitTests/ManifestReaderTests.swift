@@ -114,6 +114,17 @@ final class ManifestReaderTests: XCTestCase {
         assertRejected(try Fixtures.gzipLines(lines), line: 4, "duplicate path \"a/b\"")
     }
 
+    /// Found with the manifest-reader fuzz target: the byte total trapped (SIGILL).
+    func testFileSizesSummingPast64BitsAreRejected() throws {
+        var lines = try Fixtures.lines([Fixtures.file("a", size: .max)])
+        lines.insert(ManifestCodec.entryLine(Fixtures.file("b", size: .max)), at: 2)
+        assertRejected(try Fixtures.gzipLines(lines), line: 3, "file sizes sum past 2^64-1 bytes (18446744073709551615): no trailer can state the total")
+        var fits = try Fixtures.lines([Fixtures.file("a", size: .max - 1)])
+        fits.insert(ManifestCodec.entryLine(Fixtures.file("b", size: 1)), at: 2)
+        fits[3] = try Fixtures.trailerLine(for: Array(fits[1...2]))
+        XCTAssertEqual(try Fixtures.readAll(try Fixtures.gzipLines(fits)).map(\.size), [.max - 1, 1])
+    }
+
     func testWrongVersion() throws {
         var lines = try Fixtures.lines(entries)
         lines[0] = b(String(decoding: lines[0], as: UTF8.self).replacingOccurrences(of: "verifier/1", with: "verifier/2"))

@@ -25,14 +25,52 @@ struct XMLTree: Sendable, Equatable {
         return nil
     }
 
-    /// Parses `bytes`; nil when they are not well-formed XML.
+    /// Parses `bytes`; nil when they are not well-formed XML or fall outside what
+    /// AWS sends (see ``isPlainXML(_:)``).
     static func parse(_ bytes: [UInt8]) -> XMLTree? {
+        guard isPlainXML(bytes) else { return nil }
         let parser = XMLParser(data: Data(bytes))
         let builder = Builder()
         parser.delegate = builder
         parser.shouldProcessNamespaces = false
         guard parser.parse(), let root = builder.root else { return nil }
         return root
+    }
+
+    /// True for UTF-8 text with no processing instruction other than a leading
+    /// XML declaration and no `<!` markup other than comments and CDATA (no DTD):
+    /// all AWS sends. FoundationXML traps on the rest (an element name that is not
+    /// UTF-8, a processing instruction without data), found by fuzzing.
+    static func isPlainXML(_ bytes: [UInt8]) -> Bool {
+        guard isValidUTF8(bytes) else { return false }
+        let declaration = Array("<?xml ".utf8)
+        var index = bytes.starts(with: declaration) ? declaration.count : 0
+        while index < bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == 0x3C, index + 1 < bytes.count else { continue }
+            switch bytes[index + 1] {
+            case 0x3F:  // "<?"
+                return false
+            case 0x21:  // "<!"
+                let rest = bytes[(index + 2)...]
+                guard rest.starts(with: Array("--".utf8)) || rest.starts(with: Array("[CDATA[".utf8)) else { return false }
+            default:
+                continue
+            }
+        }
+        return true
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

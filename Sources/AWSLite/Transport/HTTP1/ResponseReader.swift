@@ -113,7 +113,8 @@ struct ResponseReader {
             while true {
                 let sizeLine = try line(budget: &budget, what: "chunk size line")
                 let hex = sizeLine.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                guard !hex.isEmpty, hex.count <= 15, let size = Int(hex, radix: 16), size >= 0 else {
+                // Hex digits only: Int(_:radix:) would also take a sign ("-1", "+5", "-0").
+                guard !hex.isEmpty, hex.count <= 15, hex.allSatisfy(\.isHexDigit), let size = Int(hex, radix: 16) else {
                     throw Failure.malformed("bad chunk size \"\(String(sizeLine.prefix(40)))\"")
                 }
                 if size == 0 {
