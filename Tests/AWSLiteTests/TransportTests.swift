@@ -4,19 +4,6 @@ import XCTest
 
 @testable import AWSLite
 
-/// A thread-safe box for state shared between a test and its server handler.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-    var current: Value { withLock { $0 } }
-}
-
 /// Shared set-up for client tests against `TestHTTPServer`.
 enum ClientHarness {
     static let credentials = Credentials(accessKeyId: "AKIDTEST", secretAccessKey: "secret")

@@ -1,21 +1,12 @@
 import AWSLite
 import Foundation
+import TestSupport
 @testable import OrchestratorKit
-
-/// A thread-safe box for test state touched from synchronous protocol methods.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func read<T>(_ body: (Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(value) }
-    func update<T>(_ body: (inout Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&value) }
-    var get: Value { read { $0 } }
-}
 
 final class MemorySink: LogSink, @unchecked Sendable {
     let lines = Locked<[String]>([])
-    func write(_ line: String) { lines.update { $0.append(line) } }
-    var all: [String] { lines.get }
+    func write(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.current }
     /// Parsed JSON log lines.
     var records: [[String: Any]] {
         all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -31,13 +22,13 @@ final class FakeClock: WallClock, @unchecked Sendable {
     /// Called after each sleep (lets a test change the world while the step polls).
     let onSleep = Locked<(@Sendable () -> Void)?>(nil)
     init(_ start: Date) { time = Locked(start) }
-    func now() -> Date { time.get }
+    func now() -> Date { time.current }
     func sleep(seconds: Double) async {
-        sleeps.update { $0.append(seconds) }
-        time.update { $0 = $0.addingTimeInterval(seconds) }
-        onSleep.get?()
+        sleeps.withLock { $0.append(seconds) }
+        time.withLock { $0 = $0.addingTimeInterval(seconds) }
+        onSleep.current?()
     }
-    func advance(_ seconds: Double) { time.update { $0 = $0.addingTimeInterval(seconds) } }
+    func advance(_ seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 actor MemoryStore: RunStore {
@@ -100,7 +91,7 @@ actor FakeNotifier: Notifier {
 
 final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {
     let lines = Locked<[String]>([])
-    func emit(_ line: String) { lines.update { $0.append(line) } }
+    func emit(_ line: String) { lines.withLock { $0.append(line) } }
 }
 
 actor FakeBackup: BackupService {

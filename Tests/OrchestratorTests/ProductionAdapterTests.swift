@@ -106,7 +106,7 @@ final class ProductionAdapterTests: XCTestCase {
             case "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition":
                 return .text(200, base)
             case "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition":
-                registered.update { $0 = request.bodyText }
+                registered.withLock { $0 = request.bodyText }
                 return .text(200, #"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/manifest-worker-restored:1"}}"#)
             default:
                 return .text(400, #"{"__type":"ClientException","message":"unexpected"}"#)
@@ -118,7 +118,7 @@ final class ProductionAdapterTests: XCTestCase {
             baseFamily: "manifest-worker", family: "manifest-worker-restored", containerName: "manifest-worker", volumeName: "efs",
             fileSystemId: "fs-restored", accessPointId: "fsap-1", readOnly: true, tags: ["efs-backup-verifier:run": "r1"]))
         XCTAssertEqual(arn, "arn:aws:ecs:us-east-1:1:task-definition/manifest-worker-restored:1")
-        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(registered.get.utf8)) as? [String: Any])
+        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(registered.current.utf8)) as? [String: Any])
         XCTAssertEqual(body["family"] as? String, "manifest-worker-restored")
         XCTAssertEqual(body["taskRoleArn"] as? String, "arn:aws:iam::1:role/worker")
         let volumes = try XCTUnwrap(body["volumes"] as? [[String: Any]])
@@ -137,7 +137,7 @@ final class ProductionAdapterTests: XCTestCase {
     func testRunTaskFailuresAreErrors() async throws {
         let sent = Locked<String>("")
         let server = try TestHTTPServer { request in
-            sent.update { $0 = request.bodyText }
+            sent.withLock { $0 = request.bodyText }
             return .text(200, #"{"tasks":[],"failures":[{"arn":"arn:cluster","reason":"RESOURCE:MEMORY"}]}"#)
         }
         defer { server.stop() }
@@ -151,7 +151,7 @@ final class ProductionAdapterTests: XCTestCase {
         } catch let error as OrchestratorError {
             XCTAssertEqual(error, OrchestratorError(.service, "RunTask started no task: arn:cluster: RESOURCE:MEMORY "))
         }
-        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(sent.get.utf8)) as? [String: Any])
+        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(sent.current.utf8)) as? [String: Any])
         XCTAssertEqual(body["clientToken"] as? String, "ebv-post-r")
         XCTAssertEqual(body["group"] as? String, "ebv:fs-1:r:post")
         XCTAssertEqual(body["launchType"] as? String, "FARGATE")
@@ -162,7 +162,7 @@ final class ProductionAdapterTests: XCTestCase {
     func testBackupValidationAndRestoreRequests() async throws {
         let seen = Locked<[TestHTTPRequest]>([])
         let server = try TestHTTPServer { request in
-            seen.update { $0.append(request) }
+            seen.withLock { $0.append(request) }
             if request.method == "PUT", request.path == "/restore-jobs" { return .text(200, #"{"RestoreJobId":"job-1"}"#) }
             return TestHTTPResponse(status: 204)
         }
@@ -172,7 +172,7 @@ final class ProductionAdapterTests: XCTestCase {
             recoveryPointArn: "arn:rp", iamRoleArn: "arn:role", idempotencyToken: "ebv-restore-r", metadata: ["newFileSystem": "true"]))
         XCTAssertEqual(id, "job-1")
         try await backup.putRestoreValidationResult(restoreJobId: "job-1", status: .successful, message: "ok")
-        let requests = seen.get
+        let requests = seen.current
         XCTAssertEqual(requests.map { "\($0.method) \($0.path)" }, ["PUT /restore-jobs", "PUT /restore-jobs/job-1/validations"])
         let start = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(requests[0].body)) as? [String: Any])
         XCTAssertEqual(start["IdempotencyToken"] as? String, "ebv-restore-r")

@@ -22,11 +22,11 @@ enum Blocking {
 }
 
 /// A synchronous face on `S3MultipartWriter` with the shape of ManifestKit's
-/// `ByteSink` (`write(UnsafeRawBufferPointer)`, `finish()`, `abort()`), so an
-/// executable can conform it with `extension S3BlockingWriter: ByteSink {}`.
+/// `ByteSink` (`write(UnsafeRawBufferPointer)`, `finish()`, `abort()`); AWSLite does not
+/// import ManifestKit, so the worker wraps it in its own `ByteSink` (`S3ObjectSink`).
 /// Writes are batched (256 KiB) before they cross into the async writer.
 /// Use from one non-async thread at a time (see `Blocking`).
-public final class S3BlockingWriter: @unchecked Sendable {
+public final class S3BlockingWriter {
     public let writer: S3MultipartWriter
     /// `s3://bucket/key`, for messages.
     public let name: String
@@ -69,7 +69,7 @@ public final class S3BlockingWriter: @unchecked Sendable {
 
 /// A synchronous face on `S3ObjectStream` with the shape of ManifestKit's
 /// `ByteSource` (`read(into:) -> Int`, `name`). Use from one non-async thread.
-public final class S3BlockingReader: @unchecked Sendable {
+public final class S3BlockingReader {
     public let stream: S3ObjectStream
     public let name: String
     private var chunk: [UInt8] = []

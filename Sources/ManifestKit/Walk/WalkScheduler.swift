@@ -283,8 +283,9 @@ final class WalkScheduler: @unchecked Sendable {
         }
     }
 
-    /// Stops the workers (at their next `take`) and returns every descriptor still
-    /// open, root included, for the caller to close after joining them.
+    /// Tells the workers to stop at their next `take` and wakes any that wait for work.
+    /// Returns at once, without waiting for them; after joining them, the caller closes
+    /// what `remainingDescriptors()` returns.
     func stop() {
         mutex.lock()
         stopping = true
