@@ -6,6 +6,8 @@ import Dispatch
 /// dedicated `Thread`); calling it from async code can starve the pool.
 enum Blocking {
     private final class Box<T>: @unchecked Sendable {
+        // @unchecked Sendable: the task writes `result` once before `signal()`; the caller
+        // reads it only after `wait()` returns, which orders the two.
         var result: Result<T, Error>?
     }
 

@@ -27,6 +27,8 @@
 /// while let entry = try channel.next() { print(entry.displayPath) }
 /// ```
 public final class EntryBatchChannel: @unchecked Sendable {
+    // @unchecked Sendable: each `var` below is either guarded by `mutex` or owned by one
+    // side (the producer thread, or the one consumer thread), as marked.
     /// Thrown by ``send(_:)`` once the consumer has cancelled.
     public struct Cancelled: Error, Sendable {}
 

@@ -27,6 +27,8 @@ import Glibc
 /// serialized by some file systems (FUSE), so the pool spreads over the next
 /// directories, while a lone huge directory still gets every thread.
 final class WalkScheduler: @unchecked Sendable {
+    // @unchecked Sendable: the `var`s (and `DirNode`s' mutable fields) are touched
+    // only with `mutex` held, or before the workers start; the `let`s are set in `init`.
     /// Names `index ..< index + count` of `node`, to be probed through `fd`.
     struct Job {
         var node: DirNode
