@@ -1,6 +1,6 @@
 import Foundation
 
-/// Step 3: the diff, the report set, the notification, the metrics and the restore-testing
+/// Task stopped (the last one): the diff, the report set, the notification, the metrics and the restore-testing
 /// validation result.
 extension Orchestrator {
     func verdict(_ run: inout Run, logger log: Logger) async throws {
