@@ -4,13 +4,6 @@ import XCTest
 
 @testable import AWSLite
 
-/// A request the fake server holds until the test opens the gate.
-private final class Gate: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    func wait() { semaphore.wait() }
-    func open() { semaphore.signal() }
-}
-
 /// `abort()` from another task while a request of the writer is in flight (what
 /// manifest-worker does on SIGTERM): the request lands first, then the upload is
 /// aborted, and nothing is created after the abort.

@@ -68,11 +68,13 @@ final class TransportTests: XCTestCase {
     }
 
     func testTimeoutIsTransportError() async throws {
+        let answer = Gate()  // opened only after the client gave up
         let server = try TestHTTPServer { _ in
-            Thread.sleep(forTimeInterval: 2)
+            answer.wait()
             return .text(200, "late")
         }
         defer { server.stop() }
+        defer { answer.open() }
         let transport = SocketHTTPTransport()
         do {
             _ = try await transport.send(HTTPRequest(method: "GET", url: URL(string: server.baseURL + "/")!, headers: []), limits: HTTPLimits(connectTimeout: 5, idleTimeout: 0.5))

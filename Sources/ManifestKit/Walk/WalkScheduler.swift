@@ -132,7 +132,11 @@ final class WalkScheduler: @unchecked Sendable {
                     mutex.unlock()
                     return Job(node: node, index: index, count: count, fd: node.fd)
                 }
-                if let job = reopenLocked(node, index, count) { return job }
+                if let (job, toClose) = reopenLocked(node, index, count) {
+                    mutex.unlock()
+                    toClose.forEach { _ = close($0) }
+                    return job
+                }
                 continue  // re-open failed: the job's names were completed with error entries
             }
             idleWorkers += 1
