@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 @testable import OrchestratorKit
 
-final class MemorySink: LogSink, @unchecked Sendable {
+final class MemorySink: LogSink, Sendable {
     let lines = Locked<[String]>([])
     func write(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.current }
@@ -16,7 +16,7 @@ final class MemorySink: LogSink, @unchecked Sendable {
     }
 }
 
-final class FakeClock: WallClock, @unchecked Sendable {
+final class FakeClock: WallClock, Sendable {
     let time: Locked<Date>
     let sleeps = Locked<[Double]>([])
     /// Called after each sleep (lets a test change the world while the step polls).
@@ -89,7 +89,7 @@ actor FakeNotifier: Notifier {
     func subjects() -> [String] { published.map(\.subject) }
 }
 
-final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {
+final class MemoryMetrics: MetricsEmitter, Sendable {
     let lines = Locked<[String]>([])
     func emit(_ line: String) { lines.withLock { $0.append(line) } }
 }
