@@ -69,6 +69,10 @@ final class HostileInputTests: XCTestCase {
         let fd = open(path.map { CChar(bitPattern: $0) } + [0], O_CREAT | O_WRONLY | O_TRUNC, 0o644)
         XCTAssertGreaterThanOrEqual(fd, 0)
         _ = content.withCString { write(fd, $0, strlen($0)) }
+        // One fixed mtime, so that trees created on either side of a clock tick still
+        // differ only in content ("size and mtime unchanged").
+        let fixed = timespec(tv_sec: 1_767_323_045, tv_nsec: 0)
+        XCTAssertEqual(futimens(fd, [fixed, fixed]), 0)
         close(fd)
     }
 
