@@ -7,9 +7,10 @@ let strict: [SwiftSetting] = [
     .unsafeFlags(["-warnings-as-errors"]),
 ]
 
+// Linux only (no `platforms`): ManifestKit walks with Glibc calls and pthreads, and
+// uses `Atomic`/`Mutex` from the Synchronization module; no Apple platform is built.
 let package = Package(
     name: "efs-backup-verifier",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "manifest-worker", targets: ["ManifestWorker"]),
         .executable(name: "orchestrator", targets: ["Orchestrator"]),

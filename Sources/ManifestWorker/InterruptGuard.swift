@@ -125,15 +125,13 @@ final class InterruptGuard: @unchecked Sendable {
         defer { lock.unlock() }
         guard !started else { return }
         started = true
-        let thread = Thread { [self] in
+        DedicatedThread.start(stackSize: 256 << 10) { [self] in
             var set = Self.signalSet()
             while true {
                 var number: Int32 = 0
                 if sigwait(&set, &number) == 0 { interrupted(by: number) }
             }
         }
-        thread.stackSize = 256 << 10
-        thread.start()
     }
 
     /// Called by a sink whose upload call failed. When the failure is this guard's

@@ -2,7 +2,7 @@ import AWSLite
 import Foundation
 import ManifestKit
 
-/// `s3://bucket/key` as a manifest's destination or source (issue 3, "Manifests in S3"),
+/// `s3://bucket/key` as a manifest's destination or source (docs/cli.md, "S3"),
 /// plugged in behind ``Endpoints``.
 ///
 /// - A sink streams by multipart upload (5 MiB parts) with a SHA-256 checksum on every

@@ -20,6 +20,8 @@ import FoundationNetworking
 /// is an error, never a skip. The harness exits when its stdin closes, so it dies with the
 /// test process; `stop()` closes stdin, waits, and terminates it if it lingers.
 public final class LocalAWS: @unchecked Sendable {
+    // @unchecked Sendable: every field is a constant set in `init` except `stopped`,
+    // which is only touched under `lock`; `Process` and `Pipe` are not marked Sendable.
     /// moto's endpoint (S3 path-style, SNS, ECS, EFS, EC2, IAM, …) and the `/_harness/` controls.
     public let endpoint: URL
     /// The AWS Backup stand-in's endpoint.
@@ -177,6 +179,8 @@ public final class LocalAWS: @unchecked Sendable {
 /// Reads the first stdout line on a background thread, then drains stdout until EOF so
 /// that the harness can never block on a full pipe.
 final class StartupLineReader: @unchecked Sendable {
+    // @unchecked Sendable: `buffer`, `line` and `eof` are only touched under `lock`;
+    // `handle` is read by the reader thread alone after `begin()`.
     private let handle: FileHandle
     private let lock = NSLock()
     private let ready = DispatchSemaphore(value: 0)

@@ -59,6 +59,8 @@ public struct TestHTTPResponse: Sendable {
 /// let url = URL(string: server.baseURL + "/x")!
 /// ```
 public final class TestHTTPServer: @unchecked Sendable {
+    // @unchecked Sendable: `recorded`, `clientFDs` and `stopped` are only touched under
+    // `lock`; the other fields are constants set in `init`.
     public typealias Handler = @Sendable (TestHTTPRequest) -> TestHTTPResponse
 
     public let port: Int

@@ -116,11 +116,13 @@ final class CredentialContainerTests: XCTestCase {
 
     func testTimeoutCountsAsAFailedAttempt() async throws {
         let counter = CredCounter()
+        let firstAnswer = Gate()  // opened only after the provider moved on
         let server = try TestHTTPServer { _ in
-            if counter.next() == 1 { Thread.sleep(forTimeInterval: 1.5) }
+            if counter.next() == 1 { firstAnswer.wait() }
             return .text(200, Self.answer)
         }
         defer { server.stop() }
+        defer { firstAnswer.open() }
         let started = Date()
         let creds = try await provider(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/c"], timeout: 0.3).credentials()
         XCTAssertEqual(creds.accessKeyId, "ASIAKEY")

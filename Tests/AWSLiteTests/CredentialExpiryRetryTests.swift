@@ -154,8 +154,18 @@ final class CredentialExpiryRetryTests: XCTestCase {
     }
 
     func testConcurrentRefusalsFetchNewCredentialsOnce() async throws {
-        let server = try refusingFirstKey(expiredS3, success: .text(204, ""))
+        // No refusal leaves the server before all six first attempts (signed with KEY1)
+        // arrived, so none can be signed after a renewal, however the tasks are scheduled.
+        let firstAttempts = Locked(0)
+        let allSigned = Gate()
+        let server = try TestHTTPServer { [expiredS3] request in
+            guard Self.accessKey(request) == "KEY1" else { return .text(204, "") }
+            if firstAttempts.withLock({ $0 += 1; return $0 }) == 6 { allSigned.open() }
+            allSigned.wait()
+            return expiredS3
+        }
         defer { server.stop() }
+        defer { allSigned.open() }
         let keys = NumberedKeys()
         let provider = RefreshingCredentialProvider(wrapping: keys, now: { [now] in now })
         _ = try await provider.credentials()  // KEY1 cached: every first attempt uses it

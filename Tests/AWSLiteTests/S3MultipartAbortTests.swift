@@ -4,22 +4,17 @@ import XCTest
 
 @testable import AWSLite
 
-/// A request the fake server holds until the test opens the gate.
-private final class Gate: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    func wait() { semaphore.wait() }
-    func open() { semaphore.signal() }
-}
-
 /// `abort()` from another task while a request of the writer is in flight (what
 /// manifest-worker does on SIGTERM): the request lands first, then the upload is
 /// aborted, and nothing is created after the abort.
 final class S3MultipartAbortTests: XCTestCase {
     private let mib = 1024 * 1024
 
-    /// Serves a multipart upload (`up-1`), holding requests whose "METHOD query-prefix" is `held`.
-    private func server(holding held: String, gate: Gate) throws -> TestHTTPServer {
+    /// Serves a multipart upload (`up-1`), holding requests whose "METHOD query-prefix" is
+    /// `held`; `arrived` is fulfilled by each request as it reaches the server.
+    private func server(holding held: String, gate: Gate, arrived: XCTestExpectation) throws -> TestHTTPServer {
         try TestHTTPServer { request in
+            arrived.fulfill()
             if "\(request.method) \(request.query)".hasPrefix(held) { gate.wait() }
             switch (request.method, request.query) {
             case ("POST", "uploads"):
@@ -34,10 +29,22 @@ final class S3MultipartAbortTests: XCTestCase {
         }
     }
 
-    private func waitForRequests(_ server: TestHTTPServer, count: Int) async throws {
+    /// A gate fulfilled once `count` requests reached the server.
+    private func arrivals(_ count: Int) -> XCTestExpectation {
+        let arrived = expectation(description: "\(count) requests reached the server")
+        arrived.expectedFulfillmentCount = count
+        arrived.assertForOverFulfill = false
+        return arrived
+    }
+
+    /// Returns once an `abort()` is waiting for the held request to land (the actor's own
+    /// state, not a guess at how long that takes).
+    private func waitUntilAbortWaits(_ writer: S3MultipartWriter) async {
         let deadline = Date().addingTimeInterval(10)
-        while server.requests.count < count && Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
-        XCTAssertEqual(server.requests.count, count)
+        while await writer.abortsWaitingForRequests == 0 {
+            guard Date() < deadline else { return XCTFail("abort() never waited for the request in flight") }
+            await Task.yield()
+        }
     }
 
     private func lines(_ server: TestHTTPServer) -> [String] {
@@ -46,15 +53,17 @@ final class S3MultipartAbortTests: XCTestCase {
 
     func testAbortDuringUploadPartWaitsForThePartThenDeletesTheUpload() async throws {
         let gate = Gate()
-        let server = try server(holding: "PUT partNumber=1", gate: gate)
+        let arrived = arrivals(2)
+        let server = try server(holding: "PUT partNumber=1", gate: gate, arrived: arrived)
         defer { server.stop() }
         let writer = try S3Client(configuration: ClientHarness.configuration(server)).multipartWriter(bucket: "b", key: "k", partSize: 5 * mib)
         let part = [UInt8](repeating: 7, count: 5 * mib)
         let writing = Task { try await writer.write(part) }
-        try await waitForRequests(server, count: 2)  // create answered, part 1 held
+        await fulfillment(of: [arrived], timeout: 10)  // create answered, part 1 held
+        XCTAssertEqual(server.requests.count, 2)
 
         let aborting = Task { await writer.abort() }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        await waitUntilAbortWaits(writer)
         XCTAssertEqual(lines(server), ["POST /b/k?uploads", "PUT /b/k?partNumber=1&uploadId=up-1"], "no DELETE while the part is in flight")
         gate.open()
         await aborting.value
@@ -72,15 +81,18 @@ final class S3MultipartAbortTests: XCTestCase {
 
     func testAbortDuringCreateMultipartUploadDeletesTheUploadItCreated() async throws {
         let gate = Gate()
-        let server = try server(holding: "POST uploads", gate: gate)
+        let arrived = arrivals(1)
+        let server = try server(holding: "POST uploads", gate: gate, arrived: arrived)
         defer { server.stop() }
         let writer = try S3Client(configuration: ClientHarness.configuration(server)).multipartWriter(bucket: "b", key: "k", partSize: 5 * mib)
         let part = [UInt8](repeating: 7, count: 5 * mib)
         let writing = Task { try await writer.write(part) }
-        try await waitForRequests(server, count: 1)  // create held
+        await fulfillment(of: [arrived], timeout: 10)  // create held
+        XCTAssertEqual(server.requests.count, 1)
 
         let aborting = Task { await writer.abort() }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        await waitUntilAbortWaits(writer)
+        XCTAssertEqual(lines(server), ["POST /b/k?uploads"], "no DELETE while the create is in flight")
         gate.open()
         await aborting.value
         XCTAssertEqual(lines(server), ["POST /b/k?uploads", "DELETE /b/k?uploadId=up-1"], "no part after the abort, and the new upload deleted")

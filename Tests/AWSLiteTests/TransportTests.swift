@@ -4,19 +4,6 @@ import XCTest
 
 @testable import AWSLite
 
-/// A thread-safe box for state shared between a test and its server handler.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-    var current: Value { withLock { $0 } }
-}
-
 /// Shared set-up for client tests against `TestHTTPServer`.
 enum ClientHarness {
     static let credentials = Credentials(accessKeyId: "AKIDTEST", secretAccessKey: "secret")
@@ -81,11 +68,13 @@ final class TransportTests: XCTestCase {
     }
 
     func testTimeoutIsTransportError() async throws {
+        let answer = Gate()  // opened only after the client gave up
         let server = try TestHTTPServer { _ in
-            Thread.sleep(forTimeInterval: 2)
+            answer.wait()
             return .text(200, "late")
         }
         defer { server.stop() }
+        defer { answer.open() }
         let transport = SocketHTTPTransport()
         do {
             _ = try await transport.send(HTTPRequest(method: "GET", url: URL(string: server.baseURL + "/")!, headers: []), limits: HTTPLimits(connectTimeout: 5, idleTimeout: 0.5))

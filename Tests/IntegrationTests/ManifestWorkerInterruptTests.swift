@@ -12,27 +12,22 @@ final class ManifestWorkerInterruptTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         try Data("abc".utf8).write(to: URL(fileURLWithPath: tree + "/a.txt"))
-        // A 64 GiB sparse file keeps the walk busy long enough to interrupt it.
-        let big = open(tree + "/big", O_CREAT | O_WRONLY, 0o644)
-        XCTAssertEqual(ftruncate(big, 64 << 30), 0)
-        close(big)
 
         for (number, status, name) in [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")] {
             let output = out + "/m.ndjson.gz"
-            let worker = try WorkerProcess.start(["generate", tree, "-o", output], environment: [:])
+            // The worker waits with its temporary output open until the signal is pending
+            // (the test gate in docs/cli.md), so the walk cannot finish first.
+            let pause = "manifest-worker: test pause at output-created\n"
+            let worker = try WorkerProcess.start(["generate", tree, "-o", output], environment: ["EBV_TEST_PAUSE_AT": "output-created"])
             defer { worker.kill() }
-            let deadline = Date().addingTimeInterval(30)
-            var listed: [String] = []
-            while listed.isEmpty && worker.isRunning && Date() < deadline {
-                usleep(20_000)
-                listed = try FileManager.default.contentsOfDirectory(atPath: out)
-            }
+            XCTAssertTrue(worker.waitForStderr(pause), "the worker never created its temporary output")
+            let listed = try FileManager.default.contentsOfDirectory(atPath: out)
             XCTAssertEqual(listed.count, 1, "the temporary output never appeared")
             XCTAssertTrue(listed.first?.hasPrefix(".m.ndjson.gz.tmp-") == true, "\(listed)")
             worker.signal(number)
             let result = worker.wait()
             XCTAssertEqual(result.status, status, result.description)
-            XCTAssertEqual(result.stderr, "manifest-worker: \(output): incomplete output removed (\(name))\n")
+            XCTAssertEqual(result.stderr, pause + "manifest-worker: \(output): incomplete output removed (\(name))\n")
             XCTAssertEqual(result.stdout, "")
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [])
         }

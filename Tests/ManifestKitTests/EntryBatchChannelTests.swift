@@ -68,7 +68,7 @@ final class EntryBatchChannelTests: XCTestCase {
             }
         }
         XCTAssertEqual(try channel.next()?.displayPath, "f0")
-        usleep(20_000)  // let the producer fill the queue and block on it
+        XCTAssertTrue(channel.waitUntilProducerWaits(), "the producer filled the queue and blocks on it")
         channel.cancel()
         XCTAssertTrue(log.returned, "cancel() returned before the producer did")
         XCTAssertTrue(log.cancelledSend)

@@ -147,8 +147,7 @@ final class PrefetchingSourceTests: XCTestCase {
             weakReader = inner
             let prefetched = PrefetchingEntrySource(inner, batchSize: 64, queueDepth: 1)
             XCTAssertEqual(try prefetched.next()?.displayPath, "d0000")
-            // Let the thread fill the queue and block on it.
-            usleep(20_000)
+            XCTAssertTrue(prefetched.waitUntilReaderWaits(), "the thread filled the queue and blocks on it")
         }
         XCTAssertNil(weakReader, "deinit joined the thread, which released the reader")
     }

@@ -59,8 +59,16 @@ final class WalkErrorTests: XCTestCase {
         var options = WalkOptions(concurrency: 1)
         let path = t.root + "/f"
         options.testHooks.afterOpen = { _ in
-            usleep(20_000)  // past the file system's timestamp granularity
-            chmod(path, 0o600)  // only ctime moves
+            // Only ctime moves; again until the file system's clock has ticked past the
+            // ctime the walker saw (a condition, not a guess at its granularity).
+            var seen = stat(), now = stat()
+            guard lstat(path, &seen) == 0 else { return XCTFail("lstat failed") }
+            for _ in 0..<1_000_000 {
+                chmod(path, 0o600)
+                guard lstat(path, &now) == 0 else { return XCTFail("lstat failed") }
+                if now.st_ctim.tv_sec != seen.st_ctim.tv_sec || now.st_ctim.tv_nsec != seen.st_ctim.tv_nsec { return }
+            }
+            XCTFail("ctime never moved")
         }
         let entries = try t.walk(options)
         XCTAssertEqual(entries.map(\.unstable), [true])

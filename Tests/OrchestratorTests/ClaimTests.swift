@@ -47,7 +47,7 @@ final class ClaimTests: XCTestCase {
         await race(world, event) { $0.metricsEmitted || $0.claims?[.metrics] != nil }
         _ = try await world.handle(event)
 
-        XCTAssertEqual(world.metrics.lines.get.count, 1)
+        XCTAssertEqual(world.metrics.lines.current.count, 1)
         let subjects = await world.publishedSubjects()
         XCTAssertEqual(subjects.count, 1)
         let run = try await world.run()

@@ -124,7 +124,7 @@ final class ErrorReportingTests: XCTestCase {
         let prefix = "manifests/fs-1/baseline/"
         try s3.put(prefix + "1-old.ndjson.gz", manifest(completedAtNs: startedAt + 1_000_000_000), lastModified: "2025-03-04T04:00:00.000Z")
         try s3.put(prefix + "2-new.ndjson.gz", manifest(completedAtNs: startedAt + 2_000_000_000), lastModified: "2025-03-04T04:30:00.000Z")
-        s3.failing.update { $0[prefix + "2-new.ndjson.gz"] = (503, "SlowDown") }
+        s3.failing.withLock { $0[prefix + "2-new.ndjson.gz"] = (503, "SlowDown") }
         let catalog = S3ManifestCatalog(s3: try s3.client, bucket: "bucket")
         do {
             let search = try await catalog.searchBaseline(prefix: prefix, before: XCTUnwrap(Timestamps.parse("2025-03-04T05:00:31Z")))
@@ -145,7 +145,7 @@ final class ErrorReportingTests: XCTestCase {
         let differ = S3ManifestDiffer(s3: try s3.client, bucket: "bucket", clock: clock)
         _ = try await differ.diffAndReport(DiffRequest(baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
                                                        reportPrefix: "r/", severities: [:]))
-        let report = try XCTUnwrap(s3.objects.get["r/report.json"]?.body)
+        let report = try XCTUnwrap(s3.objects.current["r/report.json"]?.body)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(report)) as? [String: Any])
         XCTAssertEqual((json["startedAtNs"] as? NSNumber)?.int64Value, 1_893_553_445_000_000_000)
         XCTAssertEqual((json["finishedAtNs"] as? NSNumber)?.int64Value, 1_893_553_445_000_000_000)

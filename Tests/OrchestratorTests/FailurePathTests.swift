@@ -15,7 +15,7 @@ final class FailurePathTests: XCTestCase {
         XCTAssertTrue(published[0].message.contains("Reason: backup job b1c2d3e4-0000-4a86-a440-759fa94f34dd FAILED: Insufficient privileges to perform this action.\n"))
         let restores = await world.backup.restoreRequests.count
         XCTAssertEqual(restores, 0)
-        let emf = try XCTUnwrap(world.metrics.lines.get.first)
+        let emf = try XCTUnwrap(world.metrics.lines.current.first)
         XCTAssertTrue(emf.contains(#""Result":"backup-failed""#), emf)
         XCTAssertTrue(emf.contains(#""RunPassed":0"#), emf)
     }

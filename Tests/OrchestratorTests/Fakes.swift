@@ -1,22 +1,13 @@
 import AWSLite
 import Foundation
+import TestSupport
 @testable import AWSLite
 @testable import OrchestratorKit
 
-/// A thread-safe box for test state touched from synchronous protocol methods.
-final class Locked<Value>: @unchecked Sendable {  // every access to value holds lock
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func read<T>(_ body: (Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(value) }
-    func update<T>(_ body: (inout Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&value) }
-    var get: Value { read { $0 } }
-}
-
-final class MemorySink: LogSink, @unchecked Sendable {  // state behind Locked
+final class MemorySink: LogSink, Sendable {
     let lines = Locked<[String]>([])
-    func write(_ line: String) { lines.update { $0.append(line) } }
-    var all: [String] { lines.get }
+    func write(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.current }
     /// Parsed JSON log lines.
     var records: [[String: Any]] {
         all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -26,19 +17,19 @@ final class MemorySink: LogSink, @unchecked Sendable {  // state behind Locked
     }
 }
 
-final class FakeClock: WallClock, @unchecked Sendable {  // state behind Locked
+final class FakeClock: WallClock, Sendable {
     let time: Locked<Date>
     let sleeps = Locked<[Double]>([])
     /// Called after each sleep (lets a test change the world while the step polls).
     let onSleep = Locked<(@Sendable () -> Void)?>(nil)
     init(_ start: Date) { time = Locked(start) }
-    func now() -> Date { time.get }
+    func now() -> Date { time.current }
     func sleep(seconds: Double) async {
-        sleeps.update { $0.append(seconds) }
-        time.update { $0 = $0.addingTimeInterval(seconds) }
-        onSleep.get?()
+        sleeps.withLock { $0.append(seconds) }
+        time.withLock { $0 = $0.addingTimeInterval(seconds) }
+        onSleep.current?()
     }
-    func advance(_ seconds: Double) { time.update { $0 = $0.addingTimeInterval(seconds) } }
+    func advance(_ seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 actor MemoryStore: RunStore {
@@ -117,13 +108,13 @@ actor FakeNotifier: Notifier {
     func subjects() -> [String] { published.map(\.subject) }
 }
 
-final class MemoryMetrics: MetricsEmitter, @unchecked Sendable {  // state behind Locked
+final class MemoryMetrics: MetricsEmitter, Sendable {
     let lines = Locked<[String]>([])
     /// Every emit fails while set (a broken EMF sink).
     let failure = Locked<OrchestratorError?>(nil)
     func emit(_ line: String) throws {
-        if let failure = failure.get { throw failure }
-        lines.update { $0.append(line) }
+        if let failure = failure.current { throw failure }
+        lines.withLock { $0.append(line) }
     }
 }
 

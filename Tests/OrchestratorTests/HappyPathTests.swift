@@ -128,7 +128,7 @@ final class HappyPathTests: XCTestCase {
 
             """)
 
-        let metrics = world.metrics.lines.get
+        let metrics = world.metrics.lines.current
         XCTAssertEqual(metrics.count, 1)
         let emf = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(metrics[0].utf8)) as? [String: Any])
         XCTAssertEqual(emf["FilesVerified"] as? Int, 1200)
@@ -168,7 +168,7 @@ final class HappyPathTests: XCTestCase {
         var run = try await world.run()
         XCTAssertFalse(run.mountTargetsAvailable)
         XCTAssertNil(run.accessPointId)
-        XCTAssertEqual(world.clock.sleeps.get, [10, 10])
+        XCTAssertEqual(world.clock.sleeps.current, [10, 10])
         await world.efs.setPollsUntilAvailable(0)
         _ = try await world.handle(.reconcile)
         run = try await world.run()

@@ -48,7 +48,7 @@ final class IdempotencyTests: XCTestCase {
         XCTAssertEqual(published, 1, "one summary")
         let diffs = await world.differ.requests.count
         XCTAssertEqual(diffs, 1)
-        XCTAssertEqual(world.metrics.lines.get.count, 1)
+        XCTAssertEqual(world.metrics.lines.current.count, 1)
         let deleted = await world.efs.deletedFileSystems
         XCTAssertEqual(deleted, [restoredFS])
     }

@@ -93,14 +93,14 @@ final class ProductionAdapterTests: XCTestCase {
     func testValidationWindowIsTheShortestEFSSelectionOfThePlan() async throws {
         let paths = Locked<[String]>([])
         let server = try TestHTTPServer { request in
-            paths.update { $0.append(request.path) }
+            paths.withLock { $0.append(request.path) }
             return .text(200, #"{"RestoreTestingSelections":[{"ProtectedResourceType":"EFS","ValidationWindowHours":6},{"ProtectedResourceType":"EBS","ValidationWindowHours":1},{"ProtectedResourceType":"EFS","ValidationWindowHours":4},{"ProtectedResourceType":"EFS","ValidationWindowHours":0}]}"#)
         }
         defer { server.stop() }
         let backup = AWSBackupService(client: try BackupClient(configuration: configuration(server)))
         let hours = try await backup.validationWindowHours(restoreTestingPlanArn: "arn:aws:backup:us-east-1:1:restore-testing-plan:efs_weekly-a1b2c3")
         XCTAssertEqual(hours, 4)
-        XCTAssertEqual(paths.get, ["/restore-testing/plans/efs_weekly/selections"])
+        XCTAssertEqual(paths.current, ["/restore-testing/plans/efs_weekly/selections"])
         let none = try await backup.validationWindowHours(restoreTestingPlanArn: "arn:aws:backup:us-east-1:1:restore-testing-plan:nodash")
         XCTAssertNil(none)
     }
@@ -114,14 +114,14 @@ final class ProductionAdapterTests: XCTestCase {
             let key = request.path
             switch request.method {
             case "GET":
-                guard let body = stored.get[key] else { return .text(404, "<Error><Code>NoSuchKey</Code><Message>n</Message></Error>") }
+                guard let body = stored.current[key] else { return .text(404, "<Error><Code>NoSuchKey</Code><Message>n</Message></Error>") }
                 return .text(200, body, headers: [("ETag", "\"etag-\(body.count)\"")])
             case "PUT":
-                if request.header("If-None-Match") == "*", stored.get[key] != nil {
+                if request.header("If-None-Match") == "*", stored.current[key] != nil {
                     return .text(412, "<Error><Code>PreconditionFailed</Code><Message>exists</Message></Error>")
                 }
-                stored.update { $0[key] = request.bodyText }
-                if failNext.update({ $0.remove("PUT " + key) != nil }) {
+                stored.withLock { $0[key] = request.bodyText }
+                if failNext.withLock({ $0.remove("PUT " + key) != nil }) {
                     return .text(500, "<Error><Code>InternalError</Code><Message>applied, then failed</Message></Error>")
                 }
                 return TestHTTPResponse(status: 200, headers: [("ETag", "\"etag-\(request.bodyText.count)\"")])
@@ -133,8 +133,8 @@ final class ProductionAdapterTests: XCTestCase {
         let store = S3RunStore(s3: try S3Client(configuration: configuration(server)), bucket: "bucket")
         let etag = try await store.put("runs/a.json", body: Data("ours".utf8), condition: .mustNotExist)
         XCTAssertEqual(etag, "\"etag-4\"", "the 500 was applied; the retry's 412 finds our bytes")
-        stored.update { $0["/bucket/runs/b.json"] = "theirs" }
-        failNext.update { $0 = [] }
+        stored.withLock { $0["/bucket/runs/b.json"] = "theirs" }
+        failNext.withLock { $0 = [] }
         do {
             _ = try await store.put("runs/b.json", body: Data("ours".utf8), condition: .mustNotExist)
             XCTFail("someone else's object: a conflict")
@@ -159,7 +159,7 @@ final class ProductionAdapterTests: XCTestCase {
             case (_, _, "AmazonEC2ContainerServiceV20141113.DeregisterTaskDefinition"):
                 return .text(400, #"{"__type":"ClientException","message":"The specified task definition is INACTIVE."}"#)
             case (_, _, "AmazonEC2ContainerServiceV20141113.DeleteTaskDefinitions"):
-                deleted.update { $0.append(request.bodyText) }
+                deleted.withLock { $0.append(request.bodyText) }
                 return .text(200, #"{"taskDefinitions":[],"failures":[{"arn":"arn:td:1","reason":"The specified task definition does not exist. Specify a valid account, family, revision and try again."}]}"#)
             default: return .text(400, "unexpected")
             }
@@ -174,7 +174,7 @@ final class ProductionAdapterTests: XCTestCase {
         try await ecs.deregisterTaskDefinition(arn: "arn:td:1")
         try await ecs.deregisterTaskDefinition(arn: "arn:td:deleted")
         try await ecs.deleteTaskDefinitions(arns: ["arn:td:1"])
-        XCTAssertEqual(deleted.get, [#"{"taskDefinitions":["arn:td:1"]}"#])
+        XCTAssertEqual(deleted.current, [#"{"taskDefinitions":["arn:td:1"]}"#])
     }
 
     func testDeleteTaskDefinitionsRefusalsOtherThanGoneAreErrors() async throws {
@@ -207,7 +207,7 @@ final class ProductionAdapterTests: XCTestCase {
             case "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition":
                 return .text(200, base)
             case "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition":
-                registered.update { $0 = request.bodyText }
+                registered.withLock { $0 = request.bodyText }
                 return .text(200, #"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/manifest-worker-restored:1"}}"#)
             default:
                 return .text(400, #"{"__type":"ClientException","message":"unexpected"}"#)
@@ -219,7 +219,7 @@ final class ProductionAdapterTests: XCTestCase {
             baseFamily: "manifest-worker", family: "manifest-worker-restored", containerName: "manifest-worker", volumeName: "efs",
             fileSystemId: "fs-restored", accessPointId: "fsap-1", readOnly: true, tags: ["efs-backup-verifier:run": "r1"]))
         XCTAssertEqual(arn, "arn:aws:ecs:us-east-1:1:task-definition/manifest-worker-restored:1")
-        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(registered.get.utf8)) as? [String: Any])
+        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(registered.current.utf8)) as? [String: Any])
         XCTAssertEqual(body["family"] as? String, "manifest-worker-restored")
         XCTAssertEqual(body["taskRoleArn"] as? String, "arn:aws:iam::1:role/worker")
         let volumes = try XCTUnwrap(body["volumes"] as? [[String: Any]])
@@ -238,7 +238,7 @@ final class ProductionAdapterTests: XCTestCase {
     func testRunTaskFailuresAreErrors() async throws {
         let sent = Locked<String>("")
         let server = try TestHTTPServer { request in
-            sent.update { $0 = request.bodyText }
+            sent.withLock { $0 = request.bodyText }
             return .text(200, #"{"tasks":[],"failures":[{"arn":"arn:cluster","reason":"RESOURCE:MEMORY"}]}"#)
         }
         defer { server.stop() }
@@ -252,7 +252,7 @@ final class ProductionAdapterTests: XCTestCase {
         } catch let error as OrchestratorError {
             XCTAssertEqual(error, OrchestratorError(.service, "RunTask started no task: arn:cluster: RESOURCE:MEMORY "))
         }
-        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(sent.get.utf8)) as? [String: Any])
+        let body = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(sent.current.utf8)) as? [String: Any])
         XCTAssertEqual(body["clientToken"] as? String, "ebv-post-r")
         XCTAssertEqual(body["group"] as? String, "ebv:fs-1:r:post")
         XCTAssertEqual(body["launchType"] as? String, "FARGATE")
@@ -263,7 +263,7 @@ final class ProductionAdapterTests: XCTestCase {
     func testBackupValidationAndRestoreRequests() async throws {
         let seen = Locked<[TestHTTPRequest]>([])
         let server = try TestHTTPServer { request in
-            seen.update { $0.append(request) }
+            seen.withLock { $0.append(request) }
             if request.method == "PUT", request.path == "/restore-jobs" { return .text(200, #"{"RestoreJobId":"job-1"}"#) }
             return TestHTTPResponse(status: 204)
         }
@@ -273,7 +273,7 @@ final class ProductionAdapterTests: XCTestCase {
             recoveryPointArn: "arn:rp", iamRoleArn: "arn:role", idempotencyToken: "ebv-restore-r", metadata: ["newFileSystem": "true"]))
         XCTAssertEqual(id, "job-1")
         try await backup.putRestoreValidationResult(restoreJobId: "job-1", status: .successful, message: "ok")
-        let requests = seen.get
+        let requests = seen.current
         XCTAssertEqual(requests.map { "\($0.method) \($0.path)" }, ["PUT /restore-jobs", "PUT /restore-jobs/job-1/validations"])
         let start = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(requests[0].body)) as? [String: Any])
         XCTAssertEqual(start["IdempotencyToken"] as? String, "ebv-restore-r")

@@ -118,7 +118,7 @@ final class RaceTests: XCTestCase {
             XCTAssertEqual(error.kind, .conflict)
             XCTAssertEqual(error.message, "run \(backupJobId) of \(productionFS): 13 conditional writes lost to concurrent invocations; left for the next delivery or tick")
         }
-        XCTAssertEqual(world.clock.sleeps.get, [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2, 2, 2, 2, 2, 2])
+        XCTAssertEqual(world.clock.sleeps.current, [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2, 2, 2, 2, 2, 2])
     }
 
     /// Eight lost writes in a row (more than the old limit of five) still end in success.
@@ -129,7 +129,7 @@ final class RaceTests: XCTestCase {
         let key = world.naming.runKey(fileSystemId: productionFS, runId: backupJobId)
         let losses = Locked(8)
         @Sendable func sabotage(_ s: MemoryStore) async {
-            guard losses.update({ n -> Bool in n -= 1; return n >= 0 }) else { return }
+            guard losses.withLock({ n -> Bool in n -= 1; return n >= 0 }) else { return }
             if let body = try? await s.get(key)?.body { await s.rawPut(key, body) }
             await s.setInterference(prefix: key, sabotage)
         }
@@ -139,7 +139,7 @@ final class RaceTests: XCTestCase {
         let run = try await world.run()
         XCTAssertEqual(run.restoreStatus, "COMPLETED")
         XCTAssertNotNil(run.tasks[.restored])
-        XCTAssertEqual(world.clock.sleeps.get.count, 8)
+        XCTAssertEqual(world.clock.sleeps.current.count, 8)
     }
 
     /// The deadline bounds the retries: none starts a pause that would cross it.
@@ -162,7 +162,7 @@ final class RaceTests: XCTestCase {
         } catch let error as OrchestratorError {
             XCTAssertEqual(error.kind, .conflict)
         }
-        XCTAssertEqual(world.clock.sleeps.get, [0.05, 0.1, 0.2], "0.05 + 0.1 + 0.2 + 0.4 would cross the deadline")
+        XCTAssertEqual(world.clock.sleeps.current, [0.05, 0.1, 0.2], "0.05 + 0.1 + 0.2 + 0.4 would cross the deadline")
     }
 
     /// `AccessPointAlreadyExists` for our client token: the existing access point is used.

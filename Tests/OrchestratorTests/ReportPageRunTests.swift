@@ -111,7 +111,7 @@ final class ReportPageRunTests: XCTestCase {
         XCTAssertEqual(run.phase, .done)
         let published = await world.notifier.published.count
         XCTAssertEqual(published, 1)
-        XCTAssertTrue(world.logs.lines.get.contains { $0.contains("report page not written") })
+        XCTAssertTrue(world.logs.lines.current.contains { $0.contains("report page not written") })
     }
 
     func testRunStringsAreEscapedInThePage() throws {

@@ -21,7 +21,7 @@ final class RuntimeStandIn: @unchecked Sendable {
 
     func answer(_ request: TestHTTPRequest) -> TestHTTPResponse {
         if request.method == "GET", request.target == RuntimeAPI.nextPath {
-            guard let next = queue.update({ $0.isEmpty ? nil : $0.removeFirst() }) else { return .text(500, "no more") }
+            guard let next = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { return .text(500, "no more") }
             var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
             if let id = next.requestId { headers.append(("Lambda-Runtime-Aws-Request-Id", id)) }
             if let deadline = next.deadlineMs { headers.append(("Lambda-Runtime-Deadline-Ms", deadline)) }
@@ -29,7 +29,7 @@ final class RuntimeStandIn: @unchecked Sendable {
             if let trace = next.traceId { headers.append(("Lambda-Runtime-Trace-Id", trace)) }
             return .text(200, next.body, headers: headers)
         }
-        if request.method == "POST", request.target.hasSuffix("/response") { return TestHTTPResponse(status: responseStatus.get) }
+        if request.method == "POST", request.target.hasSuffix("/response") { return TestHTTPResponse(status: responseStatus.current) }
         if request.method == "POST" { return TestHTTPResponse(status: 202) }
         return .text(404, "unknown")
     }
@@ -45,7 +45,7 @@ final class RuntimeLoopTests: XCTestCase {
         let sink = MemorySink()
         let client = try RuntimeHTTPClient(endpoint: standIn.endpoint)
         try await runRuntimeLoop(client: client, logger: Logger(sink: sink, clock: clock), maxInvocations: count,
-                                 setTraceId: { id in traces.update { $0.append(id) } }, handler: handler)
+                                 setTraceId: { id in traces.withLock { $0.append(id) } }, handler: handler)
         return sink
     }
 
@@ -53,10 +53,10 @@ final class RuntimeLoopTests: XCTestCase {
         let standIn = try RuntimeStandIn([.init(requestId: "req-1", deadlineMs: "1741067777000", traceId: "Root=1-abc;Sampled=1", body: #"{"x":1}"#)])
         let seen = Locked<[Invocation]>([])
         _ = try await loop(standIn, count: 1) { invocation, _ in
-            seen.update { $0.append(invocation) }
+            seen.withLock { $0.append(invocation) }
             return Data(#"{"ok":true}"#.utf8)
         }
-        XCTAssertEqual(seen.get, [Invocation(requestId: "req-1", deadline: Date(timeIntervalSince1970: 1_741_067_777),
+        XCTAssertEqual(seen.current, [Invocation(requestId: "req-1", deadline: Date(timeIntervalSince1970: 1_741_067_777),
                                              functionArn: "arn:aws:lambda:us-east-1:123456789012:function:verifier",
                                              traceId: "Root=1-abc;Sampled=1", body: Data(#"{"x":1}"#.utf8))])
         let get = try XCTUnwrap(standIn.server.requests.first)
@@ -100,7 +100,7 @@ final class RuntimeLoopTests: XCTestCase {
         XCTAssertEqual(posts[0].header("Lambda-Runtime-Function-Error-Type"), "Orchestrator.InvalidEvent")
         XCTAssertEqual(posts[0].bodyText, #"{"errorMessage":"event: not JSON","errorType":"Orchestrator.InvalidEvent","stackTrace":[]}"#)
         XCTAssertEqual(posts[1].bodyText, "done")
-        XCTAssertEqual(traces.get, ["Root=1-a", "Root=1-b"])
+        XCTAssertEqual(traces.current, ["Root=1-a", "Root=1-b"])
         let errorLine = try XCTUnwrap(sink.records.first { ($0["message"] as? String) == "invocation failed" })
         XCTAssertEqual(errorLine["requestId"] as? String, "req-1")
         XCTAssertEqual(errorLine["level"] as? String, "error")
@@ -120,7 +120,7 @@ final class RuntimeLoopTests: XCTestCase {
             .init(requestId: "big", deadlineMs: "1", traceId: nil, body: ""),
             .init(requestId: "next", deadlineMs: "1", traceId: nil, body: ""),
         ])
-        standIn.responseStatus.update { $0 = 413 }
+        standIn.responseStatus.withLock { $0 = 413 }
         _ = try await loop(standIn, count: 2) { _, _ in Data("x".utf8) }
         XCTAssertEqual(standIn.posts.map(\.target), [
             "/2018-06-01/runtime/invocation/big/response", "/2018-06-01/runtime/invocation/big/error",

@@ -19,7 +19,7 @@ final class MiniS3: @unchecked Sendable {  // objects behind Locked; server set 
     deinit { server.stop() }
 
     func put(_ key: String, _ body: [UInt8], lastModified: String = "2025-03-04T00:00:00.000Z") {
-        objects.update { $0[key] = (body, lastModified) }
+        objects.withLock { $0[key] = (body, lastModified) }
     }
 
     func answer(_ request: TestHTTPRequest) -> TestHTTPResponse {
@@ -32,16 +32,16 @@ final class MiniS3: @unchecked Sendable {  // objects behind Locked; server set 
             for pair in request.query.split(separator: "&") where pair.hasPrefix("prefix=") {
                 prefix = String(pair.dropFirst(7)).removingPercentEncoding ?? ""
             }
-            let listed = objects.get.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }
+            let listed = objects.current.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }
             let contents = listed.map {
                 "<Contents><Key>\($0.key)</Key><Size>\($0.value.body.count)</Size><LastModified>\($0.value.lastModified)</LastModified><ETag>\"e\"</ETag></Contents>"
             }.joined()
             return .text(200, "<?xml version=\"1.0\"?><ListBucketResult><IsTruncated>false</IsTruncated>\(contents)</ListBucketResult>")
         case "GET", "HEAD":
-            if let (status, code) = failing.get[key] {
+            if let (status, code) = failing.current[key] {
                 return .text(status, "<Error><Code>\(code)</Code><Message>Please reduce your request rate.</Message><RequestId>req-\(status)</RequestId></Error>")
             }
-            guard let object = objects.get[key] else {
+            guard let object = objects.current[key] else {
                 return .text(404, request.method == "HEAD" ? "" : "<Error><Code>NoSuchKey</Code><Message>none</Message></Error>")
             }
             return TestHTTPResponse(status: 200, headers: [("ETag", "\"e\""), ("Content-Length", String(object.body.count))],
@@ -129,7 +129,7 @@ final class S3ManifestAdapterTests: XCTestCase {
         XCTAssertEqual(summary.walks?["restored"]?.entries, 1)
         XCTAssertEqual(summary.walks?["post"]?.files, 2)
         XCTAssertEqual(summary.walks?["restored"]?.seconds, 0)
-        let stored = s3.objects.get
+        let stored = s3.objects.current
         XCTAssertEqual(stored["runs/fs-1/r1/summary.txt"].map { String(decoding: $0.body, as: UTF8.self) }, summary.summaryText)
         let report = try XCTUnwrap(stored["runs/fs-1/r1/report.json"]?.body)
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(report)) as? [String: Any])
@@ -164,7 +164,7 @@ final class S3ManifestAdapterTests: XCTestCase {
         XCTAssertEqual(closed.findingsByClass["corrupt"], 1)
         XCTAssertFalse(closed.passed)
         try await differ.writeReport(closedOutcome.documents)
-        let report = String(decoding: try XCTUnwrap(s3.objects.get["runs/fs-1/r2/report.json"]?.body), as: UTF8.self)
+        let report = String(decoding: try XCTUnwrap(s3.objects.current["runs/fs-1/r2/report.json"]?.body), as: UTF8.self)
         XCTAssertTrue(report.contains("\n  \"windowEndNs\": 1741060060000000000,\n"), report)
     }
 
@@ -181,7 +181,7 @@ final class S3ManifestAdapterTests: XCTestCase {
                                                   reportPrefix: "runs/late/", severities: [:], deadline: Date().addingTimeInterval(-1)))
             XCTFail("expected DiffOutOfTime")
         } catch is DiffOutOfTime {}
-        XCTAssertEqual(s3.objects.get.keys.filter { $0.hasPrefix("runs/late/") }, [])
+        XCTAssertEqual(s3.objects.current.keys.filter { $0.hasPrefix("runs/late/") }, [])
         let outcome = try await differ.diff(DiffRequest(baselineKey: "m/baseline.ndjson.gz", postKey: nil, restoredKey: "m/restored.ndjson.gz",
                                                         reportPrefix: "runs/ok/", severities: [:], deadline: Date().addingTimeInterval(600)))
         XCTAssertEqual(outcome.entriesCompared, 1)
@@ -209,7 +209,7 @@ final class S3ManifestAdapterTests: XCTestCase {
             XCTAssertEqual(error.kind, .invalidManifest)
             XCTAssertEqual(error.subject, "s3://bucket/m/restored.ndjson.gz")
         }
-        XCTAssertNil(s3.objects.get["runs/x/report.json"])
-        XCTAssertNil(s3.objects.get["runs/x/findings.ndjson.gz"], "an aborted upload leaves no findings object")
+        XCTAssertNil(s3.objects.current["runs/x/report.json"])
+        XCTAssertNil(s3.objects.current["runs/x/findings.ndjson.gz"], "an aborted upload leaves no findings object")
     }
 }

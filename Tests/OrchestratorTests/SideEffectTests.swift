@@ -12,7 +12,7 @@ final class SideEffectTests: XCTestCase {
     func breakSideEffect(_ effect: SideEffect, _ world: World) async {
         switch effect {
         case .summary: await world.notifier.setFailure(broken)
-        case .metrics: world.metrics.failure.update { $0 = broken }
+        case .metrics: world.metrics.failure.withLock { $0 = broken }
         case .report: await world.differ.setWriteFailure(broken)
         case .validation: await world.backup.setValidationFailure(broken)
         }
@@ -39,7 +39,7 @@ final class SideEffectTests: XCTestCase {
         let logged = world.logs.records.filter { $0["message"] as? String == "side effect failed" && $0["kind"] as? String == effect.rawValue }
         XCTAssertEqual(logged.count, StepPlanner.sideEffectAttempts, effect.rawValue, file: file, line: line)
         if effect != .metrics {
-            let counted = world.metrics.lines.get.filter { $0.contains(#""SideEffectFailures":1"#) && $0.contains(#""Kind":"\#(effect.rawValue)""#) }
+            let counted = world.metrics.lines.current.filter { $0.contains(#""SideEffectFailures":1"#) && $0.contains(#""Kind":"\#(effect.rawValue)""#) }
             XCTAssertEqual(counted.count, StepPlanner.sideEffectAttempts, effect.rawValue, file: file, line: line)
         }
         let others: [SideEffect: Bool] = [.summary: run.notified, .metrics: run.metricsEmitted, .report: run.pendingReport == nil]
@@ -114,7 +114,7 @@ final class SideEffectTests: XCTestCase {
         let run = try await tickUntilDone(world, runId: backupJobId)
         XCTAssertEqual(run.phase, .done)
         XCTAssertNotNil(run.cleanup.refusal)
-        let alerts = world.metrics.lines.get.filter { $0.contains(#""Kind":"alert""#) }
+        let alerts = world.metrics.lines.current.filter { $0.contains(#""Kind":"alert""#) }
         XCTAssertEqual(alerts.count, 1)
         let deleted = await world.efs.deletedFileSystems
         XCTAssertEqual(deleted, [])
@@ -133,7 +133,7 @@ final class SideEffectTests: XCTestCase {
         var run = try await world.run("rt-" + jobId)
         let completed = try XCTUnwrap(Timestamps.parse("2025-03-04T07:14:53.128Z"))
         XCTAssertEqual(run.deadline, completed.addingTimeInterval(2 * 3600 - 30 * 60))
-        world.clock.time.update { $0 = run.deadline }
+        world.clock.time.withLock { $0 = run.deadline }
         await world.efs.setPollsUntilAvailable(0)
         _ = try await world.handle(.reconcile)
         run = try await world.run("rt-" + jobId)

@@ -94,7 +94,7 @@ final class TaskDefinitionCopyTests: XCTestCase {
             case "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition":
                 return TestHTTPResponse(status: 200, body: answer)
             case "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition":
-                registered.update { $0 = request.bodyText }
+                registered.withLock { $0 = request.bodyText }
                 return .text(200, #"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/manifest-worker-restored:1"}}"#)
             default:
                 return .text(400, #"{"__type":"ClientException","message":"unexpected"}"#)
@@ -106,7 +106,7 @@ final class TaskDefinitionCopyTests: XCTestCase {
             endpoint: URL(string: server.baseURL), retry: .none)))
         let arn = try await ecs.registerTaskDefinition(request)
         XCTAssertEqual(arn, "arn:aws:ecs:us-east-1:1:task-definition/manifest-worker-restored:1")
-        let sent = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(registered.get.utf8)) as? [String: Any])
+        let sent = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(registered.current.utf8)) as? [String: Any])
         XCTAssertEqual(try canonical(sent), try canonical(try expected(original)))
     }
 

@@ -34,7 +34,7 @@ final class TaskStartTests: XCTestCase {
         XCTAssertEqual(tasks.count, 2, "started again")
         let tokens = await world.ecs.runRequests.map(\.clientToken)
         XCTAssertEqual(tokens, ["ebv-post-\(backupJobId)", "ebv-restored-\(backupJobId)", "ebv-restored-2-\(backupJobId)"])
-        XCTAssertEqual(world.clock.sleeps.get.filter { $0 == 30 }.count, 1, "the back-off waited through the injected clock")
+        XCTAssertEqual(world.clock.sleeps.current.filter { $0 == 30 }.count, 1, "the back-off waited through the injected clock")
         var run = try await world.run()
         XCTAssertNil(run.result)
         XCTAssertEqual(run.tasks[.restored]?.attempt, 2)
@@ -65,7 +65,7 @@ final class TaskStartTests: XCTestCase {
         }
         let tokens = await world.ecs.runRequests.map(\.clientToken)
         XCTAssertEqual(tokens, ["ebv-post-\(backupJobId)", "ebv-post-2-\(backupJobId)", "ebv-post-3-\(backupJobId)"])
-        XCTAssertEqual(world.clock.sleeps.get, [30, 60], "back-off doubles")
+        XCTAssertEqual(world.clock.sleeps.current, [30, 60], "back-off doubles")
         let run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
         XCTAssertEqual(run.resultMessage, "post manifest task no exit code: CannotPullContainerError: pull image manifest has been retried 5 time(s) (start 3 of 3)")

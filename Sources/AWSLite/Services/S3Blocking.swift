@@ -6,6 +6,8 @@ import Dispatch
 /// dedicated `Thread`); calling it from async code can starve the pool.
 enum Blocking {
     private final class Box<T>: @unchecked Sendable {
+        // @unchecked Sendable: the task writes `result` once before `signal()`; the caller
+        // reads it only after `wait()` returns, which orders the two.
         var result: Result<T, Error>?
     }
 
@@ -22,11 +24,11 @@ enum Blocking {
 }
 
 /// A synchronous face on `S3MultipartWriter` with the shape of ManifestKit's
-/// `ByteSink` (`write(UnsafeRawBufferPointer)`, `finish()`, `abort()`), so an
-/// executable can conform it with `extension S3BlockingWriter: ByteSink {}`.
+/// `ByteSink` (`write(UnsafeRawBufferPointer)`, `finish()`, `abort()`); AWSLite does not
+/// import ManifestKit, so the worker wraps it in its own `ByteSink` (`S3ObjectSink`).
 /// Writes are batched (256 KiB) before they cross into the async writer.
 /// Use from one non-async thread at a time (see `Blocking`).
-public final class S3BlockingWriter: @unchecked Sendable {
+public final class S3BlockingWriter {
     public let writer: S3MultipartWriter
     /// `s3://bucket/key`, for messages.
     public let name: String
@@ -69,7 +71,7 @@ public final class S3BlockingWriter: @unchecked Sendable {
 
 /// A synchronous face on `S3ObjectStream` with the shape of ManifestKit's
 /// `ByteSource` (`read(into:) -> Int`, `name`). Use from one non-async thread.
-public final class S3BlockingReader: @unchecked Sendable {
+public final class S3BlockingReader {
     public let stream: S3ObjectStream
     public let name: String
     private var chunk: [UInt8] = []

@@ -134,6 +134,9 @@ public actor S3MultipartWriter {
         return try await request()
     }
 
+    /// `abort()` calls waiting for a request in flight to land (tests gate on it).
+    var abortsWaitingForRequests: Int { drainWaiters.count }
+
     /// Waits until no request is in flight.
     private func drain() async {
         while outstanding > 0 {

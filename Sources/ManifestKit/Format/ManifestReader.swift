@@ -10,7 +10,7 @@
 /// name as subject and the 1-based line number, e.g.
 /// `m.ndjson.gz:7: duplicate path "a/b"`; reasons are listed in
 /// docs/manifest-format.md ("What a reader checks"). Not thread-safe.
-public final class ManifestReader: ManifestEntrySource, @unchecked Sendable {
+public final class ManifestReader: ManifestEntrySource {
     /// The default bound on one line: 8 MiB.
     public static let defaultMaxLineLength = 8 * 1024 * 1024
 

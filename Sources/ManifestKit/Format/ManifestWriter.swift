@@ -17,7 +17,7 @@
 /// try writer.append(entry)          // strictly increasing PathOrder
 /// let trailer = try writer.finish(completedAtNs: now)
 /// ```
-public final class ManifestWriter: @unchecked Sendable {
+public final class ManifestWriter {
     /// Where the gzip compression and the sink's writes run.
     public enum CompressionThread: Sendable {
         /// On the thread that calls ``append(_:)`` and ``finish(completedAtNs:)``.

@@ -5,7 +5,7 @@ import CZlib
 /// Output reaches the wrapped sink in chunks of `bufferSize`. ``finish()``
 /// ends the gzip member, writes the rest and finishes the wrapped sink;
 /// ``abort()`` aborts it. Not thread-safe: one thread at a time.
-public final class GzipCompressingSink: ByteSink, @unchecked Sendable {
+public final class GzipCompressingSink: ByteSink {
     /// The default compression level, 1 (fastest). Measured on 1M synthetic
     /// entry lines (docs/manifest-format.md, "Compression"): level 1 compresses
     /// several times faster than 6 for an output only modestly larger.

@@ -7,7 +7,7 @@ import CZlib
 /// an error (`truncated gzip stream`), as is corrupt data (`corrupt gzip data:
 /// <zlib's message>`), both ``ManifestKitError`` `.invalidManifest` with the
 /// wrapped source's name as subject. Not thread-safe: one thread at a time.
-public final class GzipDecompressingSource: ByteSource, @unchecked Sendable {
+public final class GzipDecompressingSource: ByteSource {
     public var name: String { source.name }
 
     private let source: ByteSource

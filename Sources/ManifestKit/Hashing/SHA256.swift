@@ -7,7 +7,7 @@ import CCrypto
 /// `EVP_sha256()` makes every `EVP_DigestInit_ex` fetch it again, behind a
 /// process-wide read lock — measurable when hashing tens of thousands of small
 /// files a second. A context is re-initialised only when it is next used.
-public final class SHA256: @unchecked Sendable {
+public final class SHA256 {
     private let ctx: OpaquePointer
     private enum State { case clean, hasInput, needsInit }
     private var state = State.needsInit

@@ -33,7 +33,7 @@
 /// try sink.write(bigChunk)    // returns once the chunk is queued
 /// try sink.finish()           // compressed, written, renamed into place
 /// ```
-public final class BackgroundSink: ByteSink, @unchecked Sendable {
+public final class BackgroundSink: ByteSink {
     /// The default number of chunks that may wait for the thread.
     public static let defaultDepth = 3
     /// The name of the thread, as `/proc/self/task/*/comm` and profilers show it.

@@ -27,6 +27,8 @@
 /// while let entry = try channel.next() { print(entry.displayPath) }
 /// ```
 public final class EntryBatchChannel: @unchecked Sendable {
+    // @unchecked Sendable: each `var` below is either guarded by `mutex` or owned by one
+    // side (the producer thread, or the one consumer thread), as marked.
     /// Thrown by ``send(_:)`` once the consumer has cancelled.
     public struct Cancelled: Error, Sendable {}
 
@@ -49,6 +51,10 @@ public final class EntryBatchChannel: @unchecked Sendable {
     /// Emptied batches handed back by the consumer, for reuse (no large
     /// allocation per batch).
     private var spares: [EntryBatch] = []
+    /// Whether the producer waits for room, or has returned (see `waitUntilProducerWaits()`).
+    private var producerIsWaiting = false
+    private var producerClosed = false
+    private let producerWaits = PosixCondition()
 
     // The producer thread's alone:
     private var filling: EntryBatch
@@ -99,7 +105,7 @@ public final class EntryBatchChannel: @unchecked Sendable {
     private func handOver() throws {
         let full = filling
         mutex.lock()
-        while queued >= depth && !cancelled { notFull.wait(mutex) }
+        waitForRoom()
         if cancelled {
             mutex.unlock()
             throw Cancelled()
@@ -116,7 +122,9 @@ public final class EntryBatchChannel: @unchecked Sendable {
     private func close(with last: Item) {
         mutex.lock()
         defer { mutex.unlock() }
-        while queued >= depth && !cancelled { notFull.wait(mutex) }
+        waitForRoom()
+        producerClosed = true
+        producerWaits.broadcast()
         if cancelled { return }
         if !filling.isEmpty {
             ready.append(.batch(filling))
@@ -124,6 +132,26 @@ public final class EntryBatchChannel: @unchecked Sendable {
         }
         ready.append(last)
         notEmpty.signal()
+    }
+
+    /// Waits, with `mutex` held, until the queue has room or the consumer cancelled;
+    /// `producerIsWaiting` says so meanwhile (the gate of `waitUntilProducerWaits()`).
+    private func waitForRoom() {
+        while queued >= depth && !cancelled {
+            producerIsWaiting = true
+            producerWaits.broadcast()
+            notFull.wait(mutex)
+        }
+        producerIsWaiting = false
+    }
+
+    /// For tests: blocks until the producer waits for room in the full queue (true), or
+    /// has returned without having to (false).
+    func waitUntilProducerWaits() -> Bool {
+        mutex.lock()
+        defer { mutex.unlock() }
+        while !producerIsWaiting && !producerClosed { producerWaits.wait(mutex) }
+        return producerIsWaiting
     }
 
     // MARK: Consumer side

@@ -23,7 +23,7 @@ import Glibc
 /// ENOSPC: …` for a step after the open).
 ///
 /// Not thread-safe: use from one thread at a time.
-public final class FileSink: ByteSink, @unchecked Sendable {
+public final class FileSink: ByteSink {
     /// The destination path as given.
     public let path: String
     /// The temporary file written until ``finish()``; nil when the

@@ -4,7 +4,7 @@ import Glibc
 ///
 /// Not thread-safe: use from one thread at a time. The descriptor is closed on
 /// deinit or ``close()``.
-public final class FileSource: ByteSource, @unchecked Sendable {
+public final class FileSource: ByteSource {
     public let name: String
     private var fd: Int32
 

@@ -1,5 +1,5 @@
 /// A sink that collects bytes in memory (tests, small outputs).
-public final class MemorySink: ByteSink, @unchecked Sendable {
+public final class MemorySink: ByteSink {
     /// Everything written so far.
     public private(set) var bytes: [UInt8] = []
     public private(set) var isFinished = false
@@ -21,7 +21,7 @@ public final class MemorySink: ByteSink, @unchecked Sendable {
 
 /// A source over bytes in memory. `chunkSize` caps each read, to exercise
 /// buffer boundaries in tests.
-public final class MemorySource: ByteSource, @unchecked Sendable {
+public final class MemorySource: ByteSource {
     public let name: String
     private let bytes: [UInt8]
     private let chunkSize: Int

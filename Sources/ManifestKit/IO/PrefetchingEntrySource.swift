@@ -71,6 +71,9 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
         channel.cancel()
     }
 
+    /// For tests: see `EntryBatchChannel.waitUntilProducerWaits()`.
+    func waitUntilReaderWaits() -> Bool { channel.waitUntilProducerWaits() }
+
     /// The inner source, once the thread has stopped (after the end, a
     /// failure or ``cancel()``); nil while it is still reading ahead.
     public var inner: Inner? {

@@ -3,7 +3,7 @@ import Glibc
 /// Writes to standard output (`-o -`). ``finish()`` does nothing more than the
 /// writes did and ``abort()`` cannot take bytes back: a consumer detects an
 /// interrupted stream by its missing trailer.
-public final class StandardOutputSink: ByteSink, @unchecked Sendable {
+public final class StandardOutputSink: ByteSink {
     private let fd: Int32
 
     /// - Parameter fd: the descriptor to write to (standard output by default).
@@ -19,7 +19,7 @@ public final class StandardOutputSink: ByteSink, @unchecked Sendable {
 }
 
 /// Reads from standard input (a manifest named `-`); its name is `<stdin>`.
-public final class StandardInputSource: ByteSource, @unchecked Sendable {
+public final class StandardInputSource: ByteSource {
     private let fd: Int32
     public let name: String
 

@@ -3,6 +3,8 @@ import Glibc
 /// A pthread mutex with one or more condition variables, for the walker's
 /// dedicated threads (which must not block Swift's cooperative pool).
 final class PosixMutex: @unchecked Sendable {
+    // @unchecked Sendable: a pthread mutex is made to be shared between threads; `raw`
+    // is allocated once in `init` and never moves (pthread objects must not be copied).
     fileprivate let raw: UnsafeMutablePointer<pthread_mutex_t>
 
     init() {
@@ -23,6 +25,7 @@ final class PosixMutex: @unchecked Sendable {
 
 /// A condition variable used with a `PosixMutex`.
 final class PosixCondition: @unchecked Sendable {
+    // @unchecked Sendable: as `PosixMutex`; pthread condition variables are thread-safe.
     private let raw: UnsafeMutablePointer<pthread_cond_t>
 
     init() {

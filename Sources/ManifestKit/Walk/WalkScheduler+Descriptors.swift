@@ -5,16 +5,18 @@ import Glibc
 /// its nearest open ancestor (checking device and inode at every step).
 extension WalkScheduler {
     /// Re-opens evicted `node` from its nearest open ancestor for the job of
-    /// names `index ..< index + count` (lock held on entry; released on
-    /// success, held again on failure, when those names got error entries).
-    /// Running out of descriptors is not a failure of those names: room is
-    /// made and the re-open tried again (``recoverLocked(from:alone:)``); when
-    /// the walk stops instead, nil is returned with nothing stored.
-    func reopenLocked(_ node: DirNode, _ index: Int, _ count: Int) -> Job? {
+    /// names `index ..< index + count`. The lock is held on entry and on return
+    /// (it is only let go around the `openat` and `close` calls); the caller
+    /// unlocks, then closes the descriptors returned with the job (evicted ones).
+    /// nil when those names got error entries instead. Running out of
+    /// descriptors is not a failure of those names: room is made and the re-open
+    /// tried again (``recoverLocked(from:alone:)``); when the walk stops instead,
+    /// nil is returned with nothing stored.
+    func reopenLocked(_ node: DirNode, _ index: Int, _ count: Int) -> (job: Job, toClose: [Int32])? {
         var alone = 0
         while true {
             switch reopenOnceLocked(node, index, count) {
-            case .job(let job): return job
+            case .job(let job, let toClose): return (job, toClose)
             case .failed: return nil
             case .exhausted(let code):
                 if recoverLocked(from: code, alone: &alone) { continue }
@@ -25,7 +27,7 @@ extension WalkScheduler {
     }
 
     private enum ReopenOutcome {
-        case job(Job)
+        case job(Job, toClose: [Int32])
         case failed
         case exhausted(Int32)
     }
@@ -74,10 +76,7 @@ extension WalkScheduler {
             }
             node.fdUsers += 1
             evictLocked(&toClose)
-            let job = Job(node: node, index: index, count: count, fd: node.fd)
-            mutex.unlock()
-            toClose.forEach { _ = close($0) }
-            return .job(job)
+            return .job(Job(node: node, index: index, count: count, fd: node.fd), toClose: toClose)
         case .failure(let e) where ResourceLimits.isExhaustion(e.code):
             if !toClose.isEmpty {
                 mutex.unlock()

@@ -27,6 +27,8 @@ import Glibc
 /// serialized by some file systems (FUSE), so the pool spreads over the next
 /// directories, while a lone huge directory still gets every thread.
 final class WalkScheduler: @unchecked Sendable {
+    // @unchecked Sendable: the `var`s (and `DirNode`s' mutable fields) are touched
+    // only with `mutex` held, or before the workers start; the `let`s are set in `init`.
     /// Names `index ..< index + count` of `node`, to be probed through `fd`.
     struct Job {
         var node: DirNode
@@ -130,7 +132,11 @@ final class WalkScheduler: @unchecked Sendable {
                     mutex.unlock()
                     return Job(node: node, index: index, count: count, fd: node.fd)
                 }
-                if let job = reopenLocked(node, index, count) { return job }
+                if let (job, toClose) = reopenLocked(node, index, count) {
+                    mutex.unlock()
+                    toClose.forEach { _ = close($0) }
+                    return job
+                }
                 continue  // re-open failed: the job's names were completed with error entries
             }
             idleWorkers += 1
@@ -283,8 +289,9 @@ final class WalkScheduler: @unchecked Sendable {
         }
     }
 
-    /// Stops the workers (at their next `take`) and returns every descriptor still
-    /// open, root included, for the caller to close after joining them.
+    /// Tells the workers to stop at their next `take` and wakes any that wait for work.
+    /// Returns at once, without waiting for them; after joining them, the caller closes
+    /// what `remainingDescriptors()` returns.
     func stop() {
         mutex.lock()
         stopping = true

@@ -48,6 +48,8 @@ enum ProgressLine {
 /// thread, while a walk runs. Used only when stderr is a terminal and
 /// `--quiet` is off; `stop()` erases the line.
 final class ProgressReporter: @unchecked Sendable {
+    // @unchecked Sendable: `stopped` and `finished` are only touched under `condition`;
+    // the other fields are constants set in `init`.
     private let console: Console
     private let sample: @Sendable () -> ProgressSample
     private let intervalSeconds: Double

@@ -32,11 +32,7 @@ final class S3ByteSink: ByteSink {
 /// Runs blocking work (ManifestKit's synchronous readers over S3) on a dedicated thread,
 /// never on the cooperative pool.
 func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.stackSize = 4 << 20
-        thread.start()
-    }
+    try await DedicatedThread.run(stackSize: 4 << 20, body)
 }
 
 /// `ManifestCatalog` over S3: candidates are listed under the prefix, newest first, and

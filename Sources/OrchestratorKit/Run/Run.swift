@@ -33,7 +33,7 @@ public enum RunResult: String, Sendable, Codable {
 
 /// Where a run is.
 public enum RunPhase: String, Sendable, Codable {
-    /// Steps 1–3: restoring, manifesting.
+    /// From backup completed to task stopped: restoring, manifesting.
     case active
     /// A result is set; notifying, reporting, cleaning up.
     case finishing

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Steps 1–3 entry points: backup, restore and task state-change events.
+/// Entry points of the backup-completed, restore-completed and task-stopped events.
 extension Orchestrator {
     static let failedBackupStates: Set<String> = ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]
 
@@ -11,7 +11,7 @@ extension Orchestrator {
                    deadline: deadline, expiresAt: deadline.addingTimeInterval(config.resourceGrace))
     }
 
-    /// Step 1. Every state decodes; only COMPLETED (and the failed states) of an EFS backup
+    /// Backup completed. Every state decodes; only COMPLETED (and the failed states) of an EFS backup
     /// of a configured file system act.
     func handleBackupJob(_ event: BackupJobEvent, deadline: Date) async throws -> String {
         let log = logger.with(runId: event.backupJobId)
@@ -66,7 +66,7 @@ extension Orchestrator {
         return Self.response(for: run, status: "duplicate")
     }
 
-    /// Step 2: a restore event is matched to its run by restore job id alone — AWS's FAILED,
+    /// Restore completed: a restore event is matched to its run by restore job id alone — AWS's FAILED,
     /// RUNNING, PENDING and CREATED events carry no source ARN. An unmatched COMPLETED
     /// restore of a configured file system from a restore-testing plan starts a run of its own.
     func handleRestoreJob(_ event: RestoreJobEvent, deadline: Date) async throws -> String {
@@ -185,7 +185,7 @@ extension Orchestrator {
         }
     }
 
-    /// Step 3 entry: a STOPPED task of ours, found by its group.
+    /// Task stopped: a STOPPED task of ours, found by its group.
     func handleTask(_ task: TaskInfo, deadline: Date) async throws -> String {
         guard task.startedBy == config.startedBy, let group = task.group, let owner = naming.parseTaskGroup(group) else {
             logger.info("task event ignored: not started by this system", ["taskArn": task.taskArn])

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Step 4 (reconcile) and step 5 (manual verify / status).
+/// Reconcile (the scheduled tick) and the manual verify / status actions.
 extension Orchestrator {
     /// Re-drives every open run from the truth (DescribeRestoreJob, DescribeTasks), fails runs
     /// past their deadline, then sweeps expired temporary file systems.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Steps 1–2: baseline, restore, the restored file system's mount targets and access point,
+/// Backup completed and restore completed: baseline, restore, the restored file system's mount targets and access point,
 /// the task-definition revision, and the worker tasks.
 extension Orchestrator {
     func findBaseline(_ run: inout Run, logger log: Logger) async throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Step 3: the diff, the report set, the notification, the metrics and the restore-testing
+/// Task stopped (the last one): the diff, the report set, the notification, the metrics and the restore-testing
 /// validation result.
 extension Orchestrator {
     /// The diff, claimed first like the other once-only actions: under duplicate STOPPED

@@ -147,12 +147,9 @@ public struct SocketHTTPTransport: HTTPTransport {
         let cancel = try CancelSignal()
         let exchange = HTTP1Exchange(request: request, limits: limits, caBundle: caBundle, cancel: cancel)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    let result = Result { try exchange.run() }
-                    cancel.close()
-                    continuation.resume(with: result)
-                }
+            try await DedicatedThread.run {
+                defer { cancel.close() }
+                return try exchange.run()
             }
         } onCancel: {
             cancel.cancel()

@@ -22,10 +22,9 @@ enum Resolver {
     static func resolve(host: String, port: Int, timeout: TimeInterval, cancel: CancelSignal) throws -> [SocketAddress] {
         if let numeric = try? lookup(host: host, port: port, numericOnly: true) { return numeric }
         let pending = PendingLookup()
-        let thread = Thread {
+        DedicatedThread.start {
             pending.finish(Result { try lookup(host: host, port: port, numericOnly: false) })
         }
-        thread.start()
         let until = ExchangeTimer.now() &+ ExchangeTimer.nanoseconds(timeout)
         while true {
             if cancel.isCancelled { throw CancellationError() }
