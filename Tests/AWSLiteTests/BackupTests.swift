@@ -58,6 +58,24 @@ final class BackupTests: XCTestCase {
         ])
     }
 
+    func testDescribeRecoveryPointWireRequestAndCompletion() async throws {
+        let server = try TestHTTPServer { _ in
+            ClientHarness.json(200, #"{"RecoveryPointArn":"arn:rp","BackupVaultName":"prod vault","ResourceArn":"arn:fs","ResourceType":"EFS","Status":"COMPLETED","CreationDate":1741064431.207,"CompletionDate":1741066865.921,"BackupSizeInBytes":5,"IsEncrypted":true}"#)
+        }
+        defer { server.stop() }
+        let backup = try BackupClient(configuration: ClientHarness.configuration(server))
+        let point = try await backup.describeRecoveryPoint(vaultName: "prod vault", recoveryPointArn: recoveryPoint)
+        XCTAssertEqual(point, BackupRecoveryPointDescription(
+            recoveryPointArn: "arn:rp", backupVaultName: "prod vault", resourceArn: "arn:fs", resourceType: "EFS", status: "COMPLETED",
+            statusMessage: nil, creationDate: Date(timeIntervalSince1970: 1_741_064_431.207), completionDate: Date(timeIntervalSince1970: 1_741_066_865.921)))
+        let r = try XCTUnwrap(server.requests.first)
+        XCTAssertEqual(server.requests.count, 1)
+        XCTAssertEqual("\(r.method) \(r.target)",
+                       "GET /backup-vaults/prod%20vault/recovery-points/arn%3Aaws%3Abackup%3Aeu-west-1%3A123456789012%3Arecovery-point%3A8f3c1a2e-5b7d")
+        XCTAssertEqual(r.bodyText, "")
+        XCTAssertEqual(r.header("Authorization"), "TEST backup eu-west-1 \(PayloadDigest(of: r.body).hex) standard")
+    }
+
     func testListRecoveryPointsPaginates() async throws {
         let server = try TestHTTPServer { r in
             r.query.contains("nextToken=")

@@ -195,6 +195,18 @@ actor FakeBackup: BackupService {
 
     func listRecoveryPoints(resourceArn: String) async throws -> [RecoveryPointInfo] { recoveryPoints[resourceArn] ?? [] }
 
+    /// Recovery point ARN → what DescribeRecoveryPoint answers (vault checked); unknown: ResourceNotFoundException.
+    var describedRecoveryPoints: [String: RecoveryPointInfo] = [:]
+    var describeRecoveryPointCalls: [(vaultName: String, recoveryPointArn: String)] = []
+    func setDescribedRecoveryPoint(_ point: RecoveryPointInfo) { describedRecoveryPoints[point.recoveryPointArn] = point }
+    func describeRecoveryPoint(vaultName: String, recoveryPointArn: String) async throws -> RecoveryPointInfo {
+        describeRecoveryPointCalls.append((vaultName, recoveryPointArn))
+        guard let point = describedRecoveryPoints[recoveryPointArn], point.backupVaultName == vaultName else {
+            throw OrchestratorError(.service, "ResourceNotFoundException: \(recoveryPointArn) in \(vaultName)")
+        }
+        return point
+    }
+
     func setBackupJob(_ job: BackupJobInfo) { backupJobs[job.backupJobId] = job }
     func setRestoreJob(_ job: RestoreJobInfo) { restoreJobs[job.restoreJobId] = job }
     func setRecoveryPoints(_ arn: String, _ points: [RecoveryPointInfo]) { recoveryPoints[arn] = points }

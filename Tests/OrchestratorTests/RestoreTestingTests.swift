@@ -34,7 +34,7 @@ final class RestoreTestingTests: XCTestCase {
         XCTAssertEqual(run.result, .passed)
         XCTAssertEqual(run.phase, .done)
         XCTAssertEqual(run.report?.mode, "two-way")
-        // The recovery point's completion is not in the event: the restore's start closes the window.
+        // The restore job names no vault, so DescribeRecoveryPoint cannot be asked: the restore's start closes the window.
         let windowEnds = await world.differ.requests.map(\.windowEnd)
         XCTAssertEqual(windowEnds, [run.restoreStartedAt])
         XCTAssertNotNil(run.restoreStartedAt)
@@ -54,6 +54,46 @@ final class RestoreTestingTests: XCTestCase {
                       "our additions are gone before the terminal status lets AWS delete the file system")
         let subjects = await world.publishedSubjects()
         XCTAssertEqual(subjects, ["[efs-backup-verifier] PASSED fs-0123456789abcdef0 run rt-AB123456-78C9-0123-456D-789012E34567"])
+    }
+
+    func testRecoveryPointCompletionClosesTheWindow() async throws {
+        let world = try World()
+        await setUp(world)
+        var job = try await world.backup.describeRestoreJob(id: jobId)
+        job.backupVaultName = "prod-vault"
+        await world.backup.setRestoreJob(job)
+        let completed = try XCTUnwrap(Timestamps.parse("2025-03-04T05:41:05.921Z"))
+        await world.backup.setDescribedRecoveryPoint(RecoveryPointInfo(
+            recoveryPointArn: recoveryPointArn, backupVaultName: "prod-vault", creationDate: Timestamps.parse("2025-03-04T05:00:31.207Z"),
+            completionDate: completed, status: "COMPLETED"))
+        _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0, runId: runId))
+        let run = try await world.run(runId)
+        XCTAssertEqual(run.result, .passed)
+        XCTAssertEqual(run.backupVaultName, "prod-vault")
+        XCTAssertEqual(run.recoveryPointCompletedAt, completed)
+        let windowEnds = await world.differ.requests.map(\.windowEnd)
+        XCTAssertEqual(windowEnds, [completed], "the recovery point's completion, not the restore's start (2025-03-04T07:02:01.742Z)")
+        let calls = await world.backup.describeRecoveryPointCalls
+        XCTAssertEqual(calls.map { "\($0.vaultName) \($0.recoveryPointArn)" }, ["prod-vault \(recoveryPointArn)"])
+        XCTAssertEqual(world.logs.messages(level: "warn").filter { $0.contains("recovery point") }, [])
+    }
+
+    func testDescribeRecoveryPointFailureFallsBackToTheRestoreStartAndSaysWhy() async throws {
+        let world = try World()
+        await setUp(world)
+        var job = try await world.backup.describeRestoreJob(id: jobId)
+        job.backupVaultName = "prod-vault"
+        await world.backup.setRestoreJob(job)
+        _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
+        _ = try await world.handle(world.taskStopped(role: .restored, exitCode: 0, runId: runId))
+        let run = try await world.run(runId)
+        XCTAssertEqual(run.result, .passed)
+        XCTAssertNil(run.recoveryPointCompletedAt)
+        let windowEnds = await world.differ.requests.map(\.windowEnd)
+        XCTAssertEqual(windowEnds, [Timestamps.parse("2025-03-04T07:02:01.742Z")])
+        XCTAssertEqual(world.logs.messages(level: "warn").filter { $0.contains("DescribeRecoveryPoint") },
+                       ["DescribeRecoveryPoint failed; the diff's window ends at the restore job's start"])
     }
 
     func testFailedVerificationIsReportedFailed() async throws {

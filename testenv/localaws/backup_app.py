@@ -20,7 +20,7 @@ _REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 
 
 
 class BackupApp:
-    """Serves the six Backup operations over ``state``, for one access key."""
+    """Serves the eight Backup operations over ``state``, for one access key."""
 
     def __init__(self, state: BackupState, model: BackupModel, access_key_id: str, secret_key: str,
                  clock: Callable[[], float] = time.time):

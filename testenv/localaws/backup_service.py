@@ -1,4 +1,4 @@
-"""In-memory AWS Backup state and the seven operations the project uses.
+"""In-memory AWS Backup state and the eight operations the project uses.
 
 Backup jobs and recovery points are seeded through controls; restore jobs are created by
 StartRestoreJob (deduplicated on ``IdempotencyToken``) and moved through their statuses
@@ -49,8 +49,8 @@ class BackupState:
 
     def seed_recovery_point(self, spec: dict) -> dict:
         """Add a recovery point. Keys: RecoveryPointArn, BackupVaultName, ResourceArn,
-        ResourceType, CreationDate, Status, BackupSizeBytes, RestoreMetadata (all optional
-        except ResourceArn)."""
+        ResourceType, CreationDate, CompletionDate (default: CreationDate), Status,
+        BackupSizeBytes, RestoreMetadata (all optional except ResourceArn)."""
         if "ResourceArn" not in spec:
             raise BackupError("InvalidParameterValueException", "seed recovery point: ResourceArn is required")
         with self.lock:
@@ -66,6 +66,7 @@ class BackupState:
                 "BackupSizeBytes": int(spec.get("BackupSizeBytes", 52428800)),
                 "RestoreMetadata": dict(spec.get("RestoreMetadata") or {"file-system-id": resource.rsplit("/", 1)[-1]}),
             }
+            point["CompletionDate"] = float(spec.get("CompletionDate", point["CreationDate"]))
             self.recovery_points[arn] = point
             return dict(point)
 
@@ -99,7 +100,7 @@ class BackupState:
                 self.seed_recovery_point({
                     "RecoveryPointArn": job["RecoveryPointArn"], "BackupVaultName": vault,
                     "ResourceArn": job["ResourceArn"], "ResourceType": job.get("ResourceType", "EFS"),
-                    "CreationDate": job.get("CompletionDate", now),
+                    "CreationDate": job.get("CompletionDate", now), "CompletionDate": job.get("CompletionDate", now),
                 })
             return dict(job)
 
@@ -191,12 +192,33 @@ class BackupState:
             result["NextToken"] = str(start + limit)
         return result
 
+    def describe_recovery_point(self, params: dict) -> dict:
+        with self.lock:
+            point = self._point_in_vault(params)
+            return {
+                "RecoveryPointArn": point["RecoveryPointArn"],
+                "BackupVaultName": point["BackupVaultName"],
+                "BackupVaultArn": self.vault_arn(point["BackupVaultName"]),
+                "ResourceArn": point["ResourceArn"],
+                "ResourceType": point["ResourceType"],
+                "Status": point["Status"],
+                "CreationDate": point["CreationDate"],
+                "CompletionDate": point["CompletionDate"],
+                "BackupSizeInBytes": point["BackupSizeBytes"],
+                "IamRoleArn": DEFAULT_ROLE,
+                "IsEncrypted": True,
+            }
+
+    def _point_in_vault(self, params: dict) -> dict:
+        point = self.recovery_points.get(params["RecoveryPointArn"])
+        if point is None or point["BackupVaultName"] != params["BackupVaultName"]:
+            raise BackupError("ResourceNotFoundException",
+                              f"Recovery point {params['RecoveryPointArn']} not found in vault {params['BackupVaultName']}")
+        return point
+
     def get_recovery_point_restore_metadata(self, params: dict) -> dict:
         with self.lock:
-            point = self.recovery_points.get(params["RecoveryPointArn"])
-            if point is None or point["BackupVaultName"] != params["BackupVaultName"]:
-                raise BackupError("ResourceNotFoundException",
-                                  f"Recovery point {params['RecoveryPointArn']} not found in vault {params['BackupVaultName']}")
+            point = self._point_in_vault(params)
             return {
                 "BackupVaultArn": self.vault_arn(point["BackupVaultName"]),
                 "RecoveryPointArn": point["RecoveryPointArn"],
@@ -244,6 +266,7 @@ class BackupState:
         "StartRestoreJob": start_restore_job,
         "DescribeRestoreJob": describe_restore_job,
         "ListRecoveryPointsByResource": list_recovery_points_by_resource,
+        "DescribeRecoveryPoint": describe_recovery_point,
         "GetRecoveryPointRestoreMetadata": get_recovery_point_restore_metadata,
         "PutRestoreValidationResult": put_restore_validation_result,
         "ListRestoreJobs": list_restore_jobs,

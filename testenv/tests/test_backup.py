@@ -83,6 +83,25 @@ def test_get_recovery_point_restore_metadata_needs_the_right_vault(harness):
     assert error_of(error) == (400, "ResourceNotFoundException")
 
 
+def test_describe_recovery_point_gives_the_completion_in_the_right_vault(harness):
+    job = seed_backup_job(harness, BackupVaultName="prod-vault", CreationDate=1_741_064_431.207, CompletionDate=1_741_066_865.921)
+    backup = harness.client("backup")
+    answer = backup.describe_recovery_point(BackupVaultName="prod-vault", RecoveryPointArn=job["RecoveryPointArn"])
+    assert_model_valid("DescribeRecoveryPoint", answer)
+    assert (answer["RecoveryPointArn"], answer["BackupVaultName"], answer["Status"], answer["ResourceType"], answer["ResourceArn"]) \
+        == (job["RecoveryPointArn"], "prod-vault", "COMPLETED", "EFS", FS_ARN)
+    assert answer["BackupVaultArn"] == "arn:aws:backup:us-east-1:123456789012:backup-vault:prod-vault"
+    assert answer["CompletionDate"].timestamp() == 1_741_066_865.921
+    with pytest.raises(ClientError) as error:
+        backup.describe_recovery_point(BackupVaultName="other-vault", RecoveryPointArn=job["RecoveryPointArn"])
+    assert error_of(error) == (400, "ResourceNotFoundException")
+    status, point = harness.control("POST", "/_harness/backup/recovery-points",
+                                    {"ResourceArn": FS_ARN, "CreationDate": 1_700_000_000, "Status": "PARTIAL"})
+    assert status == 200, point
+    answer = backup.describe_recovery_point(BackupVaultName="Default", RecoveryPointArn=point["RecoveryPointArn"])
+    assert (answer["Status"], answer["CompletionDate"].timestamp()) == ("PARTIAL", 1_700_000_000)
+
+
 def start_restore(harness, recovery_point_arn, token="run-1"):
     return harness.client("backup").start_restore_job(
         RecoveryPointArn=recovery_point_arn, IdempotencyToken=token, ResourceType="EFS",

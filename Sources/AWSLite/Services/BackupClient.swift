@@ -113,6 +113,15 @@ public struct BackupClient: Sendable {
             idempotent: true)
     }
 
+    /// DescribeRecoveryPoint (`GET /backup-vaults/{backupVaultName}/recovery-points/{recoveryPointArn}`):
+    /// the one call that gives a recovery point's `CompletionDate`.
+    public func describeRecoveryPoint(vaultName: String, recoveryPointArn: String) async throws -> BackupRecoveryPointDescription {
+        try await executor.callREST(
+            operation: "DescribeRecoveryPoint", method: "GET",
+            path: "/backup-vaults/" + PercentEncoding.label(vaultName) + "/recovery-points/" + PercentEncoding.label(recoveryPointArn),
+            idempotent: true)
+    }
+
     private struct ValidationInput: Encodable {
         var ValidationStatus: BackupValidationStatus
         var ValidationStatusMessage: String?

@@ -108,6 +108,25 @@ public struct BackupRecoveryPoint: Codable, Sendable, Equatable {
     }
 }
 
+/// What DescribeRecoveryPoint tells us (the members the verifier reads).
+public struct BackupRecoveryPointDescription: Codable, Sendable, Equatable {
+    public var recoveryPointArn: String?
+    public var backupVaultName: String?
+    public var resourceArn: String?
+    public var resourceType: String?
+    /// `COMPLETED|PARTIAL|DELETING|EXPIRED|AVAILABLE|STOPPED|CREATING`.
+    public var status: String?
+    public var statusMessage: String?
+    public var creationDate: Date?
+    public var completionDate: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case recoveryPointArn = "RecoveryPointArn", backupVaultName = "BackupVaultName", resourceArn = "ResourceArn"
+        case resourceType = "ResourceType", status = "Status", statusMessage = "StatusMessage", creationDate = "CreationDate"
+        case completionDate = "CompletionDate"
+    }
+}
+
 /// One restore testing selection as ListRestoreTestingSelections lists it.
 public struct BackupRestoreTestingSelection: Codable, Sendable, Equatable {
     public var restoreTestingSelectionName: String?

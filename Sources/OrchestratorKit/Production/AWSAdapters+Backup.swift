@@ -47,7 +47,7 @@ public struct AWSBackupService: BackupService {
                 restoreJobId: id, status: job.status ?? "UNKNOWN", statusMessage: job.statusMessage,
                 createdResourceArn: job.createdResourceArn, creationDate: job.creationDate, completionDate: job.completionDate,
                 restoreTestingPlanArn: job.createdBy?.restoreTestingPlanArn, recoveryPointArn: job.recoveryPointArn,
-                recoveryPointCreationDate: job.recoveryPointCreationDate)
+                recoveryPointCreationDate: job.recoveryPointCreationDate, backupVaultName: Self.vaultName(fromArn: job.backupVaultArn))
         }
     }
 
@@ -57,7 +57,7 @@ public struct AWSBackupService: BackupService {
             restoreJobId: job.restoreJobId ?? id, status: job.status ?? "UNKNOWN", statusMessage: job.statusMessage,
             createdResourceArn: job.createdResourceArn, creationDate: job.creationDate, completionDate: job.completionDate,
             restoreTestingPlanArn: job.createdBy?.restoreTestingPlanArn, recoveryPointArn: job.recoveryPointArn,
-            recoveryPointCreationDate: job.recoveryPointCreationDate)
+            recoveryPointCreationDate: job.recoveryPointCreationDate, backupVaultName: Self.vaultName(fromArn: job.backupVaultArn))
     }
 
     public func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws {
@@ -76,5 +76,19 @@ public struct AWSBackupService: BackupService {
             return RecoveryPointInfo(recoveryPointArn: arn, backupVaultName: point.backupVaultName ?? "",
                                      creationDate: point.creationDate, completionDate: nil, status: point.status ?? "UNKNOWN")
         }
+    }
+
+    public func describeRecoveryPoint(vaultName: String, recoveryPointArn: String) async throws -> RecoveryPointInfo {
+        let point = try await client.describeRecoveryPoint(vaultName: vaultName, recoveryPointArn: recoveryPointArn)
+        return RecoveryPointInfo(recoveryPointArn: point.recoveryPointArn ?? recoveryPointArn, backupVaultName: point.backupVaultName ?? vaultName,
+                                 creationDate: point.creationDate, completionDate: point.completionDate, status: point.status ?? "UNKNOWN")
+    }
+
+    /// `arn:aws:backup:<region>:<account>:backup-vault:<name>` → `<name>`; nil for anything else.
+    static func vaultName(fromArn arn: String?) -> String? {
+        guard let arn else { return nil }
+        let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "backup", parts[5] == "backup-vault", !parts[6].isEmpty else { return nil }
+        return String(parts[6])
     }
 }

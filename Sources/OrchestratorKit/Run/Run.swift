@@ -105,6 +105,9 @@ public struct Run: Sendable, Codable, Equatable {
     public var backupJobId: String?
     public var backupStartedAt: Date?
     public var backupCompletedAt: Date?
+    /// The recovery point's completion (DescribeRecoveryPoint) for restore-testing and
+    /// `verify` runs: the diff's window end (``Orchestrator/windowEnd(_:)``).
+    public var recoveryPointCompletedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
     /// The run fails (timed-out) when it is still open after this.

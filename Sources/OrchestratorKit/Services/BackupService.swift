@@ -56,12 +56,15 @@ public struct RestoreJobInfo: Sendable, Equatable {
     public var restoreTestingPlanArn: String?
     public var recoveryPointArn: String?
     public var recoveryPointCreationDate: Date?
+    /// The recovery point's vault (the last part of `BackupVaultArn`).
+    public var backupVaultName: String?
 
     public init(
         restoreJobId: String, status: String, statusMessage: String? = nil, createdResourceArn: String? = nil,
         creationDate: Date? = nil, completionDate: Date? = nil, restoreTestingPlanArn: String? = nil,
-        recoveryPointArn: String? = nil, recoveryPointCreationDate: Date? = nil
+        recoveryPointArn: String? = nil, recoveryPointCreationDate: Date? = nil, backupVaultName: String? = nil
     ) {
+        self.backupVaultName = backupVaultName
         self.recoveryPointArn = recoveryPointArn
         self.recoveryPointCreationDate = recoveryPointCreationDate
         self.restoreJobId = restoreJobId
@@ -113,6 +116,8 @@ public protocol BackupService: Sendable {
     func listRestoreJobs(createdAfter: Date) async throws -> [RestoreJobInfo]
     /// PutRestoreValidationResult (`PUT /restore-jobs/{id}/validations`).
     func putRestoreValidationResult(restoreJobId: String, status: ValidationStatus, message: String) async throws
-    /// ListRecoveryPointsByResource for an EFS file system ARN (all pages).
+    /// ListRecoveryPointsByResource for an EFS file system ARN (all pages; no completion dates).
     func listRecoveryPoints(resourceArn: String) async throws -> [RecoveryPointInfo]
+    /// DescribeRecoveryPoint: the one call that gives a recovery point's completion date.
+    func describeRecoveryPoint(vaultName: String, recoveryPointArn: String) async throws -> RecoveryPointInfo
 }

@@ -123,7 +123,10 @@ extension Orchestrator {
             run.restoreJobId = event.restoreJobId
             run.restoreTestingPlanArn = plan
             run.recoveryPointArn = event.recoveryPointArn ?? job.recoveryPointArn
+            run.backupVaultName = job.backupVaultName
             run.backupStartedAt = job.recoveryPointCreationDate
+            run.recoveryPointCompletedAt = await recoveryPointCompletion(
+                vaultName: job.backupVaultName, recoveryPointArn: run.recoveryPointArn, logger: logger.with(runId: runId))
             run.restoreStartedAt = event.creationDate ?? job.creationDate
             run.note("created from restore-testing job \(event.restoreJobId)", at: now)
             _ = try await repository.create(run)

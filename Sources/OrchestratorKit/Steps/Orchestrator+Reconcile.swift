@@ -203,6 +203,8 @@ extension Orchestrator {
             run.backupVaultName = point.backupVaultName
             run.backupStartedAt = point.creationDate
             run.backupCompletedAt = point.completionDate
+            run.recoveryPointCompletedAt = await recoveryPointCompletion(
+                vaultName: point.backupVaultName, recoveryPointArn: point.recoveryPointArn, logger: logger.with(runId: runId))
             run.note("created by verify action", at: now)
             _ = try await repository.create(run)
             logger.with(runId: runId).info("verification run created", ["recoveryPointArn": recoveryPointArn, "fileSystemId": fsId])

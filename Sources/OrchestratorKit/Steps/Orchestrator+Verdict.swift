@@ -69,10 +69,11 @@ extension Orchestrator {
     }
 
     /// The end of the backup window: the backup job's completion (backup runs), else the
-    /// recovery point's completion as the run learnt it; when AWS gave neither, the
-    /// restore's start, a later bound that still excludes every write of the restore.
+    /// recovery point's completion (DescribeRecoveryPoint, restore-testing and `verify`
+    /// runs); when AWS gave neither, the restore's start, a later bound that still excludes
+    /// every write of the restore.
     static func windowEnd(_ run: Run) -> Date? {
-        run.backupCompletedAt ?? run.restoreStartedAt
+        run.backupCompletedAt ?? run.recoveryPointCompletedAt ?? run.restoreStartedAt
     }
 
     /// Writes `report.json` and `summary.txt` (the verdict and the findings are already known).

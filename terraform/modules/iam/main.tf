@@ -296,6 +296,14 @@ data "aws_iam_policy_document" "orchestrator" {
     resources = [local.recovery_point]
   }
 
+  # The recovery point's CompletionDate closes the diff's window on restore-testing and
+  # verify runs (only DescribeRecoveryPoint returns it).
+  statement {
+    sid       = "DescribeRecoveryPoint"
+    actions   = ["backup:DescribeRecoveryPoint"]
+    resources = [local.recovery_point]
+  }
+
   # StartRestoreJob answering a repeat of our token without a job id: the job is found by
   # listing (no resource-level permission).
   statement {
