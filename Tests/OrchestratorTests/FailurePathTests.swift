@@ -231,4 +231,27 @@ final class FailurePathTests: XCTestCase {
             XCTAssertEqual(error, OrchestratorError(.notFound, "run nope not found"))
         }
     }
+
+    func testVerifyRunTakesTheRecoveryPointCompletionFromDescribeRecoveryPoint() async throws {
+        let world = try World()
+        await world.standardSetup()
+        // ListRecoveryPointsByResource gives no CompletionDate (botocore's RecoveryPointByResource).
+        await world.backup.setRecoveryPoints("arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/" + productionFS, [
+            RecoveryPointInfo(recoveryPointArn: recoveryPointArn, backupVaultName: "prod-vault",
+                              creationDate: Timestamps.parse("2025-03-04T05:00:31Z"), completionDate: nil, status: "COMPLETED"),
+        ])
+        let completed = try XCTUnwrap(Timestamps.parse("2025-03-04T05:41:05.921Z"))
+        await world.backup.setDescribedRecoveryPoint(RecoveryPointInfo(
+            recoveryPointArn: recoveryPointArn, backupVaultName: "prod-vault", creationDate: Timestamps.parse("2025-03-04T05:00:31Z"),
+            completionDate: completed, status: "COMPLETED"))
+        let runId = RunNaming.verifyRunId(recoveryPointArn: recoveryPointArn)
+        _ = try await world.handle(.verify(recoveryPointArn: recoveryPointArn, fileSystemId: nil))
+        let run = try await world.run(runId)
+        XCTAssertEqual(run.recoveryPointCompletedAt, completed)
+        XCTAssertNil(run.backupCompletedAt)
+        XCTAssertEqual(Orchestrator.windowEnd(run), completed)
+        XCTAssertNotEqual(run.restoreStartedAt, completed)
+        let calls = await world.backup.describeRecoveryPointCalls
+        XCTAssertEqual(calls.map { "\($0.vaultName) \($0.recoveryPointArn)" }, ["prod-vault \(recoveryPointArn)"])
+    }
 }
