@@ -145,6 +145,10 @@ final class LocalAWSHarnessTests: XCTestCase {
         let metadata = try await backup.getRecoveryPointRestoreMetadata(
             backupVaultName: "Default", recoveryPointArn: described.recoveryPointArn ?? "")
         XCTAssertEqual(metadata.restoreMetadata, ["file-system-id": "fs-1"])
+        let point = try await backup.describeRecoveryPoint(vaultName: "Default", recoveryPointArn: described.recoveryPointArn ?? "")
+        XCTAssertEqual(point.status, "COMPLETED")
+        XCTAssertEqual(point.completionDate, described.completionDate, "a backup job's recovery point completes with the job")
+        XCTAssertNotNil(point.completionDate)
 
         do {
             _ = try await S3Client(configuration: configuration(bad, aws.endpoint)).listObjectsV2(bucket: "bkt")
