@@ -285,6 +285,11 @@ def test_on_demand_verify_is_two_way_and_catches_silent_corruption(harness, tmp_
     report = demo.report()
     assert report["mode"] == "two-way"
     assert {k: v for k, v in report["counts"].items() if v} == {"match": ENTRIES - 2, "corrupt": 1, "missing": 1}
+    # DescribeRecoveryPoint's CompletionDate closes the window (not the restore job's start).
+    point = harness.client("backup").describe_recovery_point(BackupVaultName=run["backupVaultName"], RecoveryPointArn=run["recoveryPointArn"])
+    completed_ns = round(point["CompletionDate"].timestamp() * 1_000_000) * 1000
+    assert run["recoveryPointCompletedAt"] != run["restoreStartedAt"]
+    assert abs(report["windowEndNs"] - completed_ns) < 1_000_000, (report["windowEndNs"], point["CompletionDate"])
     assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] FAILED {demo.fs} run {demo.run_id}"]
     status, answer = harness.control("GET", "/_harness/backup/restore-jobs")
     assert len(answer["restoreJobs"]) == 1
