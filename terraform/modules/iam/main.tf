@@ -310,6 +310,13 @@ data "aws_iam_policy_document" "orchestrator" {
     sid       = "FindRestoreJob"
     actions   = ["backup:ListRestoreJobs"]
     resources = ["*"]
+    # No resource-level permissions: "*" is bounded to this region
+    # (sentinel/iam-no-wildcards: no "*" resource without a condition).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
   }
 
   # The validation window of a restore-testing run, as the plan's selections set it.
