@@ -17,6 +17,7 @@ final class ArgumentTests: XCTestCase {
           manifest-worker check <manifest> <dir> [options]
           manifest-worker show <manifest>
           manifest-worker help [<command>]
+          manifest-worker completion bash|zsh|fish|man
 
         Commands:
           generate   walk a directory tree and write its manifest (gzipped NDJSON)
@@ -24,6 +25,7 @@ final class ArgumentTests: XCTestCase {
           verify     manifest two directories at once and compare them
           check      walk a directory and compare it with a saved manifest
           show       validate a manifest and print it in readable form
+          completion print a completion script for bash, zsh or fish, or the man page
 
         Global options:
           --json              print the result as one JSON object on stdout
