@@ -152,7 +152,7 @@ enum CLI {
 
     private static func printVersion(_ arguments: ParsedArguments, _ context: CommandContext) -> ExitStatus {
         if arguments.has("--json") {
-            context.console.out(JSONValue.object([("tool", .string(Tool.name)), ("version", .string(Tool.version))]).serialized() + "\n")
+            context.console.out(JSONValue.object([("tool", .string(Tool.name)), ("version", .string(Tool.version)), ("source", .string(Tool.source))]).serialized() + "\n")
         } else {
             context.console.out("\(Tool.identifier)\n")
         }

@@ -70,7 +70,7 @@ enum HelpText {
       -q, --quiet         no progress line and no summary (errors still go to stderr)
       --concurrency N     files hashed at once, 1-1024 (default 32; EBV_CONCURRENCY)
       -h, --help          show help
-      --version           print the version
+      --version           print the version and the git commit built from
       --list-settings     print every EBV_* variable it reads (with --json: as JSON)
       --log-format F      stderr lines as text (default) or json, one object per line
                           with level, message, timestamp and fields (EBV_LOG_FORMAT)
