@@ -25,7 +25,11 @@ let package = Package(
         .target(name: "AWSLite", dependencies: ["CCrypto", "CSSL"], swiftSettings: strict),
         // Test-only helpers (a loopback HTTP server, process runners); not a product.
         .target(name: "TestSupport", dependencies: [], swiftSettings: strict),
-        .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        // The git commit a build comes from, for --version and the manifest header
+        // (a plugin of this package, not a dependency: it runs /bin/sh and git).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
+        .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict,
+                          plugins: ["BuildInfo"]),
         .target(name: "OrchestratorKit", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
         .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict),
         // libFuzzer targets in one executable (docs/fuzzing.md; scripts/fuzz builds it

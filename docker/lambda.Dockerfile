@@ -27,6 +27,8 @@ WORKDIR /src
 # Package.swift names the test targets, so their folders must exist; they are not built.
 COPY Package.swift ./
 COPY Sources ./Sources
+# The BuildInfo plugin (no .git here: the binary says "unknown commit").
+COPY Plugins ./Plugins
 COPY Tests ./Tests
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN swift build -c release --product orchestrator --static-swift-stdlib \

@@ -29,6 +29,8 @@ WORKDIR /src
 # Package.swift names the test targets, so their folders must exist; they are not built.
 COPY Package.swift ./
 COPY Sources ./Sources
+# The BuildInfo plugin (no .git here: the binary says "unknown commit").
+COPY Plugins ./Plugins
 COPY Tests ./Tests
 RUN swift build -c release --product manifest-worker --static-swift-stdlib \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/manifest-worker" /out/manifest-worker

@@ -17,6 +17,7 @@ final class ArgumentTests: XCTestCase {
           manifest-worker check <manifest> <dir> [options]
           manifest-worker show <manifest>
           manifest-worker help [<command>]
+          manifest-worker completion bash|zsh|fish|man
 
         Commands:
           generate   walk a directory tree and write its manifest (gzipped NDJSON)
@@ -24,13 +25,14 @@ final class ArgumentTests: XCTestCase {
           verify     manifest two directories at once and compare them
           check      walk a directory and compare it with a saved manifest
           show       validate a manifest and print it in readable form
+          completion print a completion script for bash, zsh or fish, or the man page
 
         Global options:
           --json              print the result as one JSON object on stdout
           -q, --quiet         no progress line and no summary (errors still go to stderr)
           --concurrency N     files hashed at once, 1-1024 (default 32; EBV_CONCURRENCY)
           -h, --help          show help
-          --version           print the version
+          --version           print the version and the git commit built from
           --list-settings     print every EBV_* variable it reads (with --json: as JSON)
           --log-format F      stderr lines as text (default) or json, one object per line
                               with level, message, timestamp and fields (EBV_LOG_FORMAT)
@@ -62,9 +64,11 @@ final class ArgumentTests: XCTestCase {
     }
 
     func testVersion() throws {
-        XCTAssertEqual(try CLIRunner.run(["--version"]), CLIResult(status: 0, stdout: Data("manifest-worker 0.1.0\n".utf8), stderr: ""))
-        XCTAssertEqual(try CLIRunner.run(["show", "--version"]).out, "manifest-worker 0.1.0\n")
-        XCTAssertEqual(try CLIRunner.run(["--version", "--json"]).out, "{\"tool\":\"manifest-worker\",\"version\":\"0.1.0\"}\n")
+        XCTAssertEqual(try CLIRunner.run(["--version"]), CLIResult(status: 0, stdout: Data("\(BuiltSource.identifier)\n".utf8), stderr: ""))
+        XCTAssertNotNil(BuiltSource.identifier.range(of: #"^manifest-worker 0\.1\.0 \((commit [0-9a-f]{12}, [0-9]{4}-[0-9]{2}-[0-9]{2}|unknown commit)\)$"#,
+                                                    options: .regularExpression), BuiltSource.identifier)
+        XCTAssertEqual(try CLIRunner.run(["show", "--version"]).out, "\(BuiltSource.identifier)\n")
+        XCTAssertEqual(try CLIRunner.run(["--version", "--json"]).out, "{\"tool\":\"manifest-worker\",\"version\":\"0.1.0\",\"source\":\"\(BuiltSource.source)\"}\n")
     }
 
     func testListSettings() throws {

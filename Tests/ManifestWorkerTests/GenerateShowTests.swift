@@ -27,7 +27,7 @@ final class GenerateShowTests: XCTestCase {
         let lines = shown.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(lines.count, 8, shown.out)
         XCTAssertTrue(lines[0].hasPrefix("# manifest efs-backup-verifier/1  role local  started 20"), lines[0])
-        XCTAssertTrue(lines[0].hasSuffix("Z  tool manifest-worker 0.1.0  root \(dir.at("t"))"), lines[0])
+        XCTAssertTrue(lines[0].hasSuffix("Z  tool \(BuiltSource.identifier)  root \(dir.at("t"))"), lines[0])
         let uid = dir.lstat("t/y").st_uid, gid = dir.lstat("t/y").st_gid
         XCTAssertEqual(Array(lines[1...5]), [
             dirLine(dir, "t/docs", path: "docs"),

@@ -6,11 +6,14 @@ struct OptionSpec: Sendable {
     var alias: String?
     /// The value's placeholder in help (`FILE`); nil for a flag without value.
     var valueName: String?
+    /// The values it accepts, when they are a fixed set (offered by shell completion).
+    var choices: [String]
 
-    init(_ name: String, alias: String? = nil, value: String? = nil) {
+    init(_ name: String, alias: String? = nil, value: String? = nil, choices: [String] = []) {
         self.name = name
         self.alias = alias
         self.valueName = value
+        self.choices = choices
     }
 
     var takesValue: Bool { valueName != nil }

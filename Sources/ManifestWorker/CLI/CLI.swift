@@ -75,6 +75,10 @@ enum CLI {
             return printHelp(name, context)
         }
 
+        if command == "completion" {
+            return try printCompletion(rest, context)
+        }
+
         guard let specs = CommandSpecs.specs(for: command) else {
             throw CLIError.usage(command, "unknown command", command: "")
         }
@@ -107,7 +111,7 @@ enum CLI {
             if word == "--" { return index + 1 < words.count ? index + 1 : nil }
             if word.hasPrefix("-") && word != "-" {
                 let spec = CommandSpecs.global.first { ($0.name == word || $0.alias == word) && $0.takesValue }
-                if let spec, index + 1 < words.count, CommandSpecs.specs(for: words[index + 1]) != nil || words[index + 1] == "help" {
+                if let spec, index + 1 < words.count, CommandSpecs.specs(for: words[index + 1]) != nil || ["help", "completion"].contains(words[index + 1]) {
                     throw CLIError.usage(word, "needs a value (\(spec.valueName ?? "VALUE")) before the command", command: "")
                 }
                 index += spec != nil ? 2 : 1
@@ -116,6 +120,23 @@ enum CLI {
             return index
         }
         return nil
+    }
+
+    /// `completion bash|zsh|fish|man`: a script (``Completion``) or the man page (``ManPage``).
+    private static func printCompletion(_ words: [String], _ context: CommandContext) throws -> ExitStatus {
+        let arguments = try ArgumentParser.parse(words, specs: CommandSpecs.global, command: "completion")
+        if arguments.has("--help") { return printHelp("completion", context) }
+        guard let target = arguments.positionals.first else {
+            throw CLIError.usage("completion", "missing shell (\(Completion.targets.joined(separator: ", ")))", command: "completion")
+        }
+        if arguments.positionals.count > 1 {
+            throw CLIError.usage("completion", "unexpected argument \"\(arguments.positionals[1])\"", command: "completion")
+        }
+        guard let script = Completion.script(for: target) else {
+            throw CLIError.usage(target, "unknown shell (\(Completion.targets.joined(separator: ", ")))", command: "completion")
+        }
+        context.console.out(script)
+        return .success
     }
 
     private static func printHelp(_ command: String, _ context: CommandContext) -> ExitStatus {
@@ -131,7 +152,7 @@ enum CLI {
 
     private static func printVersion(_ arguments: ParsedArguments, _ context: CommandContext) -> ExitStatus {
         if arguments.has("--json") {
-            context.console.out(JSONValue.object([("tool", .string(Tool.name)), ("version", .string(Tool.version))]).serialized() + "\n")
+            context.console.out(JSONValue.object([("tool", .string(Tool.name)), ("version", .string(Tool.version)), ("source", .string(Tool.source))]).serialized() + "\n")
         } else {
             context.console.out("\(Tool.identifier)\n")
         }

@@ -7,8 +7,8 @@ enum CommandSpecs {
         OptionSpec("--help", alias: "-h"),
         OptionSpec("--version"),
         OptionSpec("--list-settings"),
-        OptionSpec("--log-format", value: "FORMAT"),
-        OptionSpec("--color", value: "WHEN"),
+        OptionSpec("--log-format", value: "FORMAT", choices: ["text", "json"]),
+        OptionSpec("--color", value: "WHEN", choices: ["auto", "always", "never"]),
     ]
 
     /// `generate` and `verify`: the records written while a walk runs.
@@ -16,7 +16,7 @@ enum CommandSpecs {
 
     static let generate: [OptionSpec] = global + progress + [
         OptionSpec("--output", alias: "-o", value: "FILE"),
-        OptionSpec("--role", value: "ROLE"),
+        OptionSpec("--role", value: "ROLE", choices: ["baseline", "post", "restored", "local"]),
         OptionSpec("--file-system-id", value: "ID"),
         OptionSpec("--recovery-point-arn", value: "ARN"),
         OptionSpec("--restored-root", value: "WHERE"),
@@ -34,10 +34,21 @@ enum CommandSpecs {
                                                             OptionSpec("--progress-interval", value: "SECONDS")]
     static let verify: [OptionSpec] = global + diffOptions + progress
     static let check: [OptionSpec] = global + diffOptions + [OptionSpec("--window-end", value: "TIME")]
-    static let show: [OptionSpec] = global + [OptionSpec("--format", value: "FORMAT")]
+    static let show: [OptionSpec] = global + [OptionSpec("--format", value: "FORMAT", choices: ["text", "sha256sum"])]
 
     /// The commands, in the order help lists them.
     static let commands = ["generate", "diff", "verify", "check", "show"]
+
+    /// One line on what each command does (completion descriptions, the man page).
+    static let summaries: [String: String] = [
+        "generate": "walk a directory tree and write its manifest (gzipped NDJSON)",
+        "diff": "compare manifests: baseline, optional post, restored",
+        "verify": "manifest two directories at once and compare them",
+        "check": "walk a directory and compare it with a saved manifest",
+        "show": "validate a manifest and print it in readable form",
+        "help": "show help for a command",
+        "completion": "print a shell completion script (bash, zsh, fish) or the man page (man)",
+    ]
 
     static func specs(for command: String) -> [OptionSpec]? {
         switch command {
@@ -59,7 +70,7 @@ enum HelpText {
       -q, --quiet         no progress line and no summary (errors still go to stderr)
       --concurrency N     files hashed at once, 1-1024 (default 32; EBV_CONCURRENCY)
       -h, --help          show help
-      --version           print the version
+      --version           print the version and the git commit built from
       --list-settings     print every EBV_* variable it reads (with --json: as JSON)
       --log-format F      stderr lines as text (default) or json, one object per line
                           with level, message, timestamp and fields (EBV_LOG_FORMAT)
@@ -82,6 +93,7 @@ enum HelpText {
       manifest-worker check <manifest> <dir> [options]
       manifest-worker show <manifest>
       manifest-worker help [<command>]
+      manifest-worker completion bash|zsh|fish|man
 
     Commands:
       generate   walk a directory tree and write its manifest (gzipped NDJSON)
@@ -89,6 +101,7 @@ enum HelpText {
       verify     manifest two directories at once and compare them
       check      walk a directory and compare it with a saved manifest
       show       validate a manifest and print it in readable form
+      completion print a completion script for bash, zsh or fish, or the man page
 
     \(globalOptions)
 
@@ -263,9 +276,25 @@ enum HelpText {
 
     """
 
+    static let completion = """
+    Usage: manifest-worker completion bash|zsh|fish|man
+
+    Prints a completion script for the shell, made from the same option tables
+    the parser uses, or the man page (roff; docs/manifest-worker.1). E.g.:
+
+      source <(manifest-worker completion bash)
+      manifest-worker completion zsh > ~/.zfunc/_manifest-worker
+      manifest-worker completion fish > ~/.config/fish/completions/manifest-worker.fish
+      manifest-worker completion man | man -l -
+
+    \(exitStatus)
+
+    """
+
     static func text(for command: String) -> String? {
         switch command {
         case "": return topLevel
+        case "completion": return completion
         case "generate": return generate
         case "diff": return diff
         case "verify": return verify

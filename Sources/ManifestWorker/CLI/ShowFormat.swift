@@ -4,7 +4,7 @@ import ManifestKit
 /// manifest go through ``HumanText`` (escaped, and quoted when escaped).
 ///
 /// ```
-/// # manifest efs-backup-verifier/1  role local  started 2026-11-22T00:41:21Z  tool manifest-worker 0.1.0
+/// # manifest efs-backup-verifier/1  role local  started 2026-11-22T00:41:21Z  tool manifest-worker 0.1.0 (commit 044fa800c967, 2026-12-02)
 /// dir             4096  0755 0:0  2026-11-22T00:40:02Z  -                 docs
 /// file            1234  0644 1000:1000  2026-11-22T00:40:02Z  3a7bd3e2360a3d29  docs/a.txt
 /// symlink            5  0777 0:0  2026-11-22T00:40:02Z  -                 docs/l -> a.txt

@@ -2,6 +2,10 @@
 enum Tool {
     static let name = "manifest-worker"
     static let version = "0.1.0"
-    /// The header's `tool` field: `"manifest-worker <version>"`.
-    static var identifier: String { "\(name) \(version)" }
+    /// Where the build comes from: `commit <12 hex>, <YYYY-MM-DD>` (the commit's
+    /// date), or `unknown commit` for a build outside git (the BuildInfo plugin).
+    static var source: String { BuildInfo.source }
+    /// `--version` and the header's `tool` field:
+    /// `"manifest-worker 0.1.0 (commit 0123456789ab, 2026-12-02)"`.
+    static var identifier: String { "\(name) \(version) (\(source))" }
 }
