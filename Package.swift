@@ -31,7 +31,7 @@ let package = Package(
         .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict,
                           plugins: ["BuildInfo"]),
         .target(name: "OrchestratorKit", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
-        .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict),
+        .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict, plugins: ["BuildInfo"]),
         // libFuzzer targets in one executable (docs/fuzzing.md; scripts/fuzz builds it
         // with -sanitize=fuzzer,address). Debug builds only: it uses @testable imports.
         .executableTarget(name: "FuzzTargets", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit"], swiftSettings: strict),

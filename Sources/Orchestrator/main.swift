@@ -6,5 +6,6 @@ import OrchestratorKit
 let status = await OrchestratorMain.run(
     arguments: Array(CommandLine.arguments.dropFirst()),
     environment: ProcessInfo.processInfo.environment,
+    source: BuildInfo.source,
     makeServices: { config, environment in try await ProductionServices.make(config: config, environment: environment) })
 exit(status)

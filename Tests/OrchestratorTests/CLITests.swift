@@ -18,6 +18,15 @@ final class CLITests: XCTestCase {
         return Outcome(status: status, stdout: out.all, stderr: err.all)
     }
 
+    func testVersionPrintsTheReleaseAndTheBuildsSource() async throws {
+        let out = MemorySink()
+        let status = await OrchestratorMain.run(
+            arguments: ["--version"], environment: [:], source: "commit 0123456789ab, 2026-12-02",
+            stdout: out, stderr: MemorySink(), makeServices: { _, _ in throw OrchestratorError(.configuration, "unused") })
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(out.all, ["orchestrator 0.1.0 (commit 0123456789ab, 2026-12-02)"])
+    }
+
     func testHelp() async throws {
         let outcome = try await run(["--help"])
         XCTAssertEqual(outcome.status, 0)

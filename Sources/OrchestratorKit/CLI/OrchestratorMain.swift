@@ -9,11 +9,14 @@ public typealias ServicesFactory = @Sendable (OrchestratorConfig, [String: Strin
 ///
 /// Exit codes: 0 success; 1 the event could not be handled; 2 bad usage or configuration.
 public enum OrchestratorMain {
+    /// The release, as `--version` prints it before the build's source.
+    public static let version = "0.1.0"
+
     public static let usage = """
         usage: orchestrator handle [--event FILE|-] [--timeout SECONDS]
                orchestrator reconcile [--timeout SECONDS]
                orchestrator config --list [--json]
-               orchestrator --help
+               orchestrator --help | --version
 
         Verifies AWS Backup recovery points of EFS file systems, one step per event.
         With AWS_LAMBDA_RUNTIME_API set it serves the Lambda Runtime API instead.
@@ -24,14 +27,16 @@ public enum OrchestratorMain {
                       meaning); --json: as a JSON array
           --event     the event file ("-" or absent: stdin)
           --timeout   seconds this invocation may run (default 900)
+          --version   print the version and the git commit it was built from
 
         Configuration comes from EBV_* environment variables (see docs/orchestrator.md).
         Exit status: 0 success, 1 the event could not be handled, 2 bad usage or configuration.
         """
 
-    /// Runs the executable. `readInput` returns stdin's bytes.
+    /// Runs the executable. `readInput` returns stdin's bytes; `source` is what the build
+    /// was made from (`commit <hex>, <date>` or `unknown commit`), for `--version`.
     public static func run(
-        arguments: [String], environment: [String: String], clock: any WallClock = SystemClock(),
+        arguments: [String], environment: [String: String], source: String = "unknown commit", clock: any WallClock = SystemClock(),
         stdout: any LogSink = StandardOutputSink(), stderr: any LogSink = StandardErrorSink(),
         readInput: @Sendable () throws -> Data = EventInput.readStandardInput,
         makeServices: ServicesFactory
@@ -57,6 +62,10 @@ public enum OrchestratorMain {
         }
         if case .help = command {
             stdout.write(usage)
+            return 0
+        }
+        if case .version = command {
+            stdout.write("orchestrator \(version) (\(source))")
             return 0
         }
         if case .listSettings(let json) = command {
@@ -85,7 +94,7 @@ public enum OrchestratorMain {
         do {
             let response: String
             switch command {
-            case .help, .listSettings:
+            case .help, .version, .listSettings:
                 return 0
             case .reconcile(let timeout):
                 response = try await orchestrator.handle(.reconcile, deadline: clock.now().addingTimeInterval(timeout))
@@ -164,6 +173,7 @@ public enum OrchestratorMain {
 /// The parsed command line.
 enum CLICommand: Equatable {
     case help
+    case version
     case handle(eventPath: String?, timeout: TimeInterval)
     case reconcile(timeout: TimeInterval)
     case listSettings(json: Bool)
@@ -178,6 +188,7 @@ enum CLICommand: Equatable {
         var rest: [String] = []
         var index = 0
         if arguments.contains(where: { $0 == "--help" || $0 == "-h" }) || arguments.first == "help" { return .help }
+        if arguments == ["--version"] { return .version }
         if arguments.first == "config" { return try parseConfig(Array(arguments.dropFirst())) }
         while index < arguments.count {
             let word = arguments[index]
