@@ -23,20 +23,23 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ManifestKit", dependencies: ["CCrypto", "CZlib"], swiftSettings: strict),
         .target(name: "AWSLite", dependencies: ["CCrypto", "CSSL"], swiftSettings: strict),
+        // ManifestKit's byte streams over S3 objects (GET and multipart upload), for both executables.
+        .target(name: "S3ByteStreams", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
         // Test-only helpers (a loopback HTTP server, process runners); not a product.
         .target(name: "TestSupport", dependencies: [], swiftSettings: strict),
         // The git commit a build comes from, for --version and the manifest header
         // (a plugin of this package, not a dependency: it runs /bin/sh and git).
         .plugin(name: "BuildInfo", capability: .buildTool()),
-        .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict,
+        .executableTarget(name: "ManifestWorker", dependencies: ["ManifestKit", "AWSLite", "S3ByteStreams"], swiftSettings: strict,
                           plugins: ["BuildInfo"]),
-        .target(name: "OrchestratorKit", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
+        .target(name: "OrchestratorKit", dependencies: ["ManifestKit", "AWSLite", "S3ByteStreams"], swiftSettings: strict),
         .executableTarget(name: "Orchestrator", dependencies: ["OrchestratorKit"], swiftSettings: strict, plugins: ["BuildInfo"]),
         // libFuzzer targets in one executable (docs/fuzzing.md; scripts/fuzz builds it
         // with -sanitize=fuzzer,address). Debug builds only: it uses @testable imports.
         .executableTarget(name: "FuzzTargets", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit"], swiftSettings: strict),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
         .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "S3ByteStreamsTests", dependencies: ["S3ByteStreams", "ManifestKit", "AWSLite", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestWorker", "ManifestKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OrchestratorTests", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["ManifestKit", "AWSLite", "TestSupport"], swiftSettings: strict),

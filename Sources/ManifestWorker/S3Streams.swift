@@ -1,6 +1,7 @@
 import AWSLite
 import Foundation
 import ManifestKit
+import S3ByteStreams
 
 /// `s3://bucket/key` as a manifest's destination or source (docs/cli.md, "S3"),
 /// plugged in behind ``Endpoints``.
@@ -10,6 +11,9 @@ import ManifestKit
 ///   the end); the object exists only once `finish()` completed the upload. `abort()`,
 ///   any failure, and SIGTERM/SIGINT (see ``InterruptGuard``) abort the upload.
 /// - A source streams the object with ranged GETs, one chunk in memory at a time.
+///
+/// Both are the `S3ByteStreams` module's (shared with the orchestrator), wrapped here
+/// for the worker's interrupt handling and messages.
 ///
 /// AWS settings come from the environment `main.swift` hands in, through
 /// `AWSClientConfiguration.fromEnvironment`: region, the credential chain, endpoint
@@ -33,7 +37,7 @@ enum S3Streams {
         let s3 = try client(for: spec, environment: environment)
         let contentType = location.key.hasSuffix(".gz") ? "application/gzip" : "application/octet-stream"
         let writer = s3.multipartWriter(bucket: location.bucket, key: location.key, contentType: contentType, partSize: partSize)
-        return S3ObjectSink(spec: spec, writer: writer)
+        return GuardedS3Sink(spec: spec, writer: writer)
     }
 
     /// A source reading the object `spec` (fails here when it does not exist).
@@ -41,7 +45,7 @@ enum S3Streams {
         let location = try location(spec)
         let s3 = try client(for: spec, environment: environment)
         do {
-            return S3ObjectSource(spec: spec, reader: try S3BlockingReader(client: s3, bucket: location.bucket, key: location.key))
+            return NamedS3Source(spec: spec, source: try S3ObjectSource(client: s3, bucket: location.bucket, key: location.key))
         } catch {
             throw CLIError(spec, reason(error))
         }
@@ -62,21 +66,23 @@ enum S3Streams {
     }
 }
 
-/// ManifestKit's `ByteSink` over AWSLite's `S3BlockingWriter`.
-final class S3ObjectSink: ByteSink {
+/// The shared `S3ObjectSink` as the worker's output: watched by ``InterruptGuard`` (a
+/// signal aborts the upload) until it completed or was discarded, its failures
+/// ``CLIError``s naming the `s3://` address.
+final class GuardedS3Sink: ByteSink {
     let spec: String
-    private let writer: S3BlockingWriter
+    private let sink: S3ObjectSink
     private var registration: InterruptGuard.Registration?
 
     init(spec: String, writer: S3MultipartWriter) {
         self.spec = spec
-        self.writer = S3BlockingWriter(writer: writer)
+        self.sink = S3ObjectSink(writer: writer)
         self.registration = InterruptGuard.shared.register(writer, name: spec)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         do {
-            try writer.write(bytes)
+            try sink.write(bytes)
         } catch {
             InterruptGuard.shared.parkIfInterrupted()
             release()
@@ -88,7 +94,7 @@ final class S3ObjectSink: ByteSink {
     func finish() throws {
         defer { release() }
         do {
-            try writer.finish()
+            try sink.finish()
         } catch {
             InterruptGuard.shared.parkIfInterrupted()
             throw CLIError(spec, S3Streams.reason(error))
@@ -97,7 +103,7 @@ final class S3ObjectSink: ByteSink {
 
     /// Aborts the upload: no object, no stored parts.
     func abort() {
-        writer.abort()
+        sink.abort()
         release()
     }
 
@@ -107,21 +113,22 @@ final class S3ObjectSink: ByteSink {
     }
 }
 
-/// ManifestKit's `ByteSource` over AWSLite's `S3BlockingReader`.
-final class S3ObjectSource: ByteSource {
+/// The shared `S3ObjectSource` as the worker's input: its failures ``CLIError``s
+/// naming the `s3://` address.
+final class NamedS3Source: ByteSource {
     let spec: String
-    private let reader: S3BlockingReader
+    private let source: S3ObjectSource
 
-    init(spec: String, reader: S3BlockingReader) {
+    init(spec: String, source: S3ObjectSource) {
         self.spec = spec
-        self.reader = reader
+        self.source = source
     }
 
     var name: String { spec }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         do {
-            return try reader.read(into: buffer)
+            return try source.read(into: buffer)
         } catch {
             throw CLIError(spec, S3Streams.reason(error))
         }

@@ -4,33 +4,6 @@ import XCTest
 
 @testable import AWSLite
 
-/// A fake S3 multipart endpoint that can fail a chosen part.
-final class MultipartServer: @unchecked Sendable {
-    let failPart: Int?
-    let partBodies = Locked<[Int: Int]>([:])
-    init(failPart: Int? = nil) { self.failPart = failPart }
-
-    func handle(_ r: TestHTTPRequest) -> TestHTTPResponse {
-        switch (r.method, r.query) {
-        case ("POST", "uploads"):
-            return ClientHarness.xml(200, "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up/1</UploadId></InitiateMultipartUploadResult>")
-        case ("PUT", let q) where q.hasPrefix("partNumber="):
-            let n = Int(q.dropFirst("partNumber=".count).prefix { $0 != "&" })!
-            if n == failPart { return ClientHarness.xml(400, "<Error><Code>InvalidDigest</Code><Message>bad digest</Message></Error>") }
-            partBodies.withLock { $0[n] = r.body.count }
-            return .text(200, "", headers: [("ETag", "\"etag-\(n)\""), ("x-amz-checksum-sha256", r.header("x-amz-checksum-sha256") ?? "")])
-        case ("POST", "uploadId=up%2F1"):
-            return ClientHarness.xml(200, "<CompleteMultipartUploadResult><ETag>\"final-2\"</ETag><ChecksumSHA256>c-2</ChecksumSHA256></CompleteMultipartUploadResult>")
-        case ("DELETE", "uploadId=up%2F1"):
-            return .text(204, "")
-        case ("PUT", ""):
-            return .text(200, "", headers: [("ETag", "\"single\"")])
-        default:
-            return .text(400, "unexpected \(r.method) \(r.target)")
-        }
-    }
-}
-
 final class S3MultipartTests: XCTestCase {
     private let mib = 1024 * 1024
 
@@ -126,52 +99,7 @@ final class S3MultipartTests: XCTestCase {
     }
 }
 
-final class S3BlockingTests: XCTestCase {
-    // Synchronous tests: they run on the main thread, as a CLI's generate/diff would.
-    func testBlockingWriterUploadsPartsAndCompletes() throws {
-        let fake = MultipartServer()
-        let server = try TestHTTPServer { fake.handle($0) }
-        defer { server.stop() }
-        let s3 = try S3Client(configuration: ClientHarness.configuration(server))
-        let sink = S3BlockingWriter(writer: s3.multipartWriter(bucket: "b", key: "k", partSize: 5 * 1024 * 1024))
-        XCTAssertEqual(sink.name, "s3://b/k")
-        let block = [UInt8](repeating: 9, count: 100_000)
-        for _ in 0..<60 { try block.withUnsafeBytes { try sink.write($0) } }  // 6,000,000 bytes
-        try sink.finish()
-        XCTAssertEqual(sink.result?.eTag, "\"final-2\"")
-        XCTAssertEqual(fake.partBodies.current, [1: 5 * 1024 * 1024, 2: 6_000_000 - 5 * 1024 * 1024])
-    }
-
-    func testBlockingWriterAbortLeavesNoObject() throws {
-        let fake = MultipartServer()
-        let server = try TestHTTPServer { fake.handle($0) }
-        defer { server.stop() }
-        let s3 = try S3Client(configuration: ClientHarness.configuration(server))
-        let sink = S3BlockingWriter(writer: s3.multipartWriter(bucket: "b", key: "k", partSize: 5 * 1024 * 1024))
-        let block = [UInt8](repeating: 9, count: 6 * 1024 * 1024)
-        try block.withUnsafeBytes { try sink.write($0) }
-        sink.abort()
-        XCTAssertEqual(server.requests.map(\.method), ["POST", "PUT", "DELETE"])
-    }
-
-    func testBlockingReaderReadsWholeObject() throws {
-        let fake = RangeServer(size: 1000)
-        let server = try TestHTTPServer { fake.handle($0) }
-        defer { server.stop() }
-        let s3 = try S3Client(configuration: ClientHarness.configuration(server))
-        let source = try S3BlockingReader(client: s3, bucket: "b", key: "m.gz", chunkSize: 300)
-        XCTAssertEqual(source.name, "s3://b/m.gz")
-        var all: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 128)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            all += buffer[0..<n]
-        }
-        XCTAssertEqual(all, fake.object)
-        XCTAssertEqual(server.requests.count, 4)
-    }
-
+final class S3LocationTests: XCTestCase {
     func testS3Location() {
         XCTAssertEqual(S3Location(url: "s3://bucket/dir/a b.gz"), S3Location(bucket: "bucket", key: "dir/a b.gz"))
         XCTAssertNil(S3Location(url: "s3://bucket/"))

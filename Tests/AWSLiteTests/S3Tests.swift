@@ -100,32 +100,6 @@ final class S3Tests: XCTestCase {
     }
 }
 
-/// An in-memory S3 object served with Range support, recording the largest body sent.
-final class RangeServer: @unchecked Sendable {
-    let object: [UInt8]
-    let largestBody = Locked(0)
-    init(size: Int) {
-        object = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            for i in 0..<size { buffer[i] = UInt8(truncatingIfNeeded: i &* 31 &+ i >> 8) }
-            count = size
-        }
-    }
-
-    func handle(_ r: TestHTTPRequest) -> TestHTTPResponse {
-        if let ifMatch = r.header("If-Match"), ifMatch != "\"v1\"" { return .text(412, "") }
-        guard let range = r.header("Range") else {
-            largestBody.withLock { $0 = max($0, object.count) }
-            return .init(status: 200, headers: [("ETag", "\"v1\"")], body: object)
-        }
-        let spec = range.dropFirst("bytes=".count).split(separator: "-").map { Int($0)! }
-        guard spec[0] < object.count else { return ClientHarness.xml(416, "<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>") }
-        let end = min(spec[1], object.count - 1)
-        let body = Array(object[spec[0]...end])
-        largestBody.withLock { $0 = max($0, body.count) }
-        return .init(status: 206, headers: [("ETag", "\"v1\""), ("Content-Range", "bytes \(spec[0])-\(end)/\(object.count)")], body: body)
-    }
-}
-
 final class S3StreamingTests: XCTestCase {
     private func read(_ stream: S3ObjectStream) async throws -> [UInt8] {
         var all: [UInt8] = []

@@ -6,7 +6,8 @@ which service. A method's operations are those it names plus those of the AWSLit
 calls (transitively: `listAllTasks` → `listTasks` → ListTasks; `multipartWriter` → the
 writer's CreateMultipartUpload, UploadPart, ...). An executable's operations are those of
 every AWSLite method its adapters call: the orchestrator's `Sources/OrchestratorKit/Production/`,
-the worker's `Sources/ManifestWorker/` (its S3 streams).
+the worker's `Sources/ManifestWorker/`, and for both `Sources/S3ByteStreams/` (the S3 byte
+source and sink they share).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 SERVICE_OF_TYPE = {
-    "S3Client": "s3", "S3MultipartWriter": "s3", "S3BlockingWriter": "s3", "S3BlockingReader": "s3", "S3ObjectStream": "s3",
+    "S3Client": "s3", "S3MultipartWriter": "s3", "S3ObjectStream": "s3",
     "SNSClient": "sns", "ECSClient": "ecs", "EFSClient": "elasticfilesystem", "BackupClient": "backup",
 }
 TYPE_DECL = re.compile(r"^(?:public |internal )?(?:final )?(?:struct|class|extension|enum|actor) (\w+)", re.M)
@@ -26,8 +27,8 @@ CALL = re.compile(r"\b([a-z]\w*)\(")
 CONSTRUCT = re.compile(r"\b(S3\w+|SNS\w+|ECS\w+|EFS\w+|Backup\w+)\(")
 
 EXECUTABLES = {
-    "orchestrator": ["Sources/OrchestratorKit/Production"],
-    "manifest-worker": ["Sources/ManifestWorker"],
+    "orchestrator": ["Sources/OrchestratorKit/Production", "Sources/S3ByteStreams"],
+    "manifest-worker": ["Sources/ManifestWorker", "Sources/S3ByteStreams"],
 }
 
 

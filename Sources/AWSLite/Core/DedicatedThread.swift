@@ -3,8 +3,8 @@ import Foundation
 /// The one way (outside ManifestKit's pthread walker pool) to leave Swift's cooperative
 /// pool: blocking work — a socket exchange that waits in `poll`, a `getaddrinfo`, a
 /// synchronous ManifestKit reader over S3 — runs on a thread of its own, so it never
-/// holds one of the pool's few threads. (`Blocking.run` is the way back: synchronous
-/// code on such a thread waiting for async work.)
+/// holds one of the pool's few threads. (`S3ByteStreams`' `Blocking.run` is the way
+/// back: synchronous code on such a thread waiting for async work.)
 public enum DedicatedThread {
     /// Runs `body` on a new thread with a `stackSize`-byte stack (nil: the system's
     /// default) and returns (or throws) what it did, without blocking the calling task's thread.

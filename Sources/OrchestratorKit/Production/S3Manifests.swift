@@ -1,32 +1,21 @@
 import AWSLite
 import Foundation
 import ManifestKit
+import S3ByteStreams
 
-/// ManifestKit's `ByteSource` over an S3 object (read on a non-cooperative thread). With a
-/// deadline, a read after it throws `DiffOutOfTime`.
-final class S3ByteSource: ByteSource {
-    let reader: S3BlockingReader
+/// A source that fails with `DiffOutOfTime` once `deadline` has passed (checked before every read).
+final class DeadlineSource: ByteSource {
+    let source: any ByteSource
     let deadline: Date?
-    var name: String { reader.name }
-    init(client: S3Client, bucket: String, key: String, deadline: Date? = nil) throws {
-        reader = try S3BlockingReader(client: client, bucket: bucket, key: key)
+    var name: String { source.name }
+    init(_ source: any ByteSource, deadline: Date?) {
+        self.source = source
         self.deadline = deadline
     }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if let deadline, Date() >= deadline { throw DiffOutOfTime() }
-        return try reader.read(into: buffer)
+        return try source.read(into: buffer)
     }
-}
-
-/// ManifestKit's `ByteSink` over an S3 multipart upload: the object exists only after `finish()`.
-final class S3ByteSink: ByteSink {
-    let writer: S3BlockingWriter
-    init(client: S3Client, bucket: String, key: String, contentType: String) {
-        writer = S3BlockingWriter(writer: client.multipartWriter(bucket: bucket, key: key, contentType: contentType))
-    }
-    func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
-    func finish() throws { try writer.finish() }
-    func abort() { writer.abort() }
 }
 
 /// Runs blocking work (ManifestKit's synchronous readers over S3) on a dedicated thread,
@@ -63,7 +52,7 @@ public struct S3ManifestCatalog: ManifestCatalog {
             let trailer: ManifestTrailer?
             do {
                 trailer = try await onDedicatedThread {
-                    let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
+                    let reader = try ManifestReader(source: try S3ObjectSource(client: client, bucket: bucket, key: key))
                     while try reader.next() != nil {}
                     return reader.trailer
                 }
@@ -140,11 +129,13 @@ public struct S3ManifestDiffer: ManifestDiffer {
         let pageKey = request.reportPrefix + "report.html"
         let (report, inputs, walks) = try await onDedicatedThread { () throws -> (DiffReport, [ReportPage.Input], [String: WalkStats]) in
             let policy = try SeverityPolicy(parsing: overrides)
-            let deadline = request.deadline
-            let baseline = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.baselineKey, deadline: deadline))
-            let post = try request.postKey.map { try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: $0, deadline: deadline)) }
-            let restored = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: request.restoredKey, deadline: deadline))
-            let upload = S3ByteSink(client: client, bucket: bucket, key: findingsKey, contentType: "application/gzip")
+            func manifest(_ key: String) throws -> ManifestReader {
+                try ManifestReader(source: DeadlineSource(try S3ObjectSource(client: client, bucket: bucket, key: key), deadline: request.deadline))
+            }
+            let baseline = try manifest(request.baselineKey)
+            let post = try request.postKey.map(manifest)
+            let restored = try manifest(request.restoredKey)
+            let upload = S3ObjectSink(client: client, bucket: bucket, key: findingsKey, contentType: "application/gzip")
             // Compressed and uploaded on a thread of its own, beside the merge.
             let output = BackgroundSink(wrapping: try GzipCompressingSink(wrapping: upload))
             let findings = FindingsWriter(sink: output)

@@ -140,7 +140,8 @@ def test_operations_from_the_code() -> None:
 
 
 def _iam_copy(tmp_path: Path) -> Path:
-    for part in ("Sources/AWSLite/Services", "Sources/OrchestratorKit/Production", "Sources/ManifestWorker", "terraform/modules/iam"):
+    for part in ("Sources/AWSLite/Services", "Sources/OrchestratorKit/Production", "Sources/ManifestWorker", "Sources/S3ByteStreams",
+                 "terraform/modules/iam"):
         shutil.copytree(ROOT / part, tmp_path / part)
     return tmp_path
 
