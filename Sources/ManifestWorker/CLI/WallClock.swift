@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ManifestKit
+import Primitives
 
 /// Time helpers: the real clock (used only by `main.swift`) and UTC formatting.
 enum WallClock {
