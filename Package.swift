@@ -16,13 +16,17 @@ let package = Package(
         .executable(name: "orchestrator", targets: ["Orchestrator"]),
         .library(name: "ManifestKit", targets: ["ManifestKit"]),
         .library(name: "AWSLite", targets: ["AWSLite"]),
+        .library(name: "Primitives", targets: ["Primitives"]),
     ],
     targets: [
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "ManifestKit", dependencies: ["CCrypto", "CZlib"], swiftSettings: strict),
-        .target(name: "AWSLite", dependencies: ["CCrypto", "CSSL"], swiftSettings: strict),
+        // SHA-256, HMAC, hex, RFC 3339 and HTTP dates, JSON string escaping: the one home of
+        // the primitives both ManifestKit and AWSLite use (no Foundation).
+        .target(name: "Primitives", dependencies: ["CCrypto"], swiftSettings: strict),
+        .target(name: "ManifestKit", dependencies: ["Primitives", "CZlib"], swiftSettings: strict),
+        .target(name: "AWSLite", dependencies: ["Primitives", "CSSL"], swiftSettings: strict),
         // ManifestKit's byte streams over S3 objects (GET and multipart upload), for both executables.
         .target(name: "S3ByteStreams", dependencies: ["ManifestKit", "AWSLite"], swiftSettings: strict),
         // Test-only helpers (a loopback HTTP server, process runners); not a product.
@@ -37,6 +41,7 @@ let package = Package(
         // libFuzzer targets in one executable (docs/fuzzing.md; scripts/fuzz builds it
         // with -sanitize=fuzzer,address). Debug builds only: it uses @testable imports.
         .executableTarget(name: "FuzzTargets", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit"], swiftSettings: strict),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
         .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "S3ByteStreamsTests", dependencies: ["S3ByteStreams", "ManifestKit", "AWSLite", "TestSupport"], swiftSettings: strict),

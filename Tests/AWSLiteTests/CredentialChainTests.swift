@@ -82,7 +82,7 @@ final class CredentialChainTests: XCTestCase {
         let creds = try await chain(["HOME": "/nowhere", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"], http: http).credentials()
         XCTAssertEqual(creds.accessKeyId, "CK")
         XCTAssertEqual(creds.sessionToken, "CT")
-        XCTAssertEqual(creds.expiration, ISO8601Timestamp.parse("2026-11-22T06:00:00Z"))
+        XCTAssertEqual(creds.expiration, Timestamps.parse("2026-11-22T06:00:00Z"))
         XCTAssertEqual(http.urls, ["http://169.254.170.2/v2/credentials/abc"])
     }
 

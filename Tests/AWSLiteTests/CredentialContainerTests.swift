@@ -189,16 +189,6 @@ final class CredentialContainerTests: XCTestCase {
             XCTAssertEqual(($0 as? AWSError)?.message, "container credentials: the answer is not a JSON object")
         }
     }
-
-    func testISO8601() {
-        XCTAssertEqual(ISO8601Timestamp.parse("2026-11-22T06:30:00Z"), Date(timeIntervalSince1970: 1_795_329_000))
-        XCTAssertEqual(ISO8601Timestamp.parse("2026-11-22T08:30:00.5+02:00"), Date(timeIntervalSince1970: 1_795_329_000.5))
-        XCTAssertEqual(ISO8601Timestamp.parse("2024-02-29T00:00:00-01:00"), Date(timeIntervalSince1970: 1_709_168_400))
-        XCTAssertNil(ISO8601Timestamp.parse("2026-11-22 06:30:00Z"))
-        XCTAssertNil(ISO8601Timestamp.parse("2026-11-22T06:30:00"))
-        XCTAssertNil(ISO8601Timestamp.parse("2026-13-22T06:30:00Z"))
-        XCTAssertNil(ISO8601Timestamp.parse("2026-11-22T06:30:00Zjunk"))
-    }
 }
 
 /// A thread-safe counter for server handlers.

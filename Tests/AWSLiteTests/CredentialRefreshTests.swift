@@ -126,7 +126,7 @@ final class CredentialRefreshTests: XCTestCase {
     }
 
     func testConcurrentCallersCauseOneContainerRequest() async throws {
-        let clock = CredTestClock(ISO8601Timestamp.parse("2026-11-22T05:00:00Z")!)
+        let clock = CredTestClock(Timestamps.parse("2026-11-22T05:00:00Z")!)
         let server = try TestHTTPServer { _ in
             Thread.sleep(forTimeInterval: 0.2)
             return .text(200, #"{"AccessKeyId":"ASIA1","SecretAccessKey":"S","Token":"T","Expiration":"2026-11-22T06:00:00Z"}"#)

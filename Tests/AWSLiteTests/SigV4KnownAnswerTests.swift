@@ -1,5 +1,6 @@
 import AWSLite
 import Foundation
+import Primitives
 import XCTest
 
 /// Known answers computed once with botocore (`Fixtures/s3-kat/generate.py` →
@@ -54,7 +55,7 @@ final class SigV4KnownAnswerTests: XCTestCase {
                 headers: kat.headers.map { (name: $0[0], value: $0[1]) })
             let options: SigningOptions = kat.options == "s3" ? .s3 : .standard
             if kat.payloadHash != SigV4.unsignedPayload {
-                XCTAssertEqual(SigV4.sha256Hex(kat.body), kat.payloadHash, "\(kat.name): body hash")
+                XCTAssertEqual(SHA256.hex(kat.body), kat.payloadHash, "\(kat.name): body hash")
             }
             let result = SigV4.sign(
                 &request,

@@ -1,5 +1,6 @@
 import AWSLite
 import Foundation
+import Primitives
 import XCTest
 
 /// Runs every header-signing case of the published SigV4 suite (aws-c-auth
@@ -79,7 +80,7 @@ struct SigV4VectorCase {
     var service: String
     var date: Date
     var options: SigningOptions
-    var payloadHash: String { SigV4.sha256Hex(body) }
+    var payloadHash: String { SHA256.hex(body) }
 
     static func load(_ dir: URL) throws -> SigV4VectorCase {
         let contextData = try Data(contentsOf: dir.appendingPathComponent("context.json"))

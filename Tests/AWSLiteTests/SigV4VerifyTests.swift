@@ -1,5 +1,6 @@
 import AWSLite
 import Foundation
+import Primitives
 import XCTest
 
 /// Server-side verification (used by test stand-ins) agrees with the signer and
@@ -36,7 +37,7 @@ final class SigV4VerifyTests: XCTestCase {
         XCTAssertThrowsError(try SigV4.verify(tampered, secretAccessKey: "secret", payloadHash: SigV4.emptyPayloadHash, options: .standard)) {
             guard case .signatureMismatch = $0 as? SigV4.VerificationFailure else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try SigV4.verify(received(), secretAccessKey: "secret", payloadHash: SigV4.sha256Hex("x"), options: .standard))
+        XCTAssertThrowsError(try SigV4.verify(received(), secretAccessKey: "secret", payloadHash: SHA256.hex("x"), options: .standard))
         var noToken = received()
         noToken.headers.removeAll { $0.name == "X-Amz-Security-Token" }
         XCTAssertThrowsError(try SigV4.verify(noToken, secretAccessKey: "secret", payloadHash: SigV4.emptyPayloadHash, options: .standard)) {

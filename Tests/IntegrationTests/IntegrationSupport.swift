@@ -1,6 +1,7 @@
 import AWSLite
 import Foundation
 import ManifestKit
+import Primitives
 import TestSupport
 import XCTest
 
@@ -36,7 +37,7 @@ enum Integration {
 
     /// Base64 of the SHA-256 of `bytes`, computed with ManifestKit's hasher (not AWSLite's).
     static func sha256Base64(_ bytes: [UInt8]) -> String {
-        Data(ManifestKit.SHA256.digest(bytes)).base64EncodedString()
+        Data(SHA256.digest(bytes)).base64EncodedString()
     }
 
     /// `count` deterministic pseudo-random bytes (xorshift), so multipart parts differ.

@@ -1,5 +1,6 @@
 import CZlib
 @testable import ManifestKit
+import Primitives
 
 /// Builders shared by the format tests.
 enum Fixtures {

@@ -1,4 +1,5 @@
 import Glibc
+import Primitives
 import Synchronization
 import XCTest
 @testable import ManifestKit

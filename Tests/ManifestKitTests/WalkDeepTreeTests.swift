@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Primitives
 import XCTest
 @testable import ManifestKit
 

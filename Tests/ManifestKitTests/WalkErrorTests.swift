@@ -1,4 +1,5 @@
 import Glibc
+import Primitives
 import XCTest
 @testable import ManifestKit
 

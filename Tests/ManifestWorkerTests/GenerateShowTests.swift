@@ -1,5 +1,6 @@
 import Foundation
 import ManifestKit
+import Primitives
 import XCTest
 
 /// `generate` to a file and to stdout, then `show`: exact output.

@@ -1,5 +1,6 @@
 import Foundation
 import ManifestKit
+import Primitives
 import XCTest
 
 /// Issue 8 items 2–5 through the binary: no trap on extreme numbers, escaped

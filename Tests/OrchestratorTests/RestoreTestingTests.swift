@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 import XCTest
 @testable import OrchestratorKit

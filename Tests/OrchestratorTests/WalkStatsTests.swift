@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 import ManifestKit
 import XCTest

@@ -154,7 +154,7 @@ public struct ContainerCredentialProvider: CredentialSource, CredentialProvider 
         }
         var expiration: Date?
         if let text = string("Expiration") {
-            guard let date = ISO8601Timestamp.parse(text) else {
+            guard let date = Timestamps.parse(text) else {
                 throw AWSError(kind: .invalidResponse, message: "container credentials: Expiration is not ISO-8601: \(text)")
             }
             expiration = date

@@ -63,7 +63,7 @@ public actor RefreshingCredentialProvider: CredentialProvider {
                 backOff()
                 if let expiration = fresh.expiration, now() >= expiration, !warnedExpired {
                     warnedExpired = true
-                    warn("warning: the AWS credentials just fetched expired at \(ISO8601DateFormatter().string(from: expiration)); using them anyway, asking again in \(Int(backoff)) s")
+                    warn("warning: the AWS credentials just fetched expired at \(Timestamps.rfc3339(expiration)); using them anyway, asking again in \(Int(backoff)) s")
                 }
             } else {
                 backoff = 0

@@ -41,12 +41,10 @@ public struct BackupClient: Sendable {
     /// Every restore job created after `createdAfter` (ListRestoreJobs
     /// `GET /restore-jobs/?createdAfter=…&resourceType=…`, following `nextToken`).
     public func listAllRestoreJobs(createdAfter: Date, resourceType: String? = nil) async throws -> [BackupRestoreJob] {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
         var all: [BackupRestoreJob] = []
         var token: String?
         repeat {
-            let query: [(String, String?)] = [("createdAfter", formatter.string(from: createdAfter)), ("nextToken", token),
+            let query: [(String, String?)] = [("createdAfter", Timestamps.rfc3339(createdAfter)), ("nextToken", token),
                                               ("resourceType", resourceType)].filter { $0.1 != nil }
             let out = try await executor.callREST(
                 operation: "ListRestoreJobs", method: "GET", path: "/restore-jobs/", query: query, idempotent: true, as: RestoreJobsOutput.self)

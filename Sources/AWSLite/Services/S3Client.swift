@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Amazon S3 (rest-xml), path-style addressing (`/<bucket>/<key>`) on every
 /// endpoint, signed with the S3 SigV4 variant.
@@ -67,7 +68,7 @@ public struct S3Client: Sendable {
         }
         return S3ObjectHead(
             contentLength: contentLength, eTag: response.header("ETag"), contentType: response.header("Content-Type"),
-            lastModified: HTTPDate.parse(response.header("Last-Modified")), checksumSHA256: response.header("x-amz-checksum-sha256"),
+            lastModified: Timestamps.parseHTTPDate(response.header("Last-Modified")), checksumSHA256: response.header("x-amz-checksum-sha256"),
             versionId: response.header("x-amz-version-id"), metadata: metadata)
     }
 
@@ -92,7 +93,7 @@ public struct S3Client: Sendable {
             throw AWSError(kind: .invalidResponse, service: "s3", operation: "ListObjectsV2", message: "not a ListBucketResult document", httpStatus: response.status)
         }
         let objects = tree.children("Contents").map { c in
-            S3ObjectSummary(key: c.value("Key") ?? "", size: UInt64(c.value("Size") ?? "") ?? 0, eTag: c.value("ETag"), lastModified: S3Dates.iso8601(c.value("LastModified")))
+            S3ObjectSummary(key: c.value("Key") ?? "", size: UInt64(c.value("Size") ?? "") ?? 0, eTag: c.value("ETag"), lastModified: c.value("LastModified").flatMap(Timestamps.parse))
         }
         let prefixes = tree.children("CommonPrefixes").compactMap { $0.value("Prefix") }
         let truncated = tree.value("IsTruncated") == "true"

@@ -84,17 +84,6 @@ public struct S3CompletedPart: Sendable, Equatable {
     public var checksumSHA256: String
 }
 
-/// S3 timestamps in XML bodies (HTTP dates in headers: ``HTTPDate``).
-enum S3Dates {
-    /// ISO 8601 with or without fractional seconds (XML bodies).
-    static func iso8601(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) { return date }
-        return ISO8601DateFormatter().date(from: text)
-    }
-}
 
 /// An `s3://bucket/key` location.
 public struct S3Location: Sendable, Equatable, CustomStringConvertible {

@@ -86,7 +86,7 @@ struct RequestExecutor: Sendable {
                     if await configuration.credentials.invalidate(rejected: sent.credentials) { continue }
                     throw error
                 }
-                if error.code == "RequestTimeTooSkewed", let serverDate = HTTPDate.parse(response.header("Date")) {
+                if error.code == "RequestTimeTooSkewed", let serverDate = Timestamps.parseHTTPDate(response.header("Date")) {
                     clockSkew.set(serverDate.timeIntervalSince(configuration.now()))
                 }
                 if (500...599).contains(response.status) { mayHaveActed = true }
@@ -115,9 +115,7 @@ struct RequestExecutor: Sendable {
         }
     }
 
-    static func stamp(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
-    }
+    static func stamp(_ date: Date) -> String { Timestamps.rfc3339(date) }
 
     /// Signs and sends one attempt; returns the response and the credentials it was signed with.
     private func attemptOnce(_ request: OperationRequest, deadline: Date?) async throws -> (response: HTTPResponse, credentials: Credentials) {

@@ -80,7 +80,7 @@ public struct RetryPolicy: Sendable {
     public static func parseRetryAfter(_ value: String?, now: Date) -> TimeInterval? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if let seconds = Double(value), seconds >= 0 { return seconds }
-        guard let date = HTTPDate.parse(value) else { return nil }
+        guard let date = Timestamps.parseHTTPDate(value) else { return nil }
         return max(0, date.timeIntervalSince(now))
     }
 }

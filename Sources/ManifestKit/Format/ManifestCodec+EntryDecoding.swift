@@ -1,3 +1,5 @@
+import Primitives
+
 /// The keys an entry line may carry (anything else is skipped).
 enum EntryKey: UInt8 {
     case path, pathB64, type, size, mode, uid, gid, mtimeNs, ctimeNs, ino, nlink

@@ -1,3 +1,5 @@
+import Primitives
+
 extension ManifestCodec {
     // MARK: - Header
 

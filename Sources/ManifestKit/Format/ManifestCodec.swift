@@ -1,3 +1,5 @@
+import Primitives
+
 /// One decoded line after the header: an entry, or the trailer.
 public enum ManifestLine: Sendable, Equatable {
     case entry(ManifestEntry)

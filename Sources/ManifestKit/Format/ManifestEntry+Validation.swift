@@ -1,3 +1,5 @@
+import Primitives
+
 extension ManifestEntry {
     /// Why this entry may not appear in a manifest, or nil when it may.
     ///

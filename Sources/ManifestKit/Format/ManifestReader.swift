@@ -1,3 +1,5 @@
+import Primitives
+
 /// A streaming, validating manifest reader (``ManifestEntrySource``).
 ///
 /// Gunzips the source (multi-member accepted), splits lines with a bounded

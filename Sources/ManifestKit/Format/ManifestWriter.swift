@@ -1,3 +1,5 @@
+import Primitives
+
 /// Writes one manifest: the header line at creation, entries in manifest order,
 /// the trailer on ``finish(completedAtNs:)``, all gzip-compressed into a sink.
 ///

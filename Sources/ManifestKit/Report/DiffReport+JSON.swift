@@ -1,3 +1,5 @@
+import Primitives
+
 extension DiffReport {
     /// The report document, `efs-backup-verifier-report/1` (schema in
     /// docs/verdicts.md). Deterministic: fixed key order, classes and

@@ -1,3 +1,5 @@
+import Primitives
+
 /// The findings' JSON form, shared by the report and the findings file
 /// (strings through ``JSONText/appendReadableString(_:to:)``).
 enum ReportJSON {

@@ -1,3 +1,5 @@
+import Primitives
+
 extension ReportPage {
     /// Marks the start of the run section (never produced by escaped text: `<` is always escaped).
     public static let runStartMarker = "<!--ebv:run-->"

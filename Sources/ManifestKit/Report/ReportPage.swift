@@ -1,3 +1,5 @@
+import Primitives
+
 /// What `report.html` shows (docs/verdicts.md, "report.html"): the same
 /// ``DiffReport`` that `report.json` is written from, the inputs' headers and
 /// trailers, and — for an orchestrator run — the run's facts, timeline and

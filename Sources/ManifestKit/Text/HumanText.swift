@@ -1,3 +1,5 @@
+import Primitives
+
 /// The one escaping of file-system strings (paths, symlink targets, error
 /// texts, names from events) for text that people read: stdout, stderr,
 /// `summary.txt`, the SNS message. JSON output does not use it (JSON escaping
@@ -89,10 +91,7 @@ public enum HumanText {
         return (out, escaped)
     }
 
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16)
-        return "\\x" + (digits.count == 1 ? "0" + digits : digits)
-    }
+    private static func hex(_ byte: UInt8) -> String { "\\x" + Hex.encode([byte]) }
 
     /// Decodes one multi-byte UTF-8 scalar starting at `index`, or nil if the
     /// bytes there are not valid UTF-8 (overlong, surrogate, truncated, …).

@@ -1,4 +1,5 @@
 import Glibc
+import Primitives
 
 /// What one walker thread reuses for every file: the read buffer, the hasher,
 /// and (on local file systems) a `MappedRegions` slot for large files.

@@ -1,4 +1,5 @@
 import ManifestKit
+import Primitives
 
 /// The environment variables `manifest-worker` reads (for the container, where
 /// configuration comes from the task definition). A flag on the command line

@@ -1,4 +1,5 @@
 import ManifestKit
+import Primitives
 
 /// A JSON value whose objects keep their keys in the order given, so that
 /// `--json` output is stable (never in hash-map order).

@@ -1,4 +1,5 @@
 import ManifestKit
+import Primitives
 
 /// How a walking command reports progress: the live line on a terminal, or
 /// records every `--progress-interval` seconds elsewhere (see ``ProgressRecorder``).

@@ -1,4 +1,5 @@
 import ManifestKit
+import Primitives
 
 /// `--log-format` / `EBV_LOG_FORMAT`: how stderr lines are written.
 enum LogFormat: String, Sendable, Equatable {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ManifestKit
+import Primitives
 
 /// Time helpers: the real clock (used only by `main.swift`) and UTC formatting.
 enum WallClock {
@@ -24,6 +25,6 @@ enum WallClock {
     /// `2026-11-22T00:41:21Z` (whole seconds, UTC; floor for times before
     /// 1970): the manifest timestamp without its fraction.
     static func utcSeconds(_ nanoseconds: Int64) -> String {
-        Timestamp.format(ns: nanoseconds).prefix(19) + "Z"
+        Timestamp.format(ns: nanoseconds, fractionDigits: 0)
     }
 }

@@ -1,4 +1,5 @@
 import ManifestKit
+import Primitives
 
 /// `--findings` (alias `--list`): every finding, one per line, as the diff
 /// finds them (pure formatting).

@@ -1,4 +1,5 @@
 import ManifestKit
+import Primitives
 
 /// `manifest-worker show <manifest>`: validate a manifest and print it.
 enum ShowCommand {

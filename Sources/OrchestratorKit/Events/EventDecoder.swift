@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// Decodes an invocation payload into an `OrchestratorEvent`.

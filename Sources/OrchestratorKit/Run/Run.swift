@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// Why a run exists.

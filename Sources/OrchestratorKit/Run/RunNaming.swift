@@ -1,5 +1,7 @@
+import AWSLite
 import Foundation
 import ManifestKit
+import Primitives
 
 /// Keys, tags and idempotency tokens, all derived from the run id (DESIGN.md §5).
 public struct RunNaming: Sendable {
@@ -91,14 +93,14 @@ public struct RunNaming: Sendable {
     public static func token(_ purpose: String, runId: String) -> String {
         let plain = "ebv-" + purpose + "-" + runId
         if plain.utf8.count <= 64, plain.utf8.allSatisfy({ $0 >= 33 && $0 <= 126 }) { return plain }
-        let digest = String(ManifestKit.SHA256.hex(Array(runId.utf8)).prefix(40))
+        let digest = String(SHA256.hex(Array(runId.utf8)).prefix(40))
         return String(("ebv-" + purpose + "-" + digest).prefix(64))
     }
 
     /// `verify-<first 24 hex digits of SHA-256(recoveryPointArn)>`: the same recovery point
     /// always maps to the same manual run.
     public static func verifyRunId(recoveryPointArn: String) -> String {
-        "verify-" + String(ManifestKit.SHA256.hex(Array(recoveryPointArn.utf8)).prefix(24))
+        "verify-" + String(SHA256.hex(Array(recoveryPointArn.utf8)).prefix(24))
     }
 
     /// The file system id at the end of an EFS ARN (`…:file-system/fs-…`), or the id itself.

@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// The side effects of a finished run besides cleanup. Each is its own step: one that keeps

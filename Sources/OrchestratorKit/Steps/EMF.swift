@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// One CloudWatch metric in an EMF document.
@@ -31,7 +32,7 @@ public enum EMF {
                 ? Int64(metric.value) as Any : metric.value as Any
         }
         root["_aws"] = [
-            "Timestamp": Int64((timestamp.timeIntervalSince1970 * 1000).rounded(.down)),
+            "Timestamp": Timestamps.nanoseconds(timestamp) / 1_000_000,
             "CloudWatchMetrics": [[
                 "Namespace": namespace,
                 "Dimensions": dimensionSets,

@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// Cleanup, on every terminal path, in order: stop tasks still running, deregister the

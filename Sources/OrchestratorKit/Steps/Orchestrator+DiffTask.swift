@@ -1,5 +1,6 @@
 import Foundation
 import ManifestKit
+import Primitives
 
 /// The diff as a Fargate task of the worker image (when it does not fit in Lambda), and
 /// the measured in-Lambda diff rate the placement decision uses.
@@ -13,7 +14,7 @@ extension Orchestrator {
         command += [naming.s3URI(request.restoredKey), "--report-dir", naming.s3URI(request.reportPrefix), "--quiet"]
         if let windowEnd = request.windowEnd.flatMap(S3ManifestDiffer.nanoseconds) {
             // To the nanosecond, as the in-Lambda diff passes it.
-            command += ["--window-end", ManifestKit.Timestamp.format(ns: windowEnd, fractionDigits: 9)]
+            command += ["--window-end", Timestamp.format(ns: windowEnd, fractionDigits: 9)]
         }
         var environment = ["EBV_RUN_ID": run.runId]
         if !config.severities.isEmpty {

@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// Reconcile (the scheduled tick) and the manual verify / status actions.

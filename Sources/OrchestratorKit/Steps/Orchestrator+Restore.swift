@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// Backup completed and restore completed: baseline, restore, the restored file system's mount targets and access point,

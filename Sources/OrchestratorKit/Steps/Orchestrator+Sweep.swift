@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// The rest of reconcile's sweep: task-definition revisions and worker tasks this system

@@ -1,3 +1,4 @@
+import AWSLite
 import Foundation
 
 /// The orchestrator: turns one event into at most a few idempotent steps of one run (or of

@@ -1,5 +1,6 @@
+import AWSLite
 import Foundation
-import ManifestKit
+import Primitives
 
 /// Where log lines go. Production writes to stdout (CloudWatch Logs picks up every line);
 /// tests collect lines in memory.
@@ -86,7 +87,7 @@ public enum LogJSON {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal for `text` (ManifestKit's escaping: `"`, `\`, `\n`, `\r`, `\t`,
+    /// A JSON string literal for `text` (JSONText escaping: `"`, `\`, `\n`, `\r`, `\t`,
     /// other control characters as `\u00xx`).
     public static func string(_ text: String) -> String { JSONText.quoted(text, shortEscapes: true) }
 

@@ -1,6 +1,6 @@
 import Dispatch
 import XCTest
-@testable import ManifestKit
+import Primitives
 
 /// FIPS 180-2 / NIST CAVP example vectors.
 final class SHA256Tests: XCTestCase {

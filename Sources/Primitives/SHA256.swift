@@ -61,68 +61,28 @@ public final class SHA256 {
         }
     }
 
-    /// One-shot digest of `bytes`.
+    /// One-shot digest (32 bytes) of `bytes` (no context of its own: `EVP_Digest`).
     public static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        let h = SHA256()
-        h.update(bytes)
-        return h.finalize()
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            var length: UInt32 = 0
+            let ok = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, out.baseAddress, &length, SHA256Algorithm.md, nil) }
+            guard ok == 1, length == 32 else { fatalError("EVP_Digest(sha256) failed") }
+            count = 32
+        }
     }
 
+    /// The lower-case hex digest of `bytes`.
     public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(digest(bytes)) }
+
+    /// The lower-case hex digest of the UTF-8 bytes of `text`.
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 }
 
 /// SHA-256 fetched from the default provider once (an immutable, thread-safe
 /// `EVP_MD`, kept for the life of the process).
-private enum SHA256Algorithm {
+enum SHA256Algorithm {
     nonisolated(unsafe) static let md: OpaquePointer = {
         guard let md = EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("EVP_MD_fetch(SHA256) failed") }
         return md
     }()
-}
-
-/// Lower-case hexadecimal.
-public enum Hex {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer { encode($0) }
-    }
-
-    /// Lower-case hex of `bytes`, built in place.
-    public static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            var i = 0
-            for b in bytes {
-                out[i] = nibbleDigit(b >> 4)
-                out[i + 1] = nibbleDigit(b & 0x0F)
-                i += 2
-            }
-            return i
-        }
-    }
-
-    @inline(__always)
-    private static func nibbleDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 + n : 0x57 + n }
-
-    /// Decodes lower- or upper-case hex; nil on odd length or a non-hex character.
-    public static func decode(_ text: String) -> [UInt8]? {
-        let u = Array(text.utf8)
-        guard u.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(u.count / 2)
-        var i = 0
-        while i < u.count {
-            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x61...0x66: return c - 0x61 + 10
-        case 0x41...0x46: return c - 0x41 + 10
-        default: return nil
-        }
-    }
 }

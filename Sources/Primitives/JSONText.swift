@@ -67,7 +67,8 @@ public enum JSONText {
         out.append(0x22)
     }
 
-    /// Appends the decimal digits of `v`.
+    /// Appends the decimal digits of `v` (inlinable: the manifest encoder's hot path).
+    @inlinable
     public static func appendUInt(_ v: UInt64, to out: inout [UInt8]) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for 20 digits
@@ -84,6 +85,7 @@ public enum JSONText {
     }
 
     /// Appends the decimal digits of `v`, with `-` when negative.
+    @inlinable
     public static func appendInt(_ v: Int64, to out: inout [UInt8]) {
         if v < 0 {
             out.append(0x2D)
