@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The built `manifest-worker` against `testenv/hostile/hostile_server.py` (issue 9):
+/// The built `manifest-worker` against `testenv/hostile/hostile_server.py`:
 /// a server that never answers must not hang the process.
 final class HostileWorkerProcessTests: XCTestCase {
     func environment(_ server: HostileServer) -> [String: String] {
