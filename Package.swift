@@ -35,7 +35,7 @@ let package = Package(
         // libFuzzer targets in one executable (docs/fuzzing.md; scripts/fuzz builds it
         // with -sanitize=fuzzer,address). Debug builds only: it uses @testable imports.
         .executableTarget(name: "FuzzTargets", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit"], swiftSettings: strict),
-        .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
+        .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestWorker", "ManifestKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OrchestratorTests", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
