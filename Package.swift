@@ -42,7 +42,7 @@ let package = Package(
         // with -sanitize=fuzzer,address). Debug builds only: it uses @testable imports.
         .executableTarget(name: "FuzzTargets", dependencies: ["ManifestKit", "AWSLite", "OrchestratorKit"], swiftSettings: strict),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"], swiftSettings: strict),
-        .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit"], swiftSettings: strict),
+        .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AWSLiteTests", dependencies: ["AWSLite", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "S3ByteStreamsTests", dependencies: ["S3ByteStreams", "ManifestKit", "AWSLite", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestWorkerTests", dependencies: ["ManifestWorker", "ManifestKit", "TestSupport"], swiftSettings: strict),

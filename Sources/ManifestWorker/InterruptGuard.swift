@@ -178,18 +178,23 @@ final class InterruptGuard: @unchecked Sendable {
 /// `start` (signals blocked, nothing else done, the signal thread not started
 /// yet: the signal stays pending and is taken once it starts), `output-created`
 /// (a local output's temporary file exists and is watched), `walking` (`generate`
-/// has handed the first entry to the writer; progress records are on when asked for).
+/// has handed the first entry to the writer; progress records are on when asked for),
+/// `upload-opened` (an `s3://` output has been handed two parts' worth of bytes, so
+/// its multipart upload is open and holds a part; see ``UploadPauseSink``).
 enum TestPause {
     enum Point: String {
         case start
         case outputCreated = "output-created"
         case walking
+        case uploadOpened = "upload-opened"
     }
 
     static let variable = "EBV_TEST_PAUSE_AT"
 
+    static func isSet(_ point: Point, environment: [String: String]) -> Bool { environment[variable] == point.rawValue }
+
     static func at(_ point: Point, environment: [String: String]) {
-        guard environment[variable] == point.rawValue else { return }
+        guard isSet(point, environment: environment) else { return }
         let line = Array("\(Tool.name): test pause at \(point.rawValue)\n".utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         for _ in 0..<6000 {

@@ -21,7 +21,8 @@ import FoundationNetworking
 /// test process; `stop()` closes stdin, waits, and terminates it if it lingers.
 public final class LocalAWS: @unchecked Sendable {
     // @unchecked Sendable: every field is a constant set in `init` except `stopped`,
-    // which is only touched under `lock`; `Process` and `Pipe` are not marked Sendable.
+    // which is only touched under `lock`; `Process` and `Pipe` are not marked Sendable;
+    // `exited` is a semaphore (thread-safe).
     /// moto's endpoint (S3 path-style, SNS, ECS, EFS, EC2, IAM, …) and the `/_harness/` controls.
     public let endpoint: URL
     /// The AWS Backup stand-in's endpoint.
@@ -36,6 +37,7 @@ public final class LocalAWS: @unchecked Sendable {
     public let startupSeconds: Double
 
     private let process: Process
+    private let exited: DispatchSemaphore
     private let stdin: Pipe
     private let lock = NSLock()
     private var stopped = false
@@ -48,11 +50,12 @@ public final class LocalAWS: @unchecked Sendable {
         let region: String
     }
 
-    private init(process: Process, stdin: Pipe, line: StartupLine, startupSeconds: Double) throws {
+    private init(process: Process, exited: DispatchSemaphore, stdin: Pipe, line: StartupLine, startupSeconds: Double) throws {
         guard let endpoint = URL(string: line.endpoint), let backup = URL(string: line.backupEndpoint) else {
             throw LocalAWSError.badStartupLine("\(line)")
         }
         self.process = process
+        self.exited = exited
         self.stdin = stdin
         self.endpoint = endpoint
         self.backupEndpoint = backup
@@ -108,6 +111,8 @@ public final class LocalAWS: @unchecked Sendable {
         let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         let started = Date()
         do {
             try process.run()
@@ -117,19 +122,19 @@ public final class LocalAWS: @unchecked Sendable {
         let reader = StartupLineReader(handle: stdout.fileHandleForReading)
         reader.begin()
         guard let line = reader.wait(seconds: timeout) else {
-            let exited = reader.finished  // read before terminating, which closes stdout too
-            terminate(process, stdin: stdin, grace: 0)
-            throw exited
+            let finished = reader.finished  // read before terminating, which closes stdout too
+            terminate(process, exited: exited, stdin: stdin, grace: 0)
+            throw finished
                 ? LocalAWSError.exitedBeforeReady(output: reader.partial)
                 : LocalAWSError.startupTimedOut(seconds: timeout)
         }
         guard let data = line.data(using: .utf8),
               let decoded = try? JSONDecoder().decode(StartupLine.self, from: data)
         else {
-            terminate(process, stdin: stdin, grace: 0)
+            terminate(process, exited: exited, stdin: stdin, grace: 0)
             throw LocalAWSError.badStartupLine(line)
         }
-        return try LocalAWS(process: process, stdin: stdin, line: decoded,
+        return try LocalAWS(process: process, exited: exited, stdin: stdin, line: decoded,
                             startupSeconds: Date().timeIntervalSince(started))
     }
 
@@ -148,19 +153,17 @@ public final class LocalAWS: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        Self.terminate(process, stdin: stdin, grace: 5)
+        Self.terminate(process, exited: exited, stdin: stdin, grace: 5)
     }
 
     /// Whether the harness process is still running.
     public var isRunning: Bool { process.isRunning }
 
-    /// Closes stdin, waits up to `grace` seconds for the exit, then sends SIGTERM and waits.
-    private static func terminate(_ process: Process, stdin: Pipe, grace: Double) {
+    /// Closes stdin, waits up to `grace` seconds for the exit (`exited`, signalled by the
+    /// process's termination handler), then sends SIGTERM and waits.
+    private static func terminate(_ process: Process, exited: DispatchSemaphore, stdin: Pipe, grace: Double) {
         try? stdin.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        if exited.wait(timeout: .now() + grace) == .success { exited.signal() }  // stays signalled for a later call
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()

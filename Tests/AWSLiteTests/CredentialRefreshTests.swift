@@ -11,22 +11,27 @@ final class CredTestClock: @unchecked Sendable {
     var now: Date { lock.withLock { current } }
     func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
     var closure: @Sendable () -> Date { { self.now } }
+    /// The clock as a closure that also counts its reads in `reads`: a refreshing
+    /// provider reads it once when a caller finds its cached credentials due, before
+    /// it starts or joins the refresh in the same turn of the actor.
+    func counting(_ reads: EventCount) -> @Sendable () -> Date { { reads.signal(); return self.now } }
 }
 
 /// A provider that hands out numbered credentials expiring `lifetime` after the
-/// clock's now, optionally slowly, optionally failing.
+/// clock's now, optionally failing; with `release`, fetch n waits until `release` has
+/// been signalled n times.
 final class CredCountingProvider: CredentialProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     private var failing = false
     let clock: CredTestClock
     let lifetime: TimeInterval?
-    let delay: Duration
+    let release: EventCount?
 
-    init(clock: CredTestClock, lifetime: TimeInterval?, delay: Duration = .zero) {
+    init(clock: CredTestClock, lifetime: TimeInterval?, release: EventCount? = nil) {
         self.clock = clock
         self.lifetime = lifetime
-        self.delay = delay
+        self.release = release
     }
 
     var fetches: Int { lock.withLock { count } }
@@ -34,7 +39,7 @@ final class CredCountingProvider: CredentialProvider, @unchecked Sendable {
 
     func credentials() async throws -> Credentials {
         let (n, fail) = lock.withLock { count += 1; return (count, failing) }
-        if delay > .zero { try await Task.sleep(for: delay) }
+        if let release, !(await release.wait(for: n)) { throw AWSError(kind: .credentials, message: "fetch \(n) never released") }
         if fail { throw AWSError(kind: .credentials, message: "fetch \(n) failed") }
         return Credentials(
             accessKeyId: "KEY\(n)", secretAccessKey: "S", sessionToken: "T\(n)",
@@ -105,46 +110,64 @@ final class CredentialRefreshTests: XCTestCase {
 
     func testConcurrentCallersShareOneFetch() async throws {
         let clock = CredTestClock(start)
-        let base = CredCountingProvider(clock: clock, lifetime: 3600, delay: .milliseconds(200))
-        let provider = RefreshingCredentialProvider(wrapping: base, now: clock.closure)
+        let release = EventCount()
+        let reads = EventCount()
+        let base = CredCountingProvider(clock: clock, lifetime: 3600, release: release)
+        let provider = RefreshingCredentialProvider(wrapping: base, now: clock.counting(reads))
+        release.signal()  // the first fetch goes through at once
+        let first = try await provider.credentials().accessKeyId
+        XCTAssertEqual(first, "KEY1")
+        // Due for refresh: 25 callers, and the fetch they cause held until every one
+        // of them has found the cache due (and so started or joined that fetch).
+        clock.advance(3600)
+        let readsBefore = reads.count
         let keys = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<25 { group.addTask { try await provider.credentials().accessKeyId } }
+            let joined = await reads.wait(for: readsBefore + 25)
+            XCTAssertTrue(joined, "25 callers found the cache due")
+            release.signal()
             var keys: [String] = []
             for try await key in group { keys.append(key) }
             return keys
         }
-        XCTAssertEqual(keys, Array(repeating: "KEY1", count: 25))
-        XCTAssertEqual(base.fetches, 1)
-        // And again once the credentials are due for refresh.
-        clock.advance(3600)
-        async let a = provider.credentials()
-        async let b = provider.credentials()
-        async let c = provider.credentials()
-        let again = try await [a, b, c].map(\.accessKeyId)
-        XCTAssertEqual(again, ["KEY2", "KEY2", "KEY2"])
+        XCTAssertEqual(keys, Array(repeating: "KEY2", count: 25))
         XCTAssertEqual(base.fetches, 2)
     }
 
     func testConcurrentCallersCauseOneContainerRequest() async throws {
         let clock = CredTestClock(Timestamps.parse("2026-11-22T05:00:00Z")!)
+        let reads = EventCount()
+        let second = Gate()
+        let answered = Locked(0)
         let server = try TestHTTPServer { _ in
-            Thread.sleep(forTimeInterval: 0.2)
-            return .text(200, #"{"AccessKeyId":"ASIA1","SecretAccessKey":"S","Token":"T","Expiration":"2026-11-22T06:00:00Z"}"#)
+            let n = answered.withLock { n in
+                n += 1
+                return n
+            }
+            if n > 1 { second.wait() }  // the refresh is held until every caller asked
+            return .text(200, #"{"AccessKeyId":"ASIA\#(n)","SecretAccessKey":"S","Token":"T","Expiration":"2026-11-22T0\#(5 + n):00:00Z"}"#)
         }
         defer { server.stop() }
         let provider = DefaultCredentialProvider.make(
             environment: ["HOME": "/nowhere", "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds"],
-            fileReader: inMemoryFiles([:]), now: clock.closure)
+            fileReader: inMemoryFiles([:]), now: clock.counting(reads))
+        let first = try await provider.credentials().accessKeyId
+        XCTAssertEqual(first, "ASIA1")
+        XCTAssertEqual(server.requests.count, 1)
+        // 5 minutes before the expiration the credentials are due: 10 callers, and
+        // the container answers once all 10 have found them due.
+        clock.advance(55 * 60)
+        let readsBefore = reads.count
         let keys = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<10 { group.addTask { try await provider.credentials().accessKeyId } }
+            let joined = await reads.wait(for: readsBefore + 10)
+            XCTAssertTrue(joined, "10 callers found the credentials due")
+            second.open()
             var keys: [String] = []
             for try await key in group { keys.append(key) }
             return keys
         }
-        XCTAssertEqual(keys, Array(repeating: "ASIA1", count: 10))
-        XCTAssertEqual(server.requests.count, 1)
-        clock.advance(55 * 60)
-        _ = try await provider.credentials()
+        XCTAssertEqual(keys, Array(repeating: "ASIA2", count: 10))
         XCTAssertEqual(server.requests.count, 2)
     }
 

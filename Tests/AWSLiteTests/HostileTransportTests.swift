@@ -4,7 +4,7 @@ import XCTest
 
 @testable import AWSLite
 
-/// AWSLite against `testenv/hostile/hostile_server.py` (issue 9): no answer, slow and
+/// AWSLite against `testenv/hostile/hostile_server.py`: no answer, slow and
 /// truncated bodies, resets, 5xx storms, redirects, huge bodies, deadlines.
 final class HostileTransportTests: XCTestCase {
     /// An S3 client for `server` with short real backoff.

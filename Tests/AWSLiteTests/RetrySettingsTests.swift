@@ -5,7 +5,7 @@ import XCTest
 @testable import AWSLite
 
 /// `AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`, `EBV_HTTP_*_TIMEOUT`, the standard-mode
-/// classification, redirects and clock-skew correction (issue 9).
+/// classification, redirects and clock-skew correction.
 final class RetrySettingsTests: XCTestCase {
     func testRetryModeAndMaxAttempts() throws {
         XCTAssertEqual(try RetryPolicy.fromEnvironment([:]).maxAttempts, 3)

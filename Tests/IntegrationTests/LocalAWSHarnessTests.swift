@@ -91,6 +91,8 @@ final class LocalAWSHarnessTests: XCTestCase {
 
     func testStartupFailuresAreReportedExactly() throws {
         let venv = LocalAWS.defaultVenv()
+        // The sleeping scripts are the behaviour under test (a server that never says
+        // it is ready); the harness terminates them, nothing waits for them to end.
         let cases: [(script: String, timeout: Double, expected: LocalAWSError)] = [
             ("import time\ntime.sleep(30)\n", 0.5, .startupTimedOut(seconds: 0.5)),
             ("import sys\nsys.exit(3)\n", 20, .exitedBeforeReady(output: "")),

@@ -130,30 +130,25 @@ final class ManifestWorkerS3Tests: XCTestCase {
     }
 
     /// SIGTERM (what ECS StopTask sends) while the manifest is being uploaded: the open
-    /// multipart upload is aborted, no object is left, the exit status is 143.
+    /// multipart upload is aborted, no object is left, the exit status is 143. The
+    /// worker is held at `upload-opened` (a part stored) until the signal comes.
     func testInterruptedUploadLeavesNoObjectAndNoOpenUpload() async throws {
-        let root = try makeTree(links: 2000)
-        // A 64 GiB sparse file, sorted last: hashing it keeps the walk busy long after
-        // the symlinks' entries have filled and sent the first part.
-        try FileManager.default.createDirectory(atPath: root + "/zz", withIntermediateDirectories: true)
-        let big = open(root + "/zz/big", O_CREAT | O_WRONLY, 0o644)
-        XCTAssertEqual(ftruncate(big, 64 << 30), 0)
-        close(big)
+        // 4000 symlinks with 4000-character base64 targets: some 12 MB of gzipped
+        // manifest (6 bits a character), more than the two 5 MiB parts the pause waits for.
+        let root = try makeTree(links: 4000)
         let key = "runs/r-3/baseline.ndjson.gz"
 
-        let worker = try WorkerProcess.start(["generate", root, "-o", "s3://\(bucket)/\(key)"], environment: aws.clientEnvironment)
+        let worker = try WorkerProcess.start(["generate", root, "-o", "s3://\(bucket)/\(key)"],
+                                             environment: aws.clientEnvironment.merging(["EBV_TEST_PAUSE_AT": "upload-opened"]) { $1 })
         defer { worker.kill() }
-        let deadline = Date().addingTimeInterval(60)
-        var open: [String] = []
-        while open.isEmpty && worker.isRunning && Date() < deadline {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            open = try await openMultipartUploadKeys(aws, bucket: bucket)
-        }
-        XCTAssertEqual(open, [key], "the upload never opened")
+        let reached = worker.waitForStderr("manifest-worker: test pause at upload-opened\n")
+        XCTAssertTrue(reached, "the worker never reached upload-opened")
+        let open = try await openMultipartUploadKeys(aws, bucket: bucket)
+        XCTAssertEqual(open, [key], "the upload is open while the worker is held")
         worker.signal(SIGTERM)
         let result = worker.wait()
         XCTAssertEqual(result.status, 143, result.description)
-        XCTAssertEqual(result.stderr, "manifest-worker: s3://\(bucket)/\(key): upload aborted (SIGTERM)\n")
+        XCTAssertEqual(result.stderr, "manifest-worker: test pause at upload-opened\nmanifest-worker: s3://\(bucket)/\(key): upload aborted (SIGTERM)\n")
         XCTAssertEqual(result.stdout, "")
 
         let after = try await openMultipartUploadKeys(aws, bucket: bucket)

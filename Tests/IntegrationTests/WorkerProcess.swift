@@ -95,6 +95,13 @@ final class WorkerProcess: @unchecked Sendable {
         if process.isRunning { signal(SIGKILL) }
     }
 
+    /// ``wait()`` for at most `limit` seconds: nil when the process is still running
+    /// then (its output pipes close when it exits, and nothing else holds them).
+    func wait(limit: Double) -> Result? {
+        guard output.wait(timeout: .now() + limit) == .success else { return nil }
+        return wait()
+    }
+
     func wait() -> Result {
         process.waitUntilExit()
         output.wait()

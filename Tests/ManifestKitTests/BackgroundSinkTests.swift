@@ -1,9 +1,10 @@
 import Glibc
+import TestSupport
 import XCTest
 @testable import ManifestKit
 
 /// A sink that records each write, can fail every write from the `failFrom`-th
-/// (1-based) on, and can sleep in each write (a slow disk or upload).
+/// (1-based) on, and can hold each write until `gate` opens (a slow disk or upload).
 private final class ScriptedSink: ByteSink {
     var writes: [[UInt8]] = []
     var finished = false
@@ -13,20 +14,20 @@ private final class ScriptedSink: ByteSink {
     var writerThreads = Set<pthread_t>()
     let failFrom: Int
     let failFinish: Bool
-    let delayMicros: UInt32
+    let gate: Gate?
     static let diskFull = ManifestKitError(.io, subject: "out.gz", reason: "write: No space left on device")
     static let renameFailed = ManifestKitError(.io, subject: "out.gz", reason: "rename: Permission denied")
 
-    init(failFrom: Int = .max, failFinish: Bool = false, delayMicros: UInt32 = 0) {
+    init(failFrom: Int = .max, failFinish: Bool = false, gate: Gate? = nil) {
         self.failFrom = failFrom
         self.failFinish = failFinish
-        self.delayMicros = delayMicros
+        self.gate = gate
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         if finished || aborted { callsAfterClose += 1 }
         writerThreads.insert(pthread_self())
-        if delayMicros > 0 { usleep(delayMicros) }
+        if let gate { XCTAssertTrue(gate.wait(), "the test never let the write go") }
         if writes.count + 1 >= failFrom { throw Self.diskFull }
         writes.append(Array(bytes))
     }
@@ -54,7 +55,9 @@ final class BackgroundSinkTests: XCTestCase {
         }.count
     }
 
-    /// Waits (up to 5 s) for the thread to have named itself.
+    /// Waits (up to 5 s) until `count` threads carry the sink's name: the kernel's
+    /// task list is the only witness of a thread naming itself or having ended, so
+    /// this polls it (a condition with a bound, not a delay before an assertion).
     private func waitForSinkThreads(_ count: Int) throws {
         for _ in 0..<500 where try liveSinkThreads() != count { usleep(10_000) }
         XCTAssertEqual(try liveSinkThreads(), count)
@@ -174,14 +177,18 @@ final class BackgroundSinkTests: XCTestCase {
     }
 
     func testAbortDropsTheQueueAbortsTheSinkAndEndsTheThread() throws {
-        let inner = ScriptedSink(delayMicros: 20_000)
+        let gate = Gate()
+        let inner = ScriptedSink(gate: gate)
         let sink = BackgroundSink(wrapping: inner, depth: 3)
         try waitForSinkThreads(1)
+        // The first chunk is held in the sink's write, so the other three are
+        // queued when these writes return (the queue holds three).
         for i in 0..<4 { try sink.write(chunk(64, UInt8(i))) }
+        sink.afterCancelForTests = { gate.open() }
         sink.abort()
         XCTAssertTrue(inner.aborted)
         XCTAssertFalse(inner.finished)
-        XCTAssertLessThan(inner.writes.count, 4)
+        XCTAssertEqual(inner.writes, [chunk(64, 0)], "the write in progress completes; the queued ones are dropped")
         XCTAssertEqual(inner.callsAfterClose, 0)
         XCTAssertFalse(sink.isThreadRunning)
         try waitForSinkThreads(0)
@@ -204,11 +211,16 @@ final class BackgroundSinkTests: XCTestCase {
     }
 
     func testQueueNeverHoldsMoreThanItsDepthAndBuffersAreRecycled() throws {
-        let inner = ScriptedSink(delayMicros: 2_000)
+        let gate = Gate()
+        let inner = ScriptedSink(gate: gate)
         let sink = BackgroundSink(wrapping: inner, depth: 2)
         let sent = (0..<30).map { chunk(4096 + $0, UInt8($0)) }
-        for bytes in sent { try sink.write(bytes) }
-        XCTAssertEqual(sink.peakQueued, 2)  // the slow sink let the queue fill up, and no further
+        // The first chunk is held in the sink's write: the next two fill the queue.
+        for bytes in sent[0..<3] { try sink.write(bytes) }
+        XCTAssertEqual(sink.peakQueued, 2)
+        gate.open()
+        for bytes in sent[3...] { try sink.write(bytes) }
+        XCTAssertEqual(sink.peakQueued, 2)  // and no further
         try sink.finish()
         XCTAssertEqual(inner.writes, sent)
         XCTAssertLessThanOrEqual(sink.chunksAllocated, 3)

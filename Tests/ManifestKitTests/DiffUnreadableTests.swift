@@ -1,7 +1,7 @@
 import XCTest
 @testable import ManifestKit
 
-/// Issue 8 item 4: below a directory one side could not read (an `error`
+/// Below a directory one side could not read (an `error`
 /// entry), every path is `unverifiable`, never `missing` or `extra`; the detail
 /// names the unreadable ancestor. Two- and three-way.
 final class DiffUnreadableTests: XCTestCase {

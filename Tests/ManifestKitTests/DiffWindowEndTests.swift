@@ -1,7 +1,7 @@
 import XCTest
 @testable import ManifestKit
 
-/// Issue 8 item 5: the two-way window closes when the backup completed. With
+/// The two-way window closes when the backup completed. With
 /// `startedAt` = 1_000 and the window end 2_000 (docs/verdicts.md, the rows
 /// marked "window end"), an R mtime after the end is not explained by the window.
 final class DiffWindowEndTests: XCTestCase {

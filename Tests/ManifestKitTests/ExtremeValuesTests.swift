@@ -2,7 +2,7 @@ import Primitives
 import XCTest
 @testable import ManifestKit
 
-/// Issue 8 item 2, "no input may trap": extreme numbers (0, 2^63, 2^64 − 1,
+/// No input may trap: extreme numbers (0, 2^63, 2^64 − 1,
 /// −1, Int64.min/max, huge counts) through the reader, the diff tally and the
 /// report. Each case either works exactly or fails with a clear error.
 final class ExtremeValuesTests: XCTestCase {

@@ -1,7 +1,7 @@
 import XCTest
 @testable import ManifestKit
 
-/// Issue 8 item 3: the one escaping of file-system strings for human text.
+/// The one escaping of file-system strings for human text.
 final class HumanTextTests: XCTestCase {
     func testPlainNamesAreShownAsTheyAre() {
         for name in ["a", "d/a.txt", "é ü", "日本語/ファイル", "a\"b", "with space", "🙂", "\u{A0}nbsp"] {

@@ -1,7 +1,7 @@
 import XCTest
 @testable import ManifestKit
 
-/// Issue 8 item 3 in the report: names and details in summary.txt (the SNS
+/// Hostile names in the report: names and details in summary.txt (the SNS
 /// body) are escaped, the summary keeps its documented bound (19 lines of at
 /// most 200 characters) whatever the input, and the JSON stays exact.
 final class ReportHumanTextTests: XCTestCase {

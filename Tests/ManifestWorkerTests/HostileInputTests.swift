@@ -3,7 +3,7 @@ import ManifestKit
 import Primitives
 import XCTest
 
-/// Issue 8 items 2–5 through the binary: no trap on extreme numbers, escaped
+/// Hostile input through the binary: no trap on extreme numbers, escaped
 /// names in every human output, unreadable directories are unknown, and the
 /// two-way window closes at `--window-end`.
 final class HostileInputTests: XCTestCase {

@@ -5,7 +5,7 @@ import XCTest
 
 @testable import OrchestratorKit
 
-/// The invocation's deadline bounds every AWS call and retry wait (issue 9): the
+/// The invocation's deadline bounds every AWS call and retry wait: the
 /// production services against `testenv/hostile/hostile_server.py`.
 final class InvocationDeadlineTests: XCTestCase {
     func reconcile(against scenario: String, timeout: Int) async throws -> (status: Int32, stderr: [String], seconds: TimeInterval) {

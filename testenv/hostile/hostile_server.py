@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A hostile S3-compatible server for AWSLite's transport tests (issue 9).
+"""A hostile S3-compatible server for AWSLite's transport tests.
 
 Standard library only. Binds 127.0.0.1 on a free port, prints one JSON line
 {"port": P} and serves until its stdin closes or --lifetime seconds pass, whichever

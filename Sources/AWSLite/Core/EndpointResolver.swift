@@ -8,7 +8,7 @@ import Foundation
 /// 3. the AWS default `https://<endpointPrefix>.<region>.amazonaws.com`
 ///    (`amazonaws.com.cn` in the China regions).
 ///
-/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips steps 1 and 2. An override
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores both variables. An override
 /// changes only where requests go: they are still signed with the real region and
 /// the service's signing name.
 public enum EndpointResolver {

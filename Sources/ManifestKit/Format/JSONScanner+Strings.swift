@@ -6,13 +6,13 @@ extension JSONScanner {
         i += 1
         let start = i
         var high = false
+        // Up to the first backslash the bytes are taken as they are, in one copy.
         while i < u.count {
             let c = u[i]
             if c == 0x22 {
                 let out = Array(UnsafeBufferPointer(rebasing: u[start..<i]))
                 i += 1
-                if high && !UTF8Check.isValid(out) { throw LineProblem("invalid UTF-8 in a string") }
-                return out
+                return try checkedUTF8(out, high: high)
             }
             if c == 0x5C { break }
             if c < 0x20 { throw syntax("control character in a string") }
@@ -20,51 +20,71 @@ extension JSONScanner {
             i += 1
         }
         var out = Array(UnsafeBufferPointer(rebasing: u[start..<i]))
+        return try escapedRest(&out, high: high)
+    }
+
+    /// The rest of a string from its first backslash: bytes copied one at a time,
+    /// escapes decoded, until the closing quote.
+    private mutating func escapedRest(_ out: inout [UInt8], high: Bool) throws(LineProblem) -> [UInt8] {
+        var high = high
         while i < u.count {
             let c = u[i]
             if c == 0x22 {
                 i += 1
-                if high && !UTF8Check.isValid(out) { throw LineProblem("invalid UTF-8 in a string") }
-                return out
+                return try checkedUTF8(out, high: high)
             }
             if c < 0x20 { throw syntax("control character in a string") }
             if c >= 0x80 { high = true }
-            if c != 0x5C {
+            i += 1
+            guard c == 0x5C else {
                 out.append(c)
-                i += 1
                 continue
             }
-            i += 1
             guard i < u.count else { break }
-            switch u[i] {
-            case 0x22: out.append(0x22)
-            case 0x5C: out.append(0x5C)
-            case 0x2F: out.append(0x2F)
-            case 0x62: out.append(0x08)
-            case 0x66: out.append(0x0C)
-            case 0x6E: out.append(0x0A)
-            case 0x72: out.append(0x0D)
-            case 0x74: out.append(0x09)
-            case 0x75:
-                var scalar = try hex4(at: i + 1)
-                i += 4
-                if scalar >= 0xDC00 && scalar <= 0xDFFF { throw syntax("lone surrogate in \\u escape") }
-                if scalar >= 0xD800 && scalar <= 0xDBFF {
-                    guard i + 2 < u.count, u[i + 1] == 0x5C, u[i + 2] == 0x75 else {
-                        throw syntax("lone surrogate in \\u escape")
-                    }
-                    let low = try hex4(at: i + 3)
-                    guard low >= 0xDC00 && low <= 0xDFFF else { throw syntax("lone surrogate in \\u escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    i += 6
-                }
-                appendUTF8(scalar, &out)
-            default:
-                throw syntax("invalid escape")
-            }
+            try appendEscape(&out)
             i += 1
         }
         throw syntax("unterminated string")
+    }
+
+    @inline(__always)
+    private func checkedUTF8(_ out: [UInt8], high: Bool) throws(LineProblem) -> [UInt8] {
+        if high && !UTF8Check.isValid(out) { throw LineProblem("invalid UTF-8 in a string") }
+        return out
+    }
+
+    /// Appends what the escape whose letter is at `i` (just after the backslash)
+    /// stands for; leaves `i` on the escape's last character.
+    @inline(__always)
+    private mutating func appendEscape(_ out: inout [UInt8]) throws(LineProblem) {
+        switch u[i] {
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x2F: out.append(0x2F)
+        case 0x62: out.append(0x08)
+        case 0x66: out.append(0x0C)
+        case 0x6E: out.append(0x0A)
+        case 0x72: out.append(0x0D)
+        case 0x74: out.append(0x09)
+        case 0x75: appendUTF8(try unicodeEscape(), &out)
+        default: throw syntax("invalid escape")
+        }
+    }
+
+    /// The scalar of `\uXXXX` with `i` on the `u`, joined with the low surrogate's
+    /// `\uXXXX` that must follow a high one; leaves `i` on the last hex digit.
+    private mutating func unicodeEscape() throws(LineProblem) -> UInt32 {
+        let scalar = try hex4(at: i + 1)
+        i += 4
+        if scalar >= 0xDC00 && scalar <= 0xDFFF { throw syntax("lone surrogate in \\u escape") }
+        guard scalar >= 0xD800 && scalar <= 0xDBFF else { return scalar }
+        guard i + 2 < u.count, u[i + 1] == 0x5C, u[i + 2] == 0x75 else {
+            throw syntax("lone surrogate in \\u escape")
+        }
+        let low = try hex4(at: i + 3)
+        guard low >= 0xDC00 && low <= 0xDFFF else { throw syntax("lone surrogate in \\u escape") }
+        i += 6
+        return 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
     }
 
     private func hex4(at p: Int) throws(LineProblem) -> UInt32 {

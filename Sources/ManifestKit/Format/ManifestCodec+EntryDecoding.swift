@@ -57,16 +57,34 @@ extension EntryType {
     }
 }
 
+/// The keys seen so far on one line, one bit per ``EntryKey``.
+struct EntryKeySet {
+    private var bits: UInt32 = 0
+
+    @inline(__always)
+    func contains(_ key: EntryKey) -> Bool { bits & (1 << key.rawValue) != 0 }
+
+    /// Adds `key`; false when it was there already.
+    @inline(__always)
+    mutating func insert(_ key: EntryKey) -> Bool {
+        let bit: UInt32 = 1 << key.rawValue
+        guard bits & bit == 0 else { return false }
+        bits |= bit
+        return true
+    }
+}
+
 extension ManifestCodec {
     private static let requiredEntryKeys: [EntryKey] = [.type, .size, .mode, .uid, .gid, .mtimeNs, .ctimeNs, .ino, .nlink]
 
-    /// Decodes an entry or trailer line in place.
+    /// Decodes an entry or trailer line in place: the canonical layout by the fast
+    /// path, anything else key by key.
     static func decodeLine(_ line: UnsafeBufferPointer<UInt8>) throws(LineProblem) -> ManifestLine {
         if let e = try decodeCanonicalEntry(line) { return .entry(e) }
         var s = JSONScanner(line)
         try s.beginObject()
         var first = true
-        var seen: UInt32 = 0
+        var seen = EntryKeySet()
         var e = ManifestEntry(path: [], type: .file)
         while let key = try s.nextKey(first: &first, EntryKey.match) {
             if key == .unknown {
@@ -74,70 +92,77 @@ extension ManifestCodec {
                 continue
             }
             if key == .trailer { return .trailer(try decodeTrailer(line)) }
-            let bit: UInt32 = 1 << key.rawValue
-            guard seen & bit == 0 else { throw LineProblem("duplicate key \"\(key.name)\"") }
-            seen |= bit
-            switch key {
-            case .path:
-                e.path = try s.string("path")
-            case .pathB64:
-                e.path = try base64(&s, "pathB64")
-            case .type:
-                e.type = try s.plainString("type") { (v) throws(LineProblem) -> EntryType in
-                    guard let t = EntryType.match(v) else {
-                        throw LineProblem("unknown entry type \(JSONText.quoted(String(decoding: v, as: UTF8.self)))")
-                    }
-                    return t
-                }
-            case .size: e.size = try s.uint64("size")
-            case .mode: e.mode = try s.uint32("mode")
-            case .uid: e.uid = try s.uint32("uid")
-            case .gid: e.gid = try s.uint32("gid")
-            case .mtimeNs: e.mtimeNs = try s.int64("mtimeNs")
-            case .ctimeNs: e.ctimeNs = try s.int64("ctimeNs")
-            case .ino: e.ino = try s.uint64("ino")
-            case .nlink: e.nlink = try s.uint64("nlink")
-            case .sha256:
-                e.sha256 = try s.plainString("sha256") { (v) throws(LineProblem) -> String in
-                    guard ManifestEntry.isSHA256Hex(v) else { throw LineProblem("\"sha256\" must be 64 lower-case hex digits") }
-                    return String(decoding: v, as: UTF8.self)
-                }
-            case .target:
-                e.target = try s.string("target")
-            case .targetB64:
-                e.target = try base64(&s, "targetB64")
-            case .error:
-                e.error = String(decoding: try s.string("error"), as: UTF8.self)
-            case .unstable:
-                e.unstable = try s.bool("unstable")
-            case .rdevMajor:
-                let major = try s.uint32("rdevMajor")
-                e.rdev = DeviceNumber(major: major, minor: e.rdev?.minor ?? 0)
-            case .rdevMinor:
-                let minor = try s.uint32("rdevMinor")
-                e.rdev = DeviceNumber(major: e.rdev?.major ?? 0, minor: minor)
-            case .trailer, .unknown:
-                break
-            }
+            guard seen.insert(key) else { throw LineProblem("duplicate key \"\(key.name)\"") }
+            try decodeValue(of: key, from: &s, into: &e)
         }
         try s.end()
-        let hasPath = seen & (1 << EntryKey.path.rawValue) != 0
-        let hasPathB64 = seen & (1 << EntryKey.pathB64.rawValue) != 0
+        try checkKeys(seen)
+        if let problem = e.problem(digestChecked: true) { throw LineProblem(problem) }
+        return .entry(e)
+    }
+
+    /// Reads the value of `key` into its field of `e`.
+    @inline(__always)
+    private static func decodeValue(of key: EntryKey, from s: inout JSONScanner, into e: inout ManifestEntry) throws(LineProblem) {
+        switch key {
+        case .path: e.path = try s.string("path")
+        case .pathB64: e.path = try base64(&s, "pathB64")
+        case .type: e.type = try entryType(&s)
+        case .size: e.size = try s.uint64("size")
+        case .mode: e.mode = try s.uint32("mode")
+        case .uid: e.uid = try s.uint32("uid")
+        case .gid: e.gid = try s.uint32("gid")
+        case .mtimeNs: e.mtimeNs = try s.int64("mtimeNs")
+        case .ctimeNs: e.ctimeNs = try s.int64("ctimeNs")
+        case .ino: e.ino = try s.uint64("ino")
+        case .nlink: e.nlink = try s.uint64("nlink")
+        case .sha256: e.sha256 = try sha256(&s)
+        case .target: e.target = try s.string("target")
+        case .targetB64: e.target = try base64(&s, "targetB64")
+        case .error: e.error = String(decoding: try s.string("error"), as: UTF8.self)
+        case .unstable: e.unstable = try s.bool("unstable")
+        case .rdevMajor:
+            let major = try s.uint32("rdevMajor")
+            e.rdev = DeviceNumber(major: major, minor: e.rdev?.minor ?? 0)
+        case .rdevMinor:
+            let minor = try s.uint32("rdevMinor")
+            e.rdev = DeviceNumber(major: e.rdev?.major ?? 0, minor: minor)
+        case .trailer, .unknown:
+            break
+        }
+    }
+
+    /// The keys that must come together or not at all, and the ones every entry has.
+    private static func checkKeys(_ seen: EntryKeySet) throws(LineProblem) {
+        let hasPath = seen.contains(.path), hasPathB64 = seen.contains(.pathB64)
         if hasPath && hasPathB64 { throw LineProblem("both \"path\" and \"pathB64\"") }
         if !hasPath && !hasPathB64 { throw LineProblem("missing \"path\"") }
-        if seen & (1 << EntryKey.target.rawValue) != 0 && seen & (1 << EntryKey.targetB64.rawValue) != 0 {
-            throw LineProblem("both \"target\" and \"targetB64\"")
-        }
-        let hasMajor = seen & (1 << EntryKey.rdevMajor.rawValue) != 0
-        let hasMinor = seen & (1 << EntryKey.rdevMinor.rawValue) != 0
+        if seen.contains(.target) && seen.contains(.targetB64) { throw LineProblem("both \"target\" and \"targetB64\"") }
+        let hasMajor = seen.contains(.rdevMajor), hasMinor = seen.contains(.rdevMinor)
         if hasMajor != hasMinor {
             throw LineProblem(hasMajor ? "\"rdevMajor\" without \"rdevMinor\"" : "\"rdevMinor\" without \"rdevMajor\"")
         }
-        for k in requiredEntryKeys where seen & (1 << k.rawValue) == 0 {
+        for k in requiredEntryKeys where !seen.contains(k) {
             throw LineProblem("missing \"\(k.name)\"")
         }
-        if let problem = e.problem(digestChecked: true) { throw LineProblem(problem) }
-        return .entry(e)
+    }
+
+    @inline(__always)
+    private static func entryType(_ s: inout JSONScanner) throws(LineProblem) -> EntryType {
+        try s.plainString("type") { (v) throws(LineProblem) -> EntryType in
+            guard let t = EntryType.match(v) else {
+                throw LineProblem("unknown entry type \(JSONText.quoted(String(decoding: v, as: UTF8.self)))")
+            }
+            return t
+        }
+    }
+
+    @inline(__always)
+    private static func sha256(_ s: inout JSONScanner) throws(LineProblem) -> String {
+        try s.plainString("sha256") { (v) throws(LineProblem) -> String in
+            guard ManifestEntry.isSHA256Hex(v) else { throw LineProblem("\"sha256\" must be 64 lower-case hex digits") }
+            return String(decoding: v, as: UTF8.self)
+        }
     }
 
     private static func base64(_ s: inout JSONScanner, _ field: String) throws(LineProblem) -> [UInt8] {

@@ -89,6 +89,7 @@ public final class BackgroundSink: ByteSink {
         guard state == .open else { return }
         state = .aborted
         queue.close(cancel: true)
+        afterCancelForTests?()
         join()
         queue.sink.abort()
     }
@@ -104,6 +105,9 @@ public final class BackgroundSink: ByteSink {
 
     // MARK: For tests
 
+    /// Called by ``abort()`` once the queue is cancelled, before it waits for the
+    /// write in progress (a test's slow sink is let go here, not after a delay).
+    var afterCancelForTests: (() -> Void)?
     /// Whether the thread has been started and not joined yet.
     var isThreadRunning: Bool { thread != nil }
     /// The most chunks ever queued at once (never more than `depth`).

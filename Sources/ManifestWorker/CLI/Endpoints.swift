@@ -16,7 +16,10 @@ enum Endpoints {
     /// regular file or does not exist, written in place when it is a device,
     /// FIFO or socket, its target when it is a symlink.
     static func sink(for spec: String, environment: [String: String]) throws -> any ByteSink {
-        if isS3(spec) { return try S3Streams.sink(for: spec, environment: environment) }
+        if isS3(spec) {
+            let sink = try S3Streams.sink(for: spec, environment: environment)
+            return TestPause.isSet(.uploadOpened, environment: environment) ? UploadPauseSink(sink, environment: environment) : sink
+        }
         if isStdout(spec) { return StandardOutputSink() }
         let sink = try GuardedFileSink(path: spec)
         TestPause.at(.outputCreated, environment: environment)
@@ -61,4 +64,34 @@ final class GuardedFileSink: ByteSink {
         if let registration { InterruptGuard.shared.unregister(registration) }
         registration = nil
     }
+}
+
+/// An `s3://` output under `EBV_TEST_PAUSE_AT=upload-opened` (``TestPause``): pauses
+/// once after the write that brought the bytes written to two parts' worth. The S3
+/// sink sends a part as soon as a part's worth has reached it, holding back less than
+/// a part (its batch), so by then the multipart upload is open with a part stored.
+final class UploadPauseSink: ByteSink {
+    private let sink: any ByteSink
+    private let environment: [String: String]
+    private var written = 0
+    private var paused = false
+
+    init(_ sink: any ByteSink, environment: [String: String]) {
+        self.sink = sink
+        self.environment = environment
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try sink.write(bytes)
+        guard !paused else { return }
+        written += bytes.count  // at most two parts and one write: no overflow
+        if written >= 2 * S3Streams.partSize {
+            paused = true
+            TestPause.at(.uploadOpened, environment: environment)
+        }
+    }
+
+    func finish() throws { try sink.finish() }
+
+    func abort() { sink.abort() }
 }

@@ -112,6 +112,18 @@ enum HelpText {
 
     """
 
+    /// The report options of `diff`, `verify` and `check` (``CommandSpecs/diffOptions``).
+    static let reportOptions = """
+      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
+                              and summary.txt there: a directory or
+                              s3://bucket/prefix/ (EBV_REPORT_DIR)
+      --max-findings N        findings per class kept in report.json and report.html
+                              (default 100; EBV_MAX_FINDINGS)
+      --findings, --list      print every finding, one per line, with both sides in
+                              full (sha256, size, mode, uid:gid, mtime); with
+                              --json as NDJSON (and no report)
+    """
+
     static let progressOptions = """
       --progress-interval S      when stderr is not a terminal: a progress record
                                  every S seconds and one at the end (default 60;
@@ -170,17 +182,10 @@ enum HelpText {
                               none, or a directory prefix to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... with severity ok, info, warning or
                               error, e.g. metadata=error,omitted=ok (EBV_SEVERITY)
-      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
-                              and summary.txt there: a directory or
-                              s3://bucket/prefix/ (EBV_REPORT_DIR)
-      --max-findings N        findings per class kept in report.json and report.html
-                              (default 100; EBV_MAX_FINDINGS)
+    \(reportOptions)
       --progress-interval S   when stderr is not a terminal: a progress record (the
                               restored manifest's entries read) every S seconds and
                               one at the end (default 60; 0 off; EBV_PROGRESS_INTERVAL)
-      --findings, --list      print every finding, one per line, with both sides in
-                              full (sha256, size, mode, uid:gid, mtime); with
-                              --json as NDJSON (and no report)
 
     \(globalOptions)
 
@@ -201,14 +206,7 @@ enum HelpText {
       --restored-root WHERE   none (default), auto or a directory prefix inside
                               <dirB> to strip (EBV_RESTORED_ROOT)
       --severity SPEC         class=severity,... (EBV_SEVERITY)
-      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
-                              and summary.txt there: a directory or
-                              s3://bucket/prefix/ (EBV_REPORT_DIR)
-      --max-findings N        findings per class kept in report.json and report.html
-                              (default 100; EBV_MAX_FINDINGS)
-      --findings, --list      print every finding, one per line, with both sides in
-                              full (sha256, size, mode, uid:gid, mtime); with
-                              --json as NDJSON (and no report)
+    \(reportOptions)
     \(progressOptions)
 
     \(globalOptions)
@@ -235,14 +233,7 @@ enum HelpText {
       --window-end TIME       changes with an mtime up to TIME (RFC 3339) are
                               expected: changed, not corrupt (EBV_WINDOW_END)
       --severity SPEC         class=severity,... (EBV_SEVERITY)
-      --report-dir DIR        write report.json, report.html, findings.ndjson.gz
-                              and summary.txt there: a directory or
-                              s3://bucket/prefix/ (EBV_REPORT_DIR)
-      --max-findings N        findings per class kept in report.json and report.html
-                              (default 100; EBV_MAX_FINDINGS)
-      --findings, --list      print every finding, one per line, with both sides in
-                              full (sha256, size, mode, uid:gid, mtime); with
-                              --json as NDJSON (and no report)
+    \(reportOptions)
 
     \(globalOptions)
 
