@@ -4,14 +4,14 @@ import Dispatch
 /// thread. Only for callers that are not themselves running on Swift
 /// concurrency's cooperative pool (e.g. a CLI's synchronous main thread or a
 /// dedicated `Thread`); calling it from async code can starve the pool.
-enum Blocking {
+public enum Blocking {
     private final class Box<T>: @unchecked Sendable {
         // @unchecked Sendable: the task writes `result` once before `signal()`; the caller
         // reads it only after `wait()` returns, which orders the two.
         var result: Result<T, Error>?
     }
 
-    static func run<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    public static func run<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let box = Box<T>()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -68,6 +68,14 @@ enum ReportOutput {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
+    /// Before the diff (and before any walk): creates a local report directory, or checks
+    /// that an `s3://bucket/prefix/`'s bucket exists and may be used (``OutputBucketCheck``).
+    static func prepare(_ settings: DiffSettings, context: CommandContext) throws {
+        guard let dir = settings.reportDir else { return }
+        try createDirectory(dir, source: settings.reportDirSource)
+        try OutputBucketCheck.require(dir, source: settings.reportDirSource, environment: context.configuration.environment)
+    }
+
     /// Creates a local report directory (an `s3://bucket/prefix/` needs nothing: each file
     /// is an object under the prefix); an error names the variable when the directory came
     /// from one (`EBV_REPORT_DIR: m.gz: not a directory`).
