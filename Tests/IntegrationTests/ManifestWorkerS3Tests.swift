@@ -122,7 +122,10 @@ final class ManifestWorkerS3Tests: XCTestCase {
             return body
         }
         let summary = try await object("runs/r-2/report/summary.txt")
-        XCTAssertEqual(String(decoding: summary, as: UTF8.self), diff.stdout)
+        // summary.txt: stdout's summary, then each manifest's walk.
+        let summaryFile = String(decoding: summary, as: UTF8.self)
+        XCTAssertTrue(summaryFile.hasPrefix(diff.stdout + "walks:\n  baseline: "), summaryFile)
+        XCTAssertTrue(summaryFile.contains("\n  restored: "), summaryFile)
         let report = try await object("runs/r-2/report/report.json")
         XCTAssertTrue(String(decoding: report, as: UTF8.self).contains(#""passed": false"#))
         let findings = try await object("runs/r-2/report/findings.ndjson.gz")
@@ -179,7 +182,7 @@ final class ManifestWorkerS3Tests: XCTestCase {
         XCTAssertEqual(written.status, 0, written.description)
         let runs: [(arguments: [String], spec: String)] = [
             (["generate", root, "-o", "s3://missing-bucket/runs/m.ndjson.gz"], "s3://missing-bucket/runs/m.ndjson.gz"),
-            (["verify", root, root, "--report-dir", "s3://missing-bucket/report/"], "s3://missing-bucket/report/"),
+            (["verify", root, root + "/docs", "--report-dir", "s3://missing-bucket/report/"], "s3://missing-bucket/report/"),
             (["check", manifest, root, "--report-dir", "s3://missing-bucket/report/"], "s3://missing-bucket/report/"),
             (["diff", manifest, manifest, "--report-dir", "s3://missing-bucket/report/"], "s3://missing-bucket/report/"),
         ]

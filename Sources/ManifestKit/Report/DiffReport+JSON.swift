@@ -1,3 +1,5 @@
+import Foundation
+
 extension DiffReport {
     /// The report document, `efs-backup-verifier-report/1` (schema in
     /// docs/verdicts.md). Deterministic: fixed key order, classes and
@@ -27,6 +29,14 @@ extension DiffReport {
         raw(Severity.allCases.map { "\"\($0.rawValue)\": \(count(of: $0))" }.joined(separator: ", "))
         raw("},\n  \"policy\": {")
         raw(VerdictClass.allCases.map { "\"\($0.rawValue)\": \"\(policy[$0].rawValue)\"" }.joined(separator: ", "))
+        raw("},\n  \"walks\": {")
+        let walked = WalkStats.roles(count: 3).compactMap { role in walks[role].map { (role, $0) } }
+        for (i, (role, walk)) in walked.enumerated() {
+            raw(i == 0 ? "\n    " : ",\n    ")
+            raw("\"\(role)\": ")
+            raw(walk.json)
+        }
+        raw(walked.isEmpty ? "" : "\n  ")
         raw("},\n  \"findingsPerClass\": \(findingsPerClass),\n")
         raw("  \"findings\": {")
         let kept = VerdictClass.allCases.filter { !findings(of: $0).isEmpty }
@@ -43,5 +53,25 @@ extension DiffReport {
         }
         raw(kept.isEmpty ? "}\n}\n" : "\n  }\n}\n")
         return o
+    }
+}
+
+extension WalkStats {
+    /// One line of `report.json`'s `walks`: `{"startedAtNs":…,"completedAtNs":…,"seconds":…,
+    /// "entries":…,"files":…,"bytes":…,"errors":…,"unstable":…,"filesPerSecond":…,"megabytesPerSecond":…}`.
+    var json: String {
+        let started = startedAtNs ?? Self.nanoseconds(startedAt), completed = completedAtNs ?? Self.nanoseconds(completedAt)
+        return "{\"startedAtNs\": \(started), \"completedAtNs\": \(completed), \"seconds\": \(seconds), "
+            + "\"entries\": \(entries), \"files\": \(files), \"bytes\": \(bytes), \"errors\": \(errors), \"unstable\": \(unstable), "
+            + "\"filesPerSecond\": \(filesPerSecond), \"megabytesPerSecond\": \(megabytesPerSecond)}"
+    }
+
+    /// `date` in nanoseconds since the epoch, clamped to `Int64` (never trapping).
+    static func nanoseconds(_ date: Date) -> Int64 {
+        let ns = (date.timeIntervalSince1970 * 1e9).rounded()
+        guard ns.isFinite else { return 0 }
+        if ns >= 9.2e18 { return Int64.max }
+        if ns <= -9.2e18 { return Int64.min }
+        return Int64(ns)
     }
 }

@@ -44,6 +44,36 @@ extension DiffReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `summary.txt`: ``summaryText(more:)`` and, when any input was read to its trailer,
+    /// `walks:` and one line per role (manifest order) — duration, counts, throughput, and
+    /// when the walk started and completed:
+    /// ```
+    /// walks:
+    ///   baseline: 12m03s, 1200 entries, 1000 files, 52428800 bytes, 0 errors, 1.4 files/s, 0.1 MB/s, 2026-12-02T10:00:00Z → 2026-12-02T10:12:03Z
+    /// ```
+    public func summaryFileText(more: String = "in the findings file") -> String {
+        summaryText(more: more) + walksText
+    }
+
+    /// The `walks:` part of ``summaryFileText(more:)`` ("" without walks).
+    public var walksText: String {
+        let lines = WalkStats.roles(count: 3).compactMap { role -> String? in
+            guard let walk = walks[role] else { return nil }
+            let started = walk.startedAtNs ?? WalkStats.nanoseconds(walk.startedAt)
+            let completed = walk.completedAtNs ?? WalkStats.nanoseconds(walk.completedAt)
+            return "  \(role): \(walk.line), \(Timestamp.format(ns: started, fractionDigits: 0)) → \(Timestamp.format(ns: completed, fractionDigits: 0))"
+        }
+        return lines.isEmpty ? "" : (["walks:"] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// `text` (a `summary.txt`) without its `walks:` part: the summary as stdout and the
+    /// SNS message have it (the orchestrator puts each walk in itself, with its task's times).
+    public static func withoutWalks(_ text: String) -> String {
+        if text.hasPrefix("walks:\n") { return "" }
+        guard let range = text.range(of: "\nwalks:\n") else { return text }
+        return String(text[..<range.lowerBound]) + "\n"
+    }
+
     /// `0 B`, `512 B`, `1.5 KiB`, `12.0 MiB` … (one decimal, rounded down).
     static func humanBytes(_ n: UInt64) -> String {
         let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]

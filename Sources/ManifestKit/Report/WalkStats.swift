@@ -54,6 +54,16 @@ public struct WalkStats: Sendable, Equatable, Codable {
         count == 3 ? ["baseline", "post", "restored"] : ["baseline", "restored"]
     }
 
+    /// The walks of a diff's inputs (in order: ``roles(count:)``) that were read to their
+    /// trailers, by role; a walked tree (`verify`, `check`) has no trailer and no entry.
+    public static func byRole(_ inputs: [ReportPage.Input]) -> [String: WalkStats] {
+        var walks: [String: WalkStats] = [:]
+        for (role, input) in zip(roles(count: inputs.count), inputs) {
+            if let trailer = input.trailer { walks[role] = WalkStats(header: input.header, trailer: trailer) }
+        }
+        return walks
+    }
+
     /// `12m03s, 1200 entries, 1000 files, 52428800 bytes, 0 errors, 16.7 files/s, 0.9 MB/s`.
     public var line: String {
         "\(Self.duration(seconds)), \(entries) entries, \(files) files, \(bytes) bytes, \(errors) errors, "
