@@ -29,8 +29,13 @@ WORKDIR /src
 # Package.swift names the test targets, so their folders must exist; they are not built.
 COPY Package.swift ./
 COPY Sources ./Sources
-# The BuildInfo plugin (no .git here: the binary says "unknown commit").
+# The BuildInfo plugin and its script. There is no .git here: the commit and its date
+# come in as build args (scripts/build-images passes them); without them the binary
+# says "unknown commit".
 COPY Plugins ./Plugins
+COPY scripts/build-info ./scripts/build-info
+ARG EBV_BUILD_COMMIT=""
+ARG EBV_BUILD_DATE=""
 COPY Tests ./Tests
 RUN swift build -c release --product manifest-worker --static-swift-stdlib \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/manifest-worker" /out/manifest-worker

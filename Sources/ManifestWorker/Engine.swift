@@ -128,8 +128,11 @@ enum Engine {
         let started = context.now()
         // --concurrency N is N threads for the command: shared by the two walkers.
         let half = max(1, concurrency / 2)
-        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: half, startedAtNs: started)
-        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: max(1, concurrency - half), startedAtNs: started)
+        let environment = context.configuration.environment
+        let pause: @Sendable () -> Void = { TestPause.at(.walking, environment: environment) }
+        let a = try WalkedEntrySource(root: dirA, role: .baseline, concurrency: half, startedAtNs: started, onFirstEntry: pause)
+        let b = try WalkedEntrySource(root: dirB, role: .restored, concurrency: max(1, concurrency - half), startedAtNs: started,
+                                      onFirstEntry: pause)
         defer {
             a.cancel()
             b.cancel()
@@ -170,7 +173,8 @@ enum Engine {
         let environment = context.configuration.environment
         let reader = try ManifestReader(source: Endpoints.source(for: manifest, environment: environment))
         let saved: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? PrefetchingEntrySource(reader) : reader
-        let walked = try WalkedEntrySource(root: dir, role: .restored, concurrency: concurrency, startedAtNs: context.now())
+        let walked = try WalkedEntrySource(root: dir, role: .restored, concurrency: concurrency, startedAtNs: context.now(),
+                                           onFirstEntry: { TestPause.at(.walking, environment: environment) })
         defer { walked.cancel() }
         let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({ sample(walked.progress) })
         walked.start()

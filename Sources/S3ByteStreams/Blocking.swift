@@ -5,13 +5,13 @@ import Synchronization
 /// thread: the way back to AWSLite's async clients from a thread that left Swift
 /// concurrency's cooperative pool (AWSLite's `DedicatedThread`, a CLI's main thread).
 /// Never from async code: a blocked pool thread can starve the pool.
-enum Blocking {
+public enum Blocking {
     /// Where the task leaves its outcome for the blocked caller.
     private final class Outcome<T: Sendable>: Sendable {
         let value = Mutex<Result<T, any Error>?>(nil)
     }
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
         Task {

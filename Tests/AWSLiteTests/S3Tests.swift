@@ -69,6 +69,43 @@ final class S3Tests: XCTestCase {
         XCTAssertEqual(server.requests.map(\.method), ["HEAD", "HEAD"])
     }
 
+    /// HeadBucket as botocore's model has it (`HEAD /{Bucket}`, `x-amz-expected-bucket-owner`),
+    /// and its bodiless failures: 404, 403, and 301 naming the bucket's region.
+    func testHeadBucketWireRequestAndBodilessFailures() async throws {
+        let server = try TestHTTPServer { r in
+            switch r.path {
+            case "/there": return .text(200, "", headers: [("x-amz-bucket-region", "eu-west-1"), ("x-amz-access-point-alias", "false")])
+            case "/elsewhere": return .text(301, "", headers: [("x-amz-bucket-region", "eu-central-1")])
+            case "/theirs": return .text(403, "")
+            default: return .text(404, "")
+            }
+        }
+        defer { server.stop() }
+        let s3 = try client(server)
+        let head = try await s3.headBucket("there", expectedBucketOwner: "111122223333")
+        XCTAssertEqual(head, S3BucketHead(region: "eu-west-1", accessPointAlias: false))
+        func failure(_ bucket: String) async -> AWSError? {
+            do {
+                _ = try await s3.headBucket(bucket)
+                XCTFail("expected a failure for \(bucket)")
+                return nil
+            } catch {
+                return error as? AWSError
+            }
+        }
+        let missing = await failure("missing")
+        XCTAssertEqual(missing?.description, "s3.HeadBucket NotFound: HTTP 404 with no error message (HTTP 404)")
+        XCTAssertTrue(missing?.isNotFound ?? false)
+        let forbidden = await failure("theirs")
+        XCTAssertEqual(forbidden?.description, "s3.HeadBucket Forbidden: HTTP 403 with no error message (HTTP 403)")
+        let moved = await failure("elsewhere")
+        XCTAssertEqual(moved?.description, "s3.HeadBucket PermanentRedirect: redirected (HTTP 301), not followed. "
+            + "The bucket is in region eu-central-1: set AWS_REGION=eu-central-1 (or AWS_ENDPOINT_URL_S3 to that region's endpoint) (HTTP 301)")
+        XCTAssertEqual(server.requests.map { "\($0.method) \($0.target)" },
+                       ["HEAD /there", "HEAD /missing", "HEAD /theirs", "HEAD /elsewhere"])
+        XCTAssertEqual(server.requests.map { $0.header("x-amz-expected-bucket-owner") }, ["111122223333", nil, nil, nil])
+    }
+
     func testListObjectsV2FollowsContinuationTokens() async throws {
         let server = try TestHTTPServer { r in
             if r.query.contains("continuation-token=t%2F2") {

@@ -22,6 +22,27 @@ final class HostileWorkerProcessTests: XCTestCase {
         return nil
     }
 
+    /// A bucket in another region: the HeadBucket before the walk gets S3's bodiless 301
+    /// with `x-amz-bucket-region`, and the message names the region to set.
+    func testAnOutputBucketInAnotherRegionFailsBeforeTheWalkNamingTheRegion() async throws {
+        let server = try HostileServer.start(scenario: "redirect-301")
+        defer { server.stop() }
+        let tree = FileManager.default.temporaryDirectory.appendingPathComponent("ebv-hostile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        var env = environment(server)
+        env["EBV_TEST_PAUSE_AT"] = "walking"
+        guard let result = try runBounded(["generate", tree, "-o", "s3://elsewhere/m.ndjson.gz"], environment: env) else { return }
+        XCTAssertEqual(result.status, 2, "\(result)")
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertEqual(
+            result.stderr,
+            "manifest-worker: s3://elsewhere/m.ndjson.gz: s3.HeadBucket PermanentRedirect: redirected (HTTP 301), not followed. "
+                + "The bucket is in region eu-central-1: set AWS_REGION=eu-central-1 (or AWS_ENDPOINT_URL_S3 to that region's endpoint) (HTTP 301)\n")
+        let log = try await server.log()
+        XCTAssertEqual(log, ["HEAD /elsewhere"])
+    }
+
     func testShowAgainstAServerThatNeverAnswersExits2WithAClearMessage() throws {
         for _ in 1...3 {
             let server = try HostileServer.start(scenario: "silent")

@@ -57,9 +57,18 @@ final class ReportPageTests: XCTestCase {
     }
 
     func testSmallPageMatchesGoldenFile() throws {
-        let page = ReportPage(run: runSection(), report: try smallReport(), inputs: inputs(),
+        // With the baseline manifest's walk (the restored tree was walked, no manifest).
+        var report = try smallReport()
+        report.walks = WalkStats.byRole(inputs())
+        XCTAssertEqual(report.walks.keys.sorted(), ["baseline"])
+        let page = ReportPage(run: runSection(), report: report, inputs: inputs(),
                               findingsLocation: "findings.ndjson.gz", generatedAtNs: Self.t0 + 901_000_000_000)
         let html = page.html()
+        XCTAssertTrue(String(decoding: html, as: UTF8.self).contains("""
+            <tr><td>baseline</td><td>2026-11-18T11:06:40Z</td><td>2026-11-18T11:07:40Z</td><td class="num">1m00s</td>\
+            <td class="num">5</td><td class="num">4</td><td class="num">20</td><td class="num">0</td><td class="num">0.1</td>\
+            <td class="num">0.0</td></tr>
+            """))
         if ProcessInfo.processInfo.environment["EBV_UPDATE_GOLDEN"] == "1" {
             try Data(html).write(to: Self.golden)
         }

@@ -68,7 +68,8 @@ final class DiffVerifyTests: XCTestCase {
         XCTAssertEqual(counts["match"], 3)
         XCTAssertEqual(counts["corrupt"], 1)
         XCTAssertEqual(try dir.read("report/report.json"), result.stdout)
-        XCTAssertEqual(String(decoding: try dir.read("report/summary.txt"), as: UTF8.self), Self.corruptSummary)
+        assertSummaryFile(String(decoding: try dir.read("report/summary.txt"), as: UTF8.self), stdout: Self.corruptSummary,
+                          walks: [("baseline", "4 entries, 2 files, 12 bytes, 0 errors"), ("restored", "4 entries, 2 files, 12 bytes, 0 errors")])
         // The findings file is gzipped NDJSON: one line for the one finding.
         let lines = try gunzipText(FileSource(path: dir.at("report/findings.ndjson.gz"))).split(separator: "\n")
         XCTAssertEqual(lines.count, 1)

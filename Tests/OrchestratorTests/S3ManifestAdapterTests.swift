@@ -130,7 +130,10 @@ final class S3ManifestAdapterTests: XCTestCase {
         XCTAssertEqual(summary.walks?["post"]?.files, 2)
         XCTAssertEqual(summary.walks?["restored"]?.seconds, 0)
         let stored = s3.objects.current
-        XCTAssertEqual(stored["runs/fs-1/r1/summary.txt"].map { String(decoding: $0.body, as: UTF8.self) }, summary.summaryText)
+        // summary.txt: the summary, then each walk (the SNS message puts them in itself).
+        let summaryFile = try XCTUnwrap(stored["runs/fs-1/r1/summary.txt"].map { String(decoding: $0.body, as: UTF8.self) })
+        XCTAssertEqual(DiffReport.withoutWalks(summaryFile), summary.summaryText)
+        XCTAssertTrue(summaryFile.hasPrefix(summary.summaryText + "walks:\n  baseline: 0s, 2 entries, 2 files, 6 bytes, 0 errors, "), summaryFile)
         let report = try XCTUnwrap(stored["runs/fs-1/r1/report.json"]?.body)
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(report)) as? [String: Any])
         let findings = try XCTUnwrap(stored["runs/fs-1/r1/findings.ndjson.gz"]?.body)
@@ -186,12 +189,12 @@ final class S3ManifestAdapterTests: XCTestCase {
                                                         reportPrefix: "runs/ok/", severities: [:], deadline: Date().addingTimeInterval(600)))
         XCTAssertEqual(outcome.entriesCompared, 1)
         XCTAssertTrue(outcome.summary.passed)
-        // What a diff task's report set reads back as: the same summary.
+        // What a diff task's report set reads back as: the same summary, walks included
+        // (report.json's `walks`; summary.txt's `walks:` lines are left out of the text).
         try await differ.writeReport(outcome.documents)
         let read = try await differ.readReport(reportPrefix: "runs/ok/")
-        var expected = outcome.summary
-        expected.walks = nil  // the walks come from the manifests, not from the report set
-        XCTAssertEqual(read, expected)
+        XCTAssertEqual(outcome.summary.walks?.keys.sorted(), ["baseline", "restored"])
+        XCTAssertEqual(read, outcome.summary)
     }
 
     func testDifferRejectsAnInvalidManifest() async throws {

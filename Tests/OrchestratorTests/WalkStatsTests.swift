@@ -69,6 +69,58 @@ final class WalkStatsTests: XCTestCase {
         XCTAssertNil(decoded.walks)
     }
 
+    /// report.html's run timeline: when each task started, and how long it ran beside its stop.
+    func testTheTimelineShowsEachTaskStartAndRunTime() throws {
+        let start = Date(timeIntervalSince1970: 0)
+        var run = Run(runId: "r", origin: .backup, fileSystemId: "fs-1", createdAt: start,
+                      deadline: start.addingTimeInterval(100), expiresAt: start.addingTimeInterval(200))
+        var task = TaskRecord(clientToken: "t", manifestKey: "k")
+        task.startedAt = Date(timeIntervalSince1970: 990)
+        task.stoppedAt = Date(timeIntervalSince1970: 1725)
+        run.tasks[.restored] = task
+        run.tasks[.post] = TaskRecord(clientToken: "p", manifestKey: "p")
+        let events = RunReportSection.timeline(run).filter { $0.label.contains("task") || $0.label.contains("manifest") }
+        XCTAssertEqual(events, [
+            ReportPage.TimelineEvent("post manifest", atNs: nil, note: "task not stopped"),
+            ReportPage.TimelineEvent("restored task started", atNs: 990_000_000_000),
+            ReportPage.TimelineEvent("restored manifest", atNs: 1_725_000_000_000, note: "task not stopped; task took 12 min 15 s"),
+        ])
+    }
+
+    /// A diff task's report set (report.json, summary.txt) read back: the walks from
+    /// report.json, the summary without its `walks:` lines (the SNS message shows each walk itself).
+    func testADiffTasksWalksAreReadFromReportJSON() throws {
+        var report = DiffReport(isThreeWay: false, windowStartNs: 0, startedAtNs: 0)
+        report.walks = ["baseline": stats(started: 0, completed: 60_000_000_000),
+                        "restored": stats(started: 1_000_000_000_000, completed: 1_723_500_000_000)]
+        let summary = try ReportSummary(reportJSON: report.json(), summaryText: report.summaryFileText(), reportPrefix: "p/")
+        XCTAssertEqual(summary.walks, report.walks)
+        XCTAssertEqual(summary.summaryText, report.summaryText())
+        XCTAssertEqual(summary.summaryText, "PASS: no findings\ntwo-way diff of 0 paths: 0 files verified, 0 bytes (0 B)\n")
+        let json = String(decoding: report.json(), as: UTF8.self)
+        for (bad, message) in [
+            (#""walks": {}"#, nil),
+            (#""walks": []"#, "p/report.json: walks: not an object"),
+            (#""walks": {"diff": {}}"#, "p/report.json: walks.diff: not a role's walk"),
+            (#""walks": {"post": {"entries": -1}}"#, "p/report.json: walks.post.entries: not a count"),
+            (#""walks": {"post": {"entries": 1, "files": 1, "bytes": 1, "errors": 0, "unstable": 0, "startedAtNs": 1.5, "completedAtNs": 2}}"#,
+             "p/report.json: walks.post.startedAtNs: not a time in nanoseconds"),
+            (#""walks": {"post": {"entries": 1, "files": 1, "bytes": 1, "errors": 0, "unstable": 0, "startedAtNs": 1e30, "completedAtNs": 2}}"#,
+             "p/report.json: walks.post.startedAtNs: not a time in nanoseconds"),
+        ] as [(String, String?)] {
+            let start = try XCTUnwrap(json.range(of: "\"walks\": {"))
+            let end = try XCTUnwrap(json.range(of: "},\n  \"findingsPerClass\"", range: start.upperBound..<json.endIndex))
+            let text = json.replacingCharacters(in: start.lowerBound..<json.index(after: end.lowerBound), with: bad)
+            do {
+                let parsed = try ReportSummary(reportJSON: Array(text.utf8), summaryText: "", reportPrefix: "p/")
+                XCTAssertNil(message, bad)
+                XCTAssertEqual(parsed.walks, [:])
+            } catch {
+                XCTAssertEqual((error as? OrchestratorError)?.message, message, bad)
+            }
+        }
+    }
+
     func testTaskStartTimeFromTheStateChangeEvent() throws {
         guard case .task(let task) = try EventDecoder(workerContainer: "manifest-worker").decode(Fixture.data("ecs-task-stopped.json")) else {
             return XCTFail("kind")

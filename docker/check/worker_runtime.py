@@ -3,7 +3,7 @@ in it (scripts/check-docker). Needs root (debootstrap, chroot, a mount namespace
 
   python3 docker/check/worker_runtime.py build-command      # the build stage's `swift build ...`
   python3 docker/check/worker_runtime.py base               # make the cached base root (if missing)
-  python3 docker/check/worker_runtime.py run --binary PATH  # the reproduction
+  python3 docker/check/worker_runtime.py run --binary PATH [--source "commit C, DATE"]  # the reproduction
 
 `run`: a minbase debootstrap root of the runtime base's Debian release (cached as a
 tarball in .build-iac/, rebuilt when missing), unpacked fresh; then the runtime stage's
@@ -111,7 +111,7 @@ def in_chroot(root: Path, argv: list[str], env: dict[str, str], user: str | None
                           capture_output=capture)
 
 
-def reproduce(binary: Path) -> None:
+def reproduce(binary: Path, source: str | None = None) -> None:
     text = DOCKERFILE.read_text()
     build, runtime = stage(text, "build"), stage(text, "runtime")
     build_release, runtime_release, host = debian_codename(build.image), debian_codename(runtime.image), host_codename()
@@ -182,6 +182,8 @@ def reproduce(binary: Path) -> None:
     version = worker("--version").stdout.strip()
     if not version.startswith("manifest-worker "):
         raise CheckFailed(f"--version printed {version!r}")
+    if source is not None and not version.endswith(f"({source})"):
+        raise CheckFailed(f"--version printed {version!r}, not the commit of the build args ({source})")
     data = root / "srv" / "data"
     (data / "sub").mkdir(parents=True)
     (data / "a.txt").write_text("hello\n")
@@ -231,6 +233,7 @@ def main() -> int:
     sub.add_parser("base")
     run = sub.add_parser("run")
     run.add_argument("--binary", type=Path, required=True)
+    run.add_argument("--source", help="what --version must end with in parentheses (the build args' commit and date)")
     options = parser.parse_args()
     try:
         if options.command == "build-command":
@@ -238,7 +241,7 @@ def main() -> int:
         elif options.command == "base":
             base_tarball(debian_codename(stage(DOCKERFILE.read_text(), "runtime").image))
         else:
-            reproduce(options.binary)
+            reproduce(options.binary, options.source)
     except (CheckFailed, DockerfileError) as error:
         print(f"check-docker: FAILED: {error}", file=sys.stderr)
         return 1

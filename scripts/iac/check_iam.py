@@ -13,6 +13,7 @@ import tfhcl
 # Operations authorised by an action of another name (S3's API reference, "Permissions").
 ACTION_OF_OPERATION = {
     "s3:HeadObject": "s3:GetObject",
+    "s3:HeadBucket": "s3:ListBucket",
     "s3:CreateMultipartUpload": "s3:PutObject",
     "s3:UploadPart": "s3:PutObject",
     "s3:CompleteMultipartUpload": "s3:PutObject",

@@ -161,10 +161,15 @@ def test_pass_scenario_verifies_an_exact_copy(harness, tmp_path):
     assert demo.findings() == []
     summary = demo.s3.get_object(Bucket=BUCKET, Key=f"runs/{demo.fs}/{demo.run_id}/summary.txt")["Body"].read().decode()
     assert summary.startswith(f"PASS: no findings\nthree-way diff of {ENTRIES} paths: {FILES} files verified, {BYTES} bytes")
+    # Each manifest's walk: in report.json, in summary.txt after the summary, in the SNS message.
+    assert sorted(report["walks"]) == ["baseline", "post", "restored"]
+    assert (report["walks"]["baseline"]["entries"], report["walks"]["baseline"]["files"]) == (ENTRIES, FILES)
+    assert "\nwalks:\n  baseline: " in summary and "\n  post: " in summary and "\n  restored: " in summary
     messages = demo.sns()
     assert len(messages) == 1
     assert messages[0]["subject"] == f"[efs-backup-verifier] PASSED {demo.fs} run {demo.run_id}"
     body = messages[0]["message"]
+    assert "\nWalks:\n  baseline: " in body and "\nwalks:" not in body
     assert body.startswith(f"Result: passed\nFile system: {demo.fs}\nRun: {demo.run_id} (backup)\n")
     assert f"Report: s3://{BUCKET}/runs/{demo.fs}/{demo.run_id}/report.json" in body
     metrics = emf(demo)

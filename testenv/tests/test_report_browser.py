@@ -7,6 +7,7 @@ overflow at 1280 px. One browser start per page (about 3 s)."""
 from __future__ import annotations
 
 import html.parser
+import re
 import os
 import subprocess
 import sys
@@ -153,3 +154,41 @@ def test_the_checks_see_a_script_a_fetch_and_an_overflow(tmp_path):
     assert ("GET", "/fetched.png") in rendering.server_requests
     assert rendering.scroll_width > rendering.client_width
     assert {"script", "img"} <= _parse(rendering.dom).tags
+
+
+def test_walks_table_renders_each_manifests_walk(tmp_path):
+    """A diff of two manifests: the "Walks" table has one row per manifest, its counts and
+    times as text, and fits 1280 px like the rest of the page."""
+    _require_browser()
+    worker = os.path.join(BUILD, "manifest-worker")
+    if not os.access(worker, os.X_OK):
+        pytest.fail(f"{worker} is missing: run swift build first")
+    tree = tmp_path / "t"
+    (tree / "d").mkdir(parents=True)
+    (tree / "d" / "a.txt").write_text("hello\n")
+    (tree / "b.bin").write_bytes(b"x" * 1000)
+    for name in ("baseline", "restored"):
+        done = subprocess.run([worker, "generate", str(tree), "-o", str(tmp_path / f"{name}.gz"), "-q"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    report = tmp_path / "report"
+    done = subprocess.run([worker, "diff", str(tmp_path / "baseline.gz"), str(tmp_path / "restored.gz"), "-q",
+                           "--report-dir", str(report)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rendering = report_browser.render(str(report / "report.html"))
+    section = re.search(r'<section id="walks">(.*?)</section>', rendering.dom, re.S)
+    assert section, rendering.dom
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        rows[cells[0]] = cells
+    assert rows["role"] == ["role", "started", "completed", "duration", "entries", "files", "bytes", "errors",
+                            "files/s", "MB/s"], rows
+    assert sorted(rows) == ["baseline", "restored", "role"], rows
+    for role in ("baseline", "restored"):
+        cells = rows[role]
+        assert cells[4:8] == ["3", "2", "1006", "0"], cells
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cell) for cell in cells[1:3]), cells
+        assert re.fullmatch(r"\d+s", cells[3]), cells
+    assert rendering.scripts == [] and rendering.console == []
+    assert rendering.scroll_width <= rendering.client_width == 1280

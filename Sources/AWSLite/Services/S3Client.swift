@@ -6,7 +6,7 @@ import Primitives
 ///
 /// Only what the verifier needs: PutObject (SHA-256 checksummed, optionally
 /// conditional), multipart upload (see `S3MultipartWriter`), streamed GetObject
-/// (see `S3ObjectStream`), HeadObject, ListObjectsV2 and DeleteObject.
+/// (see `S3ObjectStream`), HeadObject, HeadBucket, ListObjectsV2 and DeleteObject.
 public struct S3Client: Sendable {
     let executor: RequestExecutor
 
@@ -59,6 +59,21 @@ public struct S3Client: Sendable {
                 operation: "HeadObject", method: "HEAD", path: Self.objectPath(bucket: bucket, key: key),
                 headers: checksumMode ? [("x-amz-checksum-mode", "ENABLED")] : [], idempotent: true))
         return Self.head(from: response, contentLength: UInt64(response.header("Content-Length") ?? "") ?? 0)
+    }
+
+    /// HeadBucket (botocore `s3` model: `HEAD /{Bucket}`, `ExpectedBucketOwner` as
+    /// `x-amz-expected-bucket-owner`): whether the bucket exists and the caller may use it
+    /// (IAM action `s3:ListBucket` on the bucket). S3 answers without a body, so a failure
+    /// is known by its status alone: 404 (`isNotFound`, code `NotFound`), 403 (`Forbidden`),
+    /// 301 for a bucket in another region (the message names the region, from
+    /// `x-amz-bucket-region`; see `ErrorDecoder.redirectMessage`).
+    public func headBucket(_ bucket: String, expectedBucketOwner: String? = nil) async throws -> S3BucketHead {
+        let response = try await executor.send(
+            OperationRequest(
+                operation: "HeadBucket", method: "HEAD", path: "/" + PercentEncoding.label(bucket),
+                headers: expectedBucketOwner.map { [("x-amz-expected-bucket-owner", $0)] } ?? [], idempotent: true))
+        return S3BucketHead(region: response.header("x-amz-bucket-region"),
+                            accessPointAlias: response.header("x-amz-access-point-alias").map { $0 == "true" })
     }
 
     static func head(from response: HTTPResponse, contentLength: UInt64) -> S3ObjectHead {

@@ -49,6 +49,19 @@ public struct S3ObjectHead: Sendable, Equatable {
     public var metadata: [String: String]
 }
 
+/// What HeadBucket answers (botocore `HeadBucketOutput`, the members the verifier reads).
+public struct S3BucketHead: Sendable, Equatable {
+    /// `x-amz-bucket-region`: the region the bucket is in.
+    public var region: String?
+    /// `x-amz-access-point-alias`: whether the name given was an access point alias.
+    public var accessPointAlias: Bool?
+
+    public init(region: String?, accessPointAlias: Bool?) {
+        self.region = region
+        self.accessPointAlias = accessPointAlias
+    }
+}
+
 /// An inclusive byte range (`Range: bytes=start-end`); `end == nil` reads to the end.
 public struct S3ByteRange: Sendable, Equatable {
     public var start: UInt64

@@ -29,6 +29,14 @@ extension DiffReport {
         raw(Severity.allCases.map { "\"\($0.rawValue)\": \(count(of: $0))" }.joined(separator: ", "))
         raw("},\n  \"policy\": {")
         raw(VerdictClass.allCases.map { "\"\($0.rawValue)\": \"\(policy[$0].rawValue)\"" }.joined(separator: ", "))
+        raw("},\n  \"walks\": {")
+        let walked = WalkStats.roles(count: 3).compactMap { role in walks[role].map { (role, $0) } }
+        for (i, (role, walk)) in walked.enumerated() {
+            raw(i == 0 ? "\n    " : ",\n    ")
+            raw("\"\(role)\": ")
+            raw(walk.json)
+        }
+        raw(walked.isEmpty ? "" : "\n  ")
         raw("},\n  \"findingsPerClass\": \(findingsPerClass),\n")
         raw("  \"findings\": {")
         let kept = VerdictClass.allCases.filter { !findings(of: $0).isEmpty }
@@ -45,5 +53,16 @@ extension DiffReport {
         }
         raw(kept.isEmpty ? "}\n}\n" : "\n  }\n}\n")
         return o
+    }
+}
+
+extension WalkStats {
+    /// One line of `report.json`'s `walks`: `{"startedAtNs":…,"completedAtNs":…,"seconds":…,
+    /// "entries":…,"files":…,"bytes":…,"errors":…,"unstable":…,"filesPerSecond":…,"megabytesPerSecond":…}`.
+    var json: String {
+        let started = startedAtNs, completed = completedAtNs
+        return "{\"startedAtNs\": \(started), \"completedAtNs\": \(completed), \"seconds\": \(seconds), "
+            + "\"entries\": \(entries), \"files\": \(files), \"bytes\": \(bytes), \"errors\": \(errors), \"unstable\": \(unstable), "
+            + "\"filesPerSecond\": \(filesPerSecond), \"megabytesPerSecond\": \(megabytesPerSecond)}"
     }
 }

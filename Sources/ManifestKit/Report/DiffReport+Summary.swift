@@ -1,3 +1,5 @@
+import Primitives
+
 extension DiffReport {
     /// A short human summary, also the SNS message body: the verdict, counts of
     /// each non-zero class with its severity, what was verified, and the first
@@ -42,6 +44,36 @@ extension DiffReport {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `summary.txt`: ``summaryText(more:)`` and, when any input was read to its trailer,
+    /// `walks:` and one line per role (manifest order) — duration, counts, throughput, and
+    /// when the walk started and completed:
+    /// ```
+    /// walks:
+    ///   baseline: 12m03s, 1200 entries, 1000 files, 52428800 bytes, 0 errors, 1.4 files/s, 0.1 MB/s, 2026-12-02T10:00:00Z → 2026-12-02T10:12:03Z
+    /// ```
+    public func summaryFileText(more: String = "in the findings file") -> String {
+        summaryText(more: more) + walksText
+    }
+
+    /// The `walks:` part of ``summaryFileText(more:)`` ("" without walks).
+    public var walksText: String {
+        let lines = WalkStats.roles(count: 3).compactMap { role -> String? in
+            guard let walk = walks[role] else { return nil }
+            let started = walk.startedAtNs
+            let completed = walk.completedAtNs
+            return "  \(role): \(walk.line), \(Timestamp.format(ns: started, fractionDigits: 0)) → \(Timestamp.format(ns: completed, fractionDigits: 0))"
+        }
+        return lines.isEmpty ? "" : (["walks:"] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// `text` (a `summary.txt`) without its `walks:` part: the summary as stdout and the
+    /// SNS message have it (the orchestrator puts each walk in itself, with its task's times).
+    public static func withoutWalks(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let walks = lines.dropLast().firstIndex(of: "walks:") else { return text }
+        return walks == 0 ? "" : lines[..<walks].joined(separator: "\n") + "\n"
     }
 
     /// `0 B`, `512 B`, `1.5 KiB`, `12.0 MiB` … (one decimal, rounded down).

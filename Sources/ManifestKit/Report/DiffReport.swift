@@ -23,6 +23,9 @@ public struct DiffReport: Sendable, Equatable {
     private var samples: [[Finding]]
     /// The first `summaryErrorLimit` findings of severity error, in diff order.
     public private(set) var firstErrors: [Finding] = []
+    /// The walk behind each input read to its trailer, by role (`baseline`, `post`,
+    /// `restored`; ``WalkStats/roles(count:)``): set by the caller, which has the inputs.
+    public var walks: [String: WalkStats] = [:]
 
     public init(policy: SeverityPolicy = .default, findingsPerClass: Int = 100, summaryErrorLimit: Int = 5,
                 isThreeWay: Bool, windowStartNs: Int64, windowEndNs: Int64? = nil, startedAtNs: Int64) {

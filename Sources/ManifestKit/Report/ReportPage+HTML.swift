@@ -41,6 +41,7 @@ extension ReportPage {
         w.raw(Self.timelineStartMarker + "\n")
         Self.renderTimeline(run, into: &w)
         w.raw(Self.timelineEndMarker + "\n")
+        if let report { Self.renderWalks(report, into: &w) }
         renderInputs(into: &w)
         w.raw("<footer>efs-backup-verifier report")
         w.raw(", made " + Timestamp.format(ns: generatedAtNs, fractionDigits: 0))
@@ -183,6 +184,28 @@ extension ReportPage {
             }
         }
         w.raw("</section>\n")
+    }
+
+    /// Each input's walk (from its manifest's header and trailer): the evidence to size
+    /// tasks and shards. Nothing for a page without walks (`verify` writes no manifest).
+    private static func renderWalks(_ report: DiffReport, into w: inout HTMLWriter) {
+        let walked = WalkStats.roles(count: 3).compactMap { role in report.walks[role].map { (role, $0) } }
+        guard !walked.isEmpty else { return }
+        w.raw("<section id=\"walks\">\n<h2>Walks</h2>\n<table class=\"walks\">\n")
+        w.raw("<thead><tr><th>role</th><th>started</th><th>completed</th><th class=\"num\">duration</th><th class=\"num\">entries</th>"
+              + "<th class=\"num\">files</th><th class=\"num\">bytes</th><th class=\"num\">errors</th>"
+              + "<th class=\"num\">files/s</th><th class=\"num\">MB/s</th></tr></thead>\n<tbody>\n")
+        for (role, walk) in walked {
+            let started = walk.startedAtNs
+            let completed = walk.completedAtNs
+            w.raw("<tr><td>"); w.text(role); w.raw("</td><td>"); w.text(Timestamp.format(ns: started, fractionDigits: 0))
+            w.raw("</td><td>"); w.text(Timestamp.format(ns: completed, fractionDigits: 0))
+            w.raw("</td><td class=\"num\">"); w.text(WalkStats.duration(walk.seconds))
+            w.raw("</td><td class=\"num\">\(walk.entries)</td><td class=\"num\">\(walk.files)</td><td class=\"num\">\(walk.bytes)</td>")
+            w.raw("<td class=\"num\">\(walk.errors)</td><td class=\"num\">"); w.text("\(walk.filesPerSecond)")
+            w.raw("</td><td class=\"num\">"); w.text("\(walk.megabytesPerSecond)"); w.raw("</td></tr>\n")
+        }
+        w.raw("</tbody>\n</table>\n</section>\n")
     }
 
     private func renderInputs(into w: inout HTMLWriter) {

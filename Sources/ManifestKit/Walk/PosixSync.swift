@@ -54,6 +54,29 @@ final class PosixCondition: @unchecked Sendable {
     func broadcast() { pthread_cond_broadcast(raw) }
 }
 
+/// Waits until `count` threads have called ``countDown()``.
+final class CountDownLatch: Sendable {
+    private let mutex = PosixMutex()
+    private let condition = PosixCondition()
+    // nonisolated(unsafe): read and written only with `mutex` held.
+    nonisolated(unsafe) private var remaining: Int
+
+    init(_ count: Int) { remaining = count }
+
+    func countDown() {
+        mutex.lock()
+        remaining -= 1
+        if remaining <= 0 { condition.broadcast() }
+        mutex.unlock()
+    }
+
+    func wait() {
+        mutex.lock()
+        while remaining > 0 { condition.wait(mutex) }
+        mutex.unlock()
+    }
+}
+
 /// A dedicated POSIX thread (not part of Swift's cooperative pool) that can be joined.
 final class WorkerThread {
     private final class Body {

@@ -95,9 +95,17 @@ public final class TreeWalker: Sendable {
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
                                hooks: options.testHooks, progress: progress)
         let bufferSize = options.readBufferSize
+        // Each hashing thread names itself (`/proc/<pid>/task/*/comm`) before the walk
+        // goes on, so that the pool can be counted from outside at any point of the walk.
+        let named = CountDownLatch(options.concurrency)
         let workers = (0..<options.concurrency).map { _ in
-            WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize, mapLargeFiles) }
+            WorkerThread(stackSize: 512 << 10) {
+                WorkerThread.nameCurrent(Self.hashThreadName)
+                named.countDown()
+                Self.work(scheduler, probe, bufferSize, mapLargeFiles)
+            }
         }
+        named.wait()
         defer {
             scheduler.stop()
             workers.forEach { $0.join() }
@@ -145,6 +153,9 @@ public final class TreeWalker: Sendable {
     }
 
     /// One worker thread: take the earliest pending names, probe them, hand back the results.
+    /// The name of each of the walk's `concurrency` hashing threads.
+    public static let hashThreadName = "ebv-hash"
+
     private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool) {
         let scratch = HashScratch(bufferSize: bufferSize, mapLargeFiles: mapLargeFiles)
         defer { scratch.release() }

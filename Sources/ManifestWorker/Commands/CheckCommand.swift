@@ -10,6 +10,8 @@ enum CheckCommand {
         let concurrency = try context.configuration.concurrency(arguments)
         try InputShape.requireManifest(paths[0], hint: "check takes the manifest first, then the directory")
         try InputShape.requireDirectory(paths[1], hint: "check takes the manifest first, then the directory")
+        // The report's destination before any input is read or walked: a bad one fails at once.
+        try ReportOutput.prepare(settings, context: context)
         let outcome = try Engine.check(
             manifest: paths[0], dir: paths[1], concurrency: concurrency, settings: settings, context: context)
         return DiffOutput.emit(outcome, settings: settings, context: context)

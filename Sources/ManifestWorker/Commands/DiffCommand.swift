@@ -18,6 +18,8 @@ enum DiffCommand {
         let stdinUsers = (paths + (post.map { [$0] } ?? [])).filter { $0 == "-" }
         if stdinUsers.count > 1 { throw CLIError.usage("-", "stdin can be read only once", command: "diff") }
         let progress = try ProgressSettings.resolve(arguments, quiet: settings.quiet, context: context, expect: false)
+        // The report's destination before any input is read or walked: a bad one fails at once.
+        try ReportOutput.prepare(settings, context: context)
         let outcome = try Engine.diff(
             baseline: paths[0], post: post, restored: paths[1], settings: settings, progress: progress, context: context)
         return DiffOutput.emit(outcome, settings: settings, context: context)

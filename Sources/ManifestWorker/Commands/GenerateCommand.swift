@@ -58,6 +58,7 @@ enum GenerateCommand {
             role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
         // The output is opened before the walk: a bad destination fails at once.
+        try OutputBucketCheck.require(settings.output, source: settings.outputSource, environment: context.configuration.environment)
         let sink: any ByteSink
         do {
             sink = try Endpoints.sink(for: settings.output, environment: context.configuration.environment)

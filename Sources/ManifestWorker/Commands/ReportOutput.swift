@@ -25,7 +25,7 @@ enum ReportOutput {
             findingsSink = output
             findings = FindingsWriter(sink: output)
         }
-        let report: DiffReport
+        var report: DiffReport
         let listing = settings.listFindings ? ListingPrinter(console: context.console) : nil
         let json = settings.json
         do {
@@ -40,13 +40,16 @@ enum ReportOutput {
             findingsSink?.abort()
             throw error
         }
+        let inputs = inputs()
+        report.walks = WalkStats.byRole(inputs)
         let reportJSON = report.json()
         let summary = report.summaryText(more: settings.reportDir != nil ? "in the findings file"
                                             : settings.listFindings ? "listed above" : "(--findings lists every finding)")
         if let dir = settings.reportDir {
             try write(reportJSON, to: join(dir, reportName), context: context)
-            try write(Array(summary.utf8), to: join(dir, summaryName), context: context)
-            let page = ReportPage(report: report, inputs: inputs(), findingsLocation: findingsName,
+            // summary.txt: what stdout shows, then each manifest's walk.
+            try write(Array((summary + report.walksText).utf8), to: join(dir, summaryName), context: context)
+            let page = ReportPage(report: report, inputs: inputs, findingsLocation: findingsName,
                                   generatedAtNs: context.now())
             try write(page.html(), to: join(dir, pageName), context: context)
         }
@@ -66,6 +69,14 @@ enum ReportOutput {
 
     private static func join(_ dir: String, _ name: String) -> String {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+
+    /// Before the diff (and before any walk): creates a local report directory, or checks
+    /// that an `s3://bucket/prefix/`'s bucket exists and may be used (``OutputBucketCheck``).
+    static func prepare(_ settings: DiffSettings, context: CommandContext) throws {
+        guard let dir = settings.reportDir else { return }
+        try createDirectory(dir, source: settings.reportDirSource)
+        try OutputBucketCheck.require(dir, source: settings.reportDirSource, environment: context.configuration.environment)
     }
 
     /// Creates a local report directory (an `s3://bucket/prefix/` needs nothing: each file

@@ -21,6 +21,8 @@ enum VerifyCommand {
            let restore = InputShape.restoreDirectory(in: dirs[1]), InputShape.restoreDirectory(in: dirs[0]) == nil {
             context.console.err("\(Tool.name): note: \(b) holds \(HumanText.name(restore)); to compare what it restored, add --restored-root auto\n")
         }
+        // The report's destination before any input is read or walked: a bad one fails at once.
+        try ReportOutput.prepare(settings, context: context)
         let outcome = try Engine.verify(
             dirA: dirs[0], dirB: dirs[1], concurrency: concurrency, settings: settings, progress: progress, context: context)
         return DiffOutput.emit(outcome, settings: settings, context: context)

@@ -10,17 +10,29 @@ final class WalkedEntrySource: ManifestEntrySource, Sendable {
     private let walker: TreeWalker
     private let channel: EntryBatchChannel
 
-    init(root: String, role: ManifestRole, concurrency: Int, startedAtNs: Int64, batchSize: Int = 512, capacity: Int = 8) throws {
+    /// Called on the walk's thread with its first entry (a test pause point), before it is sent.
+    private let onFirstEntry: (@Sendable () -> Void)?
+
+    init(root: String, role: ManifestRole, concurrency: Int, startedAtNs: Int64, batchSize: Int = 512, capacity: Int = 8,
+         onFirstEntry: (@Sendable () -> Void)? = nil) throws {
         header = ManifestHeader(role: role, root: root, startedAtNs: startedAtNs, tool: Tool.identifier)
+        self.onFirstEntry = onFirstEntry
         walker = try TreeWalker(root: root, options: WalkOptions(concurrency: concurrency), progress: progress)
         channel = EntryBatchChannel(batchSize: batchSize, depth: capacity)
     }
 
     /// Starts the walk on a new thread.
     func start() {
-        let walker = walker
+        let walker = walker, onFirstEntry = onFirstEntry
         channel.start(stackSize: 8 << 20) { channel in
-            try walker.run { try channel.send($0) }
+            var first = true
+            try walker.run { entry in
+                if first {
+                    first = false
+                    onFirstEntry?()
+                }
+                try channel.send(entry)
+            }
         }
     }
 

@@ -143,7 +143,7 @@ public struct S3ManifestDiffer: ManifestDiffer {
                                  options: DiffOptions(policy: policy, restoredRoot: .auto,
                                                       windowEndNs: request.windowEnd.flatMap(Self.nanoseconds)))
             do {
-                let report = try diff.run(findings: findings, findingsPerClass: perClass) {
+                var report = try diff.run(findings: findings, findingsPerClass: perClass) {
                     Timestamps.nanoseconds(clock.now())
                 }
                 try findings.finish()
@@ -152,11 +152,8 @@ public struct S3ManifestDiffer: ManifestDiffer {
                 let inputs = sources.map {
                     ReportPage.Input(source: "s3://\(bucket)/\($0.0)", header: $0.1.header, trailer: $0.1.trailer)
                 }
-                var walks: [String: WalkStats] = [:]
-                for (role, reader) in [("baseline", baseline), ("post", post), ("restored", restored)] {
-                    if let reader, let trailer = reader.trailer { walks[role] = WalkStats(header: reader.header, trailer: trailer) }
-                }
-                return (report, inputs, walks)
+                report.walks = WalkStats.byRole(inputs)
+                return (report, inputs, report.walks)
             } catch {
                 output.abort()
                 throw error
@@ -180,7 +177,8 @@ public struct S3ManifestDiffer: ManifestDiffer {
             findingsBySeverity: bySeverity, findingsByClass: byClass, summaryText: summary,
             reportKey: reportKey, findingsKey: findingsKey, summaryKey: summaryKey, walks: walks)
         return DiffOutcome(summary: verdict, documents: ReportDocuments(
-            reportKey: reportKey, reportJSON: String(decoding: report.json(), as: UTF8.self), summaryKey: summaryKey, summaryText: summary),
+            reportKey: reportKey, reportJSON: String(decoding: report.json(), as: UTF8.self), summaryKey: summaryKey,
+            summaryText: summary + report.walksText),
             entriesCompared: Int(exactly: report.tally.entriesCompared) ?? Int.max)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ManifestKit
 
 /// A manifest object in S3.
 public struct ManifestRef: Sendable, Equatable, Codable {

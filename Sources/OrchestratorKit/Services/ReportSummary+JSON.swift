@@ -1,4 +1,5 @@
 import Foundation
+import ManifestKit
 
 extension ReportSummary {
     /// The summary of a report set written by a diff task (`report.json`, schema
@@ -32,9 +33,40 @@ extension ReportSummary {
             return result
         }
         guard let files = Int(exactly: try count(root["filesVerified"], "filesVerified")) else { throw bad("filesVerified: too large") }
+        // `walks` (absent from a report of an older worker): each role's counts and times.
+        var walks: [String: WalkStats]?
+        if let value = root["walks"] {
+            guard let object = value as? [String: Any] else { throw bad("walks: not an object") }
+            var parsed: [String: WalkStats] = [:]
+            for (role, value) in object {
+                guard ["baseline", "post", "restored"].contains(role), let walk = value as? [String: Any] else {
+                    throw bad("walks.\(role): not a role's walk")
+                }
+                func number(_ name: String) throws -> UInt64 {
+                    guard let exact = UInt64(exactly: try count(walk[name], "walks.\(role).\(name)")) else { throw bad("walks.\(role).\(name): not a count") }
+                    return exact
+                }
+                func time(_ name: String) throws -> Int64 {
+                    // Integers past 2^53 are not exact as a Double: the integer is read, and
+                    // must agree with the number read as a Double (no fraction, no overflow).
+                    guard let number = walk[name] as? NSNumber, number.doubleValue.isFinite,
+                          case let exact = number.int64Value, Double(exact) == number.doubleValue else {
+                        throw bad("walks.\(role).\(name): not a time in nanoseconds")
+                    }
+                    return exact
+                }
+                parsed[role] = WalkStats(entries: try number("entries"), files: try number("files"), bytes: try number("bytes"),
+                                         errors: try number("errors"), unstable: try number("unstable"),
+                                         startedAtNs: try time("startedAtNs"), completedAtNs: try time("completedAtNs"))
+            }
+            walks = parsed
+        }
         self.init(
             passed: passed, mode: mode, filesVerified: files, bytesVerified: try count(root["bytesVerified"], "bytesVerified"),
-            findingsBySeverity: try counts("severities"), findingsByClass: try counts("counts"), summaryText: summaryText,
-            reportKey: reportKey, findingsKey: reportPrefix + "findings.ndjson.gz", summaryKey: reportPrefix + "summary.txt")
+            findingsBySeverity: try counts("severities"), findingsByClass: try counts("counts"),
+            // The SNS summary shows each walk itself, with its task's times.
+            summaryText: DiffReport.withoutWalks(summaryText),
+            reportKey: reportKey, findingsKey: reportPrefix + "findings.ndjson.gz", summaryKey: reportPrefix + "summary.txt",
+            walks: walks)
     }
 }

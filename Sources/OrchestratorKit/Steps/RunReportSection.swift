@@ -48,7 +48,12 @@ enum RunReportSection {
             let status = task.succeeded ? "written: " + task.manifestKey : "task " + state + exit
             let name = role == .diff ? "diff task" : "\(role.rawValue) manifest"
             let stoppedAtNs: Int64? = task.stoppedAt.map(Timestamps.nanoseconds)
-            events.append(ReportPage.TimelineEvent(name, atNs: stoppedAtNs, note: status))
+            // The task's start and run time beside its walk (report.html's "Walks" table).
+            if let started = task.startedAt {
+                events.append(ReportPage.TimelineEvent("\(role.rawValue) task started", atNs: Timestamps.nanoseconds(started)))
+            }
+            let ran = took("task", task.startedAt, task.stoppedAt)
+            events.append(ReportPage.TimelineEvent(name, atNs: stoppedAtNs, note: ran.isEmpty ? status : status + "; " + ran))
         }
         var verdictNote = ""
         if let verdictAt = run.verdictAt {

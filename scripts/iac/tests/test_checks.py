@@ -130,7 +130,7 @@ def test_settings_read_from_terraform() -> None:
 def test_operations_from_the_code() -> None:
     ops = aws_operations.operations(ROOT)
     assert ops["manifest-worker"] == {
-        "s3:AbortMultipartUpload", "s3:CompleteMultipartUpload", "s3:CreateMultipartUpload", "s3:GetObject", "s3:HeadObject",
+        "s3:AbortMultipartUpload", "s3:CompleteMultipartUpload", "s3:CreateMultipartUpload", "s3:GetObject", "s3:HeadBucket", "s3:HeadObject",
         "s3:ListMultipartUploads", "s3:PutObject", "s3:UploadPart",
     }
     assert {"ecs:RunTask", "backup:StartRestoreJob", "elasticfilesystem:DeleteFileSystem", "sns:Publish", "ecs:ListTasks"} <= ops["orchestrator"]

@@ -177,6 +177,15 @@ data "aws_iam_policy_document" "worker" {
     resources = [var.bucket_arn]
   }
 
+  # Before it walks, the worker checks the bucket of its s3:// output with HeadBucket,
+  # which S3 authorises with s3:ListBucket on the bucket: a wrong bucket or a missing
+  # permission fails at once, not hours later at the upload (docs/cli.md, "S3").
+  statement {
+    sid       = "CheckOutputBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arn]
+  }
+
   statement {
     sid       = "BucketKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
