@@ -86,13 +86,13 @@ final class ArgumentTests: XCTestCase {
         XCTAssertEqual(items.compactMap { $0["name"] as? String }, [
             "EBV_CONCURRENCY", "EBV_ROLE", "EBV_OUTPUT", "EBV_FILE_SYSTEM_ID", "EBV_RECOVERY_POINT_ARN", "EBV_RESTORED_ROOT",
             "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS", "EBV_WINDOW_END", "EBV_PROGRESS_INTERVAL", "EBV_LOG_FORMAT",
-            "EBV_EXPECT",
+            "EBV_EXPECT", "EBV_PLAN", "EBV_SHARD",
         ])
         XCTAssertTrue(items.contains { $0["name"] as? String == "EBV_FILE_SYSTEM_ID" && $0["default"] is NSNull })
         let text = try CLIRunner.run(["show", "--list-settings"])
         XCTAssertEqual(text.status, 0)
         let lines = text.out.split(separator: "\n")
-        XCTAssertEqual(lines.count, 13)
+        XCTAssertEqual(lines.count, 15)
         XCTAssertEqual(lines.first.map(String.init), "EBV_CONCURRENCY         --concurrency         I/O and hashing threads, 1-1024 (default 32)")
     }
 
