@@ -17,7 +17,8 @@ public struct ShardPlanner: Sendable {
     /// entry — the measured 1,263 files/s of one walker at `--concurrency 32`
     /// through a 2 ms-latency file system (bench/README.md, latency) — and
     /// 200 MB/s of reading for one task, between AWS Backup's documented
-    /// ~100 MB/s on large files and the ~650 MB/s hashing limit measured on 2 cores.
+    /// ~100 MB/s reading large EFS files and the walker's ~650 MB/s SHA-256 limit
+    /// measured on 2 cores. Only their ratio matters for the balance.
     public static let defaultCost = ShardPlan.CostModel(perEntryMicros: 800, bytesPerSecond: 200_000_000)
 
     /// K, the shards asked for (1 … ``ShardPlan/maxShards``).
