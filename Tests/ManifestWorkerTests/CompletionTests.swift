@@ -5,7 +5,7 @@ import XCTest
 /// in every script and in the man page, the bash script completes for real,
 /// and the committed docs/manifest-worker.1 is the generated one.
 final class CompletionTests: XCTestCase {
-    static let commands = ["generate", "diff", "verify", "check", "show"]
+    static let commands = ["generate", "diff", "verify", "check", "show", "plan-shards", "join"]
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -36,8 +36,11 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(Set(try options(of: "generate")), [
             "--output", "-o", "--role", "--file-system-id", "--recovery-point-arn", "--restored-root",
             "--progress-interval", "--expect", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
-            "--version", "--list-settings", "--log-format", "--color",
+            "--version", "--list-settings", "--log-format", "--color", "--plan", "--shard",
         ])
+        let global: Set<String> = ["--json", "-q", "--quiet", "--concurrency", "-h", "--help", "--version", "--list-settings", "--log-format", "--color"]
+        XCTAssertEqual(Set(try options(of: "plan-shards")), global.union(["--shards", "-o", "--output"]))
+        XCTAssertEqual(Set(try options(of: "join")), global.union(["-o", "--output"]))
         XCTAssertEqual(Set(try options(of: "show")), ["--format", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
                                                       "--version", "--list-settings", "--log-format", "--color"])
         XCTAssertTrue(try options(of: "diff").contains("--list"))
@@ -89,7 +92,7 @@ final class CompletionTests: XCTestCase {
             return result.out
         }
         XCTAssertEqual(try complete(["manifest-worker", "gen"]), "generate\n")
-        XCTAssertEqual(try complete(["manifest-worker", ""]), "generate diff verify check show help completion\n")
+        XCTAssertEqual(try complete(["manifest-worker", ""]), "generate diff verify check show plan-shards join help completion\n")
         XCTAssertEqual(try complete(["manifest-worker", "generate", "--ou"]), "--output\n")
         XCTAssertEqual(try complete(["manifest-worker", "--c"]), "--concurrency --color\n")
         XCTAssertEqual(try complete(["manifest-worker", "diff", "--fi"]), "--findings\n")
@@ -98,6 +101,9 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(try complete(["manifest-worker", "--color", "a"]), "auto always\n")
         XCTAssertEqual(try complete(["manifest-worker", "completion", ""]), "bash zsh fish man\n")
         XCTAssertEqual(try complete(["manifest-worker", "help", "ch"]), "check\n")
+        XCTAssertEqual(try complete(["manifest-worker", "plan-shards", "--sh"]), "--shards\n")
+        XCTAssertEqual(try complete(["manifest-worker", "generate", "--sh"]), "--shard\n")
+        XCTAssertEqual(try complete(["manifest-worker", "jo"]), "join\n")
         XCTAssertEqual(try complete(["manifest-worker", "generate", "--concurrency", ""]), "\n")
     }
 

@@ -97,12 +97,13 @@ public final class TreeWalker: Sendable {
         let bufferSize = options.readBufferSize
         // Each hashing thread names itself (`/proc/<pid>/task/*/comm`) before the walk
         // goes on, so that the pool can be counted from outside at any point of the walk.
+        let range = options.range
         let named = CountDownLatch(options.concurrency)
         let workers = (0..<options.concurrency).map { _ in
             WorkerThread(stackSize: 512 << 10) {
                 WorkerThread.nameCurrent(Self.hashThreadName)
                 named.countDown()
-                Self.work(scheduler, probe, bufferSize, mapLargeFiles)
+                Self.work(scheduler, probe, bufferSize, mapLargeFiles, range)
             }
         }
         named.wait()
@@ -115,6 +116,8 @@ public final class TreeWalker: Sendable {
         var batch: [JobResult] = []
         while scheduler.nextBatch(&stack, into: &batch, max: 256) {
             for result in batch {
+                // Walked on the way down to the range's start, but outside the range.
+                if range != .all, !range.contains(result.entry.path) { continue }
                 // Counted first: a progress record taken while `emit` runs shows this entry.
                 progress.emitted(result.entry)
                 try emit(result.entry)
@@ -140,7 +143,7 @@ public final class TreeWalker: Sendable {
             throw rootError(e.code)
         case .success(let listing):
             let node = DirNode(parent: nil, indexInParent: 0, name: [], path: [], dev: st.dev, ino: st.ino,
-                               fd: fd, listing: listing)
+                               fd: fd, listing: listing.restricted(below: [], to: options.range))
             return (node, st)
         }
     }
@@ -156,7 +159,8 @@ public final class TreeWalker: Sendable {
     /// The name of each of the walk's `concurrency` hashing threads.
     public static let hashThreadName = "ebv-hash"
 
-    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool) {
+    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool,
+                             _ range: ShardRange) {
         let scratch = HashScratch(bufferSize: bufferSize, mapLargeFiles: mapLargeFiles)
         defer { scratch.release() }
         var results: [JobResult] = []
@@ -187,7 +191,16 @@ public final class TreeWalker: Sendable {
                         }
                     }
                 }
-                let (entry, opened) = probed!
+                let entry = probed!.0
+                var opened = probed!.1
+                if let listed = opened, range != .all {
+                    // Only the names whose subtree meets the range (WalkRange.swift).
+                    opened?.listing = listed.listing.restricted(below: path, to: range)
+                    if opened?.listing.count == 0 {
+                        _ = close(listed.fd)
+                        opened = nil
+                    }
+                }
                 var dir: DirNode?
                 if let opened {
                     dir = DirNode(parent: node, indexInParent: index, name: node.listing.name(index),

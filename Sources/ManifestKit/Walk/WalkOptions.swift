@@ -45,6 +45,10 @@ public struct WalkOptions: Sendable {
     /// network ones (EFS) every file is read with `readBufferSize` reads.
     public var mapLargeFiles: Bool?
 
+    /// The part of manifest order to walk (one shard of a ``ShardPlan``; see
+    /// `WalkRange.swift`). Default ``ShardRange/all``: the whole tree.
+    public var range: ShardRange = .all
+
     /// Test-only: code run at fixed points of the per-entry work.
     var testHooks = WalkTestHooks()
 

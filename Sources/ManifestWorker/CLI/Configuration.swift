@@ -18,6 +18,8 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
     case progressInterval = "EBV_PROGRESS_INTERVAL"
     case logFormat = "EBV_LOG_FORMAT"
     case expect = "EBV_EXPECT"
+    case plan = "EBV_PLAN"
+    case shard = "EBV_SHARD"
 
     /// The flag that overrides this variable.
     var flag: String { listing.flag }
@@ -39,6 +41,8 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
         case .progressInterval: return ("--progress-interval", String(Defaults.progressIntervalSeconds), "seconds between progress records when stderr is not a terminal; 0 turns them off")
         case .logFormat: return ("--log-format", "text", "stderr lines: text, or json (one object per line)")
         case .expect: return ("--expect", nil, "an earlier manifest of the same tree: progress shows percent done and an ETA")
+        case .plan: return ("--plan", nil, "generate: the shard plan (plan-shards' output, a file or s3://bucket/key) to walk one shard of")
+        case .shard: return ("--shard", nil, "generate: which shard of --plan to walk, 0 to K-1")
         }
     }
 

@@ -50,13 +50,15 @@ enum GenerateCommand {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let settings = try settings(arguments, context: context)
+        let shard = try ShardSelection.resolve(arguments, context: context)
         let progress = try ProgressSettings.resolve(arguments, quiet: settings.quiet, context: context)
         let console = context.console, log = context.log
         let root = try WalkRoot.resolve(settings.directory, choice: settings.restoredRoot)
         try root.requireOutside(settings.output)
-        let header = ManifestHeader(
+        var header = ManifestHeader(
             role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
+        shard?.apply(to: &header)
         // The output is opened before the walk: a bad destination fails at once.
         try OutputBucketCheck.require(settings.output, source: settings.outputSource, environment: context.configuration.environment)
         let sink: any ByteSink
@@ -68,7 +70,7 @@ enum GenerateCommand {
         }
         let started = WallClock.monotonicNanoseconds()
         let generated = try Engine.generate(
-            root: root.path, header: header, concurrency: settings.concurrency, sink: sink,
+            root: root.path, header: header, concurrency: settings.concurrency, range: shard?.range ?? .all, sink: sink,
             now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: progress.liveLineQuiet),
             records: { sample in
                 let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }, sample: sample)
