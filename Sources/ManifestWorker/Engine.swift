@@ -14,7 +14,8 @@ enum Engine {
     /// Walks `root`, writes the manifest into `sink`, finishes it and returns
     /// the trailer. On any error the sink is aborted (no complete-looking file).
     static func generate(
-        root: String, header: ManifestHeader, concurrency: Int, reuse: ReuseIndex? = nil, sink: any ByteSink,
+        root: String, header: ManifestHeader, concurrency: Int, range: ShardRange = .all, reuse: ReuseIndex? = nil,
+        sink: any ByteSink,
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
         records: (@Sendable (@escaping @Sendable () -> ProgressSnapshot) -> ProgressRecorder?)? = nil,
@@ -24,7 +25,9 @@ enum Engine {
         let walker: TreeWalker
         let writer: ManifestWriter
         do {
-            walker = try TreeWalker(root: root, options: WalkOptions(concurrency: concurrency, reuse: reuse), progress: progress)
+            var options = WalkOptions(concurrency: concurrency, reuse: reuse)
+            options.range = range
+            walker = try TreeWalker(root: root, options: options, progress: progress)
             // Compression and output on their own thread, pipelined with the
             // encoding (the emitter only encodes and hashes lines).
             writer = try ManifestWriter(header: header, sink: sink, compressOn: .background)
@@ -71,8 +74,8 @@ enum Engine {
         // A file is validated whole before anything is printed, so an invalid
         // manifest prints nothing on stdout; stdin can be read only once and
         // is printed as it is validated.
-        if spec != "-" { _ = try ManifestReader.validate(Endpoints.source(for: spec, environment: environment)) }
-        let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
+        if spec != "-" { _ = try ManifestInputs.validate(spec, environment: environment) }
+        var reader = try ManifestInputs.open(spec, environment: environment)
         header(reader.header)
         while let next = try reader.next() { entry(next) }
         guard let checked = reader.trailer else {
@@ -90,8 +93,8 @@ enum Engine {
         let environment = context.configuration.environment
         let prefetch = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
         func open(_ spec: String) throws -> any ManifestEntrySource {
-            let reader = try ManifestReader(source: Endpoints.source(for: spec, environment: environment))
-            return prefetch ? PrefetchingEntrySource(reader) : reader
+            let reader = try ManifestInputs.open(spec, environment: environment)
+            return prefetch ? ManifestInputs.prefetching(reader) : reader
         }
         let b = try open(baseline)
         let p = try post.map(open)
@@ -168,8 +171,8 @@ enum Engine {
     /// `corrupt`, not `changed`.
     static func check(manifest: String, dir: String, concurrency: Int, settings: DiffSettings, context: CommandContext) throws -> DiffOutcome {
         let environment = context.configuration.environment
-        let reader = try ManifestReader(source: Endpoints.source(for: manifest, environment: environment))
-        let saved: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? PrefetchingEntrySource(reader) : reader
+        let reader = try ManifestInputs.open(manifest, environment: environment)
+        let saved: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? ManifestInputs.prefetching(reader) : reader
         let walked = try WalkedEntrySource(root: dir, role: .restored, concurrency: concurrency, startedAtNs: context.now())
         defer { walked.cancel() }
         let display = ProgressPolicy.reporter(console: context.console, quiet: settings.quiet)?({ sample(walked.progress) })

@@ -269,6 +269,45 @@ final class WalkReuseTests: XCTestCase {
         XCTAssertEqual(try r.index.finish(), ReuseCounts(reused: 11, sampled: 0, mismatches: 0, seed: 7))
     }
 
+    func testAShardReusesFromTheWholeManifestAndStopsAtItsEnd() throws {
+        // Range [d/f03, d/f07): the source's entries before it are read past, and
+        // finish() does not read the rest (it was validated before the walk).
+        let t = try tree()
+        let full = try t.walk()
+        let range = ShardRange(start: b("d/f03"), end: b("d/f07"))
+        var plain = WalkOptions(concurrency: 4)
+        plain.range = range
+        let expected = try t.walk(plain)
+        XCTAssertEqual(paths(expected), ["d/f03", "d/f04", "d/f05", "d/f06"])
+        /// Read only under the index's lock, and by the test once the walk is over.
+        final class Counting: ManifestEntrySource {
+            let header: ManifestHeader
+            var entries: [ManifestEntry]
+            var consumed = 0
+            init(header: ManifestHeader, entries: [ManifestEntry]) {
+                self.header = header
+                self.entries = entries
+            }
+            func next() throws -> ManifestEntry? {
+                guard !entries.isEmpty else { return nil }
+                consumed += 1
+                return entries.removeFirst()
+            }
+        }
+        let counting = Counting(header: header(t), entries: faked(full))
+        let index = ReuseIndex(source: counting, sampler: try ReuseSampler(fraction: 0, seed: 1), capacity: 64, range: range)
+        var options = plain
+        options.reuse = index
+        let opened = Mutex<[String]>([])
+        options.testHooks.afterOpen = { path in opened.withLock { $0.append(String(decoding: path, as: UTF8.self)) } }
+        XCTAssertEqual(try t.walk(options), faked(expected))
+        XCTAssertEqual(opened.withLock { $0 }, [])
+        XCTAssertEqual(try index.finish(), ReuseCounts(reused: 4, sampled: 0, mismatches: 0, seed: 1))
+        // a, d, d/f00 … d/f06: nothing after the last file asked for is read.
+        XCTAssertEqual(counting.consumed, 9)
+        XCTAssertLessThanOrEqual(index.maxBuffered, 4)
+    }
+
     func testHeadersMustNameTheSameRootAndFileSystem() {
         let walk = ManifestHeader(role: .post, root: "/mnt/efs", fileSystemId: "fs-1", startedAtNs: 0, tool: "t")
         var same = walk

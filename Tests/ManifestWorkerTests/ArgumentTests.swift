@@ -16,16 +16,20 @@ final class ArgumentTests: XCTestCase {
           manifest-worker verify <dirA> <dirB> [options]
           manifest-worker check <manifest> <dir> [options]
           manifest-worker show <manifest>
+          manifest-worker plan-shards <manifest> --shards K [-o PLAN|-]
+          manifest-worker join <part>...|<set.json> [-o FILE|-]
           manifest-worker help [<command>]
           manifest-worker completion bash|zsh|fish|man
 
         Commands:
-          generate   walk a directory tree and write its manifest (gzipped NDJSON)
-          diff       compare manifests: baseline, optional post, restored
-          verify     manifest two directories at once and compare them
-          check      walk a directory and compare it with a saved manifest
-          show       validate a manifest and print it in readable form
-          completion print a completion script for bash, zsh or fish, or the man page
+          generate     walk a directory tree and write its manifest (gzipped NDJSON)
+          diff         compare manifests: baseline, optional post, restored
+          verify       manifest two directories at once and compare them
+          check        walk a directory and compare it with a saved manifest
+          show         validate a manifest and print it in readable form
+          plan-shards  split a tree into K shards balanced by a previous manifest
+          join         join the parts of a sharded walk into one manifest
+          completion   print a completion script for bash, zsh or fish, or the man page
 
         Global options:
           --json              print the result as one JSON object on stdout
@@ -51,7 +55,7 @@ final class ArgumentTests: XCTestCase {
     }
 
     func testEachCommandHasItsHelp() throws {
-        for command in ["generate", "diff", "verify", "show"] {
+        for command in ["generate", "diff", "verify", "show", "plan-shards", "join"] {
             let result = try CLIRunner.run([command, "--help"])
             XCTAssertEqual(result.status, 0, command)
             XCTAssertEqual(result.stderr, "", command)
@@ -82,13 +86,13 @@ final class ArgumentTests: XCTestCase {
         XCTAssertEqual(items.compactMap { $0["name"] as? String }, [
             "EBV_CONCURRENCY", "EBV_ROLE", "EBV_OUTPUT", "EBV_FILE_SYSTEM_ID", "EBV_RECOVERY_POINT_ARN", "EBV_RESTORED_ROOT",
             "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS", "EBV_WINDOW_END", "EBV_PROGRESS_INTERVAL", "EBV_LOG_FORMAT",
-            "EBV_EXPECT", "EBV_REUSE_FROM", "EBV_REHASH_SAMPLE", "EBV_SAMPLE_SEED",
+            "EBV_EXPECT", "EBV_PLAN", "EBV_SHARD", "EBV_REUSE_FROM", "EBV_REHASH_SAMPLE", "EBV_SAMPLE_SEED",
         ])
         XCTAssertTrue(items.contains { $0["name"] as? String == "EBV_FILE_SYSTEM_ID" && $0["default"] is NSNull })
         let text = try CLIRunner.run(["show", "--list-settings"])
         XCTAssertEqual(text.status, 0)
         let lines = text.out.split(separator: "\n")
-        XCTAssertEqual(lines.count, 16)
+        XCTAssertEqual(lines.count, 18)
         XCTAssertEqual(lines.first.map(String.init), "EBV_CONCURRENCY         --concurrency         I/O and hashing threads, 1-1024 (default 32)")
     }
 
@@ -108,7 +112,7 @@ final class ArgumentTests: XCTestCase {
     }
 
     func testMissingAndExtraArguments() throws {
-        try assertUsageError([], "manifest-worker: usage: missing command (generate, diff, verify, check or show)\nTry 'manifest-worker --help'.\n")
+        try assertUsageError([], "manifest-worker: usage: missing command (generate, diff, verify, check, show, plan-shards or join)\nTry 'manifest-worker --help'.\n")
         try assertUsageError(["generate"], "manifest-worker: generate: missing <dir>\nTry 'manifest-worker generate --help'.\n")
         try assertUsageError(["diff", "b.gz"], "manifest-worker: diff: missing <restored>\nTry 'manifest-worker diff --help'.\n")
         try assertUsageError(["verify"], "manifest-worker: verify: missing <dirA>\nTry 'manifest-worker verify --help'.\n")

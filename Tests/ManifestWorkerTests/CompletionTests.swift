@@ -35,8 +35,9 @@ final class CompletionTests: XCTestCase {
     func testHelpListsTheOptionsChecked() throws {
         XCTAssertEqual(Set(try options(of: "generate")), [
             "--output", "-o", "--role", "--file-system-id", "--recovery-point-arn", "--restored-root",
-            "--reuse-from", "--rehash-sample", "--sample-seed", "--progress-interval", "--expect", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
-            "--version", "--list-settings", "--log-format", "--color",
+            "--progress-interval", "--expect", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
+            "--version", "--list-settings", "--log-format", "--color", "--plan", "--shard",
+            "--reuse-from", "--rehash-sample", "--sample-seed",
         ])
         XCTAssertEqual(Set(try options(of: "show")), ["--format", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
                                                       "--version", "--list-settings", "--log-format", "--color"])
@@ -89,7 +90,7 @@ final class CompletionTests: XCTestCase {
             return result.out
         }
         XCTAssertEqual(try complete(["manifest-worker", "gen"]), "generate\n")
-        XCTAssertEqual(try complete(["manifest-worker", ""]), "generate diff verify check show help completion\n")
+        XCTAssertEqual(try complete(["manifest-worker", ""]), "generate diff verify check show plan-shards join help completion\n")
         XCTAssertEqual(try complete(["manifest-worker", "generate", "--ou"]), "--output\n")
         XCTAssertEqual(try complete(["manifest-worker", "--c"]), "--concurrency --color\n")
         XCTAssertEqual(try complete(["manifest-worker", "diff", "--fi"]), "--findings\n")

@@ -161,3 +161,55 @@ final class ReuseCLITests: XCTestCase {
                        ["bad.gz", "cut.gz", "fs.gz", "other.gz", "t", "u"])
     }
 }
+
+/// `--reuse-from` with `--plan/--shard`: each shard reuses from the whole earlier
+/// manifest, or from its set, and the joined parts are the full manifest.
+final class ReuseShardCLITests: XCTestCase {
+    private func entryLines(_ path: String) throws -> [String] {
+        Array(try gunzipText(FileSource(path: path)).split(separator: "\n").dropFirst().dropLast().map(String.init))
+    }
+
+    func testShardsReuseFromTheFullManifestAndFromASet() throws {
+        let dir = try TestDirectory()
+        for d in ["a", "b", "c"] {
+            dir.mkdir("t/\(d)")
+            for f in 0..<10 { dir.write("t/\(d)/f\(f)", "\(d)\(f)\n") }
+        }
+        XCTAssertEqual(try CLIRunner.run(["generate", dir.at("t"), "-o", dir.at("full.gz")]).status, 0)
+        XCTAssertEqual(try CLIRunner.run(["plan-shards", dir.at("full.gz"), "--shards", "3", "-o", dir.at("plan.json")]).status, 0)
+        var reused = 0
+        var parts: [String] = []
+        var builder: ManifestSetBuilder?
+        for i in 0..<3 {
+            let part = dir.at("part-\(i).gz")
+            let result = try CLIRunner.run(["generate", dir.at("t"), "--plan", dir.at("plan.json"), "--shard", "\(i)", "-o", part,
+                                            "--reuse-from", dir.at("full.gz"), "--rehash-sample", "0", "--json"])
+            XCTAssertEqual(result.status, 0, "\(result)")
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+            XCTAssertEqual(json["sampled"] as? Int, 0)
+            XCTAssertEqual(json["reused"] as? Int, json["files"] as? Int)
+            reused += json["reused"] as? Int ?? 0
+            parts.append(part)
+            let summary = try ManifestReader.validate(FileSource(path: part))
+            if builder == nil { builder = ManifestSetBuilder(plan: try XCTUnwrap(summary.header.shardPlan), count: 3) }
+            try builder?.add(location: "part-\(i).gz", header: summary.header, trailer: summary.trailer)
+        }
+        XCTAssertEqual(reused, 30)
+        let joined = try CLIRunner.run(["join"] + parts + ["-o", dir.at("joined.gz")])
+        XCTAssertEqual(joined.status, 0, "\(joined)")
+        XCTAssertTrue(joined.out.hasSuffix(", 30 reused, 0 sampled, 0 reuse mismatches\n"), joined.out)
+        XCTAssertEqual(try entryLines(dir.at("joined.gz")), try entryLines(dir.at("full.gz")))
+
+        // The parts as a set: each shard reuses from it as from one manifest.
+        try Data(try XCTUnwrap(builder).build().encoded()).write(to: URL(fileURLWithPath: dir.at("before.set.json")))
+        for i in 0..<3 {
+            let result = try CLIRunner.run(["generate", dir.at("t"), "--plan", dir.at("plan.json"), "--shard", "\(i)",
+                                            "-o", dir.at("again-\(i).gz"), "--reuse-from", dir.at("before.set.json"),
+                                            "--rehash-sample", "0", "--json"])
+            XCTAssertEqual(result.status, 0, "\(result)")
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+            XCTAssertEqual(json["reused"] as? Int, json["files"] as? Int)
+            XCTAssertEqual(try entryLines(dir.at("again-\(i).gz")), try entryLines(parts[i]))
+        }
+    }
+}

@@ -10,7 +10,7 @@
 /// name as subject and the 1-based line number, e.g.
 /// `m.ndjson.gz:7: duplicate path "a/b"`; reasons are listed in
 /// docs/manifest-format.md ("What a reader checks"). Not thread-safe.
-public final class ManifestReader: ManifestEntrySource {
+public final class ManifestReader: ManifestStream {
     /// The default bound on one line: 8 MiB.
     public static let defaultMaxLineLength = 8 * 1024 * 1024
 
@@ -27,6 +27,8 @@ public final class ManifestReader: ManifestEntrySource {
     private var counted = ManifestTrailer()
     private let digest = SHA256()
     private var previous: [UInt8]?
+    /// Also fed every entry line's exact bytes (a set reader's digest over all parts).
+    var alsoHashing: SHA256?
 
     /// Reads and validates the header of the gzip manifest in `source`.
     /// - Parameters:
@@ -82,6 +84,7 @@ public final class ManifestReader: ManifestEntrySource {
             previous = entry.path
             guard counted.count(entry) else { throw fail(number, ManifestTrailer.bytesOverflowReason) }
             digest.update(raw)
+            alsoHashing?.update(raw)
             return entry
         case .trailer(let t):
             try check(t, line: number)

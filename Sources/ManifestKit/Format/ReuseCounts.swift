@@ -25,6 +25,18 @@ public struct ReuseCounts: Sendable, Equatable {
     }
 }
 
+extension ReuseCounts {
+    /// `a` and `b` added count by count, with `a`'s seed (the parts of a manifest
+    /// set, in order); nil when a count would pass 2^64 − 1.
+    public static func summing(_ a: ReuseCounts, _ b: ReuseCounts) -> ReuseCounts? {
+        let (reused, o1) = a.reused.addingReportingOverflow(b.reused)
+        let (sampled, o2) = a.sampled.addingReportingOverflow(b.sampled)
+        let (mismatches, o3) = a.mismatches.addingReportingOverflow(b.mismatches)
+        guard !o1, !o2, !o3 else { return nil }
+        return ReuseCounts(reused: reused, sampled: sampled, mismatches: mismatches, seed: a.seed)
+    }
+}
+
 extension ManifestCodec {
     /// Appends `,"reuse":{…}` (trailer line order: after `entriesSha256`).
     static func appendReuse(_ r: ReuseCounts, to out: inout [UInt8]) {

@@ -30,3 +30,16 @@ public protocol ManifestEntrySource {
     /// The next entry, or nil after the last one (when the trailer has been checked).
     mutating func next() throws -> ManifestEntry?
 }
+
+/// Something that yields a manifest's checked trailer once read to its end.
+public protocol TrailerSource {
+    /// The checked trailer, once the last entry has been read (nil before).
+    var trailer: ManifestTrailer? { get }
+}
+
+/// A validated manifest read as one stream: a ``ManifestReader`` (one file) or
+/// a ``ManifestSetReader`` (the parts of a set, in order).
+public protocol ManifestStream: ManifestEntrySource, TrailerSource {
+    /// The name errors carry (a path, `s3://bucket/key`, a set index).
+    var name: String { get }
+}

@@ -81,7 +81,7 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
     }
 }
 
-extension PrefetchingEntrySource where Inner == ManifestReader {
+extension PrefetchingEntrySource: TrailerSource where Inner: TrailerSource {
     /// The checked trailer, once ``next()`` has returned nil.
     public var trailer: ManifestTrailer? { inner?.trailer }
 }

@@ -22,8 +22,8 @@ import Synchronization
 /// emitter and an asked path (a directory of more names listed while workers hash
 /// past it, or deleted since), the file is read (``windowMisses``): slower, never wrong.
 public final class ReuseIndex: @unchecked Sendable {
-    // @unchecked Sendable: `source`, `buffer`, `head`, `floor`, `failure` and
-    // `maxBufferedCount` are touched only with `mutex` held; the counters are atomics;
+    // @unchecked Sendable: `source`, `buffer`, `head`, `floor`, `failure`,
+    // `stoppedAtEnd` and `maxBufferedCount` are touched only with `mutex` held; the counters are atomics;
     // the `let`s are set in `init`.
 
     /// What a worker does with a regular file.
@@ -55,7 +55,7 @@ public final class ReuseIndex: @unchecked Sendable {
     /// Index of the first live candidate in `buffer` (the rest before it are dropped).
     private var head = 0
     /// Entries of the source at or before this path are never buffered: the
-    /// emitted position, or the start of a shard's range.
+    /// emitted position.
     private var floor: [UInt8]?
     private var failure: (any Error)?
     private var maxBufferedCount = 0
@@ -70,14 +70,21 @@ public final class ReuseIndex: @unchecked Sendable {
     ///   - sampler: which reusable files are read anyway.
     ///   - capacity: reusable entries buffered at most
     ///     (``defaultCapacity(lookahead:)``).
-    ///   - after: entries at or before this path are skipped (a shard's range
-    ///     starts after it); nil for a whole walk.
-    public init(source: any ManifestEntrySource, sampler: ReuseSampler, capacity: Int, after: [UInt8]? = nil) {
+    ///   - range: the part of manifest order the walk covers (one shard; ``ShardRange/all``
+    ///     for a whole walk): the source's entries before it are read past, and
+    ///     reading stops at its end (the rest of the source is then not read, nor
+    ///     its trailer checked here: it was validated before the walk).
+    public init(source: any ManifestEntrySource, sampler: ReuseSampler, capacity: Int, range: ShardRange = .all) {
         self.source = source
         self.sampler = sampler
         self.capacity = max(1, capacity)
-        self.floor = after
+        self.range = range
     }
+
+    /// The walk's part of manifest order.
+    public let range: ShardRange
+    /// Reading stopped at the range's end (``finish()`` does not read on).
+    private var stoppedAtEnd = false
 
     /// The buffer a walk with reorder window `lookahead` gets: 65,536 candidates
     /// (about 16 MiB at 250 bytes each), or 4 × the window when larger. The window
@@ -147,17 +154,17 @@ public final class ReuseIndex: @unchecked Sendable {
         compact()
     }
 
-    /// After the walk: reads the rest of the source (so its trailer is checked)
-    /// and returns the counts for the manifest's trailer (`mismatches` is the
+    /// After the walk: reads the rest of the source (so its trailer is checked;
+    /// not for a shard's walk, whose range ends before the source does) and returns the counts for the manifest's trailer (`mismatches` is the
     /// writer's to count).
     public func finish() throws -> ReuseCounts {
         mutex.lock()
         defer { mutex.unlock() }
         if let failure { throw failure }
-        if var s = source {
+        if var s = source, !stoppedAtEnd, range == .all {
             while try s.next() != nil {}
-            source = nil
         }
+        source = nil
         buffer = []
         head = 0
         return ReuseCounts(reused: reused, sampled: sampled, seed: sampler.seed)
@@ -184,8 +191,14 @@ public final class ReuseIndex: @unchecked Sendable {
                 source = nil
                 return
             }
+            if let end = range.end, PathOrder.compare(entry.path, end) >= 0 {
+                stoppedAtEnd = true
+                source = nil
+                return
+            }
             guard entry.type == .file, let sha = entry.sha256, entry.error == nil, !entry.unstable, !entry.reuseMismatch else { continue }
             if let f = floor, PathOrder.compare(entry.path, f) <= 0 { continue }
+            if let start = range.start, PathOrder.compare(entry.path, start) < 0 { continue }
             buffer.append(Candidate(path: entry.path, size: entry.size, mtimeNs: entry.mtimeNs, ctimeNs: entry.ctimeNs,
                                     ino: entry.ino, sha256: sha))
             maxBufferedCount = max(maxBufferedCount, buffer.count - head)

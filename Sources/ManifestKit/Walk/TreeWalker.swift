@@ -95,8 +95,9 @@ public final class TreeWalker: Sendable {
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
                                hooks: options.testHooks, progress: progress, reuse: options.reuse)
         let bufferSize = options.readBufferSize
+        let range = options.range
         let workers = (0..<options.concurrency).map { _ in
-            WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize, mapLargeFiles) }
+            WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize, mapLargeFiles, range) }
         }
         defer {
             scheduler.stop()
@@ -110,6 +111,8 @@ public final class TreeWalker: Sendable {
             // for their paths again, so its entries up to here can go.
             if let reuse = options.reuse, let last = batch.last { try reuse.advance(past: last.entry.path) }
             for result in batch {
+                // Walked on the way down to the range's start, but outside the range.
+                if range != .all, !range.contains(result.entry.path) { continue }
                 // Counted first: a progress record taken while `emit` runs shows this entry.
                 progress.emitted(result.entry)
                 try emit(result.entry)
@@ -135,7 +138,7 @@ public final class TreeWalker: Sendable {
             throw rootError(e.code)
         case .success(let listing):
             let node = DirNode(parent: nil, indexInParent: 0, name: [], path: [], dev: st.dev, ino: st.ino,
-                               fd: fd, listing: listing)
+                               fd: fd, listing: listing.restricted(below: [], to: options.range))
             return (node, st)
         }
     }
@@ -148,7 +151,8 @@ public final class TreeWalker: Sendable {
     }
 
     /// One worker thread: take the earliest pending names, probe them, hand back the results.
-    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool) {
+    private static func work(_ scheduler: WalkScheduler, _ probe: EntryProbe, _ bufferSize: Int, _ mapLargeFiles: Bool,
+                             _ range: ShardRange) {
         let scratch = HashScratch(bufferSize: bufferSize, mapLargeFiles: mapLargeFiles)
         defer { scratch.release() }
         var results: [JobResult] = []
@@ -179,7 +183,16 @@ public final class TreeWalker: Sendable {
                         }
                     }
                 }
-                let (entry, opened) = probed!
+                let entry = probed!.0
+                var opened = probed!.1
+                if let listed = opened, range != .all {
+                    // Only the names whose subtree meets the range (WalkRange.swift).
+                    opened?.listing = listed.listing.restricted(below: path, to: range)
+                    if opened?.listing.count == 0 {
+                        _ = close(listed.fd)
+                        opened = nil
+                    }
+                }
                 var dir: DirNode?
                 if let opened {
                     dir = DirNode(parent: node, indexInParent: index, name: node.listing.name(index),

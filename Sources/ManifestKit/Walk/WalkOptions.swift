@@ -53,6 +53,10 @@ public struct WalkOptions: Sendable {
     /// `max(4096, 32 × concurrency)`.
     public var resolvedLookahead: Int { lookahead ?? max(4096, 32 * concurrency) }
 
+    /// The part of manifest order to walk (one shard of a ``ShardPlan``; see
+    /// `WalkRange.swift`). Default ``ShardRange/all``: the whole tree.
+    public var range: ShardRange = .all
+
     /// Test-only: code run at fixed points of the per-entry work.
     var testHooks = WalkTestHooks()
 

@@ -57,7 +57,7 @@ enum CLI {
             if arguments.has("--help") { return printHelp("", context) }
             if arguments.has("--version") { return printVersion(arguments, context) }
             if arguments.has("--list-settings") { return printSettings(arguments, context) }
-            throw CLIError.usage("usage", "missing command (generate, diff, verify, check or show)", command: "")
+            throw CLIError.usage("usage", "missing command (generate, diff, verify, check, show, plan-shards or join)", command: "")
         }
         let command = words[commandIndex]
         var rest = words
@@ -96,6 +96,8 @@ enum CLI {
         case "diff": return try DiffCommand.run(arguments, context: context)
         case "verify": return try VerifyCommand.run(arguments, context: context)
         case "check": return try CheckCommand.run(arguments, context: context)
+        case "plan-shards": return try PlanShardsCommand.run(arguments, context: context)
+        case "join": return try JoinCommand.run(arguments, context: context)
         default: return try ShowCommand.run(arguments, context: context)
         }
     }

@@ -20,10 +20,19 @@ enum CommandSpecs {
         OptionSpec("--file-system-id", value: "ID"),
         OptionSpec("--recovery-point-arn", value: "ARN"),
         OptionSpec("--restored-root", value: "WHERE"),
+        OptionSpec("--plan", value: "PLAN"),
+        OptionSpec("--shard", value: "I"),
         OptionSpec("--reuse-from", value: "MANIFEST"),
         OptionSpec("--rehash-sample", value: "F"),
         OptionSpec("--sample-seed", value: "S"),
     ]
+
+    static let planShards: [OptionSpec] = global + [
+        OptionSpec("--shards", value: "K"),
+        OptionSpec("--output", alias: "-o", value: "FILE"),
+    ]
+
+    static let join: [OptionSpec] = global + [OptionSpec("--output", alias: "-o", value: "FILE")]
 
     static let diffOptions: [OptionSpec] = [
         OptionSpec("--restored-root", value: "WHERE"),
@@ -40,7 +49,7 @@ enum CommandSpecs {
     static let show: [OptionSpec] = global + [OptionSpec("--format", value: "FORMAT", choices: ["text", "sha256sum"])]
 
     /// The commands, in the order help lists them.
-    static let commands = ["generate", "diff", "verify", "check", "show"]
+    static let commands = ["generate", "diff", "verify", "check", "show", "plan-shards", "join"]
 
     /// One line on what each command does (completion descriptions, the man page).
     static let summaries: [String: String] = [
@@ -49,6 +58,8 @@ enum CommandSpecs {
         "verify": "manifest two directories at once and compare them",
         "check": "walk a directory and compare it with a saved manifest",
         "show": "validate a manifest and print it in readable form",
+        "plan-shards": "split a tree into K shards balanced by a previous manifest's cost",
+        "join": "join the parts of a sharded walk into one manifest",
         "help": "show help for a command",
         "completion": "print a shell completion script (bash, zsh, fish) or the man page (man)",
     ]
@@ -60,6 +71,8 @@ enum CommandSpecs {
         case "verify": return verify
         case "check": return check
         case "show": return show
+        case "plan-shards": return planShards
+        case "join": return join
         default: return nil
         }
     }
@@ -95,16 +108,20 @@ enum HelpText {
       manifest-worker verify <dirA> <dirB> [options]
       manifest-worker check <manifest> <dir> [options]
       manifest-worker show <manifest>
+      manifest-worker plan-shards <manifest> --shards K [-o PLAN|-]
+      manifest-worker join <part>...|<set.json> [-o FILE|-]
       manifest-worker help [<command>]
       manifest-worker completion bash|zsh|fish|man
 
     Commands:
-      generate   walk a directory tree and write its manifest (gzipped NDJSON)
-      diff       compare manifests: baseline, optional post, restored
-      verify     manifest two directories at once and compare them
-      check      walk a directory and compare it with a saved manifest
-      show       validate a manifest and print it in readable form
-      completion print a completion script for bash, zsh or fish, or the man page
+      generate     walk a directory tree and write its manifest (gzipped NDJSON)
+      diff         compare manifests: baseline, optional post, restored
+      verify       manifest two directories at once and compare them
+      check        walk a directory and compare it with a saved manifest
+      show         validate a manifest and print it in readable form
+      plan-shards  split a tree into K shards balanced by a previous manifest
+      join         join the parts of a sharded walk into one manifest
+      completion   print a completion script for bash, zsh or fish, or the man page
 
     \(globalOptions)
 
@@ -144,6 +161,12 @@ enum HelpText {
       --restored-root WHERE      walk root inside <dir>: none (default), auto (the one
                                  aws-backup-restore_* directory) or a relative
                                  directory (EBV_RESTORED_ROOT)
+      --plan PLAN                a shard plan from plan-shards (a file or
+                                 s3://bucket/key): walk one shard of it (EBV_PLAN)
+      --shard I                  which shard of --plan, 0 to K-1: only its range of
+                                 manifest order is walked and written; the header
+                                 records the shard, its range and the plan's
+                                 SHA-256 (EBV_SHARD)
       --reuse-from MANIFEST      an earlier manifest of the same root and file system
                                  (file or s3://): a file whose size, mtime, ctime and
                                  inode it matches takes its sha256 unread
@@ -289,6 +312,55 @@ enum HelpText {
 
     """
 
+    static let planShards = """
+    Usage: manifest-worker plan-shards <manifest> --shards K [-o PLAN|-]
+
+    Reads a previous manifest of the tree (a file, s3://bucket/key or a
+    *.set.json manifest set; read twice, so not -) and writes a shard plan: K
+    contiguous ranges of manifest order, each about the same estimated walking
+    cost, 800 microseconds per entry plus its bytes at 200 MB/s. A range may
+    split a directory. Every boundary is a path of the manifest, so a manifest
+    with fewer than K entries gets fewer shards. Walk shard I with
+    'generate --plan PLAN --shard I' and put the parts together with 'join'.
+
+    Options:
+      --shards K          the number of shards, 1-10000
+      -o, --output FILE   where to write the plan: a file, s3://bucket/key, or -
+                          for stdout (default -)
+
+    \(globalOptions)
+
+    Prints the plan's SHA-256 and a line per shard; with --json, one object with
+    the digest and each shard's entries and cost.
+
+    \(exitStatus)
+
+    """
+
+    static let join = """
+    Usage: manifest-worker join <part>... [-o FILE|-]
+           manifest-worker join <set.json> [-o FILE|-]
+
+    Streams the parts of a sharded walk (generate --plan --shard), given in shard
+    order or listed by a *.set.json manifest set, into one ordinary manifest with a
+    new header and trailer: the entries, and their entriesSha256, are those a
+    single walk writes. Checks that every part belongs to the same plan, that the
+    parts are in order and complete, that each part's entries lie in its range
+    and that each part's trailer holds; a part out of order, missing or of
+    another plan is named, exit 2, and nothing is written.
+
+    Options:
+      -o, --output FILE   a file, s3://bucket/key, or - for stdout (default -,
+                          refused when stdout is a terminal)
+
+    \(globalOptions)
+
+    With --json, prints the joined trailer's counts (not with -o -).
+
+    \(exitStatus)
+
+    """
+
     static let completion = """
     Usage: manifest-worker completion bash|zsh|fish|man
 
@@ -313,6 +385,8 @@ enum HelpText {
         case "verify": return verify
         case "check": return check
         case "show": return show
+        case "plan-shards": return planShards
+        case "join": return join
         default: return nil
         }
     }

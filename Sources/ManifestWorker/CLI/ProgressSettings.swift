@@ -25,7 +25,7 @@ struct ProgressSettings: Sendable {
         }
         var settings = ProgressSettings(quiet: quiet, intervalSeconds: interval, json: context.logFormat == .json)
         if let setting = config.value(.expect, in: arguments), expect, settings.recordsOn(context.console) {
-            let summary = try ManifestReader.validate(Endpoints.source(for: setting.value, environment: config.environment))
+            let summary = try ManifestInputs.validate(setting.value, environment: config.environment)
             settings.expectation = ProgressExpectation(entries: summary.trailer.entries, bytes: summary.trailer.bytes)
         }
         return settings

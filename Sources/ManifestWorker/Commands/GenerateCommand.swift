@@ -53,15 +53,17 @@ enum GenerateCommand {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         let settings = try settings(arguments, context: context)
+        let shard = try ShardSelection.resolve(arguments, context: context)
         let progress = try ProgressSettings.resolve(arguments, quiet: settings.quiet, context: context)
         let console = context.console, log = context.log
         let root = try WalkRoot.resolve(settings.directory, choice: settings.restoredRoot)
         try root.requireOutside(settings.output)
-        let header = ManifestHeader(
+        var header = ManifestHeader(
             role: settings.role, root: root.path, fileSystemId: settings.fileSystemId,
             recoveryPointArn: settings.recoveryPointArn, startedAtNs: context.now(), tool: Tool.identifier)
+        shard?.apply(to: &header)
         // The reuse manifest is validated whole before anything is written or walked.
-        let reuse = try settings.reuse?.open(for: header, concurrency: settings.concurrency,
+        let reuse = try settings.reuse?.open(for: header, range: shard?.range ?? .all, concurrency: settings.concurrency,
                                              environment: context.configuration.environment)
         // The output is opened before the walk: a bad destination fails at once.
         let sink: any ByteSink
@@ -73,7 +75,8 @@ enum GenerateCommand {
         }
         let started = WallClock.monotonicNanoseconds()
         let generated = try Engine.generate(
-            root: root.path, header: header, concurrency: settings.concurrency, reuse: reuse, sink: sink,
+            root: root.path, header: header, concurrency: settings.concurrency, range: shard?.range ?? .all, reuse: reuse,
+            sink: sink,
             now: context.now, reporter: ProgressPolicy.reporter(console: console, quiet: progress.liveLineQuiet),
             records: { sample in
                 let recorder = progress.recorder(context: context, clock: { WallClock.monotonicNanoseconds() }, sample: sample)

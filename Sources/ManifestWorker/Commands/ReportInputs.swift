@@ -5,12 +5,7 @@ import ManifestKit
 enum ReportInputs {
     static func input(_ entries: any ManifestEntrySource, source: String) -> ReportPage.Input {
         if let counting = entries as? CountingEntrySource { return input(counting.base, source: source) }
-        var trailer: ManifestTrailer?
-        if let prefetching = entries as? PrefetchingEntrySource<ManifestReader> {
-            trailer = prefetching.trailer
-        } else if let reader = entries as? ManifestReader {
-            trailer = reader.trailer
-        }
+        let trailer = (entries as? any TrailerSource)?.trailer
         return ReportPage.Input(source: source, header: entries.header, trailer: trailer)
     }
 }

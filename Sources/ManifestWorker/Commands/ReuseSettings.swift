@@ -5,7 +5,7 @@ import ManifestKit
 /// (`EBV_REUSE_FROM`, `EBV_REHASH_SAMPLE`, `EBV_SAMPLE_SEED`): where unchanged
 /// files' digests come from and which of them are read anyway.
 struct ReuseSettings: Sendable, Equatable {
-    /// The reuse manifest: a file or `s3://bucket/key`.
+    /// The reuse manifest: a file or `s3://bucket/key`, or a set index (`*.set.json`).
     var location: String
     /// Where `location` came from (`--reuse-from` or `EBV_REUSE_FROM`), for messages.
     var source: String
@@ -42,16 +42,18 @@ struct ReuseSettings: Sendable, Equatable {
     /// describes the tree `header` is for, and opens it again for the walk.
     /// - Throws: the manifest's error (`m.gz:6: truncated gzip stream …`), or a
     ///   ``CLIError`` naming the manifest when it is of another tree.
-    func open(for header: ManifestHeader, concurrency: Int, environment: [String: String]) throws -> ReuseIndex {
-        let summary = try ManifestReader.validate(Endpoints.source(for: location, environment: environment))
+    /// A manifest set (`*.set.json`) is read as one manifest (``ManifestInputs``), so a
+    /// shard's walk (`range`) may reuse from the whole previous manifest or its set.
+    func open(for header: ManifestHeader, range: ShardRange = .all, concurrency: Int, environment: [String: String]) throws -> ReuseIndex {
+        let summary = try ManifestInputs.validate(location, environment: environment)
         if let problem = ReuseIndex.problem(reuse: summary.header, walk: header) {
             throw CLIError(location, "\(problem); \(source) needs an earlier manifest of the same root and file system")
         }
-        let reader = try ManifestReader(source: Endpoints.source(for: location, environment: environment))
+        let stream = try ManifestInputs.open(location, environment: environment)
         // Decoded ahead on its own thread when there is a core for it, like the diff's inputs.
-        let entries: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? PrefetchingEntrySource(reader) : reader
+        let entries: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? ManifestInputs.prefetching(stream) : stream
         let sampler = try ReuseSampler(fraction: fraction, seed: seed ?? UInt64(bitPattern: header.startedAtNs))
         let window = WalkOptions(concurrency: concurrency).resolvedLookahead
-        return ReuseIndex(source: entries, sampler: sampler, capacity: ReuseIndex.defaultCapacity(lookahead: window))
+        return ReuseIndex(source: entries, sampler: sampler, capacity: ReuseIndex.defaultCapacity(lookahead: window), range: range)
     }
 }

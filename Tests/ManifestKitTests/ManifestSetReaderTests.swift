@@ -1,0 +1,150 @@
+import XCTest
+@testable import ManifestKit
+
+/// Reading a set of parts as one manifest, and every way a part can be wrong.
+final class ManifestSetReaderTests: XCTestCase {
+    private let planDigest = String(repeating: "0f", count: 32)
+    private let otherPlan = String(repeating: "1e", count: 32)
+
+    private func header(_ index: Int, of count: Int, range: ShardRange, plan: String? = nil, role: ManifestRole = .post,
+                        root: String = "/mnt/efs", started: Int64 = 100) -> ManifestHeader {
+        ManifestHeader(role: role, root: root, fileSystemId: "fs-1", startedAtNs: started, tool: "t",
+                       shardIndex: index, shardCount: count, shardPlan: plan ?? planDigest, shardRange: range)
+    }
+
+    private func part(_ h: ManifestHeader, _ paths: [String], completed: Int64 = 200) throws -> (bytes: [UInt8], trailer: ManifestTrailer) {
+        let sink = MemorySink()
+        let w = try ManifestWriter(header: h, sink: sink, compressOn: .caller)
+        for p in paths { try w.append(Fixtures.file(p)) }
+        let t = try w.finish(completedAtNs: completed)
+        return (sink.bytes, t)
+    }
+
+    private let ranges = [ShardRange(start: nil, end: b("b")), ShardRange(start: b("b"), end: b("d")), ShardRange(start: b("d"), end: nil)]
+    private let partPaths = [["a", "a1"], ["b", "c"], ["d", "e", "f"]]
+
+    /// Three good parts at part-0…2, and the set index.
+    private func goodParts() throws -> (files: [String: [UInt8]], set: ManifestSet) {
+        var files: [String: [UInt8]] = [:]
+        var builder = ManifestSetBuilder(plan: planDigest, count: 3)
+        for i in 0..<3 {
+            let h = header(i, of: 3, range: ranges[i], started: 100 - Int64(i))
+            let p = try part(h, partPaths[i], completed: 200 + Int64(i))
+            files["s/part-\(i)"] = p.bytes
+            try builder.add(location: "part-\(i)", header: h, trailer: p.trailer)
+        }
+        return (files, try builder.build())
+    }
+
+    private func read(_ set: ManifestSet, _ files: [String: [UInt8]]) throws -> ([ManifestEntry], ManifestSetReader) {
+        let r = try ManifestSetReader(set: set, name: "s/x.set.json") { location in
+            guard let bytes = files[location] else { throw ManifestKitError(.io, subject: location, reason: "ENOENT: No such file or directory") }
+            return MemorySource(bytes, name: location)
+        }
+        var out: [ManifestEntry] = []
+        while let e = try r.next() { out.append(e) }
+        return (out, r)
+    }
+
+    func testPartsReadAsOneManifestWithTheSingleWalksTrailer() throws {
+        let (files, set) = try goodParts()
+        let (entries, reader) = try read(set, files)
+        XCTAssertEqual(ManifestKitTests.paths(entries), ["a", "a1", "b", "c", "d", "e", "f"])
+        let whole = try Fixtures.lines(["a", "a1", "b", "c", "d", "e", "f"].map { Fixtures.file($0) })
+        let single = try ManifestCodec.decodeTrailer(Array(whole.last!.dropLast()))
+        let trailer = try XCTUnwrap(reader.trailer)
+        XCTAssertEqual(trailer.entriesSha256, single.entriesSha256)
+        XCTAssertTrue(trailer.countsEqual(single))
+        XCTAssertEqual(trailer.completedAtNs, 202)
+        XCTAssertEqual(reader.header, ManifestHeader(role: .post, root: "/mnt/efs", fileSystemId: "fs-1", startedAtNs: 98, tool: "t"))
+        XCTAssertNil(try reader.next())
+    }
+
+    func testEveryBadPartIsNamed() throws {
+        let (files, set) = try goodParts()
+        func rejects(_ files: [String: [UInt8]], _ set: ManifestSet, _ expected: ManifestKitError, line: UInt = #line) {
+            XCTAssertThrowsError(try read(set, files), line: line) { XCTAssertEqual($0 as? ManifestKitError, expected, line: line) }
+        }
+        var f = files
+        // A part of another plan.
+        f["s/part-1"] = try part(header(1, of: 3, range: ranges[1], plan: otherPlan), partPaths[1]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-1", reason: "belongs to plan \(otherPlan), not to the set's plan \(planDigest)"))
+        // Another shard in part 1's place.
+        f = files
+        f["s/part-1"] = files["s/part-2"]
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-1", reason: "is shard 2 of 3, but the set lists it as part 1 of 3"))
+        // Of another count.
+        f = files
+        f["s/part-0"] = try part(header(0, of: 2, range: ranges[0]), partPaths[0]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-0", reason: "is shard 0 of 2, but the set lists it as part 0 of 3"))
+        // Not planned.
+        f = files
+        f["s/part-2"] = try part(ManifestHeader(role: .post, root: "/mnt/efs", fileSystemId: "fs-1", startedAtNs: 1, tool: "t"), partPaths[2]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-2", reason: "not a shard of a plan: its header has no \"shard.plan\""))
+        // Another role, another root.
+        f = files
+        f["s/part-1"] = try part(header(1, of: 3, range: ranges[1], role: .baseline), partPaths[1]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-1", reason: "role \"baseline\" differs from the set's \"post\""))
+        f["s/part-1"] = try part(header(1, of: 3, range: ranges[1], root: "/x"), partPaths[1]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-1", reason: "root or file system differs from part 0's"))
+        // An entry outside the part's range.
+        f = files
+        f["s/part-1"] = try part(header(1, of: 3, range: ranges[1]), ["b", "d"]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-1", line: 3, reason: "path \"d\" lies outside shard 1's range"))
+        // Ranges that overlap (headers that lie about them): order across parts.
+        f = files
+        f["s/part-1"] = try part(header(1, of: 3, range: ShardRange(start: b("a"), end: b("d"))), ["a1", "c"]).bytes
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-1", line: 2,
+                                         reason: "out of order: path \"a1\" does not sort after the previous part's last path \"a1\""))
+        // A part whose trailer is not what the index lists.
+        f = files
+        f["s/part-2"] = try part(header(2, of: 3, range: ranges[2]), ["d", "e"]).bytes
+        let stated = try ManifestReader.validate(MemorySource(f["s/part-2"]!)).trailer.entriesSha256
+        rejects(f, set, ManifestKitError(.invalidManifest, subject: "s/part-2",
+            reason: "its trailer states 2 entries with digest \(stated), but the set index lists 3 with digest \(set.parts[2].entriesSha256)"))
+        // A part that is itself invalid: the reader's error, naming it.
+        f = files
+        f["s/part-1"] = Array(files["s/part-1"]!.dropLast(8))
+        XCTAssertThrowsError(try read(set, f)) { XCTAssertEqual(($0 as? ManifestKitError)?.subject, "s/part-1") }
+        // A missing part file.
+        f = files
+        f["s/part-2"] = nil
+        rejects(f, set, ManifestKitError(.io, subject: "s/part-2", reason: "ENOENT: No such file or directory"))
+    }
+
+    func testJoiningPartLocationsChecksPlanOrderAndCompleteness() throws {
+        let (files, _) = try goodParts()
+        func open(_ f: [String: [UInt8]]) -> (String) throws -> ByteSource {
+            { location in
+                guard let bytes = f[location] else { throw ManifestKitError(.io, subject: location, reason: "ENOENT") }
+                return MemorySource(bytes, name: location)
+            }
+        }
+        let r = try ManifestSetReader(partLocations: ["s/part-0", "s/part-1", "s/part-2"], open: open(files))
+        var n = 0
+        while try r.next() != nil { n += 1 }
+        XCTAssertEqual(n, 7)
+        XCTAssertEqual(r.trailer?.completedAtNs, 202)
+        XCTAssertEqual(r.header.startedAtNs, 98)
+        func rejects(_ locations: [String], _ f: [String: [UInt8]], _ expected: ManifestKitError, line: UInt = #line) {
+            XCTAssertThrowsError(try ManifestSetReader(partLocations: locations, open: open(f)), line: line) {
+                XCTAssertEqual($0 as? ManifestKitError, expected, line: line)
+            }
+        }
+        rejects([], files, ManifestKitError(.invalidArgument, subject: "join", reason: "no parts given"))
+        rejects(["s/part-0", "s/part-2"], files, ManifestKitError(.invalidManifest, subject: "join", reason: "missing part: shard 1 of 3 (0-based) of plan \(planDigest)"))
+        rejects(["s/part-1", "s/part-0", "s/part-2"], files,
+                ManifestKitError(.invalidManifest, subject: "s/part-1", reason: "out of order: it is shard 1 of 3, given as part 0 (parts go in shard order 0 … 2)"))
+        rejects(["s/part-0", "s/part-1", "s/part-1", "s/part-2"], files,
+                ManifestKitError(.invalidManifest, subject: "s/part-1", reason: "shard 1 of 3 is given twice (also \"s/part-1\")"))
+        var f = files
+        f["s/other"] = try part(header(1, of: 3, range: ranges[1], plan: otherPlan), partPaths[1]).bytes
+        rejects(["s/part-0", "s/other", "s/part-2"], f,
+                ManifestKitError(.invalidManifest, subject: "s/other", reason: "belongs to plan \(otherPlan), not to plan \(planDigest) of \"s/part-0\""))
+        f["s/four"] = try part(header(1, of: 4, range: ranges[1]), partPaths[1]).bytes
+        rejects(["s/part-0", "s/four", "s/part-2"], f,
+                ManifestKitError(.invalidManifest, subject: "s/four", reason: "is shard 1 of 4, but \"s/part-0\" is of 3"))
+        f["s/plain"] = try Fixtures.manifest([])
+        rejects(["s/plain"], f, ManifestKitError(.invalidManifest, subject: "s/plain", reason: "not a shard of a plan: its header has no \"shard.plan\""))
+    }
+}
