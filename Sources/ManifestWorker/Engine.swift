@@ -14,7 +14,8 @@ enum Engine {
     /// Walks `root`, writes the manifest into `sink`, finishes it and returns
     /// the trailer. On any error the sink is aborted (no complete-looking file).
     static func generate(
-        root: String, header: ManifestHeader, concurrency: Int, range: ShardRange = .all, sink: any ByteSink,
+        root: String, header: ManifestHeader, concurrency: Int, range: ShardRange = .all, reuse: ReuseIndex? = nil,
+        sink: any ByteSink,
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
         records: (@Sendable (@escaping @Sendable () -> ProgressSnapshot) -> ProgressRecorder?)? = nil,
@@ -24,7 +25,7 @@ enum Engine {
         let walker: TreeWalker
         let writer: ManifestWriter
         do {
-            var options = WalkOptions(concurrency: concurrency)
+            var options = WalkOptions(concurrency: concurrency, reuse: reuse)
             options.range = range
             walker = try TreeWalker(root: root, options: options, progress: progress)
             // Compression and output on their own thread, pipelined with the
@@ -50,7 +51,7 @@ enum Engine {
                     onFirstEntry()
                 }
             }
-            let trailer = try writer.finish(completedAtNs: now())
+            let trailer = try writer.finish(completedAtNs: now(), reuse: try reuse?.finish())
             recorder?.finish("finished")
             return Generated(trailer: trailer, mountPointsNotEntered: progress.mountPointsNotEntered)
         } catch {

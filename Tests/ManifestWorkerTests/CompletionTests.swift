@@ -37,6 +37,7 @@ final class CompletionTests: XCTestCase {
             "--output", "-o", "--role", "--file-system-id", "--recovery-point-arn", "--restored-root",
             "--progress-interval", "--expect", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
             "--version", "--list-settings", "--log-format", "--color", "--plan", "--shard",
+            "--reuse-from", "--rehash-sample", "--sample-seed",
         ])
         let global: Set<String> = ["--json", "-q", "--quiet", "--concurrency", "-h", "--help", "--version", "--list-settings", "--log-format", "--color"]
         XCTAssertEqual(Set(try options(of: "plan-shards")), global.union(["--shards", "-o", "--output"]))

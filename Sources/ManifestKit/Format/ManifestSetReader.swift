@@ -173,6 +173,13 @@ public final class ManifestSetReader: ManifestStream {
                 throw ManifestKitError(.invalidManifest, subject: reader.name, reason: "the parts' \(JSONText.quoted(key)) sum past 2^64-1")
             }
         }
+        if let r = partTrailer.reuse {
+            // Parts made with --reuse-from: their counts summed, the first such part's seed.
+            guard let sum = counted.reuse.map({ ReuseCounts.summing($0, r) }) ?? r else {
+                throw ManifestKitError(.invalidManifest, subject: reader.name, reason: "the parts' \"reuse\" counts sum past 2^64-1")
+            }
+            counted.reuse = sum
+        }
         latestCompletion = max(latestCompletion, partTrailer.completedAtNs)
         current = nil
         index += 1

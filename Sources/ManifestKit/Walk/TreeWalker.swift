@@ -85,7 +85,7 @@ public final class TreeWalker: Sendable {
         let mapLargeFiles = options.mapLargeFiles ?? (kind == .local)
         let budget = DescriptorBudget.now(concurrency: options.concurrency)
         let scheduler = WalkScheduler(
-            root: rootNode, lookahead: options.lookahead ?? max(4096, 32 * options.concurrency),
+            root: rootNode, lookahead: options.resolvedLookahead,
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             listingBudget: options.listingBudgetBytes,
             maxOpenDirectories: options.maxOpenDirectories ?? budget.maxOpenDirectories,
@@ -93,7 +93,7 @@ public final class TreeWalker: Sendable {
             progress: progress, inFlightLimit: budget.jobsInFlight,
             exhaustionAttempts: options.testHooks.exhaustionAttempts ?? 24, rootPath: root)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
-                               hooks: options.testHooks, progress: progress)
+                               hooks: options.testHooks, progress: progress, reuse: options.reuse)
         let bufferSize = options.readBufferSize
         // Each hashing thread names itself (`/proc/<pid>/task/*/comm`) before the walk
         // goes on, so that the pool can be counted from outside at any point of the walk.
@@ -115,6 +115,9 @@ public final class TreeWalker: Sendable {
         var stack = [rootNode]
         var batch: [JobResult] = []
         while scheduler.nextBatch(&stack, into: &batch, max: 256) {
+            // The batch's results are finished: no worker asks the reuse manifest
+            // for their paths again, so its entries up to here can go.
+            if let reuse = options.reuse, let last = batch.last { try reuse.advance(past: last.entry.path) }
             for result in batch {
                 // Walked on the way down to the range's start, but outside the range.
                 if range != .all, !range.contains(result.entry.path) { continue }

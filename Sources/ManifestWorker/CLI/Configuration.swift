@@ -20,6 +20,9 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
     case expect = "EBV_EXPECT"
     case plan = "EBV_PLAN"
     case shard = "EBV_SHARD"
+    case reuseFrom = "EBV_REUSE_FROM"
+    case rehashSample = "EBV_REHASH_SAMPLE"
+    case sampleSeed = "EBV_SAMPLE_SEED"
 
     /// The flag that overrides this variable.
     var flag: String { listing.flag }
@@ -43,6 +46,9 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
         case .expect: return ("--expect", nil, "an earlier manifest of the same tree: progress shows percent done and an ETA")
         case .plan: return ("--plan", nil, "generate: the shard plan (plan-shards' output, a file or s3://bucket/key) to walk one shard of")
         case .shard: return ("--shard", nil, "generate: which shard of --plan to walk, 0 to K-1")
+        case .reuseFrom: return ("--reuse-from", nil, "generate: an earlier manifest of the same tree; files whose size, mtime, ctime and inode it matches take its sha256 unread")
+        case .rehashSample: return ("--rehash-sample", "0.01", "generate --reuse-from: the fraction (0-1) of reusable files read anyway; a changed digest is marked reuseMismatch")
+        case .sampleSeed: return ("--sample-seed", "the walk's start time", "generate --reuse-from: seed of the rehash sample (an integer; the same seed picks the same paths)")
         }
     }
 

@@ -22,6 +22,9 @@ enum CommandSpecs {
         OptionSpec("--restored-root", value: "WHERE"),
         OptionSpec("--plan", value: "PLAN"),
         OptionSpec("--shard", value: "I"),
+        OptionSpec("--reuse-from", value: "MANIFEST"),
+        OptionSpec("--rehash-sample", value: "F"),
+        OptionSpec("--sample-seed", value: "S"),
     ]
 
     static let planShards: [OptionSpec] = global + [
@@ -176,6 +179,16 @@ enum HelpText {
                                  manifest order is walked and written; the header
                                  records the shard, its range and the plan's
                                  SHA-256 (EBV_SHARD)
+      --reuse-from MANIFEST      an earlier manifest of the same root and file system
+                                 (file or s3://): a file whose size, mtime, ctime and
+                                 inode it matches takes its sha256 unread
+                                 (EBV_REUSE_FROM; validated before the walk)
+      --rehash-sample F          with --reuse-from: the fraction 0-1 of those read
+                                 anyway (default 0.01); a differing digest is kept
+                                 and marked reuseMismatch (EBV_REHASH_SAMPLE)
+      --sample-seed S            the sample's seed, 0-18446744073709551615 (default:
+                                 the start time; the same seed reads the same paths;
+                                 EBV_SAMPLE_SEED)
     \(progressOptions)
 
     \(globalOptions)
@@ -192,7 +205,7 @@ enum HelpText {
     Validates the manifests while streaming them (a truncated, tampered or
     unsorted manifest is rejected, exit 2) and classifies every path: match,
     changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted,
-    lost+found.
+    lost+found, reuse-mismatch.
     Prints a short summary; exits 1 when a finding has error severity.
     A manifest argument is a file path, s3://bucket/key, or - for stdin.
 

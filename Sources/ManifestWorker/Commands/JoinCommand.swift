@@ -38,7 +38,8 @@ enum JoinCommand {
             guard let joined = reader.trailer else {
                 throw ManifestKitError(.invalidManifest, subject: reader.name, reason: "no trailer")
             }
-            trailer = try writer.finish(completedAtNs: joined.completedAtNs)
+            // Parts made with --reuse-from: their reuse counts, summed (mismatches are the writer's own count).
+            trailer = try writer.finish(completedAtNs: joined.completedAtNs, reuse: joined.reuse)
         } catch {
             writer.abort()
             throw error
