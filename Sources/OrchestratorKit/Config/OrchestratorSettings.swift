@@ -76,6 +76,13 @@ public enum OrchestratorSettings {
         .optional("EBV_SIDE_EFFECT_RETRY_SECONDS", .value("60"), "first pause before a failed side effect (summary, EMF line, report, validation) is retried; doubled per failure"),
         .optional("EBV_DIFF_IN_LAMBDA_MAX_ENTRIES", .value("2000000"), "diffs estimated larger (baseline entries × manifests compared) run as a Fargate task"),
         .optional("EBV_DIFF_ENTRIES_PER_SECOND", .value("20000"), "diff rate assumed until one is measured (runs/diff-rate.json)"),
+        .optional("EBV_SHARDS", .none,
+                  "fixed number of shards (1-100) per manifest; unset: from the previous baseline's entries (EBV_ENTRIES_PER_SHARD, EBV_MAX_SHARDS)"),
+        .optional("EBV_ENTRIES_PER_SHARD", .value("2000000"),
+                  "automatic shards: one per this many entries of the previous baseline (rounded up)"),
+        .optional("EBV_MAX_SHARDS", .value("16"), "automatic shards: at most this many (1-100)"),
+        .optional("EBV_FULL_BASELINE_EVERY_DAYS", .value("7"),
+                  "scheduled baselines reuse unchanged files' digests from the previous baseline, except a full read when the last one is this many days old (0: always full)"),
         .optional("EBV_STARTED_BY", .value("efs-backup-verifier"), "RunTask startedBy (the ECS event rule filters on it)"),
         .optional("EBV_METRICS_NAMESPACE", .value("EFSBackupVerifier"), "CloudWatch namespace of the EMF metrics"),
     ]

@@ -94,6 +94,31 @@ public struct S3ManifestCatalog: ManifestCatalog {
         return BaselineSearch(found: nil, skipped: skipped)
     }
 
+    public func readPart(key: String) async throws -> PartRead {
+        let client = s3
+        let bucket = self.bucket
+        do {
+            return try await onDedicatedThread {
+                let reader = try ManifestReader(source: try S3ByteSource(client: client, bucket: bucket, key: key))
+                while try reader.next() != nil {}
+                guard let trailer = reader.trailer else { throw PartUnreadable(key: key, reason: "no trailer") }
+                let header = reader.header
+                return PartRead(shardIndex: header.shardIndex, shardCount: header.shardCount, planDigest: Self.planDigest(header),
+                                summary: PartSummary(entries: trailer.entries, entriesSha256: trailer.entriesSha256,
+                                                     walk: WalkStats(header: header, trailer: trailer)))
+            }
+        } catch let error as AWSError {
+            throw OrchestratorError.service("read part s3://\(bucket)/\(key)", error)
+        } catch let error as PartUnreadable {
+            throw error
+        } catch {
+            throw PartUnreadable(key: key, reason: "invalid manifest: \(error)")
+        }
+    }
+
+    /// The plan digest a part's header names (`shard.plan`), when the header format has it.
+    static func planDigest(_ header: ManifestHeader) -> String? { nil }
+
     public func exists(key: String) async throws -> Bool {
         do {
             _ = try await s3.headObject(bucket: bucket, key: key)
