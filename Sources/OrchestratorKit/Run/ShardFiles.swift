@@ -19,8 +19,11 @@ public enum PlanFile {
         guard let shards = root["shards"] as? [Any], (1...ShardSizing.limit).contains(shards.count) else {
             throw PartUnreadable(key: key, reason: "\"shards\" is not a list of 1-\(ShardSizing.limit) ranges")
         }
-        return (shards.count, ManifestKit.SHA256.hex(Array(data)))
+        return (shards.count, digest(data))
     }
+
+    /// The plan's identity: lowercase hex SHA-256 of its bytes.
+    public static func digest(_ data: Data) -> String { ManifestKit.SHA256.hex(Array(data)) }
 }
 
 /// The manifest-set index (`<role>.set.json`) the orchestrator writes once every part is

@@ -14,7 +14,11 @@ extension Orchestrator {
         try await claim(.verdict, &run, etag: &etag, deadline: deadline)
         var postKey: String?
         if run.manifestComplete(.post), let post = run.manifestKey(.post) {
-            let present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post) }
+            // A set index was written by this run after reading every part.
+            var present = run.manifestSets?[.post] == post
+            if !present {
+                present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post) }
+            }
             if present {
                 postKey = post
             } else {
