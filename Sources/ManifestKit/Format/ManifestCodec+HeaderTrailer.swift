@@ -3,7 +3,8 @@ extension ManifestCodec {
 
     /// Appends the header line (with its `\n`): `manifest`, `role`, then `root`,
     /// `fileSystemId`, `recoveryPointArn` when set, `startedAt`, `tool`, `hash`,
-    /// `shard`.
+    /// `shard` (`{"index":i,"count":n}`, with `"plan"`, `"start"` and `"end"` after
+    /// them when the shard was walked by a plan).
     public static func appendHeaderLine(_ h: ManifestHeader, to out: inout [UInt8]) {
         out.append(contentsOf: "{\"manifest\":".utf8)
         JSONText.appendString(ManifestHeader.formatTag, to: &out)
@@ -24,6 +25,14 @@ extension ManifestCodec {
         JSONText.appendInt(Int64(h.shardIndex), to: &out)
         out.append(contentsOf: ",\"count\":".utf8)
         JSONText.appendInt(Int64(h.shardCount), to: &out)
+        if let plan = h.shardPlan {
+            out.append(contentsOf: ",\"plan\":".utf8)
+            JSONText.appendString(plan, to: &out)
+            out.append(contentsOf: ",\"start\":".utf8)
+            PathJSON.append(h.shardRange.start, to: &out)
+            out.append(contentsOf: ",\"end\":".utf8)
+            PathJSON.append(h.shardRange.end, to: &out)
+        }
         out.append(contentsOf: "}}\n".utf8)
     }
 
@@ -68,7 +77,7 @@ extension ManifestCodec {
                 guard v == "sha256" else { throw LineProblem("unsupported hash \(JSONText.quoted(v)) (expected \"sha256\")") }
                 hash = v
             case "shard":
-                (h.shardIndex, h.shardCount) = try shard(&s)
+                try shard(&s, into: &h)
             default:
                 try s.skipValue()
             }
@@ -86,23 +95,28 @@ extension ManifestCodec {
         return h
     }
 
-    private static func shard(_ s: inout JSONScanner) throws(LineProblem) -> (Int, Int) {
-        guard s.peek() == 0x7B else {
-            try s.skipValue()
-            throw LineProblem("\"shard\" must be an object")
-        }
-        try s.beginObject()
+    private static func shard(_ s: inout JSONScanner, into h: inout ManifestHeader) throws(LineProblem) {
+        try s.beginObject("shard")
         var first = true
         var index: Int64?
         var count: Int64?
+        var plan: String?
+        var start: [UInt8]?, end: [UInt8]?
+        var seen = Set<String>()
         while let key = try s.nextKey(first: &first) {
+            let known = ["index", "count", "plan", "start", "end"].contains(key)
+            if known {
+                guard seen.insert(key).inserted else { throw LineProblem("duplicate key \(JSONText.quoted(key))") }
+            }
             switch key {
-            case "index":
-                guard index == nil else { throw LineProblem("duplicate key \"index\"") }
-                index = try s.int64("shard.index")
-            case "count":
-                guard count == nil else { throw LineProblem("duplicate key \"count\"") }
-                count = try s.int64("shard.count")
+            case "index": index = try s.int64("shard.index")
+            case "count": count = try s.int64("shard.count")
+            case "plan":
+                let v = try text(&s, "shard.plan")
+                guard ManifestEntry.isSHA256Hex(v) else { throw LineProblem("\"shard.plan\" must be 64 lower-case hex digits") }
+                plan = v
+            case "start": start = try PathJSON.decode(&s, "shard.start")
+            case "end": end = try PathJSON.decode(&s, "shard.end")
             default: try s.skipValue()
             }
         }
@@ -110,7 +124,15 @@ extension ManifestCodec {
         guard count >= 1, count <= Int64(Int32.max), index >= 0, index < count else {
             throw LineProblem("\"shard\" index \(index) of count \(count) is out of range")
         }
-        return (Int(index), Int(count))
+        let range = ShardRange(start: start, end: end)
+        if plan == nil, seen.contains("start") || seen.contains("end") {
+            throw LineProblem("\"shard\" has a range but no \"plan\"")
+        }
+        if let problem = range.problem { throw LineProblem("\"shard\" range: \(problem)") }
+        h.shardIndex = Int(index)
+        h.shardCount = Int(count)
+        h.shardPlan = plan
+        h.shardRange = range
     }
 
     // MARK: - Trailer
@@ -204,16 +226,16 @@ extension ManifestCodec {
 
     // MARK: - Value helpers
 
-    private static func text(_ s: inout JSONScanner, _ key: String) throws(LineProblem) -> String {
+    static func text(_ s: inout JSONScanner, _ key: String) throws(LineProblem) -> String {
         String(decoding: try s.string(key), as: UTF8.self)
     }
 
-    private static func optionalText(_ s: inout JSONScanner, _ key: String) throws(LineProblem) -> String? {
+    static func optionalText(_ s: inout JSONScanner, _ key: String) throws(LineProblem) -> String? {
         if s.null() { return nil }
         return try text(&s, key)
     }
 
-    private static func timestamp(_ s: inout JSONScanner, _ key: String) throws(LineProblem) -> Int64 {
+    static func timestamp(_ s: inout JSONScanner, _ key: String) throws(LineProblem) -> Int64 {
         let bytes = try s.string(key)
         guard let ns = bytes.withUnsafeBufferPointer({ Timestamp.parse(utf8: $0) }) else {
             throw LineProblem("\(JSONText.quoted(key)) is not an RFC 3339 timestamp")

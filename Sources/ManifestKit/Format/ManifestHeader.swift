@@ -19,11 +19,17 @@ public struct ManifestHeader: Sendable, Equatable {
     public var hash: String
     public var shardIndex: Int
     public var shardCount: Int
+    /// The digest of the ``ShardPlan`` this shard was walked by (``ShardPlan/digest(of:)``),
+    /// nil for a manifest not walked by a plan (every manifest before plans existed).
+    public var shardPlan: String?
+    /// The range of manifest order this shard holds (``ShardRange/all`` without a plan).
+    public var shardRange: ShardRange
 
     public init(
         role: ManifestRole, root: String? = nil, fileSystemId: String? = nil,
         recoveryPointArn: String? = nil, startedAtNs: Int64, tool: String,
-        hash: String = "sha256", shardIndex: Int = 0, shardCount: Int = 1
+        hash: String = "sha256", shardIndex: Int = 0, shardCount: Int = 1,
+        shardPlan: String? = nil, shardRange: ShardRange = .all
     ) {
         self.role = role
         self.root = root
@@ -34,6 +40,8 @@ public struct ManifestHeader: Sendable, Equatable {
         self.hash = hash
         self.shardIndex = shardIndex
         self.shardCount = shardCount
+        self.shardPlan = shardPlan
+        self.shardRange = shardRange
     }
 }
 
