@@ -117,7 +117,7 @@ public struct S3ManifestCatalog: ManifestCatalog {
     }
 
     /// The plan digest a part's header names (`shard.plan`), when the header format has it.
-    static func planDigest(_ header: ManifestHeader) -> String? { nil }
+    static func planDigest(_ header: ManifestHeader) -> String? { header.shardPlan }
 
     public func exists(key: String) async throws -> Bool {
         do {

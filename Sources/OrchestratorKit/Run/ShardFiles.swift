@@ -1,37 +1,34 @@
 import Foundation
 import ManifestKit
 
-/// The shard-plan file as the orchestrator needs it (pure): how many shards, and the plan's
-/// identity (lowercase hex SHA-256 of the file's exact bytes). docs/manifest-format.md and
-/// SHARDS-CONTRACT.md define the file; `manifest-worker plan-shards` writes it.
+/// The shard-plan file as the orchestrator needs it: how many shards, and the plan's
+/// identity — ManifestKit's `ShardPlan` (format and digest), which `manifest-worker
+/// plan-shards` writes.
 public enum PlanFile {
-    public static let format = "efs-backup-verifier/plan-1"
-
     /// (shard count, digest) of a plan file.
     /// - Throws: `PartUnreadable` (keyed by `key`) naming what is wrong.
     public static func summary(_ data: Data, key: String) throws -> (count: Int, digest: String) {
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw PartUnreadable(key: key, reason: "not a JSON object")
+        let bytes = Array(data)
+        let plan: ShardPlan
+        do {
+            plan = try ShardPlan.decode(bytes, name: key)
+        } catch {
+            throw PartUnreadable(key: key, reason: "\(error)")
         }
-        guard root["plan"] as? String == format else {
-            throw PartUnreadable(key: key, reason: "\"plan\" is not \(LogJSON.string(format))")
+        guard (1...ShardSizing.limit).contains(plan.count) else {
+            throw PartUnreadable(key: key, reason: "\(plan.count) shards (the orchestrator runs 1-\(ShardSizing.limit))")
         }
-        guard let shards = root["shards"] as? [Any], (1...ShardSizing.limit).contains(shards.count) else {
-            throw PartUnreadable(key: key, reason: "\"shards\" is not a list of 1-\(ShardSizing.limit) ranges")
-        }
-        return (shards.count, digest(data))
+        return (plan.count, digest(data))
     }
 
-    /// The plan's identity: lowercase hex SHA-256 of its bytes.
-    public static func digest(_ data: Data) -> String { ManifestKit.SHA256.hex(Array(data)) }
+    /// The plan's identity: lowercase hex SHA-256 of its bytes (`ShardPlan.digest(of:)`).
+    public static func digest(_ data: Data) -> String { ShardPlan.digest(of: Array(data)) }
 }
 
 /// The manifest-set index (`<role>.set.json`) the orchestrator writes once every part is
-/// in: the parts in shard order with the entry count and `entriesSha256` of each part's
-/// trailer (pure). Locations are absolute `s3://` URIs.
+/// in: ManifestKit's `ManifestSet`, the parts in shard order with the entry count and
+/// `entriesSha256` of each part's trailer. Locations are absolute `s3://` URIs.
 public enum SetIndex {
-    public static let format = "efs-backup-verifier/set-1"
-
     public struct Part: Sendable, Equatable {
         public var location: String
         public var summary: PartSummary
@@ -41,14 +38,20 @@ public enum SetIndex {
         }
     }
 
-    /// The index document (sorted keys, one line and a newline).
-    public static func encode(planDigest: String, role: String, parts: [Part]) -> Data {
-        let items: [[String: Any]] = parts.enumerated().map { index, part in
-            ["index": index, "location": part.location, "entries": NSNumber(value: part.summary.entries),
-             "entriesSha256": part.summary.entriesSha256]
-        }
-        let root: [String: Any] = ["manifestSet": format, "plan": planDigest, "role": role, "parts": items]
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return data + Data("\n".utf8)
+    /// The index document.
+    /// - Throws: `PartUnreadable` (keyed by `key`) when ManifestKit finds the set unacceptable.
+    public static func encode(planDigest: String, role: String, parts: [Part], key: String) throws -> Data {
+        guard let manifestRole = ManifestRole(rawValue: role) else { throw PartUnreadable(key: key, reason: "unknown role \(role)") }
+        let starts = parts.compactMap { $0.summary.walk.map { Timestamps.nanoseconds($0.startedAt) } }
+        let ends = parts.compactMap { $0.summary.walk.map { Timestamps.nanoseconds($0.completedAt) } }
+        let set = ManifestSet(
+            plan: planDigest, role: manifestRole, startedAtNs: starts.count == parts.count ? starts.min() : nil,
+            completedAtNs: ends.count == parts.count ? ends.max() : nil,
+            parts: parts.enumerated().map { index, part in
+                ManifestSet.Part(index: index, location: part.location, entries: part.summary.entries,
+                                 entriesSha256: part.summary.entriesSha256)
+            })
+        if let problem = set.problem { throw PartUnreadable(key: key, reason: problem) }
+        return Data(set.encoded())
     }
 }

@@ -93,7 +93,13 @@ extension Orchestrator {
         let key = role == .baselineManifest
             ? (run.baselineOutputKey ?? naming.baselineOutputKey(fileSystemId: run.fileSystemId, runId: run.runId, sharded: true))
             : naming.setKey(fileSystemId: run.fileSystemId, runId: run.runId, role: role)
-        let body = SetIndex.encode(planDigest: digest, role: Self.manifestRole(role), parts: parts)
+        let body: Data
+        do {
+            body = try SetIndex.encode(planDigest: digest, role: Self.manifestRole(role), parts: parts, key: key)
+        } catch let error as PartUnreadable {
+            run.finish(.error, "\(role.rawValue) manifest set not written: \(error)", at: now)
+            return
+        }
         try await putOnce(key, body: body)
         var sets = run.manifestSets ?? [:]
         sets[role] = key
