@@ -80,7 +80,9 @@ public struct StepPlanner: Sendable {
     /// count is settled (unsharded runs never plan).
     func planStep(_ run: Run) -> Step?? {
         guard let plan = run.shardPlan else {
-            return requestedShards(run) > 1 ? .some(.planShards) : nil
+            // Decided once, before any manifest task starts (a setting changed mid-run does not re-shard it).
+            let started = [TaskRole.post, .restored, .baselineManifest].contains { run.started($0) }
+            return !started && requestedShards(run) > 1 ? .some(.planShards) : nil
         }
         if plan.count != nil { return nil }
         guard let task = run.tasks[.plan], task.isStopped else { return .some(nil) }
