@@ -234,6 +234,17 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertFalse(keys.contains { $0.hasSuffix("plan.json") || $0.hasSuffix(".set.json") }, "\(keys)")
     }
 
+    func testAShardedRunDocumentRoundTrips() async throws {
+        let world = try await shardedWorld()
+        try await runToPostShards(world)
+        let run = try await world.run()
+        let data = try run.encoded()
+        XCTAssertEqual(try Run.decoded(from: data), run)
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertTrue(text.contains(#""shardTasks" : {"#), text)
+        XCTAssertTrue(text.contains(#""shard" : 2"#), text)
+    }
+
     func testShardCountFromSettings() {
         let sizing = ShardSizing(fixed: nil, entriesPerShard: 2_000_000, maxShards: 16)
         XCTAssertEqual(sizing.count(previousEntries: nil), 1, "no previous manifest")
