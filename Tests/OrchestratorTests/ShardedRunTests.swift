@@ -245,6 +245,18 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertTrue(text.contains(#""shard" : 2"#), text)
     }
 
+    func testABaselineSetIsReusedButGivesNoExpectation() async throws {
+        let world = try World()
+        await world.standardSetup()
+        let setKey = "manifests/\(productionFS)/baseline/baseline-20250304T043000Z.set.json"
+        await world.manifests.setBaselines([ManifestRef(key: setKey, completedAt: Timestamps.parse("2025-03-04T04:40:00Z")!, entries: 10)])
+        _ = try await world.handle(world.backupCompleted())
+        let requests = await world.ecs.runRequests
+        let post = try XCTUnwrap(requests.first)
+        XCTAssertEqual(Array(post.command.suffix(2)), ["--reuse-from", "s3://verifier-bucket/\(setKey)"])
+        XCTAssertNil(post.environment["EBV_EXPECT"])
+    }
+
     func testShardCountFromSettings() {
         let sizing = ShardSizing(fixed: nil, entriesPerShard: 2_000_000, maxShards: 16)
         XCTAssertEqual(sizing.count(previousEntries: nil), 1, "no previous manifest")
