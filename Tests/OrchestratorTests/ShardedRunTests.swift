@@ -245,7 +245,7 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertTrue(text.contains(#""shard" : 2"#), text)
     }
 
-    func testABaselineSetIsReusedButGivesNoExpectation() async throws {
+    func testABaselineSetIsPassedAsItIsForReuseAndExpectation() async throws {
         let world = try World()
         await world.standardSetup()
         let setKey = "manifests/\(productionFS)/baseline/baseline-20250304T043000Z.set.json"
@@ -253,8 +253,8 @@ final class ShardedRunTests: XCTestCase {
         _ = try await world.handle(world.backupCompleted())
         let requests = await world.ecs.runRequests
         let post = try XCTUnwrap(requests.first)
-        XCTAssertEqual(Array(post.command.suffix(2)), ["--reuse-from", "s3://verifier-bucket/\(setKey)"])
-        XCTAssertNil(post.environment["EBV_EXPECT"])
+        XCTAssertEqual(Array(post.command.suffix(4)), ["--reuse-from", "s3://verifier-bucket/\(setKey)", "--expect", "s3://verifier-bucket/\(setKey)"])
+        XCTAssertEqual(post.environment["EBV_EXPECT"], "s3://verifier-bucket/\(setKey)")
     }
 
     func testShardCountFromSettings() {

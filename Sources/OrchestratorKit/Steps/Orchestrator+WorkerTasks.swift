@@ -122,12 +122,11 @@ extension Orchestrator {
     ///   (`EBV_FULL_BASELINE_EVERY_DAYS`); the restored manifest is always read in full;
     /// - `--expect` (progress percent and ETA) is the previous manifest of production for
     ///   an unsharded post or baseline task (a whole manifest would overstate one shard).
-    ///   The worker validates the `--expect` manifest whole before it walks and reads a plain
-    ///   manifest only, so a baseline that is a set index gives no expectation. A restored
-    ///   file system is new in every run: it has no previous manifest.
+    ///   A restored file system is new in every run: it has no previous manifest. (The
+    ///   worker reads a set index wherever it reads a manifest, `--expect` included.)
     func workerInputs(_ slot: TaskSlot, run: Run) -> (plan: String?, reuseFrom: String?, expect: String?) {
         let plan = slot.shard == nil ? nil : run.shardPlan?.key
-        let expect = slot.shard == nil ? run.baseline.map(\.key).flatMap { $0.hasSuffix(".ndjson.gz") ? $0 : nil } : nil
+        let expect = slot.shard == nil ? run.baseline?.key : nil
         switch slot.role {
         case .post:
             return (plan, run.baseline?.key, expect)
