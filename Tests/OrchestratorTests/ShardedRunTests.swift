@@ -257,6 +257,31 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertEqual(post.environment["EBV_EXPECT"], "s3://verifier-bucket/\(setKey)")
     }
 
+    func testReconcileFindsShardsThatStoppedWithoutAnEvent() async throws {
+        let world = try await shardedWorld()
+        try await runToPostShards(world)
+        await addParts(world, role: "post")
+        var run = try await world.run()
+        for shard in [0, 2] {
+            let arn = try XCTUnwrap(run.record(TaskSlot(.post, shard: shard))?.taskArn)
+            await world.ecs.setDescribed(TaskInfo(taskArn: arn, lastStatus: "STOPPED", exitCode: 0))
+        }
+        _ = try await world.handle(.reconcile)
+        run = try await world.run()
+        XCTAssertEqual(run.shardTasks?[.post]?.map(\.succeeded), [true, false, true])
+        XCTAssertEqual(run.shardTasks?[.post]?.map { $0.part != nil }, [true, false, true])
+        XCTAssertNil(run.manifestSets?[.post])
+        // Finished, the run stops the shard still running (and only it: ECS knows the others stopped).
+        let planArn = try XCTUnwrap(run.tasks[.plan]?.taskArn)
+        await world.ecs.setDescribed(TaskInfo(taskArn: planArn, lastStatus: "STOPPED", exitCode: 0))
+        world.clock.advance(25 * 3600)
+        _ = try await world.handle(.reconcile)
+        run = try await world.run()
+        XCTAssertEqual(run.result, .timedOut)
+        let stopped = await world.ecs.stopped
+        XCTAssertEqual(stopped, [run.record(TaskSlot(.post, shard: 1))?.taskArn].compactMap { $0 })
+    }
+
     func testShardCountFromSettings() {
         let sizing = ShardSizing(fixed: nil, entriesPerShard: 2_000_000, maxShards: 16)
         XCTAssertEqual(sizing.count(previousEntries: nil), 1, "no previous manifest")
