@@ -51,6 +51,7 @@ locals {
       EBV_ENTRIES_PER_SHARD    = tostring(var.orchestrator.entries_per_shard)
       EBV_MAX_SHARDS           = tostring(var.orchestrator.max_shards)
       EBV_FULL_BASELINE_EVERY_DAYS = tostring(var.orchestrator.full_baseline_every_days)
+      EBV_REUSE                = tostring(var.orchestrator.reuse)
     },
     var.orchestrator.shards == null ? {} : {
       EBV_SHARDS = tostring(var.orchestrator.shards)

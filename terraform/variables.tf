@@ -138,6 +138,8 @@ variable "orchestrator" {
     entries_per_shard        = optional(number, 2000000)
     max_shards               = optional(number, 16)
     full_baseline_every_days = optional(number, 7)
+    # The post manifest and scheduled baselines reuse unchanged files' digests (--reuse-from).
+    reuse = optional(bool, true)
   })
   default = {}
 

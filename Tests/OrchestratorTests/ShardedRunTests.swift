@@ -282,6 +282,21 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertEqual(stopped, [run.record(TaskSlot(.post, shard: 1))?.taskArn].compactMap { $0 })
     }
 
+    func testReuseCanBeTurnedOff() async throws {
+        var environment = testEnvironment
+        environment["EBV_REUSE"] = "false"
+        let world = try World(environment: environment)
+        await world.standardSetup()
+        _ = try await world.handle(world.backupCompleted())
+        let requests = await world.ecs.runRequests
+        let post = try XCTUnwrap(requests.first)
+        XCTAssertFalse(post.command.contains("--reuse-from"))
+        XCTAssertNil(post.environment["EBV_REUSE_FROM"])
+        XCTAssertEqual(Array(post.command.suffix(2)), ["--expect", "s3://verifier-bucket/\(baselineKey)"])
+        let reuse = ["EBV_REUSE": "maybe"].merging(testEnvironment) { old, _ in old }
+        XCTAssertThrowsError(try OrchestratorConfig(environment: reuse))
+    }
+
     func testShardCountFromSettings() {
         let sizing = ShardSizing(fixed: nil, entriesPerShard: 2_000_000, maxShards: 16)
         XCTAssertEqual(sizing.count(previousEntries: nil), 1, "no previous manifest")

@@ -192,6 +192,10 @@ class Demo:
         self.world = world.create(self.harness)
         self.fs, self.fs_arn = self.world.fs, self.world.fs_arn
         self.orchestrator_env = self.world.orchestrator_environment()
+        # The orchestrator passes --reuse-from (EBV_REUSE) only to a worker that has it.
+        listed = subprocess.run([self.worker, "--list-settings"], capture_output=True, text=True, check=True).stdout
+        if "EBV_REUSE_FROM" not in listed:
+            self.orchestrator_env["EBV_REUSE"] = "false"
         if self.args.diff_in_fargate:
             self.orchestrator_env["EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"] = "1"
         self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "

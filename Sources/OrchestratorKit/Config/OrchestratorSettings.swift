@@ -81,6 +81,8 @@ public enum OrchestratorSettings {
         .optional("EBV_ENTRIES_PER_SHARD", .value("2000000"),
                   "automatic shards: one per this many entries of the previous baseline (rounded up)"),
         .optional("EBV_MAX_SHARDS", .value("16"), "automatic shards: at most this many (1-100)"),
+        .optional("EBV_REUSE", .value("true"),
+                  "the post manifest and scheduled baselines take unchanged files' digests from the previous manifest (--reuse-from); false: every file is read"),
         .optional("EBV_FULL_BASELINE_EVERY_DAYS", .value("7"),
                   "scheduled baselines reuse unchanged files' digests from the previous baseline, except a full read when the last one is this many days old (0: always full)"),
         .optional("EBV_STARTED_BY", .value("efs-backup-verifier"), "RunTask startedBy (the ECS event rule filters on it)"),

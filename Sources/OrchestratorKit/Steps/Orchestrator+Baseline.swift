@@ -37,11 +37,11 @@ extension Orchestrator {
         let marker = try await service("GetObject baseline-full marker") { try await services.store.get(key) }
         let lastFull = marker.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }
             .flatMap { $0["completedAt"] as? String }.flatMap(Timestamps.parse)
-        if config.fullBaselineEvery > 0, let lastFull, now.timeIntervalSince(lastFull) < config.fullBaselineEvery {
+        if config.reuse, config.fullBaselineEvery > 0, let lastFull, now.timeIntervalSince(lastFull) < config.fullBaselineEvery {
             run.reuseFrom = previous.key
             run.note("reusing unchanged files' digests from \(previous.key) (last full read \(Timestamps.rfc3339(lastFull)))", at: now)
         } else {
-            let why = config.fullBaselineEvery == 0 ? "EBV_FULL_BASELINE_EVERY_DAYS is 0"
+            let why = !config.reuse ? "EBV_REUSE is false" : config.fullBaselineEvery == 0 ? "EBV_FULL_BASELINE_EVERY_DAYS is 0"
                 : lastFull.map { "last full read \(Timestamps.rfc3339($0))" } ?? "no full read recorded"
             run.note("full read: every file is read (\(why))", at: now)
             log.info("baseline reads every file", ["reason": why])

@@ -129,7 +129,7 @@ extension Orchestrator {
         let expect = slot.shard == nil ? run.baseline?.key : nil
         switch slot.role {
         case .post:
-            return (plan, run.baseline?.key, expect)
+            return (plan, config.reuse ? run.baseline?.key : nil, expect)
         case .baselineManifest:
             return (plan, run.reuseFrom, expect)
         default:
