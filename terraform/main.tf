@@ -48,6 +48,13 @@ locals {
       EBV_POST_MANIFEST        = tostring(var.orchestrator.post_manifest)
       EBV_STARTED_BY           = local.started_by
       EBV_METRICS_NAMESPACE    = local.metrics_ns
+      EBV_ENTRIES_PER_SHARD    = tostring(var.orchestrator.entries_per_shard)
+      EBV_MAX_SHARDS           = tostring(var.orchestrator.max_shards)
+      EBV_FULL_BASELINE_EVERY_DAYS = tostring(var.orchestrator.full_baseline_every_days)
+      EBV_REUSE                = tostring(var.orchestrator.reuse)
+    },
+    var.orchestrator.shards == null ? {} : {
+      EBV_SHARDS = tostring(var.orchestrator.shards)
     },
     length(var.orchestrator.severities) == 0 ? {} : {
       EBV_SEVERITY = join(",", [for k in sort(keys(var.orchestrator.severities)) : "${k}=${var.orchestrator.severities[k]}"])
@@ -216,11 +223,8 @@ module "ecs_manifest_generator" {
   file_system_id     = var.file_system_id
   execution_role_arn = module.iam.execution_role_arn
   task_role_arn      = module.iam.worker_role_arn
-  scheduler_role_arn = module.iam.scheduler_role_arn
   subnet_ids         = var.subnet_ids
   security_group_ids = [module.network.task_security_group_id]
-  baseline_output    = "s3://${module.s3_bucket.bucket_id}/${local.manifest_prefix}${var.file_system_id}/baseline/"
-  baseline_schedule  = var.baseline_schedule
   kms_key_arn        = aws_kms_key.this.arn
   log_retention_days = var.retention.log_days
   tags               = local.tags
@@ -235,6 +239,13 @@ module "events" {
   cluster_arn   = module.ecs_manifest_generator.cluster_arn
   started_by    = local.started_by
   tags          = local.tags
+
+  # The baseline schedule invokes the orchestrator ({"action":"baseline"}), which plans,
+  # shards and reuses like a run's manifests and counts the baseline once complete.
+  file_system_id     = var.file_system_id
+  baseline_schedule  = var.baseline_schedule
+  scheduler_role_arn = module.iam.scheduler_role_arn
+  kms_key_arn        = aws_kms_key.this.arn
 }
 
 module "backup" {

@@ -132,8 +132,21 @@ variable "orchestrator" {
     resource_grace_hours = optional(number, 6)
     post_manifest        = optional(bool, true)
     severities           = optional(map(string), {})
+    # Sharding (docs/orchestrator.md "Sharded runs"): a fixed shard count, or one shard per
+    # entries_per_shard entries of the previous baseline, at most max_shards.
+    shards                   = optional(number)
+    entries_per_shard        = optional(number, 2000000)
+    max_shards               = optional(number, 16)
+    full_baseline_every_days = optional(number, 7)
+    # The post manifest and scheduled baselines reuse unchanged files' digests (--reuse-from).
+    reuse = optional(bool, true)
   })
   default = {}
+
+  validation {
+    condition = (var.orchestrator.shards == null ? true : (var.orchestrator.shards >= 1 && var.orchestrator.shards <= 100 && floor(var.orchestrator.shards) == var.orchestrator.shards)) && var.orchestrator.max_shards >= 1 && var.orchestrator.max_shards <= 100 && floor(var.orchestrator.max_shards) == var.orchestrator.max_shards && var.orchestrator.entries_per_shard >= 1 && floor(var.orchestrator.entries_per_shard) == var.orchestrator.entries_per_shard && var.orchestrator.full_baseline_every_days >= 0 && var.orchestrator.full_baseline_every_days <= 3660 && floor(var.orchestrator.full_baseline_every_days) == var.orchestrator.full_baseline_every_days
+    error_message = "orchestrator.shards and max_shards must be whole numbers 1-100, entries_per_shard a whole number of at least 1, full_baseline_every_days a whole number 0-3660."
+  }
 
   validation {
     condition     = var.orchestrator.reserved_concurrency >= 1 && var.orchestrator.memory_size >= 256 && var.orchestrator.memory_size <= 10240

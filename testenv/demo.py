@@ -83,6 +83,9 @@ def parse(argv: list) -> argparse.Namespace:
                              "(no-baseline, alerted; exit 1)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="take no baseline manifest: the run ends no-baseline (alerted; exit 1)")
+    parser.add_argument("--baseline-action", action="store_true",
+                        help="ask the orchestrator for the baseline as the schedule does ({\"action\":\"baseline\"}): "
+                             "its task runs the worker, its STOPPED event completes the baseline run")
     parser.add_argument("--published-shape", action="store_true",
                         help="with --fail-restore: send the Restore Job FAILED event in AWS's published shape "
                              "(no sourceResourceArn)")

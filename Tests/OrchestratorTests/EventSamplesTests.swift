@@ -35,6 +35,7 @@ final class EventSamplesTests: XCTestCase {
         case .ignored(_, let detailType): return "ignored \(detailType)"
         case .verify: return "verify"
         case .status: return "status"
+        case .baseline: return "baseline"
         }
     }
 

@@ -5,6 +5,7 @@ import XCTest
 
 final class HappyPathTests: XCTestCase {
     let postKey = "manifests/\(productionFS)/runs/\(backupJobId)/post.ndjson.gz"
+    let baselineKey = "manifests/\(productionFS)/baseline/2025-03-04T04-30-00Z.ndjson.gz"
     let restoredKey = "manifests/\(productionFS)/runs/\(backupJobId)/restored.ndjson.gz"
 
     func testBackupCompletedCreatesRunStartsRestoreAndPostManifest() async throws {
@@ -38,9 +39,12 @@ final class HappyPathTests: XCTestCase {
             startedBy: "efs-backup-verifier", group: "ebv:\(productionFS):\(backupJobId):post",
             subnets: ["subnet-aaa", "subnet-bbb"], securityGroups: ["sg-111"], containerName: "manifest-worker",
             command: ["generate", "/mnt/efs", "-o", "s3://verifier-bucket/\(postKey)", "--role", "post",
-                      "--file-system-id", productionFS, "--recovery-point-arn", recoveryPointArn],
+                      "--file-system-id", productionFS, "--recovery-point-arn", recoveryPointArn,
+                      // Unchanged files' digests from the run's baseline; progress against it (issues 16, 14).
+                      "--reuse-from", "s3://verifier-bucket/\(baselineKey)", "--expect", "s3://verifier-bucket/\(baselineKey)"],
             environment: ["EBV_RUN_ID": backupJobId, "EBV_ROLE": "post", "EBV_OUTPUT": "s3://verifier-bucket/\(postKey)",
-                          "EBV_FILE_SYSTEM_ID": productionFS, "EBV_RECOVERY_POINT_ARN": recoveryPointArn],
+                          "EBV_FILE_SYSTEM_ID": productionFS, "EBV_RECOVERY_POINT_ARN": recoveryPointArn,
+                          "EBV_REUSE_FROM": "s3://verifier-bucket/\(baselineKey)", "EBV_EXPECT": "s3://verifier-bucket/\(baselineKey)"],
             tags: ["efs-backup-verifier:run": backupJobId, "efs-backup-verifier:expires": "2025-03-05T11:41:17Z"])])
         for token in runs.map(\.clientToken) {
             XCTAssertLessThanOrEqual(token.utf8.count, 64)

@@ -40,7 +40,7 @@ final class RunDocumentTests: XCTestCase {
     }
 
     func testRawValuesAreTheStoredStrings() {
-        XCTAssertEqual(TaskRole.allCases.map(\.rawValue), ["post", "restored", "diff"])
+        XCTAssertEqual(TaskRole.allCases.map(\.rawValue), ["post", "restored", "diff", "plan", "baseline-manifest"])
         XCTAssertEqual(ClaimKey.allCases.map(\.rawValue), ["notify", "metrics", "validation", "registerTaskDefinition", "verdict"])
         XCTAssertEqual([RestoreStatus.pending, .running, .completed, .failed, .aborted].map(\.rawValue),
                        ["PENDING", "RUNNING", "COMPLETED", "FAILED", "ABORTED"])

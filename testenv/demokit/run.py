@@ -192,6 +192,10 @@ class Demo:
         self.world = world.create(self.harness)
         self.fs, self.fs_arn = self.world.fs, self.world.fs_arn
         self.orchestrator_env = self.world.orchestrator_environment()
+        # The orchestrator passes --reuse-from (EBV_REUSE) only to a worker that has it.
+        listed = subprocess.run([self.worker, "--list-settings"], capture_output=True, text=True, check=True).stdout
+        if "EBV_REUSE_FROM" not in listed:
+            self.orchestrator_env["EBV_REUSE"] = "false"
         if self.args.diff_in_fargate:
             self.orchestrator_env["EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"] = "1"
         self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "
@@ -208,7 +212,32 @@ class Demo:
                  f"{counts['dirs']} dirs, {counts['symlinks']} symlinks; a hard link, an empty file, a non-UTF-8 name), "
                  f"{counts['bytes']} bytes")
 
+    def baseline_by_action(self) -> str:
+        """``--baseline-action``: the schedule's event; the orchestrator starts the baseline
+        task, Fargate runs it, its STOPPED event completes the baseline run. The key."""
+        scheduled = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        event = {"action": "baseline", "fileSystemId": self.fs, "scheduledTime": scheduled}
+        run_id = self.send("baseline", event)["runId"]
+        self.send("baseline-duplicate", event)
+        for _ in range(4):
+            pending = self.fargate.pending()
+            if not pending:
+                break
+            for task in pending:
+                self.send("task-stopped-baseline", self.run_task(task))
+        body = self.harness.client("s3").get_object(Bucket=BUCKET, Key=f"runs/{self.fs}/{run_id}.json")["Body"]
+        run = json.loads(body.read())
+        self.facts["baselineRun"] = {"runId": run_id, "phase": run["phase"], "result": run.get("result")}
+        if run.get("result") != "passed":
+            raise DemoError(f"baseline run {run_id}: {run.get('result')}: {run.get('resultMessage')}")
+        return run["baselineOutputKey"]
+
     def baseline(self) -> None:
+        if self.args.baseline_action:
+            key = self.baseline_by_action()
+            self.facts["baselineKey"] = key
+            self.say(f"baseline: by the orchestrator ({{\"action\":\"baseline\"}}) -> s3://{BUCKET}/{key}")
+            return
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
         key = f"manifests/{self.fs}/baseline/{stamp}.ndjson.gz"
         argv = [self.worker, "generate", self.volumes[self.fs], "-o", f"s3://{BUCKET}/{key}",

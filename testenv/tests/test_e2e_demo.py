@@ -182,6 +182,27 @@ def test_pass_scenario_verifies_an_exact_copy(harness, tmp_path):
     assert_clean(demo)
 
 
+def test_a_baseline_asked_of_the_orchestrator_serves_the_next_run(harness, tmp_path):
+    demo = run_demo(harness, tmp_path, "--baseline-action")
+    assert demo.status == 0, demo.stdout + demo.stderr
+    baseline_run = demo.result["baselineRun"]
+    assert (baseline_run["phase"], baseline_run["result"]) == ("done", "passed")
+    document = demo.s3_json(f"runs/{demo.fs}/{baseline_run['runId']}.json")
+    assert document["origin"] == "baseline"
+    key = f"manifests/{demo.fs}/baseline/{baseline_run['runId']}.ndjson.gz"
+    assert document["baselineOutputKey"] == key
+    assert document["tasks"]["baseline-manifest"]["exitCode"] == 0
+    assert demo.s3_json(f"runs/{demo.fs}/baseline-full.json")["key"] == key
+    run = demo.run_document()
+    assert (run["phase"], run["result"]) == ("done", "passed")
+    assert run["baseline"]["key"] == key
+    assert run["baseline"]["entries"] == ENTRIES
+    # A completed baseline is not news: one summary (the run's), one EMF document.
+    assert [m["subject"] for m in demo.sns()] == [f"[efs-backup-verifier] PASSED {demo.fs} run {demo.run_id}"]
+    assert emf(demo)["RunPassed"] == 1
+    assert_clean(demo)
+
+
 def test_corrupt_scenario_fails_with_corrupt_and_missing(harness, tmp_path):
     demo = run_demo(harness, tmp_path, "--scenario", "corrupt")
     assert demo.status == 1, demo.stdout + demo.stderr

@@ -74,6 +74,15 @@ public struct OrchestratorConfig: Sendable, Equatable {
     public var diffInLambdaMaxEntries: Int
     /// The diff rate assumed until one is measured (`EBV_DIFF_ENTRIES_PER_SECOND`, default 20,000).
     public var diffEntriesPerSecond: Double
+    /// How many shards (tasks) each manifest of a run is walked by (`EBV_SHARDS`,
+    /// `EBV_ENTRIES_PER_SHARD`, `EBV_MAX_SHARDS`).
+    public var sharding: ShardSizing
+    /// The post manifest and scheduled baselines reuse unchanged files' digests
+    /// (`EBV_REUSE`, default `true`; the restored manifest never does).
+    public var reuse: Bool
+    /// A scheduled baseline reads every file when the last full one is this old
+    /// (`EBV_FULL_BASELINE_EVERY_DAYS`, default 7; 0: always).
+    public var fullBaselineEvery: TimeInterval
     /// RunTask `startedBy` (`EBV_STARTED_BY`, default `efs-backup-verifier`).
     public var startedBy: String
     /// CloudWatch namespace of the EMF metrics (`EBV_METRICS_NAMESPACE`, default `EFSBackupVerifier`).
@@ -145,6 +154,13 @@ public struct OrchestratorConfig: Sendable, Equatable {
         }
         diffInLambdaMaxEntries = entries
         diffEntriesPerSecond = try reader.positiveNumber("EBV_DIFF_ENTRIES_PER_SECOND")
+        let fixedShards = try reader.optional("EBV_SHARDS") == nil ? nil : try reader.integer("EBV_SHARDS", in: 1...ShardSizing.limit)
+        sharding = ShardSizing(
+            fixed: fixedShards,
+            entriesPerShard: try reader.integer("EBV_ENTRIES_PER_SHARD", in: 1...1_000_000_000_000),
+            maxShards: try reader.integer("EBV_MAX_SHARDS", in: 1...ShardSizing.limit))
+        reuse = try reader.bool("EBV_REUSE")
+        fullBaselineEvery = Double(try reader.integer("EBV_FULL_BASELINE_EVERY_DAYS", in: 0...3660)) * 86400
         startedBy = try reader.text("EBV_STARTED_BY")
         guard !startedBy.isEmpty, startedBy.count <= 128,
               startedBy.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || "-/_".unicodeScalars.contains($0) })

@@ -67,6 +67,12 @@ public struct EventDecoder: Sendable {
                            fileSystemId: try root.optionalId("fileSystemId"))
         case "status":
             return .status(runId: try root.id("runId"), fileSystemId: try root.optionalId("fileSystemId"))
+        case "baseline":
+            let fileSystemId = try root.id("fileSystemId")
+            guard fileSystemId.hasPrefix("fs-") else {
+                throw OrchestratorError(.invalidEvent, "fileSystemId: not an fs-… id: \(LogJSON.string(fileSystemId))")
+            }
+            return .baseline(fileSystemId: fileSystemId, scheduledAt: try root.optionalDate("scheduledTime"))
         default:
             throw OrchestratorError(.invalidEvent, "action: unknown \(LogJSON.string(action))")
         }

@@ -46,6 +46,9 @@ public enum OrchestratorEvent: Sendable, Equatable {
     case verify(recoveryPointArn: String, fileSystemId: String?)
     /// `{"action":"status","runId":"…"}` (optional `"fileSystemId"`).
     case status(runId: String, fileSystemId: String?)
+    /// `{"action":"baseline","fileSystemId":"fs-…"}` (optional `"scheduledTime"`, RFC 3339:
+    /// the schedule's `<aws.scheduler.scheduled-time>`, which names the run).
+    case baseline(fileSystemId: String, scheduledAt: Date?)
     /// Anything else: logged and acknowledged, never retried.
     case ignored(source: String, detailType: String)
 }

@@ -42,13 +42,28 @@ public struct S3ManifestCatalog: ManifestCatalog {
         // An object written after `before` + 1 h cannot have completed before `before`
         // in any reasonable upload; S3's LastModified is when the upload completed.
         let objects = try await s3.listAllObjects(bucket: bucket, prefix: prefix)
-            .filter { $0.key.hasSuffix(".ndjson.gz") && ($0.lastModified.map { $0 < before.addingTimeInterval(3600) } ?? true) }
+            .filter { ($0.key.hasSuffix(".ndjson.gz") || $0.key.hasSuffix(".set.json"))
+                && ($0.lastModified.map { $0 < before.addingTimeInterval(3600) } ?? true) }
             .sorted { ($0.lastModified ?? .distantPast, $0.key) > ($1.lastModified ?? .distantPast, $1.key) }
         let client = s3
         let bucket = self.bucket
         var skipped: [SkippedCandidate] = []
         for object in objects.prefix(maxCandidates) {
             let key = object.key
+            if key.hasSuffix(".set.json") {
+                switch try await readSet(key: key) {
+                case .skipped(let skip):
+                    skipped.append(skip)
+                    continue
+                case .valid(let completed, let entries):
+                    if completed < before {
+                        return BaselineSearch(found: ManifestRef(key: key, completedAt: completed, entries: entries), skipped: skipped)
+                    }
+                    skipped.append(SkippedCandidate(
+                        key: key, reason: "completed at \(Timestamps.rfc3339Millis(completed)), not before \(Timestamps.rfc3339Millis(before))"))
+                    continue
+                }
+            }
             let trailer: ManifestTrailer?
             do {
                 trailer = try await onDedicatedThread {
@@ -83,6 +98,67 @@ public struct S3ManifestCatalog: ManifestCatalog {
         return BaselineSearch(found: nil, skipped: skipped)
     }
 
+    /// A baseline that is a manifest set (a sharded scheduled baseline): its index, written
+    /// by the orchestrator only after it read every part's header and trailer, gives the
+    /// completion and entry count; every part must still exist (HeadObject). Reading the
+    /// parts in full is left to the diff, which checks each against the index.
+    func readSet(key: String) async throws -> SetCandidate {
+        let bytes: [UInt8]
+        do {
+            let stream = try await s3.getObject(bucket: bucket, key: key)
+            var body: [UInt8] = []
+            while let chunk = try await stream.next() { body += chunk }
+            bytes = body
+        } catch {
+            throw OrchestratorError.service("read baseline candidate s3://\(bucket)/\(key)", error)
+        }
+        let set: ManifestSet
+        do {
+            set = try ManifestSet.decode(bytes, name: key)
+        } catch {
+            return .skipped(SkippedCandidate(key: key, reason: "invalid manifest set: \(error)"))
+        }
+        guard let completedNs = set.completedAtNs else {
+            return .skipped(SkippedCandidate(key: key, reason: "manifest set without completedAt"))
+        }
+        let prefix = "s3://\(bucket)/"
+        for part in set.parts {
+            let location = ManifestSet.resolve(part.location, against: prefix + key)
+            guard location.hasPrefix(prefix) else {
+                return .skipped(SkippedCandidate(key: key, reason: "part \(part.index) outside the bucket: \(LogJSON.string(location))"))
+            }
+            guard try await exists(key: String(location.dropFirst(prefix.count))) else {
+                return .skipped(SkippedCandidate(key: key, reason: "part \(part.index) missing: \(location)"))
+            }
+        }
+        return .valid(Date(timeIntervalSince1970: Double(completedNs) / 1e9), set.entries.flatMap { Int(exactly: $0) })
+    }
+
+    public func readPart(key: String) async throws -> PartRead {
+        let client = s3
+        let bucket = self.bucket
+        do {
+            return try await onDedicatedThread {
+                let reader = try ManifestReader(source: try S3ObjectSource(client: client, bucket: bucket, key: key))
+                while try reader.next() != nil {}
+                guard let trailer = reader.trailer else { throw PartUnreadable(key: key, reason: "no trailer") }
+                let header = reader.header
+                return PartRead(shardIndex: header.shardIndex, shardCount: header.shardCount, planDigest: Self.planDigest(header),
+                                summary: PartSummary(entries: trailer.entries, entriesSha256: trailer.entriesSha256,
+                                                     walk: WalkStats(header: header, trailer: trailer)))
+            }
+        } catch let error as AWSError {
+            throw OrchestratorError.service("read part s3://\(bucket)/\(key)", error)
+        } catch let error as PartUnreadable {
+            throw error
+        } catch {
+            throw PartUnreadable(key: key, reason: "invalid manifest: \(error)")
+        }
+    }
+
+    /// The plan digest a part's header names (`shard.plan`), when the header format has it.
+    static func planDigest(_ header: ManifestHeader) -> String? { header.shardPlan }
+
     public func exists(key: String) async throws -> Bool {
         do {
             _ = try await s3.headObject(bucket: bucket, key: key)
@@ -91,6 +167,12 @@ public struct S3ManifestCatalog: ManifestCatalog {
             return false
         }
     }
+}
+
+/// A manifest-set baseline candidate: valid (completion, entries), or skipped and why.
+enum SetCandidate {
+    case valid(Date, Int?)
+    case skipped(SkippedCandidate)
 }
 
 /// `ManifestDiffer` over S3: streams the manifests through ManifestKit's validating

@@ -10,6 +10,9 @@ public enum RunOrigin: String, Sendable, Codable {
     /// A restore started by an AWS Backup restore-testing plan: AWS owns (and deletes) the
     /// restored file system; we only remove what we added.
     case restoreTesting
+    /// A scheduled baseline manifest (`{"action":"baseline"}`): no restore, no diff; it
+    /// counts as a baseline once its manifest (or set) is complete.
+    case baseline
 }
 
 /// How a run ended.
@@ -60,6 +63,12 @@ public struct TaskRecord: Sendable, Codable, Equatable {
     public var startAttempt: Int?
     /// When the next start may happen (set once this task failed to start).
     public var retryAt: Date?
+    /// The shard this task walks (sharded roles only; 0-based).
+    public var shard: Int?
+    /// Set on the start that follows a non-zero exit of a shard (a shard gets one such retry).
+    public var restartedAfterExit: Bool?
+    /// The part manifest's header and trailer, once read (sharded roles only).
+    public var part: PartSummary?
 
     public init(clientToken: String, manifestKey: String) {
         self.clientToken = clientToken
@@ -137,6 +146,16 @@ public struct Run: Sendable, Codable, Equatable {
     public var taskDefinitionArn: String?
     /// Worker tasks by role: `post`, `restored`, and `diff` when the diff runs as a task.
     public var tasks: [TaskRole: TaskRecord] = [:]
+    /// The shard plan (nil: every role is one task, as before sharding).
+    public var shardPlan: ShardPlanRecord?
+    /// Tasks of sharded roles, one per shard in shard order (nil when nothing is sharded).
+    public var shardTasks: [TaskRole: [TaskRecord]]?
+    /// The manifest-set indexes written, by role (`…/<role>.set.json`).
+    public var manifestSets: [TaskRole: String]?
+    /// Baseline runs: the manifest (or set) whose digests unchanged files reuse (nil: every file read).
+    public var reuseFrom: String?
+    /// Baseline runs: where the baseline manifest (or set index) goes.
+    public var baselineOutputKey: String?
 
     public var phase: RunPhase = .active
     public var result: RunResult?

@@ -10,8 +10,38 @@ public enum TaskRole: String, Sendable, Codable, CodingKeyRepresentable, CaseIte
     case restored
     /// The diff, when it runs as a task (too big for Lambda).
     case diff
+    /// `manifest-worker plan-shards`: the shard plan of a sharded run, from its baseline.
+    case plan
+    /// The manifest of production of a scheduled baseline run (`{"action":"baseline"}`).
+    /// Not `baseline`: that group suffix never named a task of ours.
+    case baselineManifest = "baseline-manifest"
 
     public static func < (lhs: TaskRole, rhs: TaskRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One worker task's place in a run: its role, and its shard for a sharded role (nil:
+/// the role's one task, `Run.tasks[role]`).
+public struct TaskSlot: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var role: TaskRole
+    public var shard: Int?
+
+    public init(_ role: TaskRole, shard: Int? = nil) {
+        self.role = role
+        self.shard = shard
+    }
+
+    public static func < (lhs: TaskSlot, rhs: TaskSlot) -> Bool {
+        (lhs.role, lhs.shard ?? -1) < (rhs.role, rhs.shard ?? -1)
+    }
+
+    /// `post`, or `post shard 2 of 3` given the count (human text; shards are 0-based in
+    /// documents and 1-based here).
+    public func describe(count: Int?) -> String {
+        guard let shard else { return role.rawValue }
+        return "\(role.rawValue) shard \(shard + 1) of \(count.map(String.init) ?? "?")"
+    }
+
+    public var description: String { describe(count: nil) }
 }
 
 /// The once-only actions claimed in a run before they are done (the key of `Run.claims`).

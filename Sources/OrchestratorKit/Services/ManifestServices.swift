@@ -48,6 +48,38 @@ public protocol ManifestCatalog: Sendable {
     func searchBaseline(prefix: String, before: Date) async throws -> BaselineSearch
     /// True when an object exists at `key`.
     func exists(key: String) async throws -> Bool
+    /// Reads one part manifest of a sharded walk through the validating reader: its
+    /// header's shard fields and its trailer.
+    /// - Throws: `PartUnreadable` when the object is not a valid manifest (a verdict on the
+    ///   part); any other error when it could not be fetched (retried).
+    func readPart(key: String) async throws -> PartRead
+}
+
+/// One part manifest's header shard fields and its trailer summary.
+public struct PartRead: Sendable, Equatable {
+    public var shardIndex: Int
+    public var shardCount: Int
+    /// The plan digest the header names (nil when the header has none).
+    public var planDigest: String?
+    public var summary: PartSummary
+
+    public init(shardIndex: Int, shardCount: Int, planDigest: String?, summary: PartSummary) {
+        self.shardIndex = shardIndex
+        self.shardCount = shardCount
+        self.planDigest = planDigest
+        self.summary = summary
+    }
+}
+
+/// A part manifest that is not a valid manifest (truncated, tampered, no trailer).
+public struct PartUnreadable: Error, Sendable, Equatable, CustomStringConvertible {
+    public var key: String
+    public var reason: String
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+    public var description: String { "\(key): \(reason)" }
 }
 
 extension ManifestCatalog {

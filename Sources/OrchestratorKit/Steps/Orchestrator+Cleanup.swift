@@ -6,12 +6,12 @@ import Foundation
 /// they are gone, delete the file system — only the run's recorded, run-tagged restore.
 extension Orchestrator {
     func stopTasks(_ run: inout Run, logger log: Logger) async throws {
-        for role in run.tasks.keys.sorted() {
-            guard let task = run.tasks[role], let arn = task.taskArn, !task.isStopped else { continue }
-            try await service("StopTask \(role)") {
+        for slot in run.slots {
+            guard let task = run.record(slot), let arn = task.taskArn, !task.isStopped else { continue }
+            try await service("StopTask \(slot)") {
                 try await services.tasks.stopTask(cluster: config.cluster, arn: arn, reason: "efs-backup-verifier run \(run.runId) finished")
             }
-            log.info("task stopped", ["role": role.rawValue, "taskArn": arn])
+            log.info("task stopped", ["role": slot.role.rawValue, "taskArn": arn])
         }
         run.cleanup.tasksStopped = true
     }

@@ -190,7 +190,7 @@ extension Orchestrator {
 
     /// Task stopped: a STOPPED task of ours, found by its group.
     func handleTask(_ task: TaskInfo, deadline: Date) async throws -> String {
-        guard task.startedBy == config.startedBy, let group = task.group, let owner = naming.parseTaskGroup(group) else {
+        guard task.startedBy == config.startedBy, let group = task.group, let owner = naming.parseTaskSlot(group) else {
             logger.info("task event ignored: not started by this system", ["taskArn": task.taskArn])
             return Self.response(["status": "ignored", "reason": "task not started by this system"])
         }
@@ -203,9 +203,9 @@ extension Orchestrator {
             return Self.response(["status": "ignored", "reason": "run \(owner.runId) not found"])
         }
         if existing.phase == .done {
-            return lateDuplicate(existing, what: "task \(task.lastStatus) (\(owner.role))", logger: logger.with(runId: owner.runId))
+            return lateDuplicate(existing, what: "task \(task.lastStatus) (\(owner.slot))", logger: logger.with(runId: owner.runId))
         }
-        let facts = taskFacts(role: owner.role, task: task, runId: owner.runId, fileSystemId: owner.fileSystemId)
+        let facts = taskFacts(slot: owner.slot, task: task, runId: owner.runId, fileSystemId: owner.fileSystemId)
         let run = try await drive(fileSystemId: owner.fileSystemId, runId: owner.runId, deadline: deadline, facts: facts)
         return Self.response(for: run)
     }
@@ -226,10 +226,19 @@ extension Orchestrator {
 
     /// Records a task's stop (exit code, reason); duplicates and older versions change nothing.
     func taskFacts(role: TaskRole, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
+        taskFacts(slot: TaskSlot(role), task: task, runId: runId, fileSystemId: fileSystemId)
+    }
+
+    /// Records the stop of `slot`'s task. A shard's stop is recorded only in the shard's
+    /// place (its record is created with the run's shard tasks); a stop of an earlier start
+    /// (another task ARN) changes nothing.
+    func taskFacts(slot: TaskSlot, task: TaskInfo, runId: String, fileSystemId: String) -> @Sendable (inout Run) -> Void {
+        let role = slot.role
         let token = RunNaming.token(role.rawValue, runId: runId)
         let manifestKey = naming.manifestKey(fileSystemId: fileSystemId, runId: runId, role: role)
         return { run in
-            var record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
+            if slot.shard != nil, run.record(slot) == nil { return }
+            var record = run.record(slot) ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
             if let known = record.taskArn, known != task.taskArn { return }
             if record.isStopped { return }
             if let old = record.version, let new = task.version, new < old { return }
@@ -241,9 +250,9 @@ extension Orchestrator {
             record.version = task.version ?? record.version
             record.stoppedAt = task.stoppedAt
             record.startedAt = task.startedAt ?? record.startedAt
-            run.tasks[role] = record
+            run.setRecord(record, for: slot)
             if record.isStopped {
-                run.note("\(role.rawValue) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
+                run.note("\(slot.describe(count: run.shardCount)) task stopped, exit code \(task.exitCode.map(String.init) ?? "none")", at: task.stoppedAt ?? run.updatedAt)
             }
         }
     }

@@ -61,17 +61,23 @@ extension Orchestrator {
                 }
             }
         }
-        let running = run.tasks.filter { $0.value.taskArn != nil && !$0.value.isStopped }
+        let running = run.slots.compactMap { slot in run.record(slot).map { (slot, $0) } }
+            .filter { $0.1.taskArn != nil && !$0.1.isStopped }
         if !running.isEmpty {
-            let arns = running.values.compactMap(\.taskArn).sorted()
-            let described = try await service("DescribeTasks") { try await services.tasks.describeTasks(cluster: config.cluster, arns: arns) }
-            for (role, record) in running.sorted(by: { $0.key < $1.key }) {
+            let arns = running.compactMap(\.1.taskArn).sorted()
+            // DescribeTasks takes at most 100 tasks a call.
+            var described: [TaskInfo] = []
+            for start in stride(from: 0, to: arns.count, by: 100) {
+                let batch = Array(arns[start..<min(start + 100, arns.count)])
+                described += try await service("DescribeTasks") { try await services.tasks.describeTasks(cluster: config.cluster, arns: batch) }
+            }
+            for (slot, record) in running {
                 guard let arn = record.taskArn else { continue }
                 // ECS forgets stopped tasks after a while: a task it no longer knows has stopped.
                 let info = described.first(where: { $0.taskArn == arn })
                     ?? TaskInfo(taskArn: arn, lastStatus: "STOPPED", stoppedReason: "task no longer known to ECS")
                 if TaskStatus(rawValue: info.lastStatus) == .stopped {
-                    merges.append(taskFacts(role: role, task: info, runId: run.runId, fileSystemId: run.fileSystemId))
+                    merges.append(taskFacts(slot: slot, task: info, runId: run.runId, fileSystemId: run.fileSystemId))
                 }
             }
         }

@@ -17,6 +17,7 @@ extension Orchestrator {
         let found = search.found
         run.baselineSearched = true
         run.baseline = found
+        if run.origin == .baseline { try await chooseBaselineReuse(&run, logger: log) }
         if let found {
             run.note("baseline \(found.key)", at: now)
             log.info("baseline chosen", ["key": found.key])
@@ -75,105 +76,6 @@ extension Orchestrator {
         }
         log.warn("StartRestoreJob answered without a RestoreJobId; found the job by ListRestoreJobs", ["restoreJobId": job.restoreJobId])
         return job.restoreJobId
-    }
-
-    /// Runs the worker for `post` (production volume, worker family) or `restored` (the
-    /// run's revision); RunTask's `clientToken` makes a repeat return the same task. Each
-    /// start `attempt` has a token of its own (`ebv-<role>-<run>`, then `ebv-<role>-<n>-<run>`).
-    func runWorker(role: TaskRole, attempt: Int = 1, on run: inout Run, logger log: Logger) async throws {
-        let manifestKey = naming.manifestKey(fileSystemId: run.fileSystemId, runId: run.runId, role: role)
-        let token = attempt == 1
-            ? RunNaming.token(role.rawValue, runId: run.runId) : RunNaming.token("\(role.rawValue)-\(attempt)", runId: run.runId)
-        let taskDefinition: String
-        if role == .restored {
-            guard let arn = run.taskDefinitionArn else { return }
-            taskDefinition = arn
-        } else {
-            taskDefinition = config.workerTaskFamily
-        }
-        let fileSystemId = role == .restored ? (run.restoredFileSystemId ?? "") : run.fileSystemId
-        let request = RunTaskRequest(
-            cluster: config.cluster,
-            taskDefinition: taskDefinition,
-            clientToken: token,
-            startedBy: config.startedBy,
-            group: naming.taskGroup(fileSystemId: run.fileSystemId, runId: run.runId, role: role),
-            subnets: config.subnets,
-            securityGroups: config.securityGroups,
-            containerName: config.workerContainer,
-            command: workerCommand(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
-            environment: workerEnvironment(role: role, manifestKey: manifestKey, fileSystemId: fileSystemId, run: run),
-            tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
-        let taskArn = try await service("RunTask \(role.rawValue)") { try await services.tasks.runTask(request) }
-        var record: TaskRecord
-        if attempt == 1 {
-            record = run.tasks[role] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
-        } else {
-            record = TaskRecord(clientToken: token, manifestKey: manifestKey)
-            record.startAttempt = attempt
-        }
-        record.taskArn = record.taskArn ?? taskArn
-        record.lastStatus = record.lastStatus ?? .provisioning
-        run.tasks[role] = record
-        run.note("\(role.rawValue) manifest task \(taskArn)\(attempt > 1 ? " (start \(attempt))" : "")", at: now)
-        log.info("worker task started", ["role": role.rawValue, "taskArn": taskArn, "attempt": String(attempt)])
-    }
-
-    /// A worker task ECS could not start (`TaskRecord.failedToStart`): wait the back-off
-    /// (`EBV_TASK_START_BACKOFF_SECONDS`, doubled per start) — within this invocation when
-    /// it has the time, else on the next event or tick — then start it again with a new
-    /// client token. A back-off that would end past the run's deadline ends the run
-    /// (`task-failed`) at once.
-    func restartTask(role: TaskRole, on run: inout Run, deadline: Date, logger log: Logger) async throws {
-        guard var record = run.tasks[role] else { return }
-        let reason = record.stoppedReason ?? record.stopCode ?? "no reason"
-        guard let retryAt = record.retryAt else {
-            let backoff = config.taskStartBackoff * Double(1 << min(record.attempt - 1, 16))
-            let at = now.addingTimeInterval(backoff)
-            guard at < run.deadline else {
-                run.finish(.taskFailed, "\(role.rawValue) manifest task could not start: \(reason) (start \(record.attempt); no time for another before the run's deadline)", at: now)
-                return
-            }
-            record.retryAt = at
-            run.tasks[role] = record
-            run.note("\(role.rawValue) task could not start (\(reason)); start \(record.attempt + 1) of \(planner.maxTaskStarts) at \(Timestamps.rfc3339(at))", at: now)
-            log.warn("worker task could not start; starting it again after a back-off",
-                     ["role": role.rawValue, "reason": reason, "attempt": String(record.attempt), "retryAt": Timestamps.rfc3339(at)])
-            return
-        }
-        let wait = retryAt.timeIntervalSince(now)
-        if wait > 0 {
-            guard now.addingTimeInterval(wait + config.invocationMargin) < deadline else {
-                log.info("task restart not yet due; leaving the run for the next event or tick", ["role": role.rawValue])
-                return
-            }
-            await services.clock.sleep(seconds: wait)
-        }
-        try await runWorker(role: role, attempt: record.attempt + 1, on: &run, logger: log)
-    }
-
-    /// The worker's command: `generate <mount> -o s3://… --role R --file-system-id FS
-    /// --recovery-point-arn ARN [--restored-root auto]`.
-    func workerCommand(role: TaskRole, manifestKey: String, fileSystemId: String, run: Run) -> [String] {
-        var command = ["generate", config.workerMountPath, "-o", naming.s3URI(manifestKey),
-                       "--role", role.rawValue, "--file-system-id", fileSystemId]
-        if let arn = run.recoveryPointArn { command += ["--recovery-point-arn", arn] }
-        if role == .restored { command += ["--restored-root", "auto"] }
-        return command
-    }
-
-    /// The same settings as the command, as manifest-worker's environment variables
-    /// (`EBV_OUTPUT`, `EBV_ROLE`, …), plus `EBV_RUN_ID` for its logs.
-    func workerEnvironment(role: TaskRole, manifestKey: String, fileSystemId: String, run: Run) -> [String: String] {
-        var environment = [
-            "EBV_RUN_ID": run.runId,
-            "EBV_ROLE": role.rawValue,
-            "EBV_OUTPUT": naming.s3URI(manifestKey),
-            "EBV_FILE_SYSTEM_ID": fileSystemId,
-        ]
-        if let arn = run.recoveryPointArn { environment["EBV_RECOVERY_POINT_ARN"] = arn }
-        if role == .restored { environment["EBV_RESTORED_ROOT"] = "auto" }
-        return environment
     }
 
     /// RegisterTaskDefinition has no idempotency token, so the intent is claimed in the run

@@ -10,19 +10,23 @@ extension Orchestrator {
     /// safety), fits the invocation's remaining time; otherwise, or after it ran out of time
     /// here once, it runs as a Fargate task of the worker image (`runDiffTask`).
     func verdict(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
-        guard let baseline = run.baseline, let restored = run.tasks[.restored] else { return }
+        guard let baseline = run.baseline, run.manifestComplete(.restored), let restoredKey = run.manifestKey(.restored) else { return }
         try await claim(.verdict, &run, etag: &etag, deadline: deadline)
         var postKey: String?
-        if let post = run.tasks[.post], post.succeeded {
-            let present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post.manifestKey) }
+        if run.manifestComplete(.post), let post = run.manifestKey(.post) {
+            // A set index was written by this run after reading every part.
+            var present = run.manifestSets?[.post] == post
+            if !present {
+                present = try await service("HeadObject post manifest") { try await services.manifests.exists(key: post) }
+            }
             if present {
-                postKey = post.manifestKey
+                postKey = post
             } else {
-                log.warn("post manifest missing; two-way diff", ["key": post.manifestKey])
+                log.warn("post manifest missing; two-way diff", ["key": post])
             }
         }
         let request = DiffRequest(
-            baselineKey: baseline.key, postKey: postKey, restoredKey: restored.manifestKey,
+            baselineKey: baseline.key, postKey: postKey, restoredKey: restoredKey,
             reportPrefix: naming.reportPrefix(fileSystemId: run.fileSystemId, runId: run.runId),
             severities: config.severities, windowEnd: Self.windowEnd(run),
             deadline: deadline.addingTimeInterval(-config.invocationMargin))
@@ -31,8 +35,11 @@ extension Orchestrator {
         let rate = await measuredDiffRate() ?? config.diffEntriesPerSecond
         let needed = Double(estimate) / rate * 1.5
         let remaining = deadline.timeIntervalSince(now) - config.invocationMargin
-        if run.diffRanOutOfTime == true || estimate > config.diffInLambdaMaxEntries || needed > remaining {
-            let reason = run.diffRanOutOfTime == true ? "it ran out of time in Lambda"
+        // A sharded run's manifests are sets, which the worker's diff reads as one manifest each.
+        let sets = run.manifestSets?.isEmpty == false || baseline.key.hasSuffix(".set.json")
+        if sets || run.diffRanOutOfTime == true || estimate > config.diffInLambdaMaxEntries || needed > remaining {
+            let reason = sets ? "the manifests are sets of \(run.shardCount) parts"
+                : run.diffRanOutOfTime == true ? "it ran out of time in Lambda"
                 : estimate > config.diffInLambdaMaxEntries ? "about \(estimate) entries, over EBV_DIFF_IN_LAMBDA_MAX_ENTRIES \(config.diffInLambdaMaxEntries)"
                 : "about \(estimate) entries at \(String(format: "%.0f", rate)) per second need \(String(format: "%.0f", needed)) s, \(String(format: "%.0f", max(remaining, 0))) s left"
             try await runDiffTask(&run, request: request, reason: reason, logger: log)

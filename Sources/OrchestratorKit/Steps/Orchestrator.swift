@@ -25,7 +25,8 @@ public struct Orchestrator: Sendable {
         self.logger = logger
         self.naming = RunNaming(config: config)
         self.repository = RunRepository(store: services.store, naming: naming)
-        self.planner = StepPlanner(postManifest: config.postManifest, maxTaskStarts: config.taskStartAttempts)
+        self.planner = StepPlanner(postManifest: config.postManifest, maxTaskStarts: config.taskStartAttempts,
+                                   sharding: config.sharding)
     }
 
     var now: Date { services.clock.now() }
@@ -45,6 +46,8 @@ public struct Orchestrator: Sendable {
             return try await verify(recoveryPointArn: recoveryPointArn, fileSystemId: fileSystemId, deadline: deadline)
         case .status(let runId, let fileSystemId):
             return try await status(runId: runId, fileSystemId: fileSystemId)
+        case .baseline(let fileSystemId, let scheduledAt):
+            return try await baseline(fileSystemId: fileSystemId, scheduledAt: scheduledAt, deadline: deadline)
         case .ignored(let source, let detailType):
             logger.info("event ignored", ["source": source, "detailType": detailType])
             return Self.response(["status": "ignored", "source": source, "detailType": detailType])
@@ -162,10 +165,22 @@ public struct Orchestrator: Sendable {
         case .reportValidation:
             try await sideEffect(.validation, &run, logger: log) { try await reportValidation(&$0, etag: &etag, deadline: deadline, logger: log) }
         case .abandonRestore: try await abandonRestore(&run, logger: log)
+        case .planShards: try await planShards(&run, logger: log)
+        case .readPlan: try await readPlan(&run, logger: log)
+        case .planFailed:
+            let task = run.tasks[.plan]
+            planFallback(&run, "plan task \(task?.exitCode.map { "exit code \($0)" } ?? "no exit code"): \(task?.stoppedReason ?? task?.stopCode ?? "no reason")", logger: log)
+        case .restartShard(let role, let shard):
+            try await restart(TaskSlot(role, shard: shard), on: &run, deadline: deadline, logger: log)
+        case .failShard(let role, let shard): failShard(TaskSlot(role, shard: shard), on: &run)
+        case .readPart(let role, let shard): try await readPart(TaskSlot(role, shard: shard), on: &run, logger: log)
+        case .writeSet(let role): try await writeSet(role: role, on: &run, logger: log)
+        case .runBaselineTask: try await runBaselineTask(&run, logger: log)
+        case .completeBaseline: try await completeBaseline(&run, logger: log)
         case .complete:
             run.phase = .done
             run.note("done", at: now)
-            await writeReportPage(run, logger: log)
+            if run.origin != .baseline { await writeReportPage(run, logger: log) }
             log.info("run done", ["result": run.result?.rawValue ?? "none"])
         }
     }

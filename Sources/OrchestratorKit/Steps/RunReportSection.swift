@@ -41,12 +41,13 @@ enum RunReportSection {
         add("backup completed", run.backupCompletedAt, took("backup", run.backupStartedAt, run.backupCompletedAt))
         add("restore started", run.restoreStartedAt)
         add("restore completed", run.restoreCompletedAt, took("restore", run.restoreStartedAt, run.restoreCompletedAt))
-        for role in run.tasks.keys.sorted() {
-            guard let task = run.tasks[role] else { continue }
+        for slot in run.slots {
+            guard let task = run.record(slot) else { continue }
+            let role = slot.role
             let exit: String = task.exitCode.map { ", exit \($0)" } ?? ""
             let state: String = task.lastStatus?.rawValue ?? "not stopped"
             let status = task.succeeded ? "written: " + task.manifestKey : "task " + state + exit
-            let name = role == .diff ? "diff task" : "\(role.rawValue) manifest"
+            let name = role == .diff ? "diff task" : role == .plan ? "shard plan" : "\(slot.describe(count: run.shardCount)) manifest"
             let stoppedAtNs: Int64? = task.stoppedAt.map(Timestamps.nanoseconds)
             // The task's start and run time beside its walk (report.html's "Walks" table).
             if let started = task.startedAt {
@@ -70,10 +71,10 @@ enum RunReportSection {
     static func resources(_ run: Run) -> [ReportPage.Resource] {
         let cleanup = run.cleanup
         var list: [ReportPage.Resource] = []
-        for role in run.tasks.keys.sorted() {
-            guard let arn = run.tasks[role]?.taskArn else { continue }
-            list.append(ReportPage.Resource(kind: "ECS task (\(role))", id: arn,
-                                            status: cleanup.tasksStopped || run.tasks[role]?.isStopped == true ? "stopped" : "running"))
+        for slot in run.slots {
+            guard let task = run.record(slot), let arn = task.taskArn else { continue }
+            list.append(ReportPage.Resource(kind: "ECS task (\(slot.describe(count: run.shardCount)))", id: arn,
+                                            status: cleanup.tasksStopped || task.isStopped ? "stopped" : "running"))
         }
         if let arn = run.taskDefinitionArn {
             list.append(ReportPage.Resource(kind: "ECS task definition", id: arn,

@@ -35,6 +35,24 @@ public enum Step: Equatable, Sendable {
     /// Past the deadline with DescribeRestoreJob still failing: stop waiting for the restore.
     case abandonRestore
     case complete
+    /// Start the `plan` task (`manifest-worker plan-shards`) from the run's baseline.
+    case planShards
+    /// The plan task exited 0: read the plan's shard count and digest.
+    case readPlan
+    /// The plan task failed: the run walks with one task per role.
+    case planFailed
+    /// A shard's task stopped without success: start it again (bounded).
+    case restartShard(role: TaskRole, shard: Int)
+    /// A shard failed for good: the run is `task-failed` naming it.
+    case failShard(role: TaskRole, shard: Int)
+    /// A shard exited 0: read its part's header and trailer.
+    case readPart(role: TaskRole, shard: Int)
+    /// Every part of a role is in: write the set index.
+    case writeSet(role: TaskRole)
+    /// A baseline run: start its manifest task(s).
+    case runBaselineTask
+    /// A baseline run's manifest (or set) is complete.
+    case completeBaseline
 }
 
 /// Decides a run's next step from its document alone (pure: no I/O, time passed in).
@@ -44,9 +62,70 @@ public struct StepPlanner: Sendable {
     /// How many starts a task that ECS cannot start gets before the run is `task-failed`.
     public var maxTaskStarts: Int
 
-    public init(postManifest: Bool, maxTaskStarts: Int = 3) {
+    /// How many shards a run's manifests get (from its baseline's entry count).
+    public var sharding: ShardSizing
+
+    public init(postManifest: Bool, maxTaskStarts: Int = 3, sharding: ShardSizing = ShardSizing()) {
         self.postManifest = postManifest
         self.maxTaskStarts = maxTaskStarts
+        self.sharding = sharding
+    }
+
+    /// The shards asked for a run: from its baseline (nil: none → 1).
+    public func requestedShards(_ run: Run) -> Int {
+        sharding.count(previousEntries: run.baseline?.entries)
+    }
+
+    /// The plan's step, or `.some(nil)` while waiting for the plan task; nil once the shard
+    /// count is settled (unsharded runs never plan).
+    func planStep(_ run: Run) -> Step?? {
+        guard let plan = run.shardPlan else {
+            // Decided once, before any manifest task starts (a setting changed mid-run does not re-shard it).
+            let started = [TaskRole.post, .restored, .baselineManifest].contains { run.started($0) }
+            return !started && requestedShards(run) > 1 ? .some(.planShards) : nil
+        }
+        if plan.count != nil { return nil }
+        guard let task = run.tasks[.plan], task.isStopped else { return .some(nil) }
+        if task.succeeded { return .some(.readPlan) }
+        return .some(task.failedToStart && task.attempt < maxTaskStarts ? .restartTask(role: .plan) : .planFailed)
+    }
+
+    /// A failed shard's step: another start while it has one, else the run fails.
+    func shardFailureStep(_ run: Run, role: TaskRole) -> Step? {
+        for (index, task) in (run.shardTasks?[role] ?? []).enumerated() where task.isStopped && !task.succeeded {
+            if task.failedToStart {
+                return task.attempt < maxTaskStarts ? .restartShard(role: role, shard: index) : .failShard(role: role, shard: index)
+            }
+            return task.restartedAfterExit == true ? .failShard(role: role, shard: index) : .restartShard(role: role, shard: index)
+        }
+        return nil
+    }
+
+    /// Collecting a sharded role: read each part as its shard succeeds, then the set index.
+    func collectStep(_ run: Run, role: TaskRole) -> Step? {
+        guard let records = run.shardTasks?[role], run.manifestSets?[role] == nil else { return nil }
+        for (index, task) in records.enumerated() where task.succeeded && task.part == nil {
+            return .readPart(role: role, shard: index)
+        }
+        return records.allSatisfy({ $0.succeeded && $0.part != nil }) ? .writeSet(role: role) : nil
+    }
+
+    /// The one task of an unsharded role that stopped without success.
+    func taskFailureStep(_ run: Run, role: TaskRole) -> Step? {
+        guard let task = run.tasks[role], task.isStopped, !task.succeeded else { return nil }
+        return task.failedToStart && task.attempt < maxTaskStarts ? .restartTask(role: role) : .failTask(role: role)
+    }
+
+    /// A scheduled baseline: the previous baseline (to plan and reuse from), the plan, the
+    /// task(s), the set index.
+    private func nextBaseline(_ run: Run, now: Date) -> Step? {
+        if case .some(let step) = planStep(run) { return step }
+        let role = TaskRole.baselineManifest
+        if !run.started(role) { return .runBaselineTask }
+        if let step = taskFailureStep(run, role: role) ?? shardFailureStep(run, role: role) ?? collectStep(run, role: role) {
+            return step
+        }
+        return run.manifestComplete(role) ? .completeBaseline : nil
     }
 
     public func next(_ run: Run, now: Date) -> Step? {
@@ -60,13 +139,16 @@ public struct StepPlanner: Sendable {
     private func nextActive(_ run: Run, now: Date) -> Step? {
         if now >= run.deadline { return .timeout }
         if !run.baselineSearched { return .findBaseline }
+        if run.origin == .baseline { return nextBaseline(run, now: now) }
         if run.baseline == nil { return .noBaseline }
         if run.origin != .restoreTesting, run.restoreJobId == nil { return .startRestore }
-        if run.origin == .backup, postManifest, run.tasks[.post] == nil { return .runPostTask }
+        if case .some(let step) = planStep(run) { return step }
+        if run.origin == .backup, postManifest, !run.started(.post) { return .runPostTask }
         for role in [TaskRole.post, .restored] {
-            if let task = run.tasks[role], task.isStopped, !task.succeeded {
-                return task.failedToStart && task.attempt < maxTaskStarts ? .restartTask(role: role) : .failTask(role: role)
-            }
+            if let step = taskFailureStep(run, role: role) ?? shardFailureStep(run, role: role) { return step }
+        }
+        for role in [TaskRole.post, .restored] {
+            if let step = collectStep(run, role: role) { return step }
         }
         switch run.restoreStatus {
         case .failed?, .aborted?:
@@ -82,9 +164,9 @@ public struct StepPlanner: Sendable {
                 // Another invocation holds the claim: it is registering right now.
                 return run.claimable(.registerTaskDefinition, now: now) ? .registerTaskDefinition : nil
             }
-            guard let restored = run.tasks[.restored] else { return .runRestoredTask }
-            let postDone = run.tasks[.post].map { $0.succeeded } ?? true
-            guard restored.succeeded && postDone else { return nil }
+            guard run.started(.restored) else { return .runRestoredTask }
+            let postDone = !run.started(.post) || run.manifestComplete(.post)
+            guard run.manifestComplete(.restored) && postDone else { return nil }
             if let diff = run.tasks[.diff] {
                 // The diff runs as a task: wait for its STOPPED event.
                 guard diff.isStopped else { return nil }
@@ -111,10 +193,13 @@ public struct StepPlanner: Sendable {
     /// are gone). The run completes when every side effect is done or given up.
     private func nextFinishing(_ run: Run, now: Date) -> Step? {
         var owed = false
+        // A baseline run verifies nothing: no run metrics (they would count as a verified
+        // backup), and a summary only when it failed.
+        let baseline = run.origin == .baseline
         let effects: [(SideEffect, Bool, Step)] = [
             (.report, run.pendingReport == nil, .writeReport),
-            (.summary, run.notified, .notify),
-            (.metrics, run.metricsEmitted, .emitMetrics),
+            (.summary, run.notified || (baseline && run.result == .passed), .notify),
+            (.metrics, run.metricsEmitted || baseline, .emitMetrics),
         ]
         for (effect, done, step) in effects where !done && !run.sideEffectGivenUp(effect) {
             if run.sideEffectDue(effect, now: now), effect.claimKey.map({ run.claimable($0, now: now) }) ?? true { return step }

@@ -18,6 +18,16 @@ actor FakeManifests: ManifestCatalog {
     func setSkipped(_ skipped: [SkippedCandidate]) { skippedCandidates = skipped }
 
     func exists(key: String) async throws -> Bool { existing.contains(key) }
+
+    /// Part manifests by key (what `readPart` answers); a missing key is unreadable.
+    var parts: [String: PartRead] = [:]
+    var partsRead: [String] = []
+    func setPart(_ key: String, _ part: PartRead) { parts[key] = part }
+    func readPart(key: String) async throws -> PartRead {
+        partsRead.append(key)
+        guard let part = parts[key] else { throw PartUnreadable(key: key, reason: "no such part") }
+        return part
+    }
     func setBaselines(_ refs: [ManifestRef]) { baselines = refs }
     func addExisting(_ key: String) { existing.insert(key) }
 }

@@ -1,5 +1,5 @@
 # The worker on ECS Fargate: cluster, log group, the access point and task definition that
-# mount production read-only, and the scheduled baseline manifest.
+# mount production read-only. (The scheduled baseline is started by the orchestrator: module events.)
 
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
@@ -118,57 +118,6 @@ resource "aws_ecs_task_definition" "this" {
     precondition {
       condition     = contains(lookup(local.fargate_memory, tostring(var.cpu), []), var.memory)
       error_message = "cpu and memory must be a Fargate pair."
-    }
-  }
-}
-
-# The baseline manifest, just before the backup window: RunTask through Scheduler's
-# universal target so the output key can carry the scheduled time.
-resource "aws_scheduler_schedule" "baseline" {
-  name                         = "${var.name}-baseline"
-  schedule_expression          = var.baseline_schedule.expression
-  schedule_expression_timezone = var.baseline_schedule.timezone
-  kms_key_arn                  = var.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = "arn:${data.aws_partition.current.partition}:scheduler:::aws-sdk:ecs:runTask"
-    role_arn = var.scheduler_role_arn
-    input = jsonencode({
-      cluster        = aws_ecs_cluster.this.arn
-      taskDefinition = aws_ecs_task_definition.this.arn_without_revision
-      launchType     = "FARGATE"
-      startedBy      = var.baseline_started_by
-      count          = 1
-      networkConfiguration = {
-        awsvpcConfiguration = {
-          subnets        = var.subnet_ids
-          securityGroups = var.security_group_ids
-          assignPublicIp = "DISABLED"
-        }
-      }
-      overrides = {
-        containerOverrides = [
-          {
-            name = var.container_name
-            command = [
-              "generate", var.mount_path,
-              "--output", "${var.baseline_output}<aws.scheduler.scheduled-time>.ndjson.gz",
-              "--role", "baseline",
-              "--file-system-id", var.file_system_id,
-              "--quiet",
-            ]
-          },
-        ]
-      }
-    })
-
-    retry_policy {
-      maximum_retry_attempts       = 3
-      maximum_event_age_in_seconds = 3600
     }
   }
 }

@@ -27,8 +27,3 @@ output "log_group_arn" {
   description = "ARN of the worker's log group."
   value       = aws_cloudwatch_log_group.this.arn
 }
-
-output "schedule_arn" {
-  description = "ARN of the baseline schedule."
-  value       = aws_scheduler_schedule.baseline.arn
-}

@@ -90,48 +90,18 @@ variable "task_role_arn" {
   type        = string
 }
 
-variable "scheduler_role_arn" {
-  description = "Role EventBridge Scheduler uses to start the baseline task."
-  type        = string
-}
-
 variable "subnet_ids" {
-  description = "Subnets of the baseline task."
+  description = "Subnets of the worker tasks."
   type        = list(string)
 }
 
 variable "security_group_ids" {
-  description = "Security groups of the baseline task."
+  description = "Security groups of the worker tasks."
   type        = list(string)
 }
 
-variable "baseline_output" {
-  description = "s3://bucket/manifests/<fs>/baseline/ — where the scheduled baseline manifests go."
-  type        = string
-
-  validation {
-    condition     = startswith(var.baseline_output, "s3://") && endswith(var.baseline_output, "/baseline/")
-    error_message = "baseline_output must be s3://<bucket>/<prefix><fs>/baseline/."
-  }
-}
-
-variable "baseline_schedule" {
-  description = "EventBridge Scheduler expression and time zone of the baseline manifest."
-  type = object({
-    expression = optional(string, "cron(0 1 * * ? *)")
-    timezone   = optional(string, "UTC")
-  })
-  default = {}
-}
-
-variable "baseline_started_by" {
-  description = "startedBy of baseline tasks (not the orchestrator's, so their stop events are not runs)."
-  type        = string
-  default     = "ebv-baseline"
-}
-
 variable "kms_key_arn" {
-  description = "Key of the log group and the schedule."
+  description = "Key of the log group."
   type        = string
 }
 

@@ -85,3 +85,33 @@ resource "aws_lambda_permission" "this" {
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.this[each.key].arn
 }
+
+# The baseline manifest, just before the backup window: the orchestrator plans it from the
+# previous baseline, starts its shard tasks and writes the set index once all are in (a
+# baseline counts only once complete). The schedule's time names the run, so a retried
+# delivery is the same baseline.
+resource "aws_scheduler_schedule" "baseline" {
+  name                         = "${var.name}-baseline"
+  schedule_expression          = var.baseline_schedule.expression
+  schedule_expression_timezone = var.baseline_schedule.timezone
+  kms_key_arn                  = var.kms_key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = var.function_arn
+    role_arn = var.scheduler_role_arn
+    input = jsonencode({
+      action        = "baseline"
+      fileSystemId  = var.file_system_id
+      scheduledTime = "<aws.scheduler.scheduled-time>"
+    })
+
+    retry_policy {
+      maximum_retry_attempts       = 3
+      maximum_event_age_in_seconds = 3600
+    }
+  }
+}

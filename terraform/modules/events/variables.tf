@@ -39,3 +39,27 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "file_system_id" {
+  description = "The production file system whose baseline the schedule asks for."
+  type        = string
+}
+
+variable "baseline_schedule" {
+  description = "EventBridge Scheduler expression and time zone of the baseline manifest."
+  type = object({
+    expression = optional(string, "cron(0 1 * * ? *)")
+    timezone   = optional(string, "UTC")
+  })
+  default = {}
+}
+
+variable "scheduler_role_arn" {
+  description = "Role EventBridge Scheduler uses to invoke the orchestrator."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Key of the schedule."
+  type        = string
+}

@@ -26,6 +26,7 @@ locals {
     "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.restored_family}:*",
   ])
   cluster_tasks         = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${element(split("/", var.cluster_arn), 1)}/*"
+  function_arn          = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.function_name}"
   function_logs         = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.function_name}:*"
   recovery_point        = "arn:${local.partition}:backup:${local.region}:${local.account_id}:recovery-point:*"
   restore_jobs          = "arn:${local.partition}:backup:${local.region}:${local.account_id}:restore-job:*"
@@ -611,7 +612,7 @@ resource "aws_iam_role_policy" "restore" {
   policy = data.aws_iam_policy_document.restore.json
 }
 
-# --- the role EventBridge Scheduler uses to start the baseline task ------------------------
+# --- the role EventBridge Scheduler uses to ask the orchestrator for a baseline ------------------------
 
 resource "aws_iam_role" "scheduler" {
   name               = "${var.name}-baseline-schedule"
@@ -620,37 +621,12 @@ resource "aws_iam_role" "scheduler" {
 }
 
 data "aws_iam_policy_document" "scheduler" {
+  # The baseline schedule invokes the orchestrator ({"action":"baseline"}); the
+  # orchestrator starts the worker tasks with its own role.
   statement {
-    sid       = "RunBaseline"
-    actions   = ["ecs:RunTask"]
-    resources = local.worker_task_definitions
-    condition {
-      test     = "ArnEquals"
-      variable = "ecs:cluster"
-      values   = [var.cluster_arn]
-    }
-  }
-
-  statement {
-    sid       = "TagOnRun"
-    actions   = ["ecs:TagResource"]
-    resources = [local.cluster_tasks]
-    condition {
-      test     = "StringEquals"
-      variable = "ecs:CreateAction"
-      values   = ["RunTask"]
-    }
-  }
-
-  statement {
-    sid       = "PassWorkerRoles"
-    actions   = ["iam:PassRole"]
-    resources = [aws_iam_role.worker.arn, aws_iam_role.execution.arn]
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PassedToService"
-      values   = ["ecs-tasks.amazonaws.com"]
-    }
+    sid       = "InvokeOrchestrator"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [local.function_arn, "${local.function_arn}:*"]
   }
 
   statement {
@@ -661,7 +637,7 @@ data "aws_iam_policy_document" "scheduler" {
 }
 
 resource "aws_iam_role_policy" "scheduler" {
-  name   = "run-baseline"
+  name   = "invoke-baseline"
   role   = aws_iam_role.scheduler.id
   policy = data.aws_iam_policy_document.scheduler.json
 }

@@ -19,6 +19,6 @@ output "restore_role_arn" {
 }
 
 output "scheduler_role_arn" {
-  description = "Role EventBridge Scheduler uses to start the baseline task."
+  description = "Role EventBridge Scheduler uses to invoke the orchestrator for a baseline."
   value       = aws_iam_role.scheduler.arn
 }
