@@ -296,7 +296,9 @@ class ScaleSections:
         base, rest = b.manifests(n)
         cpu0 = child_cpu()
         w = timed_ok([self.a.bin, "diff", base, rest, "--quiet"], ok=(0, 1))
-        c["diff"] = {"entries": n, "wall": w, "entriesPerSecond": n / w, "cpuSeconds": child_cpu() - cpu0,
+        dcpu = child_cpu() - cpu0
+        c["diff"] = {"entries": n, "wall": w, "entriesPerSecond": n / w, "cpuSeconds": dcpu,
+                     "entriesPerCpuSecond": n / dcpu if dcpu > 0 else None,
                      "gzBytesPerEntry": os.path.getsize(base) / n}
         # 5. plan-shards per entry, when the CLI has it.
         if supports(cli_help(self.a.bin, "plan-shards"), "--shards"):
@@ -313,7 +315,8 @@ class ScaleSections:
                 ["CPU per entry, local warm walk (all threads)", "%.1f us" % c["cpu"]["cpuMicrosPerEntry"]],
                 ["manifest size per entry (gzip)", "%.0f B" % c["cpu"]["manifestGzBytesPerEntry"]],
                 ["SHA-256, one core", "%.0f MB/s" % (c["hashMBpsPerCore"] or 0)],
-                ["diff, entries per second (%d x 2)" % n, "%.0f" % c["diff"]["entriesPerSecond"]]]
+                ["diff (%d x 2), entries per second of wall / of CPU" % n, "%.0f / %.0f" % (
+                    c["diff"]["entriesPerSecond"], c["diff"]["entriesPerCpuSecond"] or 0)]]
         if "plan" in c:
             rows.append(["plan-shards, per entry", "%.2f us" % c["plan"]["microsPerEntry"]])
         b.table(["constant", "measured"], rows)

@@ -29,12 +29,16 @@ import math
 # gives the run); "cited": an AWS document (URL); "assumed": neither, and why.
 CONSTANTS = {
     # --- measured (bench/run --only constants,shards; 2026-12-02) ---
-    "round_trips_per_entry": (9.4, "measured: latfs at 2 ms, --concurrency 1, wall per entry / 2 ms"),
-    "in_flight_fraction": (0.85, "measured: round trips in flight / --concurrency at 64 (latfs, 2 ms)"),
-    "cpu_us_per_entry": (16.0, "measured: CPU (all threads) per entry of a warm local walk of small files"),
-    "hash_mbps_per_core": (1200.0, "measured: openssl speed -evp sha256, one core (SHA-NI)"),
-    "diff_entries_per_s": (400_000.0, "measured: manifest-worker diff of two synthetic manifests, entries of one per second"),
-    "manifest_bytes_per_entry": (64.0, "measured: gzip'd manifest bytes per entry (S3Streams: 48 GiB ~ 800M entries)"),
+    "round_trips_per_entry": (9.4, "measured: latfs at 2 ms, --concurrency 1, wall per entry / 2 ms "
+                                   "(9.1-10.5 in four runs; FUSE without caching, see docs/scaling.md for NFS)"),
+    "in_flight_fraction": (0.85, "measured: round trips in flight / --concurrency at 64 (latfs, 2 ms, idle machine: "
+                                 "3,176 files/s, bench/README.md session 2; 0.36 at load average 30)"),
+    "cpu_us_per_entry": (21.4, "measured: CPU (user + system, all threads) per entry of a warm local walk of small files"),
+    "hash_mbps_per_core": (1693.0, "measured: openssl speed -evp sha256, one core (SHA-NI)"),
+    "diff_entries_per_s": (229_000.0, "measured: manifest-worker diff of two synthetic 200k-entry manifests, "
+                                      "entries of one per CPU-second (one core's worth; wall-clock 400,000/s on "
+                                      "the idle machine, bench/README.md session 2)"),
+    "manifest_bytes_per_entry": (65.0, "measured: gzip'd bytes per entry of a generated manifest (small-file tree)"),
     "plan_us_per_entry": (2.5, "measured: plan-shards per entry of the source manifest"),
     "join_us_per_entry": (2.5, "measured: join per entry"),
     "imbalance": (1.10, "measured: largest shard's time over the mean, skewed tree, K = 4"),
@@ -50,7 +54,7 @@ CONSTANTS = {
                                  "10 tasks a call, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/throttling.html"),
     "fargate_tasks_per_s": (20, "cited: as above"),
     "fargate_max_vcpu": (16, "cited: largest Fargate task 16 vCPU / 120 GB, "
-                             "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html"),
+                             "https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html"),
     "lambda_seconds": (900, "cited: Lambda timeout at most 900 s, https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"),
     "s3_put_per_s_prefix": (3500, "cited: 3,500 PUT and 5,500 GET per second per partitioned prefix, "
                                   "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html"),
@@ -65,7 +69,7 @@ CONSTANTS = {
     "fargate_gb_hour": (0.004445, "cited: as above, per GB-hour"),
     "lambda_gb_s": (0.0000166667, "cited: Lambda x86 per GB-second, https://aws.amazon.com/lambda/pricing/"),
     "s3_put_per_1000": (0.005, "cited: S3 Standard PUT per 1,000 requests, https://aws.amazon.com/s3/pricing/"),
-    "efs_elastic_read_per_gb": (0.03, "cited: EFS Elastic throughput reads per GB transferred, https://aws.amazon.com/efs/pricing/"),
+    "efs_elastic_read_per_gb": (0.03, "cited: EFS Elastic throughput reads per GB transferred, us-east-1 (https://aws.amazon.com/efs/pricing/, quoted by https://www.factualminds.com/blog/amazon-efs-pricing-throughput-modes-storage-classes/)"),
     # --- assumed ---
     "task_start_s": (60.0, "assumed: Fargate RunTask to running with an EFS mount, about a minute (not documented)"),
     "s3_lambda_mbps": (100.0, "assumed: one Lambda's S3 GET stream, order of 100 MB/s (not documented)"),
@@ -95,8 +99,9 @@ def load_measured(path, c):
         c["cpu_us_per_entry"] = (m["cpu"]["cpuMicrosPerEntry"], "measured: " + path)
     if m.get("hashMBpsPerCore"):
         c["hash_mbps_per_core"] = (m["hashMBpsPerCore"], "measured: " + path)
-    if m.get("diff", {}).get("entriesPerSecond"):
-        c["diff_entries_per_s"] = (m["diff"]["entriesPerSecond"], "measured: " + path)
+    d = m.get("diff", {})
+    if d.get("entriesPerCpuSecond") or d.get("entriesPerSecond"):
+        c["diff_entries_per_s"] = (d.get("entriesPerCpuSecond") or d["entriesPerSecond"], "measured: " + path)
     if m.get("plan", {}).get("microsPerEntry"):
         c["plan_us_per_entry"] = (m["plan"]["microsPerEntry"], "measured: " + path)
     return c
@@ -272,12 +277,15 @@ def main(argv=None):
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--vcpu", type=int, default=4)
     ap.add_argument("--efs-read-iops", type=float)
+    ap.add_argument("--round-trips-per-entry", type=float, help="replace the measured (FUSE) value, e.g. 3 for NFSv4.1")
     ap.add_argument("--target-hours", type=float, default=1.0)
     ap.add_argument("--list-constants", action="store_true")
     a = ap.parse_args(argv)
     c = dict(CONSTANTS)
     if a.constants:
         c = load_measured(a.constants, c)
+    if a.round_trips_per_entry:
+        c["round_trips_per_entry"] = (a.round_trips_per_entry, "--round-trips-per-entry")
     if a.list_constants:
         print(table(["constant", "value", "source"], [[k, v[0], v[1]] for k, v in c.items()]))
         return
