@@ -143,7 +143,7 @@ variable "orchestrator" {
   validation {
     condition = alltrue([
       for k, v in var.orchestrator.severities :
-      contains(["match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted", "lost+found"], k) && contains(["ok", "info", "warning", "error"], v)
+      contains(["match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted", "lost+found", "reuse-mismatch"], k) && contains(["ok", "info", "warning", "error"], v)
     ])
     error_message = "orchestrator.severities maps verdict classes (docs/verdicts.md) to ok, info, warning or error."
   }

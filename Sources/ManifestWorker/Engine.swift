@@ -14,7 +14,7 @@ enum Engine {
     /// Walks `root`, writes the manifest into `sink`, finishes it and returns
     /// the trailer. On any error the sink is aborted (no complete-looking file).
     static func generate(
-        root: String, header: ManifestHeader, concurrency: Int, sink: any ByteSink,
+        root: String, header: ManifestHeader, concurrency: Int, reuse: ReuseIndex? = nil, sink: any ByteSink,
         now: @escaping @Sendable () -> Int64,
         reporter: ((@escaping @Sendable () -> ProgressSample) -> ProgressReporter)?,
         records: (@Sendable (@escaping @Sendable () -> ProgressSnapshot) -> ProgressRecorder?)? = nil,
@@ -24,7 +24,7 @@ enum Engine {
         let walker: TreeWalker
         let writer: ManifestWriter
         do {
-            walker = try TreeWalker(root: root, options: WalkOptions(concurrency: concurrency), progress: progress)
+            walker = try TreeWalker(root: root, options: WalkOptions(concurrency: concurrency, reuse: reuse), progress: progress)
             // Compression and output on their own thread, pipelined with the
             // encoding (the emitter only encodes and hashes lines).
             writer = try ManifestWriter(header: header, sink: sink, compressOn: .background)
@@ -48,7 +48,7 @@ enum Engine {
                     onFirstEntry()
                 }
             }
-            let trailer = try writer.finish(completedAtNs: now())
+            let trailer = try writer.finish(completedAtNs: now(), reuse: try reuse?.finish())
             recorder?.finish("finished")
             return Generated(trailer: trailer, mountPointsNotEntered: progress.mountPointsNotEntered)
         } catch {

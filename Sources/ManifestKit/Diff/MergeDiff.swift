@@ -106,7 +106,7 @@ public struct MergeDiff {
                 if let r, r.type == .dir { ancestors.append((r.path, r.mtimeNs)) }
             }
             // What a side could not list is unknown there: never missing or extra.
-            if let ancestor = nearestUnreadableAncestor(of: path), outcome.verdict != .unverifiable {
+            if let ancestor = nearestUnreadableAncestor(of: path), outcome.verdict != .unverifiable, outcome.verdict != .reuseMismatch {
                 outcome = VerdictRules.Outcome(verdict: .unverifiable, detail: ancestor)
             }
             if VerdictRules.isUnreadableDirectory(b) || VerdictRules.isUnreadableDirectory(p) || VerdictRules.isUnreadableDirectory(r),

@@ -4,7 +4,7 @@ public struct SeverityPolicy: Sendable, Equatable {
     private var table: [Severity]
 
     /// match ok; changed info; torn, missing, extra, corrupt error; metadata,
-    /// unverifiable warning; omitted info; lost+found warning.
+    /// unverifiable warning; omitted info; lost+found warning; reuse-mismatch error.
     public static let `default` = SeverityPolicy(table: VerdictClass.allCases.map(defaultSeverity))
 
     private init(table: [Severity]) { self.table = table }
@@ -14,7 +14,7 @@ public struct SeverityPolicy: Sendable, Equatable {
         switch verdict {
         case .match: .ok
         case .changed, .omitted: .info
-        case .torn, .missing, .extra, .corrupt: .error
+        case .torn, .missing, .extra, .corrupt, .reuseMismatch: .error
         case .metadata, .unverifiable, .lostFound: .warning
         }
     }

@@ -1,4 +1,4 @@
-/// The class of one path's verdict (DESIGN.md §4, plus `lostFound`).
+/// The class of one path's verdict (DESIGN.md §4, plus `lostFound` and `reuseMismatch`).
 ///
 /// Declaration order is the order of every listing: report counts, JSON keys,
 /// the human summary.
@@ -25,6 +25,11 @@ public enum VerdictClass: String, Sendable, CaseIterable {
     /// `aws-backup-lost+found` directory, where AWS puts fragments of files
     /// modified during the backup.
     case lostFound = "lost+found"
+    /// A manifest entry carries `reuseMismatch`: a walk with a reuse manifest read a
+    /// file whose size, mtime, ctime and inode said "unchanged" and found other
+    /// content. The metadata cannot be trusted to say what changed, so any verdict
+    /// that relied on it could be wrong (error by default).
+    case reuseMismatch = "reuse-mismatch"
 
     /// Position in `allCases`, for array-backed counters.
     @inlinable
@@ -40,6 +45,7 @@ public enum VerdictClass: String, Sendable, CaseIterable {
         case .unverifiable: 7
         case .omitted: 8
         case .lostFound: 9
+        case .reuseMismatch: 10
         }
     }
 }

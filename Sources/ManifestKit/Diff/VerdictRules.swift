@@ -10,6 +10,7 @@ enum VerdictRules {
 
     /// Three-way: baseline `b`, post `p`, restored `r` (at least one present).
     static func threeWay(b: ManifestEntry?, p: ManifestEntry?, r: ManifestEntry?) -> Outcome {
+        if let m = reuseMismatch([("baseline", b), ("post", p), ("restored", r)]) { return m }
         if anyUnverifiable(b, p, r), let u = unverifiable([("baseline", b), ("post", p), ("restored", r)]) { return u }
         if r == nil, let o = omitted([b, p]) { return o }
         guard b != nil || p != nil else {
@@ -70,6 +71,7 @@ enum VerdictRules {
     ///   - ancestorMtimeNs: for a path absent from R, the mtime in R of its
     ///     nearest ancestor directory present there (nil for top-level paths).
     static func twoWay(b: ManifestEntry?, r: ManifestEntry?, window: Window, ancestorMtimeNs: Int64?) -> Outcome {
+        if let m = reuseMismatch([("baseline", b), ("restored", r)]) { return m }
         if anyUnverifiable(b, nil, r), let u = unverifiable([("baseline", b), ("restored", r)]) { return u }
         if r == nil, let o = omitted([b]) { return o }
         let afterEnd = " (restored mtime after the window end)"
@@ -122,6 +124,20 @@ enum VerdictRules {
             return Outcome(verdict: .metadata, detail: EntryComparison.metadataDifference(s, r), verifiedBytes: verified(r))
         }
         return Outcome(verdict: .match, detail: "", verifiedBytes: verified(r))
+    }
+
+    /// `reuse-mismatch` when any present entry carries `reuseMismatch` (checked
+    /// before every other rule: the other rules trust metadata that said
+    /// "unchanged" over content that changed):
+    /// `post: content differs from its reuse manifest behind unchanged size, mtime, ctime and inode (read sha256 1a2b3c4d…)`.
+    static func reuseMismatch(_ entries: [(String, ManifestEntry?)]) -> Outcome? {
+        var reasons: [String] = []
+        for case let (name, e?) in entries where e.reuseMismatch {
+            reasons.append("\(name): content differs from its reuse manifest behind unchanged size, mtime, ctime and inode"
+                           + " (read sha256 \(EntryComparison.shortHash(e.sha256)))")
+        }
+        guard !reasons.isEmpty else { return nil }
+        return Outcome(verdict: .reuseMismatch, detail: reasons.joined(separator: "; "))
     }
 
     /// `unverifiable` when any present entry has an error, is unstable, or is a

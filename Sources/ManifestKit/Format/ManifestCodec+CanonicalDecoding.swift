@@ -109,6 +109,7 @@ extension ManifestCodec {
             e.error = String(decoding: error, as: UTF8.self)
         }
         if c.literal(",\"unstable\":true") { e.unstable = true }
+        if c.literal(",\"reuseMismatch\":true") { e.reuseMismatch = true }
         guard c.literal("}"), c.i == c.n else { return nil }
         if let problem = e.problem(digestChecked: true) { throw LineProblem(problem) }
         return e

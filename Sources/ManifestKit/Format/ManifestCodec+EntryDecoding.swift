@@ -1,7 +1,7 @@
 /// The keys an entry line may carry (anything else is skipped).
 enum EntryKey: UInt8 {
     case path, pathB64, type, size, mode, uid, gid, mtimeNs, ctimeNs, ino, nlink
-    case sha256, target, targetB64, error, unstable, trailer, rdevMajor, rdevMinor, unknown
+    case sha256, target, targetB64, error, unstable, trailer, rdevMajor, rdevMinor, reuseMismatch, unknown
 
     var name: String { String(describing: self) }
 
@@ -34,6 +34,8 @@ enum EntryKey: UInt8 {
             if keyIs(k, "targetB64") { return .targetB64 }
             if keyIs(k, "rdevMajor") { return .rdevMajor }
             if keyIs(k, "rdevMinor") { return .rdevMinor }
+        case 13:
+            if keyIs(k, "reuseMismatch") { return .reuseMismatch }
         default:
             break
         }
@@ -108,6 +110,8 @@ extension ManifestCodec {
                 e.error = String(decoding: try s.string("error"), as: UTF8.self)
             case .unstable:
                 e.unstable = try s.bool("unstable")
+            case .reuseMismatch:
+                e.reuseMismatch = try s.bool("reuseMismatch")
             case .rdevMajor:
                 let major = try s.uint32("rdevMajor")
                 e.rdev = DeviceNumber(major: major, minor: e.rdev?.minor ?? 0)

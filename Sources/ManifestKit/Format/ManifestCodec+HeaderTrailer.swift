@@ -117,7 +117,8 @@ extension ManifestCodec {
 
     /// Appends the trailer line (with its `\n`): `{"trailer":{"entries":…,"files":…,
     /// "dirs":…,"symlinks":…,"others":…,"bytes":…,"errors":…,"unstable":…,
-    /// "completedAt":…,"entriesSha256":…}}`.
+    /// "completedAt":…,"entriesSha256":…}}`, with `,"reuse":{…}` before the
+    /// closing braces when the trailer has ``ManifestTrailer/reuse``.
     public static func appendTrailerLine(_ t: ManifestTrailer, to out: inout [UInt8]) {
         out.append(contentsOf: "{\"trailer\":{".utf8)
         for (i, (key, value)) in trailerCounts(t).enumerated() {
@@ -129,6 +130,7 @@ extension ManifestCodec {
         Timestamp.append(ns: t.completedAtNs, to: &out)
         out.append(contentsOf: "\",\"entriesSha256\":".utf8)
         JSONText.appendString(t.entriesSha256, to: &out)
+        if let reuse = t.reuse { appendReuse(reuse, to: &out) }
         out.append(contentsOf: "}}\n".utf8)
     }
 
@@ -174,7 +176,7 @@ extension ManifestCodec {
         var seen = Set<String>()
         let countKeys: Set<String> = ["entries", "files", "dirs", "symlinks", "others", "bytes", "errors", "unstable"]
         while let key = try s.nextKey(first: &first) {
-            let known = countKeys.contains(key) || key == "completedAt" || key == "entriesSha256"
+            let known = countKeys.contains(key) || key == "completedAt" || key == "entriesSha256" || key == "reuse"
             if known {
                 guard seen.insert(key).inserted else { throw LineProblem("duplicate key \(JSONText.quoted(key))") }
             }
@@ -192,6 +194,7 @@ extension ManifestCodec {
                 let v = try text(&s, key)
                 guard ManifestEntry.isSHA256Hex(v) else { throw LineProblem("\"entriesSha256\" must be 64 lower-case hex digits") }
                 t.entriesSha256 = v
+            case "reuse": t.reuse = try decodeReuse(&s)
             default: try s.skipValue()
             }
         }

@@ -14,7 +14,7 @@ public enum ManifestLine: Sendable, Equatable {
 /// Entry keys are written in this fixed order: `path`|`pathB64`, `type`,
 /// `size`, `mode`, `uid`, `gid`, `mtimeNs`, `ctimeNs`, `ino`, `nlink`, then
 /// only when present `rdevMajor` and `rdevMinor`, `sha256`, `target`|`targetB64`, `error`, and
-/// `"unstable":true` only when true.
+/// `"unstable":true` and `"reuseMismatch":true` only when true.
 public enum ManifestCodec {
     // MARK: - Encoding
 
@@ -65,6 +65,7 @@ public enum ManifestCodec {
             JSONText.appendString(error, to: &out)
         }
         if entry.unstable { out.appendLiteral(",\"unstable\":true") }
+        if entry.reuseMismatch { out.appendLiteral(",\"reuseMismatch\":true") }
         out.append(0x7D)
         out.append(0x0A)
     }

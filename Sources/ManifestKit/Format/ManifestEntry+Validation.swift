@@ -5,7 +5,7 @@ extension ManifestEntry {
     /// at most `0o7777`; `sha256` only on files, 64 lower-case hex digits, never
     /// with `error`; a file has `sha256` or `error`; `target` only on symlinks; a
     /// symlink has `target` or `error`; `rdevMajor`/`rdevMinor` only on `char` and
-    /// `block` entries. Writers refuse such entries and readers
+    /// `block` entries; `reuseMismatch` only on a stable file with `sha256`. Writers refuse such entries and readers
     /// reject lines that decode to them.
     public var problem: String? { problem(digestChecked: false) }
 
@@ -19,6 +19,11 @@ extension ManifestEntry {
             guard error == nil else { return "\"sha256\" together with \"error\"" }
         } else if type == .file && error == nil {
             return "file entry without \"sha256\" or \"error\""
+        }
+        if reuseMismatch {
+            guard type == .file else { return "\"reuseMismatch\" on a \(type.rawValue) entry" }
+            guard sha256 != nil else { return "\"reuseMismatch\" without \"sha256\"" }
+            guard !unstable else { return "\"reuseMismatch\" together with \"unstable\"" }
         }
         if rdev != nil && type != .char && type != .block {
             return "\"rdevMajor\" on a \(type.rawValue) entry"

@@ -52,13 +52,19 @@ public struct ManifestEntry: Sendable, Equatable {
     /// The device number of a `char` or `block` entry (`rdevMajor`/`rdevMinor`;
     /// absent in manifests written before it was recorded).
     public var rdev: DeviceNumber?
+    /// `"reuseMismatch":true`: a walk with a reuse manifest (`generate --reuse-from`)
+    /// found this file's size, mtime, ctime and inode unchanged, read it anyway (the
+    /// sample) and got other content than the reuse manifest recorded. `sha256` is
+    /// the fresh digest. Only on stable `file` entries with a digest.
+    public var reuseMismatch: Bool
 
     public init(
         path: [UInt8], type: EntryType, size: UInt64 = 0, mode: UInt32 = 0,
         uid: UInt32 = 0, gid: UInt32 = 0, mtimeNs: Int64 = 0, ctimeNs: Int64 = 0,
         ino: UInt64 = 0, nlink: UInt64 = 1, sha256: String? = nil, target: [UInt8]? = nil,
-        error: String? = nil, unstable: Bool = false, rdev: DeviceNumber? = nil
+        error: String? = nil, unstable: Bool = false, rdev: DeviceNumber? = nil, reuseMismatch: Bool = false
     ) {
+        self.reuseMismatch = reuseMismatch
         self.rdev = rdev
         self.path = path
         self.type = type

@@ -51,6 +51,10 @@ public struct ManifestTrailer: Sendable, Equatable {
     public var completedAtNs: Int64 = 0
     /// Lower-case hex SHA-256 of the exact bytes of all entry lines.
     public var entriesSha256: String = ""
+    /// What a walk with a reuse manifest reused and sampled (``ReuseCounts``);
+    /// nil for a walk without one. ``count(_:)`` counts `mismatches` (creating it
+    /// for an entry with `reuseMismatch`).
+    public var reuse: ReuseCounts?
 
     public init() {}
 
@@ -84,6 +88,8 @@ public struct ManifestTrailer: Sendable, Equatable {
         }
         if entry.error != nil { errors += 1 }
         if entry.unstable { unstable += 1 }
+        if entry.reuseMismatch { reuse = ReuseCounts(reused: reuse?.reused ?? 0, sampled: reuse?.sampled ?? 0,
+                                                     mismatches: (reuse?.mismatches ?? 0) + 1, seed: reuse?.seed ?? 0) }
         return true
     }
 
@@ -92,5 +98,6 @@ public struct ManifestTrailer: Sendable, Equatable {
         entries == other.entries && files == other.files && dirs == other.dirs
             && symlinks == other.symlinks && others == other.others && bytes == other.bytes
             && errors == other.errors && unstable == other.unstable
+            && (reuse?.mismatches ?? 0) == (other.reuse?.mismatches ?? 0)
     }
 }

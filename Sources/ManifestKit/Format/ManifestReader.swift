@@ -111,6 +111,11 @@ public final class ManifestReader: ManifestEntrySource {
         where stated != actual {
             throw fail(line, "trailer mismatch: \"\(key)\" is \(stated) but the entries count \(actual)")
         }
+        let statedMismatches = t.reuse?.mismatches ?? 0, countedMismatches = counted.reuse?.mismatches ?? 0
+        if statedMismatches != countedMismatches {
+            throw fail(line, "trailer mismatch: \"reuse.mismatches\" is \(t.reuse == nil ? "absent" : String(statedMismatches)) "
+                + "but \(countedMismatches) entries have \"reuseMismatch\"")
+        }
         let actual = digest.finalizeHex()
         guard actual == t.entriesSha256 else {
             throw fail(line, "trailer mismatch: \"entriesSha256\" is \(t.entriesSha256) but the entry lines hash to \(actual)")

@@ -119,11 +119,29 @@ public final class ManifestWriter {
 
     /// Writes the trailer, ends the gzip stream and finishes the sink; returns
     /// once all of it has been compressed and written.
-    /// - Parameter completedAtNs: the trailer's `completedAt`, nanoseconds since the epoch.
+    /// - Parameters:
+    ///   - completedAtNs: the trailer's `completedAt`, nanoseconds since the epoch.
+    ///   - reuse: for a walk with a reuse manifest, its `reused`, `sampled` and
+    ///     `seed`; `mismatches` is always the writer's own count of the entries
+    ///     with `reuseMismatch`.
     /// - Returns: the trailer as written.
+    /// - Throws: `.invalidArgument` (the writer stays usable) when `reuse.sampled`
+    ///   is less than the mismatches appended, or entries had `reuseMismatch` and
+    ///   `reuse` is nil.
     @discardableResult
-    public func finish(completedAtNs: Int64) throws -> ManifestTrailer {
+    public func finish(completedAtNs: Int64, reuse: ReuseCounts? = nil) throws -> ManifestTrailer {
         guard open else { throw closed() }
+        if let reuse {
+            let mismatches = trailer.reuse?.mismatches ?? 0
+            guard reuse.sampled >= mismatches else {
+                throw ManifestKitError(.invalidArgument, subject: "manifest trailer",
+                                       reason: "reuse: \(mismatches) mismatches but only \(reuse.sampled) sampled")
+            }
+            trailer.reuse = ReuseCounts(reused: reuse.reused, sampled: reuse.sampled, mismatches: mismatches, seed: reuse.seed)
+        } else if let mismatches = trailer.reuse?.mismatches {
+            throw ManifestKitError(.invalidArgument, subject: "manifest trailer",
+                                   reason: "reuse: \(mismatches) entries have reuseMismatch but no reuse counts were given")
+        }
         do {
             try flush()
             trailer.completedAtNs = completedAtNs

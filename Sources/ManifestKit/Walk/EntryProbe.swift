@@ -27,7 +27,12 @@ final class EntryProbe: Sendable {
     /// Cleared (for the whole walk) once the kernel refuses `O_NOATIME`.
     let useNoAtime: Atomic<Bool>
 
-    init(rootDev: UInt64, crossMounts: Bool, noAtime: Bool, hooks: WalkTestHooks, progress: WalkProgress) {
+    /// Digests to take from an earlier manifest instead of reading (`EntryProbe+Reuse`).
+    let reuse: ReuseIndex?
+
+    init(rootDev: UInt64, crossMounts: Bool, noAtime: Bool, hooks: WalkTestHooks, progress: WalkProgress,
+         reuse: ReuseIndex? = nil) {
+        self.reuse = reuse
         self.rootDev = rootDev
         self.crossMounts = crossMounts
         self.hooks = hooks
@@ -41,7 +46,8 @@ final class EntryProbe: Sendable {
     /// Probes name `name` in directory `dirfd`; `path` is its relative path.
     func probe(dirfd: Int32, name: UnsafePointer<CChar>, path: [UInt8], dtype: UInt8,
                scratch: HashScratch) throws(Exhausted) -> (ManifestEntry, OpenedDirectory?) {
-        if dtype == UInt8(DT_REG), hooks.afterStat == nil,
+        // With a reuse manifest a file is stat'ed first (no open, no read when reused).
+        if dtype == UInt8(DT_REG), hooks.afterStat == nil, reuse == nil,
            let entry = try openRegular(dirfd: dirfd, name: name, path: path, scratch: scratch) {
             return (entry, nil)
         }
@@ -59,8 +65,10 @@ final class EntryProbe: Sendable {
             hooks.afterStat?(path)
             switch st.entryType {
             case .file:
+                let decision = reusable(path, st)
+                if case .reuse(let digest) = decision { return (reused(path, st, digest), nil) }
                 switch try hashFile(dirfd: dirfd, name: name, path: path, stat: st, scratch: scratch) {
-                case .done(let entry): return (entry, nil)
+                case .done(let entry): return (sampled(entry, st, decision), nil)
                 case .replaced where attempt < 3: continue
                 case .replaced: return (try withError(st.entry(path: path), EAGAIN), nil)
                 }

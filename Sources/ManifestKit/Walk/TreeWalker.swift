@@ -85,7 +85,7 @@ public final class TreeWalker: Sendable {
         let mapLargeFiles = options.mapLargeFiles ?? (kind == .local)
         let budget = DescriptorBudget.now(concurrency: options.concurrency)
         let scheduler = WalkScheduler(
-            root: rootNode, lookahead: options.lookahead ?? max(4096, 32 * options.concurrency),
+            root: rootNode, lookahead: options.resolvedLookahead,
             perDirectoryLimit: options.perDirectoryLimit ?? max(2, options.concurrency / 16),
             listingBudget: options.listingBudgetBytes,
             maxOpenDirectories: options.maxOpenDirectories ?? budget.maxOpenDirectories,
@@ -93,7 +93,7 @@ public final class TreeWalker: Sendable {
             progress: progress, inFlightLimit: budget.jobsInFlight,
             exhaustionAttempts: options.testHooks.exhaustionAttempts ?? 24, rootPath: root)
         let probe = EntryProbe(rootDev: rootStat.dev, crossMounts: options.crossMounts, noAtime: options.noAtime,
-                               hooks: options.testHooks, progress: progress)
+                               hooks: options.testHooks, progress: progress, reuse: options.reuse)
         let bufferSize = options.readBufferSize
         let workers = (0..<options.concurrency).map { _ in
             WorkerThread(stackSize: 512 << 10) { Self.work(scheduler, probe, bufferSize, mapLargeFiles) }
@@ -111,6 +111,8 @@ public final class TreeWalker: Sendable {
                 progress.emitted(result.entry)
                 try emit(result.entry)
             }
+            // The reuse manifest's entries up to here are no longer asked for.
+            if let reuse = options.reuse, let last = batch.last { try reuse.advance(past: last.entry.path) }
         }
         if let failure = scheduler.stoppedBy() { throw failure }
     }

@@ -45,6 +45,14 @@ public struct WalkOptions: Sendable {
     /// network ones (EFS) every file is read with `readBufferSize` reads.
     public var mapLargeFiles: Bool?
 
+    /// An earlier manifest of the same tree to take unchanged files' digests from
+    /// (``ReuseIndex``; `generate --reuse-from`). Default nil: every file is read.
+    public var reuse: ReuseIndex?
+
+    /// The reorder window the walk uses: `lookahead`, or its default
+    /// `max(4096, 32 × concurrency)`.
+    public var resolvedLookahead: Int { lookahead ?? max(4096, 32 * concurrency) }
+
     /// Test-only: code run at fixed points of the per-entry work.
     var testHooks = WalkTestHooks()
 
@@ -52,8 +60,9 @@ public struct WalkOptions: Sendable {
         concurrency: Int = 32, readBufferSize: Int = 1 << 20, crossMounts: Bool = false,
         lookahead: Int? = nil, perDirectoryLimit: Int? = nil, listingBudgetBytes: Int = 64 << 20,
         maxOpenDirectories: Int? = nil, noAtime: Bool = true, namesPerJob: Int? = nil,
-        mapLargeFiles: Bool? = nil
+        mapLargeFiles: Bool? = nil, reuse: ReuseIndex? = nil
     ) {
+        self.reuse = reuse
         self.mapLargeFiles = mapLargeFiles
         self.namesPerJob = namesPerJob
         self.listingBudgetBytes = listingBudgetBytes

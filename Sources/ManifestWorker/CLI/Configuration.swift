@@ -17,6 +17,9 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
     case progressInterval = "EBV_PROGRESS_INTERVAL"
     case logFormat = "EBV_LOG_FORMAT"
     case expect = "EBV_EXPECT"
+    case reuseFrom = "EBV_REUSE_FROM"
+    case rehashSample = "EBV_REHASH_SAMPLE"
+    case sampleSeed = "EBV_SAMPLE_SEED"
 
     /// The flag that overrides this variable.
     var flag: String { listing.flag }
@@ -38,6 +41,9 @@ enum EnvironmentVariable: String, CaseIterable, Sendable {
         case .progressInterval: return ("--progress-interval", String(Defaults.progressIntervalSeconds), "seconds between progress records when stderr is not a terminal; 0 turns them off")
         case .logFormat: return ("--log-format", "text", "stderr lines: text, or json (one object per line)")
         case .expect: return ("--expect", nil, "an earlier manifest of the same tree: progress shows percent done and an ETA")
+        case .reuseFrom: return ("--reuse-from", nil, "generate: an earlier manifest of the same tree; files whose size, mtime, ctime and inode it matches take its sha256 unread")
+        case .rehashSample: return ("--rehash-sample", "0.01", "generate --reuse-from: the fraction (0-1) of reusable files read anyway; a changed digest is marked reuseMismatch")
+        case .sampleSeed: return ("--sample-seed", "the walk's start time", "generate --reuse-from: seed of the rehash sample (an integer; the same seed picks the same paths)")
         }
     }
 

@@ -20,6 +20,9 @@ enum CommandSpecs {
         OptionSpec("--file-system-id", value: "ID"),
         OptionSpec("--recovery-point-arn", value: "ARN"),
         OptionSpec("--restored-root", value: "WHERE"),
+        OptionSpec("--reuse-from", value: "MANIFEST"),
+        OptionSpec("--rehash-sample", value: "F"),
+        OptionSpec("--sample-seed", value: "S"),
     ]
 
     static let diffOptions: [OptionSpec] = [
@@ -141,6 +144,16 @@ enum HelpText {
       --restored-root WHERE      walk root inside <dir>: none (default), auto (the one
                                  aws-backup-restore_* directory) or a relative
                                  directory (EBV_RESTORED_ROOT)
+      --reuse-from MANIFEST      an earlier manifest of the same root and file system
+                                 (file or s3://): a file whose size, mtime, ctime and
+                                 inode it matches takes its sha256 unread
+                                 (EBV_REUSE_FROM; validated before the walk)
+      --rehash-sample F          with --reuse-from: the fraction 0-1 of those read
+                                 anyway (default 0.01); a differing digest is kept
+                                 and marked reuseMismatch (EBV_REHASH_SAMPLE)
+      --sample-seed S            the sample's seed, 0-18446744073709551615 (default:
+                                 the start time; the same seed reads the same paths;
+                                 EBV_SAMPLE_SEED)
     \(progressOptions)
 
     \(globalOptions)
@@ -157,7 +170,7 @@ enum HelpText {
     Validates the manifests while streaming them (a truncated, tampered or
     unsorted manifest is rejected, exit 2) and classifies every path: match,
     changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted,
-    lost+found.
+    lost+found, reuse-mismatch.
     Prints a short summary; exits 1 when a finding has error severity.
     A manifest argument is a file path, s3://bucket/key, or - for stdin.
 

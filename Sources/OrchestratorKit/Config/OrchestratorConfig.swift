@@ -82,6 +82,7 @@ public struct OrchestratorConfig: Sendable, Equatable {
     /// The verdict classes and severities `EBV_SEVERITY` may name (DESIGN.md §4).
     public static let verdictClasses: Set<String> = [
         "match", "changed", "torn", "missing", "extra", "corrupt", "metadata", "unverifiable", "omitted", "lost+found",
+        "reuse-mismatch",
     ]
     public static let severityNames: Set<String> = ["ok", "info", "warning", "error"]
 
