@@ -360,10 +360,15 @@ class ScaleSections:
                 _, rt = read_manifest_ends(reuse)
                 same = ft["entriesSha256"] == rt["entriesSha256"]
                 mf, mr = sorted(tf)[len(tf) // 2], sorted(tr)[len(tr) // 2]
+                counts = rt.get("reuse", {})
                 rows.append(["%d ms" % delay, len(files), len(changed), fmt_s(mf), fmt_s(mr), "%.2f" % (mf / mr),
+                             "%s / %s / %s" % (counts.get("reused", "?"), counts.get("sampled", "?"),
+                                               counts.get("mismatches", "?")),
                              "yes" if same else "**NO**"])
-                res[delay] = {"files": len(files), "changed": len(changed), "full": tf, "reuse": tr, "identical": same}
-        b.table(["latency", "files", "changed", "full read", "--reuse-from", "full / reuse", "same entries"], rows)
+                res[delay] = {"files": len(files), "changed": len(changed), "full": tf, "reuse": tr, "identical": same,
+                              "trailerReuse": counts}
+        b.table(["latency", "files", "changed", "full read", "--reuse-from", "full / reuse",
+                 "reused / sampled / mismatches", "same entries"], rows)
         b.results["reuse"] = res
 
 
