@@ -82,6 +82,11 @@ def cli_help(binary, *args):
     return p.stdout + p.stderr
 
 
+def has_command(binary, command):
+    p = subprocess.run([binary, command, "--help"], capture_output=True, text=True)
+    return p.returncode == 0 and "unknown command" not in p.stdout + p.stderr
+
+
 def fmt_s(seconds):
     return "%.2f s" % seconds
 
@@ -180,8 +185,7 @@ class ScaleSections:
         b = self.b
         b.emit("### shards: K processes against one (FUSE simulator at %g ms)" % self.a.shard_delay)
         b.emit()
-        missing = [cmd for cmd, needles in (("plan-shards", ("--shards",)), ("join", ("-o",)))
-                   if not supports(cli_help(self.a.bin, cmd), *needles)]
+        missing = [cmd for cmd in ("plan-shards", "join") if not has_command(self.a.bin, cmd)]
         if not supports(cli_help(self.a.bin, "generate"), "--plan", "--shard"):
             missing.append("generate --plan/--shard")
         if missing:
@@ -301,7 +305,7 @@ class ScaleSections:
                      "entriesPerCpuSecond": n / dcpu if dcpu > 0 else None,
                      "gzBytesPerEntry": os.path.getsize(base) / n}
         # 5. plan-shards per entry, when the CLI has it.
-        if supports(cli_help(self.a.bin, "plan-shards"), "--shards"):
+        if has_command(self.a.bin, "plan-shards"):
             w = timed([self.a.bin, "plan-shards", base, "--shards", "8", "-o", self.out("const-plan.json")])
             c["plan"] = {"entries": n, "wall": w, "microsPerEntry": 1e6 * w / n}
         b.results["constants"] = c
