@@ -116,3 +116,10 @@ def test_load_measured_replaces_measured_constants(tmp_path):
     assert c["hash_mbps_per_core"][0] == 900.0
     assert c["diff_entries_per_s"][0] == 123.0
     assert c["efs_read_iops"] == scaling_model.CONSTANTS["efs_read_iops"]
+
+
+def test_timed_parallel_waits_for_every_process_and_names_a_failure():
+    wall, ends = scalebench.timed_parallel([["true"], ["sh", "-c", "exit 0"]])
+    assert len(ends) == 2 and all(0 <= e <= wall for e in ends)
+    with pytest.raises(SystemExit, match=r"-> 3: boom"):
+        scalebench.timed_parallel([["true"], ["sh", "-c", "echo boom >&2; exit 3"]])
