@@ -5,7 +5,7 @@ final class DiffSeverityPolicyTests: XCTestCase {
     func testDefaultTable() {
         let p = SeverityPolicy.default
         XCTAssertEqual(VerdictClass.allCases.map { p[$0] },
-                       [.ok, .info, .error, .error, .error, .error, .warning, .warning, .info, .warning])
+                       [.ok, .info, .error, .error, .error, .error, .warning, .warning, .info, .warning, .error])
         XCTAssertEqual(VerdictClass.lostFound.rawValue, "lost+found")
         XCTAssertEqual(p.overridesDescription, "")
         XCTAssertTrue(Severity.ok < .info && Severity.info < .warning && Severity.warning < .error)
@@ -23,7 +23,7 @@ final class DiffSeverityPolicyTests: XCTestCase {
 
     func testParsingErrors() {
         let cases = [
-            ("bogus=error", "severity: unknown class 'bogus' (expected one of: match, changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted, lost+found)"),
+            ("bogus=error", "severity: unknown class 'bogus' (expected one of: match, changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted, lost+found, reuse-mismatch)"),
             ("corrupt=fatal", "severity: unknown severity 'fatal' for corrupt (expected one of: ok, info, warning, error)"),
             ("corrupt", "severity: expected class=severity, got 'corrupt'"),
             ("corrupt=info,", "severity: expected class=severity, got ''"),

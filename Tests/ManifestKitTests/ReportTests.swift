@@ -50,9 +50,9 @@ final class ReportTests: XCTestCase {
           "entriesCompared": 6,
           "filesVerified": 2,
           "bytesVerified": 15,
-          "counts": {"match": 2, "changed": 0, "torn": 0, "missing": 1, "extra": 0, "corrupt": 1, "metadata": 1, "unverifiable": 0, "omitted": 0, "lost+found": 1},
+          "counts": {"match": 2, "changed": 0, "torn": 0, "missing": 1, "extra": 0, "corrupt": 1, "metadata": 1, "unverifiable": 0, "omitted": 0, "lost+found": 1, "reuse-mismatch": 0},
           "severities": {"ok": 2, "info": 0, "warning": 2, "error": 2},
-          "policy": {"match": "ok", "changed": "info", "torn": "error", "missing": "error", "extra": "error", "corrupt": "error", "metadata": "warning", "unverifiable": "warning", "omitted": "info", "lost+found": "warning"},
+          "policy": {"match": "ok", "changed": "info", "torn": "error", "missing": "error", "extra": "error", "corrupt": "error", "metadata": "warning", "unverifiable": "warning", "omitted": "info", "lost+found": "warning", "reuse-mismatch": "error"},
           "findingsPerClass": 100,
           "findings": {
             "missing": [

@@ -82,13 +82,13 @@ final class ArgumentTests: XCTestCase {
         XCTAssertEqual(items.compactMap { $0["name"] as? String }, [
             "EBV_CONCURRENCY", "EBV_ROLE", "EBV_OUTPUT", "EBV_FILE_SYSTEM_ID", "EBV_RECOVERY_POINT_ARN", "EBV_RESTORED_ROOT",
             "EBV_SEVERITY", "EBV_REPORT_DIR", "EBV_MAX_FINDINGS", "EBV_WINDOW_END", "EBV_PROGRESS_INTERVAL", "EBV_LOG_FORMAT",
-            "EBV_EXPECT",
+            "EBV_EXPECT", "EBV_REUSE_FROM", "EBV_REHASH_SAMPLE", "EBV_SAMPLE_SEED",
         ])
         XCTAssertTrue(items.contains { $0["name"] as? String == "EBV_FILE_SYSTEM_ID" && $0["default"] is NSNull })
         let text = try CLIRunner.run(["show", "--list-settings"])
         XCTAssertEqual(text.status, 0)
         let lines = text.out.split(separator: "\n")
-        XCTAssertEqual(lines.count, 13)
+        XCTAssertEqual(lines.count, 16)
         XCTAssertEqual(lines.first.map(String.init), "EBV_CONCURRENCY         --concurrency         I/O and hashing threads, 1-1024 (default 32)")
     }
 
@@ -131,7 +131,7 @@ final class ArgumentTests: XCTestCase {
         try assertUsageError(["generate", dir.path, "-o", dir.at("m.gz"), "--role", "primary"],
                              "manifest-worker: --role: must be baseline, post, restored or local (got \"primary\")\n")
         try assertUsageError(["diff", "b.gz", "r.gz"],
-                             "manifest-worker: EBV_SEVERITY: unknown class 'bogus' (expected one of: match, changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted, lost+found)\n",
+                             "manifest-worker: EBV_SEVERITY: unknown class 'bogus' (expected one of: match, changed, torn, missing, extra, corrupt, metadata, unverifiable, omitted, lost+found, reuse-mismatch)\n",
                              environment: ["EBV_SEVERITY": "bogus=error"])
         try assertUsageError(["diff", "b.gz", "r.gz", "--severity", "corrupt=fatal"],
                              "manifest-worker: --severity: unknown severity 'fatal' for corrupt (expected one of: ok, info, warning, error)\n")

@@ -35,7 +35,7 @@ final class CompletionTests: XCTestCase {
     func testHelpListsTheOptionsChecked() throws {
         XCTAssertEqual(Set(try options(of: "generate")), [
             "--output", "-o", "--role", "--file-system-id", "--recovery-point-arn", "--restored-root",
-            "--progress-interval", "--expect", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
+            "--reuse-from", "--rehash-sample", "--sample-seed", "--progress-interval", "--expect", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",
             "--version", "--list-settings", "--log-format", "--color",
         ])
         XCTAssertEqual(Set(try options(of: "show")), ["--format", "--json", "-q", "--quiet", "--concurrency", "-h", "--help",

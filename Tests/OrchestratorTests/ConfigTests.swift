@@ -78,7 +78,7 @@ final class ConfigTests: XCTestCase {
         assertInvalid(["EBV_POST_MANIFEST": "maybe"], #"EBV_POST_MANIFEST: not true or false: "maybe""#)
         assertInvalid(["EBV_SEVERITY": "missing=fatal"], #"EBV_SEVERITY: unknown severity "fatal" in "missing=fatal" (ok, info, warning or error)"#)
         assertInvalid(["EBV_SEVERITY": "gone=error"],
-                      #"EBV_SEVERITY: unknown class "gone" in "gone=error" (classes: changed, corrupt, extra, lost+found, match, metadata, missing, omitted, torn, unverifiable)"#)
+                      #"EBV_SEVERITY: unknown class "gone" in "gone=error" (classes: changed, corrupt, extra, lost+found, match, metadata, missing, omitted, reuse-mismatch, torn, unverifiable)"#)
         assertInvalid(["EBV_SEVERITY": "torn"], #"EBV_SEVERITY: expected class=severity, got "torn""#)
         assertInvalid(["EBV_SEVERITIES": "torn"], #"EBV_SEVERITIES: expected class=severity, got "torn""#)
         assertInvalid(["EBV_RUNS_PREFIX": "/runs"], #"EBV_RUNS_PREFIX: must not start with "/": "/runs""#)

@@ -1,7 +1,7 @@
 extension DiffReport {
     /// A short human summary, also the SNS message body: the verdict, counts of
     /// each non-zero class with its severity, what was verified, and the first
-    /// error findings. At most 14 + `summaryErrorLimit` lines (one per class,
+    /// error findings. At most 15 + `summaryErrorLimit` lines (one per class,
     /// four more) of at most 200 Unicode scalars each, whatever the names (they
     /// and the details are escaped by ``HumanText``), so it fits an SNS message.
     ///

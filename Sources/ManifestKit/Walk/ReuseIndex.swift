@@ -19,8 +19,8 @@ import Synchronization
 /// emitter, once per batch) drops what is behind the emitter. Entries the source
 /// holds at or before the emitted position are read and dropped, never buffered
 /// (paths deleted since). When more than `capacity` reusable entries lie between the
-/// emitter and an asked path — more than `capacity` minus the window of them
-/// deleted since — the file is read (``windowMisses``): slower, never wrong.
+/// emitter and an asked path (a directory of more names listed while workers hash
+/// past it, or deleted since), the file is read (``windowMisses``): slower, never wrong.
 public final class ReuseIndex: @unchecked Sendable {
     // @unchecked Sendable: `source`, `buffer`, `head`, `floor`, `failure` and
     // `maxBufferedCount` are touched only with `mutex` held; the counters are atomics;
@@ -68,9 +68,8 @@ public final class ReuseIndex: @unchecked Sendable {
     ///   - source: the earlier manifest's entries in manifest order (validated by
     ///     the caller: a reader that fails later stops the walk with its error).
     ///   - sampler: which reusable files are read anyway.
-    ///   - capacity: reusable entries buffered at most; about twice the walk's
-    ///     reorder window (``WalkOptions/resolvedLookahead``) keeps misses away
-    ///     unless many files were deleted.
+    ///   - capacity: reusable entries buffered at most
+    ///     (``defaultCapacity(lookahead:)``).
     ///   - after: entries at or before this path are skipped (a shard's range
     ///     starts after it); nil for a whole walk.
     public init(source: any ManifestEntrySource, sampler: ReuseSampler, capacity: Int, after: [UInt8]? = nil) {
@@ -79,6 +78,14 @@ public final class ReuseIndex: @unchecked Sendable {
         self.capacity = max(1, capacity)
         self.floor = after
     }
+
+    /// The buffer a walk with reorder window `lookahead` gets: 65,536 candidates
+    /// (about 16 MiB at 250 bytes each), or 4 × the window when larger. The window
+    /// bounds the new tree's names in flight, not the old manifest's entries
+    /// between the emitter and a worker: a directory still being listed (its names
+    /// not yet scheduled) or deleted since lies in between with all its entries,
+    /// so the buffer is sized for a directory of 65,536 names, not for the window.
+    public static func defaultCapacity(lookahead: Int) -> Int { max(65_536, 4 * lookahead) }
 
     /// Files given a reused digest (not read).
     public var reused: UInt64 { reusedCount.load(ordering: .relaxed) }

@@ -106,13 +106,14 @@ public final class TreeWalker: Sendable {
         var stack = [rootNode]
         var batch: [JobResult] = []
         while scheduler.nextBatch(&stack, into: &batch, max: 256) {
+            // The batch's results are finished: no worker asks the reuse manifest
+            // for their paths again, so its entries up to here can go.
+            if let reuse = options.reuse, let last = batch.last { try reuse.advance(past: last.entry.path) }
             for result in batch {
                 // Counted first: a progress record taken while `emit` runs shows this entry.
                 progress.emitted(result.entry)
                 try emit(result.entry)
             }
-            // The reuse manifest's entries up to here are no longer asked for.
-            if let reuse = options.reuse, let last = batch.last { try reuse.advance(past: last.entry.path) }
         }
         if let failure = scheduler.stoppedBy() { throw failure }
     }

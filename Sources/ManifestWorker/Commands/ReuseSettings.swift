@@ -51,9 +51,7 @@ struct ReuseSettings: Sendable, Equatable {
         // Decoded ahead on its own thread when there is a core for it, like the diff's inputs.
         let entries: any ManifestEntrySource = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? PrefetchingEntrySource(reader) : reader
         let sampler = try ReuseSampler(fraction: fraction, seed: seed ?? UInt64(bitPattern: header.startedAtNs))
-        // Twice the reorder window: only deletions of more than a window's worth of
-        // files between the emitter and a worker make a file be read needlessly.
         let window = WalkOptions(concurrency: concurrency).resolvedLookahead
-        return ReuseIndex(source: entries, sampler: sampler, capacity: 2 * window)
+        return ReuseIndex(source: entries, sampler: sampler, capacity: ReuseIndex.defaultCapacity(lookahead: window))
     }
 }
