@@ -38,6 +38,7 @@ final class ReportPageTests: XCTestCase {
         trailer.entries = 5; trailer.files = 4; trailer.dirs = 1; trailer.bytes = 20
         trailer.completedAtNs = Self.t0 + 60_000_000_000
         trailer.entriesSha256 = String(repeating: "ab", count: 32)
+        trailer.reuse = ReuseCounts(reused: 3, sampled: 1, mismatches: 0, seed: 42)  // made with --reuse-from
         let baseline = ManifestHeader(role: .baseline, root: "/mnt/efs", fileSystemId: "fs-0123",
                                       startedAtNs: Self.t0, tool: "manifest-worker 0.1.0")
         let restored = ManifestHeader(role: .restored, root: "/mnt/restored", fileSystemId: "fs-0123",

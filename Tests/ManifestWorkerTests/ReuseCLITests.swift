@@ -71,12 +71,17 @@ final class ReuseCLITests: XCTestCase {
         makeSampleTree(dir, under: "t")
         try tamperedBaseline(dir)
         let post = try CLIRunner.run(["generate", dir.at("t"), "-o", dir.at("post.gz"), "--role", "post",
-                                      "--reuse-from", dir.at("base.gz"), "--rehash-sample", "1"])
+                                      "--reuse-from", dir.at("base.gz"), "--rehash-sample", "1", "--sample-seed", "3"])
         XCTAssertEqual(post.out, summary(dir, "post.gz", reuse: "0 reused, 2 sampled, 1 reuse mismatches"))
         let lines = try entryLines(dir.at("post.gz"))
         XCTAssertTrue(lines[1].hasSuffix(#","sha256":"5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03","reuseMismatch":true}"#), lines[1])
         XCTAssertFalse(lines[3].contains("reuseMismatch"))
         XCTAssertTrue(try trailerLine(dir.at("post.gz")).contains(#""reuse":{"reused":0,"sampled":2,"mismatches":1,"#))
+        let shown = try CLIRunner.run(["show", dir.at("post.gz")])
+        XCTAssertEqual(shown.status, 0, "\(shown)")
+        let showLines = shown.out.split(separator: "\n").map(String.init)
+        XCTAssertTrue(showLines[2].hasSuffix("  5891b5b522d5df08  docs/a.txt  [reuse mismatch]"), showLines[2])
+        XCTAssertEqual(showLines[5], "# 4 entries: 2 files, 1 dirs, 1 symlinks, 0 others, 12 bytes, 0 errors, 0 unstable, 0 reused, 2 sampled, 1 reuse mismatches (seed 3)")
         // Not sampled: the tampered digest is taken, as the metadata said "unchanged".
         let blind = try CLIRunner.run(["generate", dir.at("t"), "-o", dir.at("blind.gz"), "--reuse-from", dir.at("base.gz"),
                                        "--rehash-sample", "0"])

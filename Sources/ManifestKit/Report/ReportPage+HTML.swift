@@ -200,6 +200,10 @@ extension ReportPage {
                 w.raw("completed "); w.text(Timestamp.format(ns: t.completedAtNs, fractionDigits: 0))
                 w.raw("<br>\(t.entries) entries: \(t.files) files, \(t.dirs) dirs, \(t.symlinks) symlinks, \(t.others) others")
                 w.raw("<br>\(t.bytes) bytes, \(t.errors) errors, \(t.unstable) unstable")
+                if let r = t.reuse {
+                    // Made with --reuse-from: how much of it was read.
+                    w.raw("<br>digests reused \(r.reused), sampled \(r.sampled), reuse mismatches \(r.mismatches) (seed \(r.seed))")
+                }
                 w.raw("<br>entries SHA-256 <span class=\"mono\">"); w.text(t.entriesSha256); w.raw("</span>")
             } else {
                 w.raw("walked, no manifest written")

@@ -23,7 +23,7 @@ enum ShowFormat {
 
     /// One entry: type, size, mode, owner, mtime, hash prefix (`dev 1:3` for a
     /// device), path (+ target,
-    /// error, unstable).
+    /// error, unstable, reuse mismatch).
     static func entryLine(_ entry: ManifestEntry) -> String {
         let type = entry.type.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
         let size = String(entry.size)
@@ -36,13 +36,15 @@ enum ShowFormat {
         if let target = entry.target { line += " -> \(HumanText.name(target))" }
         if let error = entry.error { line += "  [error: \(HumanText.line(error))]" }
         if entry.unstable { line += "  [unstable]" }
+        if entry.reuseMismatch { line += "  [reuse mismatch]" }
         return line
     }
 
     static func trailerLines(_ trailer: ManifestTrailer) -> [String] {
         [
             "# \(trailer.entries) entries: \(trailer.files) files, \(trailer.dirs) dirs, \(trailer.symlinks) symlinks, "
-                + "\(trailer.others) others, \(trailer.bytes) bytes, \(trailer.errors) errors, \(trailer.unstable) unstable",
+                + "\(trailer.others) others, \(trailer.bytes) bytes, \(trailer.errors) errors, \(trailer.unstable) unstable"
+                + (trailer.reuse.map { ", \($0.reused) reused, \($0.sampled) sampled, \($0.mismatches) reuse mismatches (seed \($0.seed))" } ?? ""),
             "# completed \(WallClock.utcSeconds(trailer.completedAtNs))  entriesSha256 \(trailer.entriesSha256)  valid",
         ]
     }

@@ -62,7 +62,10 @@ enum ManifestJSON {
                 ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
                 ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),
                 ("completedAt", .string(Timestamp.format(ns: trailer.completedAtNs))), ("entriesSha256", .string(trailer.entriesSha256)),
-            ])),
+            ] + (trailer.reuse.map { r -> [(String, JSONValue)] in
+                [("reuse", .object([("reused", .uint(r.reused)), ("sampled", .uint(r.sampled)),
+                                    ("mismatches", .uint(r.mismatches)), ("seed", .uint(r.seed))]))]
+            } ?? []))),
         ])
     }
 }
