@@ -207,56 +207,61 @@ class ScaleSections:
         b = self.b
         work = self.out("shards-%s" % kind)
         os.makedirs(work, exist_ok=True)
+        source = os.path.join(work, "source.ndjson.gz")
         single = os.path.join(work, "single.ndjson.gz")
-        rows = []
-        res = {"walk": [], "k": {}}
+        res = {"k": {}}
+        subprocess.run("find %s -type f -print0 | xargs -0 -P2 -n 512 cat > /dev/null" % shlex.quote(root), shell=True)
         with latfs_mount(self.a.latfs, root, self.mnt(), self.a.shard_delay) as mnt:
-            # The single walk: also the plan's source manifest (the previous manifest of
-            # the same tree, as in a run).
-            t1s = []
+            # An untimed walk first: the plan's source (the previous manifest of the same
+            # tree, as in a run) and a warm-up of the simulator.
+            timed([self.a.bin, "generate", mnt, "-o", source, "--quiet", "--concurrency", str(c)])
+            _, source_trailer = read_manifest_ends(source)
+            entries = source_trailer["entries"]
+            plans, t_plan = {}, {}
+            for k in ks:
+                plans[k] = os.path.join(work, "plan-%d.json" % k)
+                t_plan[k] = timed([self.a.bin, "plan-shards", source, "--shards", str(k), "-o", plans[k]])
+            parts = {k: [os.path.join(work, "part-%d-%04d.ndjson.gz" % (k, i)) for i in range(k)] for k in ks}
+            t1s, walls, per_shard = [], {k: [] for k in ks}, {k: [] for k in ks}
+            # Alternating rounds: the single walk, then each K (absolute times drift here).
             for r in range(self.a.rounds):
                 t1s.append(timed([self.a.bin, "generate", mnt, "-o", single, "--quiet", "--concurrency", str(c)]))
-                log("bench: shards %s single walk round %d: %.2fs" % (kind, r + 1, t1s[-1]))
-            t1 = sorted(t1s)[len(t1s) // 2]
-            _, single_trailer = read_manifest_ends(single)
-            entries = single_trailer["entries"]
-            res["walk"] = t1s
-            res["entries"] = entries
-            for k in ks:
-                plan = os.path.join(work, "plan-%d.json" % k)
-                t_plan = timed([self.a.bin, "plan-shards", single, "--shards", str(k), "-o", plan])
-                parts = [os.path.join(work, "part-%d-%04d.ndjson.gz" % (k, i)) for i in range(k)]
-                walls, per_shard = [], []
-                for r in range(self.a.rounds):
+                log("bench: shards %s round %d single walk: %.2fs" % (kind, r + 1, t1s[-1]))
+                for k in ks:
                     wall, ends = timed_parallel([
-                        [self.a.bin, "generate", mnt, "--plan", plan, "--shard", str(i), "-o", parts[i],
+                        [self.a.bin, "generate", mnt, "--plan", plans[k], "--shard", str(i), "-o", parts[k][i],
                          "--quiet", "--concurrency", str(c)] for i in range(k)])
-                    walls.append(wall)
-                    per_shard.append(ends)
-                    log("bench: shards %s K=%d round %d: %.2fs (%s)" % (
-                        kind, k, r + 1, wall, " ".join("%.2f" % e for e in ends)))
-                mid = sorted(range(len(walls)), key=lambda i: walls[i])[len(walls) // 2]
-                tk, ends = walls[mid], per_shard[mid]
-                joined = os.path.join(work, "joined-%d.ndjson.gz" % k)
-                t_join = timed([self.a.bin, "join"] + parts + ["-o", joined])
-                counts = [read_manifest_ends(p)[1]["entries"] for p in parts]
-                _, jt = read_manifest_ends(joined)
-                same = jt["entriesSha256"] == single_trailer["entriesSha256"] and jt["entries"] == entries
-                rows.append([k, fmt_s(tk), fmt_ratio(ideal_ratio(t1, tk, k)),
-                             fmt_ratio(balance(counts)), fmt_ratio(balance(ends)),
-                             "%.3f s (%.1f %%)" % (t_plan, 100 * t_plan / t1),
-                             "%.3f s (%.1f %%)" % (t_join, 100 * t_join / t1),
-                             "yes" if same else "**NO**"])
-                res["k"][k] = {"wall": walls, "shardWalls": ends, "entries": counts, "plan": t_plan,
-                               "join": t_join, "identical": same}
-        files, _, _ = corpus_stats_light(root)
+                    walls[k].append(wall)
+                    per_shard[k].append(ends)
+                    log("bench: shards %s round %d K=%d: %.2fs (%s)" % (
+                        kind, r + 1, k, wall, " ".join("%.2f" % e for e in ends)))
+        t1 = sorted(t1s)[len(t1s) // 2]
+        _, single_trailer = read_manifest_ends(single)
+        res["walk"] = t1s
+        res["entries"] = entries
+        rows = []
+        for k in ks:
+            mid = sorted(range(len(walls[k])), key=lambda i: walls[k][i])[len(walls[k]) // 2]
+            tk, ends = walls[k][mid], per_shard[k][mid]
+            joined = os.path.join(work, "joined-%d.ndjson.gz" % k)
+            t_join = timed([self.a.bin, "join"] + parts[k] + ["-o", joined])
+            counts = [read_manifest_ends(p)[1]["entries"] for p in parts[k]]
+            _, jt = read_manifest_ends(joined)
+            same = (jt["entriesSha256"] == single_trailer["entriesSha256"]
+                    and jt["entries"] == single_trailer["entries"])
+            rows.append([k, fmt_s(tk), "%.2f" % (t1 / tk), fmt_ratio(ideal_ratio(t1, tk, k)),
+                         fmt_ratio(balance(counts)), fmt_ratio(balance(ends)),
+                         "%.3f s (%.1f %%)" % (t_plan[k], 100 * t_plan[k] / t1),
+                         "%.3f s (%.1f %%)" % (t_join, 100 * t_join / t1),
+                         "yes" if same else "**NO**"])
+            res["k"][k] = {"wall": walls[k], "shardWalls": ends, "entries": counts, "plan": t_plan[k],
+                           "join": t_join, "identical": same}
         b.emit("**%s** (%s): %d entries, single walk %s at `--concurrency %d` (median of %d)" % (
             kind, "uniform tree" if kind == "lat" else "one huge directory + many small ones",
-            entries, fmt_s(t1), c, len(res["walk"])))
+            entries, fmt_s(t1), c, len(t1s)))
         b.emit()
-        b.table(["K", "wall (K at once)", "(t1/K)/tK", "entries max/mean", "shard time max/mean",
-                 "plan-shards (of walk)", "join (of walk)", "joined = single"], rows)
-        res["files"] = files
+        b.table(["K", "wall (K at once)", "speed-up t1/tK", "(t1/K)/tK", "entries max/mean",
+                 "shard time max/mean", "plan-shards (of walk)", "join (of walk)", "joined = single"], rows)
         return res
 
     # constants -----------------------------------------------------------------
@@ -392,6 +397,3 @@ def in_flight(files_per_s, trips, delay_ms):
     return files_per_s * trips * delay_ms / 1000.0
 
 
-def corpus_stats_light(root):
-    files = sum(len(ns) for _, _, ns in os.walk(root))
-    return files, None, None
