@@ -223,6 +223,9 @@ class ScaleSections:
                 t_plan[k] = timed([self.a.bin, "plan-shards", source, "--shards", str(k), "-o", plans[k]])
             parts = {k: [os.path.join(work, "part-%d-%04d.ndjson.gz" % (k, i)) for i in range(k)] for k in ks}
             t1s, walls, per_shard = [], {k: [] for k in ks}, {k: [] for k in ks}
+            # One process with the same total in flight (K x C): what the machine allows
+            # a single walker, to tell sharding's cost from this machine's ceiling.
+            wide = {k: [] for k in ks if k > 1}
             # Alternating rounds: the single walk, then each K (absolute times drift here).
             for r in range(self.a.rounds):
                 t1s.append(timed([self.a.bin, "generate", mnt, "-o", single, "--quiet", "--concurrency", str(c)]))
@@ -235,6 +238,10 @@ class ScaleSections:
                     per_shard[k].append(ends)
                     log("bench: shards %s round %d K=%d: %.2fs (%s)" % (
                         kind, r + 1, k, wall, " ".join("%.2f" % e for e in ends)))
+                    if k > 1:
+                        wide[k].append(timed([self.a.bin, "generate", mnt, "-o", single + ".wide", "--quiet",
+                                              "--concurrency", str(k * c)]))
+                        log("bench: shards %s round %d one process at %d: %.2fs" % (kind, r + 1, k * c, wide[k][-1]))
         t1 = sorted(t1s)[len(t1s) // 2]
         _, single_trailer = read_manifest_ends(single)
         res["walk"] = t1s
@@ -249,18 +256,21 @@ class ScaleSections:
             _, jt = read_manifest_ends(joined)
             same = (jt["entriesSha256"] == single_trailer["entriesSha256"]
                     and jt["entries"] == single_trailer["entries"])
+            tw = sorted(wide[k])[len(wide[k]) // 2] if k > 1 else t1
             rows.append([k, fmt_s(tk), "%.2f" % (t1 / tk), fmt_ratio(ideal_ratio(t1, tk, k)),
+                         "%s (%.2f)" % (fmt_s(tw), tw / tk),
                          fmt_ratio(balance(counts)), fmt_ratio(balance(ends)),
                          "%.3f s (%.1f %%)" % (t_plan[k], 100 * t_plan[k] / t1),
                          "%.3f s (%.1f %%)" % (t_join, 100 * t_join / t1),
                          "yes" if same else "**NO**"])
-            res["k"][k] = {"wall": walls[k], "shardWalls": ends, "entries": counts, "plan": t_plan[k],
+            res["k"][k] = {"wall": walls[k], "oneProcessAtKC": wide.get(k, t1s), "shardWalls": ends, "entries": counts, "plan": t_plan[k],
                            "join": t_join, "identical": same}
         b.emit("**%s** (%s): %d entries, single walk %s at `--concurrency %d` (median of %d)" % (
             kind, "uniform tree" if kind == "lat" else "one huge directory + many small ones",
             entries, fmt_s(t1), c, len(t1s)))
         b.emit()
-        b.table(["K", "wall (K at once)", "speed-up t1/tK", "(t1/K)/tK", "entries max/mean",
+        b.table(["K", "wall (K at once)", "speed-up t1/tK", "(t1/K)/tK", "one process at K x C (its time / tK)",
+                 "entries max/mean",
                  "shard time max/mean", "plan-shards (of walk)", "join (of walk)", "joined = single"], rows)
         return res
 
