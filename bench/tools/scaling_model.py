@@ -36,16 +36,16 @@ CONSTANTS = {
                                  "3,176 files/s, bench/README.md session 2; 0.36 at load average 30)"),
     "cpu_us_per_entry": (21.4, "measured: CPU (user + system, all threads) per entry of a warm local walk of small files"),
     "hash_mbps_per_core": (1693.0, "measured: openssl speed -evp sha256, one core (SHA-NI)"),
-    "diff_entries_per_s": (229_000.0, "measured: manifest-worker diff of two synthetic 200k-entry manifests, "
+    "diff_entries_per_s": (219_000.0, "measured: manifest-worker diff of two synthetic 200k-entry manifests (218,700-229,000), "
                                       "entries of one per CPU-second (one core's worth; wall-clock 400,000/s on "
                                       "the idle machine, bench/README.md session 2)"),
     "manifest_bytes_per_entry": (65.0, "measured: gzip'd bytes per entry of a generated manifest (small-file tree)"),
-    "plan_us_per_entry": (2.5, "measured: plan-shards per entry of the source manifest"),
-    "join_us_per_entry": (2.5, "measured: join per entry"),
-    "reuse_time_fraction": (0.48, "measured: post manifest with --reuse-from over a full read, 1 % changed, latfs 2 ms "
-                                  "(2.25 s / 4.72 s, 5,000 files)"),
+    "plan_us_per_entry": (2.3, "measured: plan-shards CPU per entry of a 200k-entry manifest (0.46 s; two passes)"),
+    "reuse_time_fraction": (0.49, "measured: post manifest with --reuse-from over a full read, 1 % changed, latfs 2 ms "
+                                  "(2.25 s / 4.72 s and 1.93 s / 3.92 s, 5,000 files)"),
     "reuse_read_fraction": (0.02, "by definition: 1 % of files changed + the default 1 % --rehash-sample are read"),
-    "imbalance": (1.10, "measured: largest shard's time over the mean, skewed tree, K = 4"),
+    "imbalance": (1.02, "measured: largest shard's wall time over the mean, K = 2 and 4, uniform and skewed trees "
+                        "(1.00-1.02; entries max/mean 1.00)"),
     # --- cited ---
     "efs_read_iops": (250_000, "cited: Elastic throughput, default read IOPS for frequently accessed data "
                                "(up to 2,500,000 on request); Bursting 35,000, Provisioned 55,000 "
@@ -106,7 +106,7 @@ def load_measured(path, c):
     d = m.get("diff", {})
     if d.get("entriesPerCpuSecond") or d.get("entriesPerSecond"):
         c["diff_entries_per_s"] = (d.get("entriesPerCpuSecond") or d["entriesPerSecond"], "measured: " + path)
-    if m.get("plan", {}).get("microsPerEntry"):
+    if m.get("plan", {}).get("cpuSeconds") is not None and m["plan"].get("microsPerEntry"):
         c["plan_us_per_entry"] = (m["plan"]["microsPerEntry"], "measured: " + path)
     return c
 
@@ -274,6 +274,9 @@ def report(m, target_hours=1.0):
     lim.append(["Lambda diff", "{:,.0f} entries per manifest in 15 min (three-way, CPU); {:,.0f} by S3 reads".format(
         m.k("lambda_seconds") * m.k("diff_entries_per_s") / 1.5,
         m.k("lambda_seconds") * m.k("s3_lambda_mbps") * 1e6 / (3 * m.k("manifest_bytes_per_entry")))])
+    lim.append(["plan in Lambda", "{:,.0f} entries in 15 min by CPU; {:,.0f} by reading the source twice from S3".format(
+        m.k("lambda_seconds") * 1e6 / m.k("plan_us_per_entry"),
+        m.k("lambda_seconds") * m.k("s3_lambda_mbps") * 1e6 / (2 * m.k("manifest_bytes_per_entry")))])
     lim.append(["AWS Backup restore", "{:,.0f} files in 7 days at {:.0f} files/s".format(
         m.k("backup_max_days") * 86400 * m.k("restore_files_per_s"), m.k("restore_files_per_s"))])
     out.append("**Limits**\n")
