@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+from scalebench import ScaleSections
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = ["."]
 
@@ -113,7 +115,7 @@ class Bench:
 
     # --- hashing corpora -------------------------------------------------
     def scale(self, kind):
-        override = {"mixed": self.a.mixed_scale, "lat": self.a.lat_scale}.get(kind)
+        override = {"mixed": self.a.mixed_scale, "lat": self.a.lat_scale, "skew": self.a.lat_scale}.get(kind)
         return override if override is not None else self.a.scale
 
     def corpus(self, kind, name=None, scale=None):
@@ -300,7 +302,12 @@ def main():
     ap.add_argument("--mixed-scale", type=float, help="scale of the mixed corpus (default --scale)")
     ap.add_argument("--lat-scale", type=float, help="scale of the 20k-file latency slice (default --scale)")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--only", default="large,small,mixed,diff,memory,latency")
+    ap.add_argument("--only", default="large,small,mixed,diff,memory,latency,constants,shards,reuse")
+    ap.add_argument("--const-scale", type=float, default=0.05, help="constants: size of the 2 ms slice (x 20,000 files)")
+    ap.add_argument("--const-diff-entries", type=int, default=200_000, help="constants: entries of the diff manifests")
+    ap.add_argument("--shard-concurrency", type=int, default=16, help="shards: --concurrency of every process")
+    ap.add_argument("--shard-counts", default="1,2,4", help="shards: the K values")
+    ap.add_argument("--shard-delay", type=float, default=2, help="shards: simulated ms per operation")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     OUT_DIR[0] = args.out
@@ -327,6 +334,13 @@ def main():
         b.memory()
     if "latency" in parts:
         b.latency()
+    scale = ScaleSections(b)
+    if "constants" in parts:
+        scale.constants()
+    if "shards" in parts:
+        scale.shards()
+    if "reuse" in parts:
+        scale.reuse()
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write("\n".join(b.md) + "\n")
     with open(os.path.join(args.out, "results.json"), "w") as f:

@@ -10,6 +10,9 @@ KIND:
   mixed  20,000 files, sizes log-uniform in 0-16 MiB, 2-level tree
          (scale shrinks the number of files)
   lat    like small, 20,000 files (scale shrinks) - the latency slice
+  skew   20,000 files of 1-2 KiB (scale shrinks): half in one directory `m/`, the
+         rest 10 to a directory in `aNNN/` (before it) and `zNNN/` (after it) - the
+         sharding balance test
 
 A corpus is written once; a `DIR.complete` marker beside it, holding its parameters makes a
 re-run with the same parameters a no-op.
@@ -68,10 +71,28 @@ def mixed_tree(root, count, rng, data):
     return total
 
 
+def skew_tree(root, count, rng, data):
+    huge = count // 2
+    os.makedirs(os.path.join(root, "m"))
+    for i in range(huge):
+        write_file(os.path.join(root, "m", "f%06d" % i), rng.randint(1024, 2048), data, rng)
+    rest = count - huge
+    per_dir = 10
+    dirs = (rest + per_dir - 1) // per_dir
+    made = 0
+    for d in range(dirs):
+        name = ("a%03d" % d) if d < dirs // 2 else ("z%03d" % d)
+        os.makedirs(os.path.join(root, name))
+        for i in range(min(per_dir, rest - made)):
+            write_file(os.path.join(root, name, "f%02d" % i), rng.randint(1024, 2048), data, rng)
+            made += 1
+    return huge + made
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
-    ap.add_argument("kind", choices=["large", "small", "mixed", "lat"])
+    ap.add_argument("kind", choices=["large", "small", "mixed", "lat", "skew"])
     ap.add_argument("--scale", type=float, default=1.0)
     args = ap.parse_args()
 
@@ -84,7 +105,7 @@ def main():
     if os.path.exists(args.dir):
         shutil.rmtree(args.dir)
     os.makedirs(args.dir)
-    seed = {"large": 1, "small": 2, "mixed": 3, "lat": 4}[args.kind]
+    seed = {"large": 1, "small": 2, "mixed": 3, "lat": 4, "skew": 5}[args.kind]
     rng = random.Random(seed)
     data = pool(seed)
     if args.kind == "large":
@@ -95,6 +116,8 @@ def main():
         small_tree(args.dir, max(100, int(200_000 * args.scale)), rng, data)
     elif args.kind == "lat":
         small_tree(args.dir, max(100, int(20_000 * args.scale)), rng, data)
+    elif args.kind == "skew":
+        skew_tree(args.dir, max(100, int(20_000 * args.scale)), rng, data)
     else:
         mixed_tree(args.dir, max(20, int(20_000 * args.scale)), rng, data)
     with open(marker, "w") as f:
