@@ -137,6 +137,21 @@ final class InterruptGuard: @unchecked Sendable {
     /// Called by a sink whose upload call failed. When the failure is this guard's
     /// abort, parks the calling thread until the process exits (so that the exit is
     /// the interrupt's, 128 + signal, not the command's error); otherwise returns.
+    /// For a test pause that saw one of ``signals`` pending: once this guard's thread has
+    /// taken it, parks the caller until the process exits, so that nothing more happens
+    /// between the pause and the interrupt (the last record says where the pause was).
+    /// Returns when the guard is not active or the signal is not taken within 60 s.
+    func parkOnceInterrupted() {
+        for _ in 0..<6000 {
+            lock.lock()
+            let (active, taken) = (started, interrupting)
+            lock.unlock()
+            guard active else { return }
+            if taken { while true { sleep(60) } }
+            usleep(10_000)
+        }
+    }
+
     func parkIfInterrupted() {
         lock.lock()
         let parked = interrupting
@@ -200,7 +215,10 @@ enum TestPause {
         for _ in 0..<6000 {
             var pending = sigset_t()
             sigpending(&pending)
-            if InterruptGuard.signals.contains(where: { sigismember(&pending, $0.number) == 1 }) { return }
+            if InterruptGuard.signals.contains(where: { sigismember(&pending, $0.number) == 1 }) {
+                InterruptGuard.shared.parkOnceInterrupted()
+                return
+            }
             usleep(10_000)
         }
     }

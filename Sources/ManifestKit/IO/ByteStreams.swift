@@ -14,6 +14,18 @@ extension ByteSink {
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
+
+    /// Writes all of `bytes` and finishes; on any error the sink is aborted (nothing
+    /// half-written is left at the destination) and the error rethrown.
+    public func writeWhole(_ bytes: [UInt8]) throws {
+        do {
+            try write(bytes)
+            try finish()
+        } catch {
+            abort()
+            throw error
+        }
+    }
 }
 
 /// Where bytes come from: a file, stdin, an S3 object stream.

@@ -27,13 +27,7 @@ enum PlanShardsCommand {
             throw error
         }
         let bytes = plan.encoded()
-        do {
-            try sink.write(bytes)
-            try sink.finish()
-        } catch {
-            sink.abort()
-            throw error
-        }
+        try sink.writeWhole(bytes)
         let digest = ShardPlan.digest(of: bytes)
         if arguments.has("--json") {
             if !Endpoints.isStdout(output) { context.console.out(summaryJSON(plan, digest: digest, output: output).serialized() + "\n") }

@@ -58,13 +58,7 @@ enum ReportOutput {
 
     private static func write(_ bytes: [UInt8], to path: String, context: CommandContext) throws {
         let sink = try Endpoints.sink(for: path, environment: context.configuration.environment)
-        do {
-            try sink.write(bytes)
-            try sink.finish()
-        } catch {
-            sink.abort()
-            throw error
-        }
+        try sink.writeWhole(bytes)
     }
 
     private static func join(_ dir: String, _ name: String) -> String {
