@@ -58,18 +58,28 @@ public enum ClaimKey: String, Sendable, Codable, CodingKeyRepresentable, CaseIte
     case verdict
 }
 
-/// AWS Backup's restore job `Status`. An open set (AWS may add values; what it sends is
-/// kept as sent), with the values the orchestrator acts on as constants.
-public struct RestoreStatus: RawRepresentable, Sendable, Codable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+/// A status AWS reports as a string: an open set (AWS may add values; what it sends is
+/// kept as sent), coded as the bare string, written as a literal in code.
+public protocol OpenStringSet: RawRepresentable, Sendable, Codable, Hashable, ExpressibleByStringLiteral,
+    CustomStringConvertible where RawValue == String {
+    init(rawValue: String)
+}
+
+extension OpenStringSet {
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+    public init(from decoder: any Decoder) throws { self.init(rawValue: try decoder.singleValueContainer().decode(String.self)) }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
     public var description: String { rawValue }
+}
+
+/// AWS Backup's restore job `Status`. An open set (AWS may add values; what it sends is
+/// kept as sent), with the values the orchestrator acts on as constants.
+public struct RestoreStatus: OpenStringSet {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
 
     public static let pending: RestoreStatus = "PENDING"
     public static let running: RestoreStatus = "RUNNING"
@@ -82,16 +92,9 @@ public struct RestoreStatus: RawRepresentable, Sendable, Codable, Hashable, Expr
 }
 
 /// An ECS task's `lastStatus`. An open set, like `RestoreStatus`.
-public struct TaskStatus: RawRepresentable, Sendable, Codable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct TaskStatus: OpenStringSet {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { rawValue }
 
     public static let provisioning: TaskStatus = "PROVISIONING"
     public static let stopped: TaskStatus = "STOPPED"
