@@ -121,6 +121,8 @@ public final class ManifestSetReader: ManifestStream {
     }
 
     private static let unplanned = "not a shard of a plan: its header has no \"shard.plan\""
+    /// How much later than a part's start the index's `startedAt` may be (see `check`).
+    static let startSlackNs: Int64 = 1_000_000
 
     private init(parts: [PartSpec], name: String, plan: String, role: ManifestRole, startedAtNs: Int64?,
                  completedAtNs: Int64?, open: @escaping (String) throws -> ByteSource) throws {
@@ -238,8 +240,11 @@ public final class ManifestSetReader: ManifestStream {
             throw fail("root or file system differs from part 0's")
         }
         // The set's start is the earliest part's: an index stating a later one would move
-        // a baseline's window start past writes this part may have missed.
-        guard h.startedAtNs >= header.startedAtNs else {
+        // a baseline's window start past writes this part may have missed. Up to 1 ms is
+        // allowed: earlier orchestrators wrote the index's times through a `Date`, cut to the
+        // millisecond, which could land a few hundred nanoseconds past the part's start.
+        let (earliest, overflow) = header.startedAtNs.subtractingReportingOverflow(Self.startSlackNs)
+        guard overflow || h.startedAtNs >= earliest else {
             throw fail("started at \(Timestamp.format(ns: h.startedAtNs, fractionDigits: 9)), before the set's "
                        + "startedAt \(Timestamp.format(ns: header.startedAtNs, fractionDigits: 9))")
         }
