@@ -43,8 +43,10 @@ public enum SetIndex {
     /// - Throws: `PartUnreadable` (keyed by `key`) when ManifestKit finds the set unacceptable.
     public static func encode(planDigest: String, role: String, parts: [Part], key: String) throws -> Data {
         guard let manifestRole = ManifestRole(rawValue: role) else { throw PartUnreadable(key: key, reason: "unknown role \(role)") }
-        let starts = parts.compactMap { $0.summary.walk.map { Timestamps.nanoseconds($0.startedAt) } }
-        let ends = parts.compactMap { $0.summary.walk.map { Timestamps.nanoseconds($0.completedAt) } }
+        // The parts' own nanoseconds: through a `Date` they would be cut to the millisecond,
+        // and the set's completion would fall before its last part's.
+        let starts = parts.compactMap { $0.summary.walk?.startedAtNs }
+        let ends = parts.compactMap { $0.summary.walk?.completedAtNs }
         let set = ManifestSet(
             plan: planDigest, role: manifestRole, startedAtNs: starts.count == parts.count ? starts.min() : nil,
             completedAtNs: ends.count == parts.count ? ends.max() : nil,
