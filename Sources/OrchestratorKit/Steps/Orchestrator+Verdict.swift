@@ -42,7 +42,7 @@ extension Orchestrator {
                 : run.diffRanOutOfTime == true ? "it ran out of time in Lambda"
                 : estimate > config.diffInLambdaMaxEntries ? "about \(estimate) entries, over EBV_DIFF_IN_LAMBDA_MAX_ENTRIES \(config.diffInLambdaMaxEntries)"
                 : "about \(estimate) entries at \(String(format: "%.0f", rate)) per second need \(String(format: "%.0f", needed)) s, \(String(format: "%.0f", max(remaining, 0))) s left"
-            try await runDiffTask(&run, request: request, reason: reason, logger: log)
+            try await runDiffTask(&run, etag: &etag, request: request, reason: reason, deadline: deadline, logger: log)
             return
         }
         let started = now
