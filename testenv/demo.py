@@ -17,7 +17,8 @@ another alerted result such as task-failed) and everything was still cleaned up;
 demo itself failed (a binary failed, the run got stuck, cleanup or production checks
 failed).
 Narrative on stdout, one line per step; the orchestrator's JSON logs in
-``<out>/orchestrator.log`` (the emulator's own lines in ``<out>/lambda.log``), the worker's output in ``<out>/worker-<role>.log``, every
+``<out>/orchestrator.log`` (the emulator's own lines in ``<out>/lambda.log``), the worker's output in ``<out>/worker-<role>.log``
+(a shard's in ``worker-<role>-<shard>.log``), every
 event sent in ``<out>/events/``, and all the facts in ``<out>/result.json``.
 """
 
@@ -57,9 +58,10 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--trigger", choices=("backup-event", "verify"), default="backup-event",
                         help="what starts the run: the Backup Job State Change event (default), or the on-demand "
                              "{\"action\":\"verify\"} for the recovery point (no post manifest: a two-way diff)")
-    parser.add_argument("--fail-task", action="append", default=[], choices=("post", "restored"),
+    parser.add_argument("--fail-task", action="append", default=[], choices=("post", "restored", "plan", "diff"),
                         help="this worker task is killed (exit 137, out of memory) before it writes its manifest: "
-                             "the run ends task-failed (exit 1) and must still clean up")
+                             "the run ends task-failed (exit 1) and must still clean up; plan (with --shards): the run "
+                             "walks unsharded; diff (with --shards or --diff-in-fargate): the run ends error")
     parser.add_argument("--miss-event", action="append", default=[], choices=MISSABLE,
                         help="lose this event (restore: Restore COMPLETED; post/restored: that task's STOPPED); "
                              "a reconcile tick must recover it")
@@ -86,12 +88,45 @@ def parse(argv: list) -> argparse.Namespace:
     parser.add_argument("--baseline-action", action="store_true",
                         help="ask the orchestrator for the baseline as the schedule does ({\"action\":\"baseline\"}): "
                              "its task runs the worker, its STOPPED event completes the baseline run")
+    parser.add_argument("--shards", type=_shards, metavar="K",
+                        help="EBV_SHARDS=K: every manifest of a run with a baseline is walked by K worker tasks from a "
+                             "plan (a plan task, K tasks per role, set indexes, the diff as a task); with "
+                             "--baseline-action the worker's baseline is taken first, to plan the sharded baseline from")
+    parser.add_argument("--fail-shard", action="append", default=[], type=_fail_shard, metavar="ROLE:I[:twice]",
+                        help="that shard's task (ROLE post, restored or baseline-manifest; I from 0) is killed (exit 137) "
+                             "at its first start — it is started again and the run goes on; with :twice at its second "
+                             "start too — the run ends task-failed naming it (exit 1)")
     parser.add_argument("--published-shape", action="store_true",
                         help="with --fail-restore: send the Restore Job FAILED event in AWS's published shape "
                              "(no sourceResourceArn)")
     parser.add_argument("--rie", default=os.path.join(ROOT, ".venv", "rie", "aws-lambda-rie"),
                         help="the Runtime Interface Emulator (scripts/setup installs it there)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    sharded = (args.shards or 1) > 1
+    if (args.fail_shard or "plan" in args.fail_task) and not sharded:
+        parser.error("--fail-shard and --fail-task plan need --shards 2 or more (an unsharded run has no plan or shards)")
+    if "diff" in args.fail_task and not (sharded or args.diff_in_fargate):
+        parser.error("--fail-task diff needs a diff task: --shards 2 or more, or --diff-in-fargate")
+    return args
+
+
+def _shards(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 100, got {value}")
+    return value
+
+
+def _fail_shard(text: str) -> tuple:
+    """``ROLE:I`` or ``ROLE:I:twice`` → (role, shard, how many starts are killed)."""
+    parts = text.split(":")
+    if (len(parts) not in (2, 3) or parts[0] not in ("post", "restored", "baseline-manifest")
+            or not parts[1].isdigit() or parts[2:] not in ([], ["twice"])):
+        raise argparse.ArgumentTypeError(f"expected post|restored|baseline-manifest:SHARD[:twice], got {text!r}")
+    return parts[0], int(parts[1]), 2 if parts[2:] else 1
 
 
 def main(argv: list | None = None) -> int:

@@ -54,6 +54,69 @@ final class ClaimTests: XCTestCase {
         XCTAssertEqual(run.phase, .done)
     }
 
+    /// The summary is published, then another invocation writes the run (a reconcile tick
+    /// doing the next steps) before this one saves `notified`: the outcome is saved on the
+    /// re-read run. Lost, the claim would stay live with nothing recorded — the run waits
+    /// for it to expire, then publishes a second summary.
+    func testAPublishedSummaryIsRecordedWhenItsWriteLosesARace() async throws {
+        let world = try World()
+        let event = try await prepared(world)
+        await race(world, .reconcile) { $0.notified }
+        _ = try await world.handle(event)
+
+        var run = try await world.run()
+        XCTAssertTrue(run.notified)
+        XCTAssertEqual(run.phase, .done)
+        XCTAssertTrue(world.logs.messages(level: "warn").contains("conditional write lost; re-reading the run"))
+        world.clock.advance(3600)
+        _ = try await world.handle(.reconcile)
+        run = try await world.run()
+        XCTAssertEqual(run.history.filter { $0.hasSuffix(" notified") }.count, 1)
+        let subjects = await world.publishedSubjects()
+        XCTAssertEqual(subjects, ["[efs-backup-verifier] PASSED fs-0123456789abcdef0 run a827233a-d405-4a86-a440-759fa94f34dd"])
+    }
+
+    /// The same for the EMF line: emitted once, recorded although its write lost a race.
+    func testAnEmittedMetricsLineIsRecordedWhenItsWriteLosesARace() async throws {
+        let world = try World()
+        let event = try await prepared(world)
+        await race(world, .reconcile) { $0.metricsEmitted }
+        _ = try await world.handle(event)
+
+        let run = try await world.run()
+        XCTAssertTrue(run.metricsEmitted)
+        XCTAssertEqual(run.phase, .done)
+        world.clock.advance(3600)
+        _ = try await world.handle(.reconcile)
+        XCTAssertEqual(world.metrics.lines.current.filter { $0.contains("\"RunPassed\"") }.count, 1)
+    }
+
+    /// The same for the restore-testing validation result.
+    func testAPostedValidationResultIsRecordedWhenItsWriteLosesARace() async throws {
+        let world = try World()
+        let jobId = "AB123456-78C9-0123-456D-789012E34567"
+        await world.restoreTestingSetup(jobId: jobId)
+        _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
+        let event = try await world.taskStopped(role: .restored, exitCode: 0, runId: "rt-" + jobId)
+        // Nothing is left for another invocation to do here: a bare concurrent write.
+        let key = world.naming.runKey(fileSystemId: productionFS, runId: "rt-" + jobId)
+        let at = world.clock.now()
+        await world.store.setInterference(prefix: key, when: { (try? Run.decoded(from: $0))?.validationReported == true }) { store in
+            guard var other = try? await store.run(key) else { return }
+            other.note("another invocation's write", at: at)
+            await store.rawPut(key, (try? other.encoded()) ?? Data())
+        }
+        _ = try await world.handle(event)
+
+        let run = try await world.run("rt-" + jobId)
+        XCTAssertTrue(run.validationReported)
+        XCTAssertEqual(run.phase, .done)
+        world.clock.advance(3600)
+        _ = try await world.handle(.reconcile)
+        let validations = await world.backup.validations
+        XCTAssertEqual(validations.map(\.status), [.successful])
+    }
+
     func testALiveClaimMakesOthersWaitAndAnExpiredOneIsTakenOver() async throws {
         let world = try World()
         let event = try await prepared(world)

@@ -141,6 +141,40 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertEqual(run.phase, .done)
     }
 
+    /// The last restored part arrives, the diff task is started, and another invocation writes
+    /// the run before the task is recorded (a sharded run's events arrive together): the task
+    /// is recorded on the re-read run, so a reconcile tick can follow it — not left unknown
+    /// until the verdict claim expires.
+    func testTheDiffTaskIsRecordedWhenItsWriteLosesARace() async throws {
+        let world = try await shardedWorld()
+        try await runToPostShards(world)
+        world.clock.advance(5400)
+        await world.restoreCompletes()
+        _ = try await world.handle(world.restoreEvent(jobId: "restore-1", status: "COMPLETED"))
+        await addParts(world, role: "post")
+        await addParts(world, role: "restored")
+        for shard in 0..<3 { _ = try await world.handle(stopped(world, TaskSlot(.post, shard: shard), exitCode: 0)) }
+        for shard in 0..<2 { _ = try await world.handle(stopped(world, TaskSlot(.restored, shard: shard), exitCode: 0)) }
+        let key = world.naming.runKey(fileSystemId: productionFS, runId: backupJobId)
+        let at = world.clock.now()
+        await world.store.setInterference(prefix: key, when: { (try? Run.decoded(from: $0))?.tasks[.diff] != nil }) { store in
+            guard var other = try? await store.run(key) else { return }
+            other.note("another invocation's write", at: at)
+            await store.rawPut(key, (try? other.encoded()) ?? Data())
+        }
+        _ = try await world.handle(stopped(world, TaskSlot(.restored, shard: 2), exitCode: 0))
+
+        var run = try await world.run()
+        let requests = await world.ecs.runRequests.filter { $0.group.hasSuffix(":diff") }
+        XCTAssertEqual(requests.count, 1)
+        let tokens = await world.ecs.tasksByToken
+        XCTAssertEqual(run.tasks[.diff]?.taskArn, tokens["ebv-diff-\(backupJobId)"])
+        XCTAssertTrue(run.history.contains { $0.hasSuffix("the manifests are sets of 3 parts") }, "\(run.history)")
+        _ = try await world.handle(world.taskStopped(role: .diff, exitCode: 0))
+        run = try await world.run()
+        XCTAssertEqual(run.result, .passed)
+    }
+
     func testAShardFailingOnceIsStartedAgainAndTheRunGoesOn() async throws {
         let world = try await shardedWorld()
         try await runToPostShards(world)

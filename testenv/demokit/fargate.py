@@ -15,12 +15,28 @@ import time
 KILLED_REASON = "OutOfMemoryError: Container killed due to memory usage"
 
 
+def task_slot(task: dict) -> tuple[str, int | None]:
+    """The role and shard a task's group names: ``ebv:<fs>:<run>:<role>`` or
+    ``ebv:<fs>:<run>:<role>:<shard>`` (docs/orchestrator.md)."""
+    parts = task.get("group", "").split(":")
+    if len(parts) >= 5 and parts[-1].isdigit():
+        return parts[-2], int(parts[-1])
+    return parts[-1] if parts[-1] else "?", None
+
+
+def slot_name(role: str, shard: int | None) -> str:
+    """``post``, or ``post shard 1`` (0-based, as the groups count)."""
+    return role if shard is None else f"{role} shard {shard}"
+
+
 @dataclasses.dataclass
 class TaskRun:
     """One task this stand-in ran."""
     task_arn: str
     group: str
     role: str
+    #: The shard (0-based) of a sharded role's task; None for a role's only task.
+    shard: int | None
     task_definition: str
     file_system_id: str
     read_only: bool
@@ -95,7 +111,7 @@ class Fargate:
                 raise FargateError(f"task {task['taskArn']} mounts {file_system_id}, which has no local directory")
             mounts[point["containerPath"].rstrip("/")] = self.volumes[file_system_id]
         argv = [self.worker] + [self._map(arg, mounts) for arg in command]
-        role = environment.get("EBV_ROLE") or task.get("group", "").rsplit(":", 1)[-1] or "?"
+        role, shard = task_slot(task)
         started = time.monotonic()
         stop = {"taskArn": task["taskArn"], "container": self.container, "stop": True,
                 "stoppedReason": "Essential container in task exited"}
@@ -106,10 +122,11 @@ class Fargate:
             completed = subprocess.run(argv, env={**self.base_environment, **environment}, capture_output=True, text=True)
             exit_code, output = completed.returncode, completed.stdout + completed.stderr
         seconds = time.monotonic() - started
-        with open(os.path.join(self.log_dir, f"worker-{role}.log"), "a") as log:
+        log_name = f"worker-{role}.log" if shard is None else f"worker-{role}-{shard}.log"
+        with open(os.path.join(self.log_dir, log_name), "a") as log:
             log.write("$ " + " ".join(argv) + "\n" + output + "\n")
         self.harness.control("POST", "/_harness/ecs/task-exit-code", {**stop, "exitCode": exit_code})
-        record = TaskRun(task["taskArn"], task.get("group", ""), role, task["taskDefinitionArn"], file_system_id,
+        record = TaskRun(task["taskArn"], task.get("group", ""), role, shard, task["taskDefinitionArn"], file_system_id,
                          read_only, argv, exit_code, seconds, output.strip(), definition)
         self.ran.append(record)
         self.reported.add(task["taskArn"])

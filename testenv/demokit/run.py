@@ -13,7 +13,7 @@ import threading
 import time
 
 from . import events, outcome, tree, world
-from .fargate import Fargate
+from .fargate import Fargate, slot_name, task_slot
 from .lambda_runtime import LambdaRuntime
 from .world import BUCKET, CLUSTER, CONTAINER, MOUNT_PATH, TOPIC
 
@@ -36,6 +36,8 @@ class Demo:
         self.started = time.monotonic()
         self.sent = 0
         self.facts: dict = {"scenario": args.scenario, "missedEvents": sorted(args.miss_event), "steps": []}
+        #: ``--fail-shard``: (role, shard) → how many of its starts are still to be killed.
+        self.shard_kills = {(role, shard): times for role, shard, times in args.fail_shard}
         self.base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": out, "LANG": "C.UTF-8",
                          **harness.aws_environment()}
 
@@ -198,6 +200,8 @@ class Demo:
             self.orchestrator_env["EBV_REUSE"] = "false"
         if self.args.diff_in_fargate:
             self.orchestrator_env["EBV_DIFF_IN_LAMBDA_MAX_ENTRIES"] = "1"
+        if self.args.shards is not None:
+            self.orchestrator_env["EBV_SHARDS"] = str(self.args.shards)
         self.say(f"fixtures: bucket {BUCKET}, topic {TOPIC}, cluster {CLUSTER}, production file system {self.fs}, "
                  f"subnets {','.join(self.world.subnets)}, security group {self.world.security_group}, "
                  f"worker task definition {world.WORKER_FAMILY}:1 (production, read-only)")
@@ -219,12 +223,12 @@ class Demo:
         event = {"action": "baseline", "fileSystemId": self.fs, "scheduledTime": scheduled}
         run_id = self.send("baseline", event)["runId"]
         self.send("baseline-duplicate", event)
-        for _ in range(4):
+        for _ in range(8):  # sharded: the plan task, then the shards (a failed one started again)
             pending = self.fargate.pending()
             if not pending:
                 break
             for task in pending:
-                self.send("task-stopped-baseline", self.run_task(task))
+                self.send(_stopped_name(task), self.run_task(task))
         body = self.harness.client("s3").get_object(Bucket=BUCKET, Key=f"runs/{self.fs}/{run_id}.json")["Body"]
         run = json.loads(body.read())
         self.facts["baselineRun"] = {"runId": run_id, "phase": run["phase"], "result": run.get("result")}
@@ -234,10 +238,19 @@ class Demo:
 
     def baseline(self) -> None:
         if self.args.baseline_action:
+            if (self.args.shards or 1) > 1:
+                # A sharded baseline is planned from the previous one: take that first.
+                self.worker_baseline()
+                self.facts["previousBaselineKey"] = self.facts["baselineKey"]
             key = self.baseline_by_action()
             self.facts["baselineKey"] = key
             self.say(f"baseline: by the orchestrator ({{\"action\":\"baseline\"}}) -> s3://{BUCKET}/{key}")
             return
+        self.worker_baseline()
+
+    def worker_baseline(self) -> None:
+        """The baseline manifest written by the worker itself (unsharded), as a schedule
+        outside the orchestrator would."""
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
         key = f"manifests/{self.fs}/baseline/{stamp}.ndjson.gz"
         argv = [self.worker, "generate", self.volumes[self.fs], "-o", f"s3://{BUCKET}/{key}",
@@ -295,20 +308,31 @@ class Demo:
         return events.restore_job_state_change(described, self.harness.region)
 
     def run_task(self, task: dict) -> dict:
-        role = task.get("group", "").rsplit(":", 1)[-1]
-        ran = self.fargate.run(task, killed=role in self.args.fail_task)
+        role, shard = task_slot(task)
+        killed = role in self.args.fail_task if shard is None else self.kill_shard(role, shard)
+        ran = self.fargate.run(task, killed=killed)
         if ran.role == "restored":
             self.facts["restoredRevision"] = ran.definition
         mode = "read-only" if ran.read_only else "READ-WRITE"
-        did = "was killed" if role in self.args.fail_task else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
-        self.say(f"Fargate: task {ran.role} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} {mode} at "
-                 f"{MOUNT_PATH}) {did} -> exit {ran.exit_code}: {_first_line(ran.output)}")
+        did = "was killed" if killed else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
+        self.say(f"Fargate: task {slot_name(role, shard)} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} "
+                 f"{mode} at {MOUNT_PATH}) {did} -> exit {ran.exit_code}: {_first_line(ran.output)}")
         return events.task_state_change(self.fargate.describe(task["taskArn"]), self.harness.region)
 
-    def deliver(self, what: str, name: str, event: dict) -> bool:
-        """Sends the event, unless ``--miss-event`` loses it; True when sent."""
+    def kill_shard(self, role: str, shard: int) -> bool:
+        """``--fail-shard ROLE:I[:twice]``: whether this start of that shard is killed (its
+        first start; with ``twice`` its first two)."""
+        left = self.shard_kills.get((role, shard), 0)
+        if left:
+            self.shard_kills[(role, shard)] = left - 1
+            self.facts.setdefault("killedShards", []).append(f"{role}:{shard}")
+        return left > 0
+
+    def deliver(self, what: str, name: str, event: dict, label: str | None = None) -> bool:
+        """Sends the event, unless ``--miss-event`` loses it (``what``: restore, post,
+        restored; ``label`` names it in the narrative, e.g. ``post shard 1``); True when sent."""
         if what in self.args.miss_event:
-            self.missed.append(what)
+            self.missed.append(label or what)
             self.say(f"event {event['detail-type']} {name} is LOST (not sent)")
             return False
         self.send(name, event)
@@ -319,17 +343,18 @@ class Demo:
         first one twice, to show a duplicate changes nothing)."""
         for task in pending:
             event = self.run_task(task)
-            role = task.get("group", "").rsplit(":", 1)[-1]
-            if not self.deliver(role, f"task-stopped-{role}", event):
+            role, shard = task_slot(task)
+            name = _stopped_name(task)
+            if not self.deliver(role, name, event, slot_name(role, shard)):
                 continue
             if "duplicateTaskEvent" not in self.facts:
                 before = self.counts()
-                self.send(f"task-stopped-{role}-duplicate", event)
+                self.send(f"{name}-duplicate", event)
                 after = self.counts()
                 self.facts["duplicateTaskEvent"] = {"role": role, "before": before, "after": after}
                 self.say(f"duplicate STOPPED event ({role}): restore jobs {before['restoreJobs']} -> "
                          f"{after['restoreJobs']}, tasks {before['tasks']} -> {after['tasks']}")
-            self.last_stopped = (role, event)
+            self.last_stopped = (name, event)
 
     def restore_fails(self, job: dict) -> None:
         """``--fail-restore``: the restore job FAILS while the post task still runs; the
@@ -350,9 +375,10 @@ class Demo:
         for task in self.fargate.all_tasks():
             if task["lastStatus"] == "STOPPED" and task["taskArn"] not in self.fargate.reported:
                 self.fargate.reported.add(task["taskArn"])
-                role = task.get("group", "").rsplit(":", 1)[-1]
-                self.say(f"ECS: task {role} stopped by the orchestrator ({task.get('stoppedReason')})")
-                self.deliver(role, f"task-stopped-{role}", events.task_state_change(task, self.harness.region))
+                role, shard = task_slot(task)
+                self.say(f"ECS: task {slot_name(role, shard)} stopped by the orchestrator ({task.get('stoppedReason')})")
+                self.deliver(role, _stopped_name(task), events.task_state_change(task, self.harness.region),
+                             slot_name(role, shard))
 
     def drive(self, backup_event: dict) -> dict:
         """Plays AWS until the run is terminal; returns the final run document."""
@@ -400,13 +426,14 @@ class Demo:
                 self.facts.setdefault("reconciled", []).extend(self.missed)
                 self.missed = []
             else:
+                self.facts["stuckRun"] = run  # in result.json, to see what it waits for
                 raise DemoError(f"the run is stuck in phase {run['phase']}: nothing for AWS to do")
         else:
             raise DemoError("the run did not finish within 12 rounds")
         if self.last_stopped is not None:
             published = len(self.sns_messages())
-            role, event = self.last_stopped
-            self.send(f"task-stopped-{role}-late-duplicate", event)
+            name, event = self.last_stopped
+            self.send(f"{name}-late-duplicate", event)
             self.facts["lateDuplicate"] = {"snsBefore": published, "snsAfter": len(self.sns_messages())}
         return self.run_document()
 
@@ -498,3 +525,9 @@ def _brief(response: dict) -> str:
 
 def _first_line(text: str) -> str:
     return next((line for line in text.splitlines() if line.strip()), "")
+
+
+def _stopped_name(task: dict) -> str:
+    """The name of a task's STOPPED event in events/: ``task-stopped-post`` or ``task-stopped-post-1``."""
+    role, shard = task_slot(task)
+    return f"task-stopped-{role}" if shard is None else f"task-stopped-{role}-{shard}"

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from test_e2e_demo import assert_clean, assert_one_restore_two_tasks, emf, run_demo
+from demo_runs import assert_clean, assert_one_restore_two_tasks, emf, run_demo
 
 ACCESS_POINTS = "POST /2015-02-01/access-points"
 

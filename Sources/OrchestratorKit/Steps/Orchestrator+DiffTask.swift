@@ -7,8 +7,11 @@ import Primitives
 extension Orchestrator {
     /// Runs the diff as a task of the worker's definition:
     /// `manifest-worker diff s3://baseline [--post s3://post] s3://restored --report-dir s3://…/runs/<fs>/<run>/ --quiet [--window-end T]`
-    /// (severity overrides as `EBV_SEVERITY`); its STOPPED event continues the run.
-    func runDiffTask(_ run: inout Run, request: DiffRequest, reason: String, logger log: Logger) async throws {
+    /// (severity overrides as `EBV_SEVERITY`); its STOPPED event continues the run. The task
+    /// is recorded at once (`settle`): the verdict claim is live, so a record lost to another
+    /// invocation's write would leave it unknown to reconcile until the claim expires.
+    func runDiffTask(_ run: inout Run, etag: inout String, request: DiffRequest, reason: String, deadline: Date,
+                     logger log: Logger) async throws {
         var command = ["diff", naming.s3URI(request.baselineKey)]
         if let post = request.postKey { command += ["--post", naming.s3URI(post)] }
         command += [naming.s3URI(request.restoredKey), "--report-dir", naming.s3URI(request.reportPrefix), "--quiet"]
@@ -27,11 +30,16 @@ extension Orchestrator {
             subnets: config.subnets, securityGroups: config.securityGroups, containerName: config.workerContainer,
             command: command, environment: environment, tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
         let arn = try await service("RunTask diff") { try await services.tasks.runTask(task) }
-        var record = run.tasks[.diff] ?? TaskRecord(clientToken: token, manifestKey: request.reportPrefix + "report.json")
-        record.taskArn = record.taskArn ?? arn
-        record.lastStatus = record.lastStatus ?? .provisioning
-        run.tasks[.diff] = record
-        run.note("diff task \(arn): \(reason)", at: now)
+        let at = now
+        let manifestKey = request.reportPrefix + "report.json"
+        try await settle(&run, etag: &etag, deadline: deadline, logger: log) {
+            // A STOPPED event may have recorded the task first.
+            var record = $0.tasks[.diff] ?? TaskRecord(clientToken: token, manifestKey: manifestKey)
+            record.taskArn = record.taskArn ?? arn
+            record.lastStatus = record.lastStatus ?? .provisioning
+            $0.tasks[.diff] = record
+            $0.note("diff task \(arn): \(reason)", at: at)
+        }
         log.info("diff runs as a task", ["taskArn": arn, "reason": reason])
     }
 

@@ -96,8 +96,11 @@ extension Orchestrator {
             fileSystemId: fsId, accessPointId: accessPointId, readOnly: true,
             tags: naming.tags(runId: run.runId, expiresAt: run.expiresAt))
         let arn = try await service("RegisterTaskDefinition") { try await services.tasks.registerTaskDefinition(request) }
-        run.taskDefinitionArn = arn
-        run.note("task definition \(arn)", at: now)
+        let at = now
+        try await settle(&run, etag: &etag, deadline: deadline, logger: log) {
+            $0.taskDefinitionArn = arn
+            $0.note("task definition \(arn)", at: at)
+        }
     }
 
     /// The newest ACTIVE revision of the restored-worker family tagged with `runId`, if any.

@@ -42,7 +42,7 @@ extension Orchestrator {
                 : run.diffRanOutOfTime == true ? "it ran out of time in Lambda"
                 : estimate > config.diffInLambdaMaxEntries ? "about \(estimate) entries, over EBV_DIFF_IN_LAMBDA_MAX_ENTRIES \(config.diffInLambdaMaxEntries)"
                 : "about \(estimate) entries at \(String(format: "%.0f", rate)) per second need \(String(format: "%.0f", needed)) s, \(String(format: "%.0f", max(remaining, 0))) s left"
-            try await runDiffTask(&run, request: request, reason: reason, logger: log)
+            try await runDiffTask(&run, etag: &etag, request: request, reason: reason, deadline: deadline, logger: log)
             return
         }
         let started = now
@@ -100,16 +100,19 @@ extension Orchestrator {
         try await service("Publish") {
             try await services.notifier.publish(subject: notification.subject, message: notification.message)
         }
-        run.notified = true
-        run.note("notified", at: now)
+        let at = now
+        try await settle(&run, etag: &etag, deadline: deadline, logger: log) {
+            $0.notified = true
+            $0.note("notified", at: at)
+        }
     }
 
     /// The run's EMF line, once (claimed like the notification).
-    func emitMetrics(_ run: inout Run, etag: inout String, deadline: Date) async throws {
+    func emitMetrics(_ run: inout Run, etag: inout String, deadline: Date, logger log: Logger) async throws {
         try await claim(.metrics, &run, etag: &etag, deadline: deadline)
         let line = EMF.forRun(run, namespace: config.metricsNamespace, at: now)
         try await service("EMF") { try services.metrics.emit(line) }
-        run.metricsEmitted = true
+        try await settle(&run, etag: &etag, deadline: deadline, logger: log) { $0.metricsEmitted = true }
     }
 
     /// One terminal status for a restore-testing job (after our additions are removed),
@@ -127,7 +130,10 @@ extension Orchestrator {
         try await service("PutRestoreValidationResult") {
             try await services.backup.putRestoreValidationResult(restoreJobId: jobId, status: status, message: message)
         }
-        run.validationReported = true
-        run.note("validation \(status.rawValue) reported", at: now)
+        let at = now
+        try await settle(&run, etag: &etag, deadline: deadline, logger: log) {
+            $0.validationReported = true
+            $0.note("validation \(status.rawValue) reported", at: at)
+        }
     }
 }

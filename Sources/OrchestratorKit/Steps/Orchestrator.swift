@@ -155,7 +155,7 @@ public struct Orchestrator: Sendable {
         case .collectDiffReport: try await collectDiffReport(&run, logger: log)
         case .writeReport: try await sideEffect(.report, &run, logger: log) { try await writeReport(&$0, logger: log) }
         case .notify: try await sideEffect(.summary, &run, logger: log) { try await notify(&$0, etag: &etag, deadline: deadline, logger: log) }
-        case .emitMetrics: try await sideEffect(.metrics, &run, logger: log) { try await emitMetrics(&$0, etag: &etag, deadline: deadline) }
+        case .emitMetrics: try await sideEffect(.metrics, &run, logger: log) { try await emitMetrics(&$0, etag: &etag, deadline: deadline, logger: log) }
         case .stopTasks: try await stopTasks(&run, logger: log)
         case .deregisterTaskDefinition: try await deregisterTaskDefinition(&run, logger: log)
         case .deleteAccessPoint: try await deleteAccessPoint(&run, logger: log)
