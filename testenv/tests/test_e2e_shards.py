@@ -160,8 +160,8 @@ def test_a_shard_killed_twice_fails_the_run_naming_it(harness, tmp_path):
     assert demo.result["killedShards"] == ["restored:2", "restored:2"]
     run = demo.run_document()
     assert (run["phase"], run["result"]) == ("done", "task-failed")
-    # Human text counts shards from 1: shard 2 is the third of three.
-    reason = f"restored shard 3 of 3 manifest task exit code 137: {KILLED} (start 2)"
+    # Human text counts shards from 0, as --shard and the set index do: shard 2 is the third of three.
+    reason = f"restored shard 2 of 3 manifest task exit code 137: {KILLED} (start 2)"
     assert run["resultMessage"] == reason
     assert "restored" not in (run.get("manifestSets") or {})
     tasks = demo.tasks()
