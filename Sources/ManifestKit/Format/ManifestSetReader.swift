@@ -8,8 +8,12 @@ import Primitives
 /// reader checks that each part's header carries the set's plan digest, its
 /// position as shard index and the set's shard count, role, root and file
 /// system; that every entry lies in the range its header states and sorts
-/// after the previous part's last entry; and that each part's trailer states
-/// the entries and digest the index lists. The combined stream has a
+/// after the previous part's last entry; that each part's trailer states
+/// the entries and digest the index lists; and, once the last part is read, that
+/// the index's `startedAt` and `completedAt` (when it has them) are the parts'
+/// earliest start and latest completion. The index's figures are only claims
+/// (the orchestrator may take them from each part's ends, ``ManifestEnds``):
+/// every one that the stream uses is checked against the parts. The combined stream has a
 /// synthesised header (part 0's, with the set's role and start, as one shard of
 /// one) and, at the end, a synthesised trailer: the parts' counts summed and
 /// `entriesSha256` over every entry line of every part, which is what a single
@@ -47,6 +51,9 @@ public final class ManifestSetReader: ManifestStream {
     private let open: (String) throws -> ByteSource
     private let firstHeader: ManifestHeader
     private let completedAtNs: Int64?
+    /// The start the synthesised header states (the index's, or the parts' earliest).
+    private let statedStartNs: Int64?
+    private var earliestStart = Int64.max
     private var current: ManifestReader?
     private var index = 0
     private var counted = ManifestTrailer()
@@ -120,6 +127,7 @@ public final class ManifestSetReader: ManifestStream {
         self.plan = plan
         self.open = open
         self.completedAtNs = completedAtNs
+        statedStartNs = startedAtNs
         guard !parts.isEmpty else { throw ManifestKitError(.invalidManifest, subject: name, reason: "no parts") }
         let first = try ManifestReader(source: try open(parts[0].location))
         firstHeader = first.header
@@ -132,6 +140,7 @@ public final class ManifestSetReader: ManifestStream {
         h.shardRange = .all
         header = h
         try check(first.header, of: 0, role: role)
+        earliestStart = first.header.startedAtNs
         first.alsoHashing = digest
         current = first
     }
@@ -184,6 +193,7 @@ public final class ManifestSetReader: ManifestStream {
         current = nil
         index += 1
         guard index < parts.count else {
+            try checkTimes()
             var t = counted
             t.completedAtNs = completedAtNs ?? latestCompletion
             t.entriesSha256 = digest.finalizeHex()
@@ -192,9 +202,31 @@ public final class ManifestSetReader: ManifestStream {
         }
         let next = try ManifestReader(source: try open(parts[index].location))
         try check(next.header, of: index, role: header.role)
+        earliestStart = min(earliestStart, next.header.startedAtNs)
         next.alsoHashing = digest
         current = next
         partStarted = true
+    }
+
+    /// The index's `startedAt` and `completedAt`, when it states them, against the parts'
+    /// earliest start and latest completion: equal, or a whole millisecond less than one
+    /// from it (indexes written before the orchestrator kept nanoseconds went through a
+    /// `Date` and were cut to the millisecond).
+    private func checkTimes() throws {
+        for (key, stated, actual, what) in [("startedAt", statedStartNs, earliestStart, "the earliest part started at"),
+                                            ("completedAt", completedAtNs, latestCompletion, "the latest part completed at")] {
+            guard let stated, !Self.sameInstant(stated, actual) else { continue }
+            throw ManifestKitError(.invalidManifest, subject: name,
+                reason: "the set index states \(JSONText.quoted(key)) \(Timestamp.format(ns: stated)), but \(what) \(Timestamp.format(ns: actual))")
+        }
+    }
+
+    /// `stated` is `actual`, or a whole millisecond less than one millisecond from it.
+    static func sameInstant(_ stated: Int64, _ actual: Int64) -> Bool {
+        if stated == actual { return true }
+        guard stated % 1_000_000 == 0 else { return false }
+        let (difference, overflow) = stated.subtractingReportingOverflow(actual)
+        return !overflow && difference > -1_000_000 && difference < 1_000_000
     }
 
     private func add(_ value: UInt64, to key: String) -> Bool {
