@@ -48,12 +48,8 @@ public struct ManifestEnds: Sendable, Equatable {
         guard bytes.count <= maxBytes else { throw fail(nil, "\(bytes.count) bytes: ends are at most \(maxBytes) bytes") }
         guard !bytes.isEmpty else { throw fail(1, "empty: no header") }
         guard let firstEnd = bytes.firstIndex(of: 0x0A) else { throw fail(1, "truncated: the last line has no newline") }
-        let secondStart = firstEnd + 1
-        guard secondStart < bytes.count else { throw fail(2, "truncated: no trailer") }
-        guard let secondEnd = bytes[secondStart...].firstIndex(of: 0x0A) else {
-            throw fail(2, "truncated: the last line has no newline")
-        }
-        guard secondEnd + 1 == bytes.count else { throw fail(3, "unexpected data after the trailer") }
+        // Each line is decoded before what follows it is looked at, so the first
+        // problem named is the first there is.
         let header: ManifestHeader, trailer: ManifestTrailer
         do {
             header = try bytes.withUnsafeBufferPointer { (all) throws(LineProblem) -> ManifestHeader in
@@ -62,6 +58,11 @@ public struct ManifestEnds: Sendable, Equatable {
         } catch {
             throw fail(1, error.reason)
         }
+        let secondStart = firstEnd + 1
+        guard secondStart < bytes.count else { throw fail(2, "truncated: no trailer") }
+        guard let secondEnd = bytes[secondStart...].firstIndex(of: 0x0A) else {
+            throw fail(2, "truncated: the last line has no newline")
+        }
         do {
             trailer = try bytes.withUnsafeBufferPointer { (all) throws(LineProblem) -> ManifestTrailer in
                 try ManifestCodec.decodeTrailer(UnsafeBufferPointer(rebasing: all[secondStart..<secondEnd]))
@@ -69,6 +70,7 @@ public struct ManifestEnds: Sendable, Equatable {
         } catch {
             throw fail(2, error.reason)
         }
+        guard secondEnd + 1 == bytes.count else { throw fail(3, "unexpected data after the trailer") }
         let ends = ManifestEnds(header: header, trailer: trailer)
         if let problem = ends.trailer.countsProblem { throw fail(2, problem) }
         return ends

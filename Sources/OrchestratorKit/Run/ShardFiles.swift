@@ -43,8 +43,9 @@ public enum SetIndex {
     /// - Throws: `PartUnreadable` (keyed by `key`) when ManifestKit finds the set unacceptable.
     public static func encode(planDigest: String, role: String, parts: [Part], key: String) throws -> Data {
         guard let manifestRole = ManifestRole(rawValue: role) else { throw PartUnreadable(key: key, reason: "unknown role \(role)") }
-        let starts = parts.compactMap { $0.summary.walk.map { Timestamps.nanoseconds($0.startedAt) } }
-        let ends = parts.compactMap { $0.summary.walk.map { Timestamps.nanoseconds($0.completedAt) } }
+        // The parts' own nanoseconds: the set reader checks these against the parts.
+        let starts = parts.compactMap { $0.summary.walk?.startedAtNs }
+        let ends = parts.compactMap { $0.summary.walk?.completedAtNs }
         let set = ManifestSet(
             plan: planDigest, role: manifestRole, startedAtNs: starts.count == parts.count ? starts.min() : nil,
             completedAtNs: ends.count == parts.count ? ends.max() : nil,
