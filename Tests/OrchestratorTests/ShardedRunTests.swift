@@ -214,7 +214,8 @@ final class ShardedRunTests: XCTestCase {
         _ = try await world.handle(stopped(world, TaskSlot(.post, shard: 2), exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.result, .error)
-        XCTAssertEqual(run.resultMessage, "post shard 3 of 3: part \(partKey("post", 2)) is not this shard (by its ends \(ends)): header says shard 1 of 3")
+        XCTAssertEqual(run.resultMessage, "\(TaskSlot(.post, shard: 2).describe(count: 3)): part \(partKey("post", 2)) is not this shard "
+                       + "(by its ends \(ends)): header says shard 1 of 3")
         XCTAssertNil(run.manifestSets?[.post])
     }
 
