@@ -147,6 +147,48 @@ final class ManifestSetReaderTests: XCTestCase {
         f["s/plain"] = try Fixtures.manifest([])
         rejects(["s/plain"], f, ManifestKitError(.invalidManifest, subject: "s/plain", reason: "not a shard of a plan: its header has no \"shard.plan\""))
     }
+
+    /// Each part's header and trailer, for the report's shard walks; the set's start is its
+    /// earliest part's even when the index does not state it (part 2 here, not part 0).
+    func testThePartsAreKeptAndTheSetStartsWithItsEarliestPart() throws {
+        let (files, set) = try goodParts()
+        let (_, reader) = try read(set, files)
+        XCTAssertEqual(reader.parts.map(\.header.shardIndex), [0, 1, 2])
+        XCTAssertEqual(reader.parts.map(\.header.startedAtNs), [100, 99, 98])
+        XCTAssertEqual(reader.parts.map(\.trailer.completedAtNs), [200, 201, 202])
+        XCTAssertEqual(reader.parts.map(\.trailer.entries), [2, 2, 3])
+        let walk = try XCTUnwrap(WalkStats.byRole([ReportPage.Input(source: "s", header: reader.header, trailer: reader.trailer,
+                                                                    parts: reader.parts)])["baseline"])
+        XCTAssertEqual([walk.startedAtNs, walk.completedAtNs], [98, 202])
+        XCTAssertEqual(walk.entries, 7)
+        XCTAssertEqual(walk.shards.map(\.startedAtNs), [100, 99, 98])
+
+        var unstated = set
+        unstated.startedAtNs = nil
+        unstated.completedAtNs = nil
+        let (_, r) = try read(unstated, files)
+        XCTAssertEqual(r.header.startedAtNs, 98, "the earliest part's start, not part 0's (100)")
+        XCTAssertEqual(r.trailer?.completedAtNs, 202)
+
+        // An index stating a later start than a part's: that part could have missed writes
+        // made before the stated start (a baseline's window start), so the set is refused.
+        // A whole millisecond less than 1 ms later is an index of an older orchestrator (its
+        // times cut to the millisecond); any other later start is refused, at the part or,
+        // within 1 ms, once every part is read (ManifestSetTimesTests).
+        var late = set
+        late.startedAtNs = 1_000_000
+        XCTAssertEqual(try read(late, files).1.header.startedAtNs, 1_000_000)
+        late.startedAtNs = 98 + 1_000_000
+        XCTAssertThrowsError(try read(late, files)) {
+            XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(.invalidManifest, subject: "s/x.set.json",
+                reason: "the set index states \"startedAt\" 1970-01-01T00:00:00.001000098Z, but the earliest part started at 1970-01-01T00:00:00.000000098Z"))
+        }
+        late.startedAtNs = 99 + 1_000_000
+        XCTAssertThrowsError(try read(late, files)) {
+            XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(.invalidManifest, subject: "s/part-2",
+                reason: "started at 1970-01-01T00:00:00.000000098Z, before the set's startedAt 1970-01-01T00:00:00.001000099Z"))
+        }
+    }
 }
 
 /// The set index's `startedAt` and `completedAt` are claims too: checked against the parts.

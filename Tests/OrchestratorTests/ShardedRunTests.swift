@@ -152,7 +152,7 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertEqual(record.restartedAfterExit, true)
         XCTAssertEqual(record.clientToken, "ebv-post-s1-2-\(backupJobId)")
         XCTAssertNil(record.lastStatus == .stopped ? record : nil, "the new start is not stopped")
-        XCTAssertTrue(run.history.contains { $0.contains("post shard 2 of 3 task") && $0.hasSuffix("(start 2, after exit code 3)") }, "\(run.history)")
+        XCTAssertTrue(run.history.contains { $0.contains("post shard 1 of 3 task") && $0.hasSuffix("(start 2, after exit code 3)") }, "\(run.history)")
         // A late duplicate STOPPED event of the first start changes nothing.
         let first = await world.ecs.runRequests.first { $0.clientToken == "ebv-post-s1-\(backupJobId)" }
         XCTAssertNotNil(first)
@@ -172,7 +172,7 @@ final class ShardedRunTests: XCTestCase {
         _ = try await world.handle(stopped(world, TaskSlot(.post, shard: 2), exitCode: 4))
         let run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
-        XCTAssertEqual(run.resultMessage, "post shard 3 of 3 manifest task exit code 4: Essential container in task exited (start 2)")
+        XCTAssertEqual(run.resultMessage, "post shard 2 of 3 manifest task exit code 4: Essential container in task exited (start 2)")
         let started = await world.ecs.runRequests.filter { $0.group.hasSuffix(":post:2") }.map(\.clientToken)
         XCTAssertEqual(started, ["ebv-post-s2-\(backupJobId)", "ebv-post-s2-2-\(backupJobId)"])
     }
@@ -187,7 +187,7 @@ final class ShardedRunTests: XCTestCase {
         _ = try await world.handle(stopped(world, TaskSlot(.post, shard: 0), exitCode: nil))
         run = try await world.run()
         XCTAssertEqual(run.result, .taskFailed)
-        XCTAssertEqual(run.resultMessage, "post shard 1 of 3 manifest task no exit code: ResourceInitializationError: mount (start 2)")
+        XCTAssertEqual(run.resultMessage, "post shard 0 of 3 manifest task no exit code: ResourceInitializationError: mount (start 2)")
     }
 
     func testAPartOfAnotherShardOrPlanEndsTheRunInError() async throws {
@@ -199,7 +199,7 @@ final class ShardedRunTests: XCTestCase {
         _ = try await world.handle(stopped(world, TaskSlot(.post, shard: 0), exitCode: 0))
         let run = try await world.run()
         XCTAssertEqual(run.result, .error)
-        XCTAssertEqual(run.resultMessage, "post shard 1 of 3: part \(partKey("post", 0)) is not this shard: header names plan \(String(repeating: "f", count: 64)), not \(planDigest)")
+        XCTAssertEqual(run.resultMessage, "post shard 0 of 3: part \(partKey("post", 0)) is not this shard: header names plan \(String(repeating: "f", count: 64)), not \(planDigest)")
     }
 
     /// Ends (a part's header and trailer beside it) naming another shard: the run ends in

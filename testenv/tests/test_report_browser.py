@@ -192,3 +192,67 @@ def test_walks_table_renders_each_manifests_walk(tmp_path):
         assert re.fullmatch(r"\d+s", cells[3]), cells
     assert rendering.scripts == [] and rendering.console == []
     assert rendering.scroll_width <= rendering.client_width == 1280
+
+
+def _trailer(path) -> dict:
+    """The trailer of a gzipped manifest (its last line)."""
+    import gzip
+    import json
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        last = f.read().rstrip("\n").rsplit("\n", 1)[-1]
+    return json.loads(last)["trailer"]
+
+
+def test_walks_table_shows_each_shard_of_a_set(tmp_path):
+    """A manifest set (3 shards) diffed: its role row is the parts' aggregate, a row per
+    shard follows it (0-based), the balance is stated below, and the page still fits 1280 px."""
+    import hashlib
+    import json
+    _require_browser()
+    worker = os.path.join(BUILD, "manifest-worker")
+    if not os.access(worker, os.X_OK):
+        pytest.fail(f"{worker} is missing: run swift build first")
+    tree = tmp_path / "t"
+    for d in ("a", "b", "c"):
+        (tree / d).mkdir(parents=True)
+        for i in range(4):
+            (tree / d / f"f{i}").write_bytes(b"x" * (100 * (i + 1)))
+
+    def run(*args):
+        done = subprocess.run([worker, *args], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    run("generate", str(tree), "-o", str(tmp_path / "full.gz"), "-q")
+    run("plan-shards", str(tmp_path / "full.gz"), "--shards", "3", "-o", str(tmp_path / "plan.json"), "-q")
+    parts = []
+    for i in range(3):
+        run("generate", str(tree), "--plan", str(tmp_path / "plan.json"), "--shard", str(i),
+            "-o", str(tmp_path / f"part-{i}.gz"), "-q")
+        t = _trailer(tmp_path / f"part-{i}.gz")
+        parts.append({"index": i, "location": f"part-{i}.gz", "entries": t["entries"], "entriesSha256": t["entriesSha256"]})
+    plan = hashlib.sha256((tmp_path / "plan.json").read_bytes()).hexdigest()
+    (tmp_path / "restored.set.json").write_text(json.dumps(
+        {"manifestSet": "efs-backup-verifier/set-1", "plan": plan, "role": "local", "parts": parts}))
+    report = tmp_path / "report"
+    done = subprocess.run([worker, "diff", str(tmp_path / "full.gz"), str(tmp_path / "restored.set.json"), "-q",
+                           "--restored-root", "none", "--report-dir", str(report)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rendering = report_browser.render(str(report / "report.html"))
+    section = re.search(r'<section id="walks">(.*?)</section>', rendering.dom, re.S)
+    assert section, rendering.dom
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", section.group(1), re.S):
+        rows.append([re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)])
+    assert [r[0] for r in rows] == ["role", "baseline", "restored", "shard 0 of 3", "shard 1 of 3", "shard 2 of 3"], rows
+    restored, shards = rows[2], rows[3:]
+    assert int(restored[4]) == sum(int(s[4]) for s in shards) == 15       # entries: 3 dirs and 12 files
+    assert int(restored[5]) == sum(int(s[5]) for s in shards) == 12       # files
+    assert restored[1] == min(s[1] for s in shards) and restored[2] == max(s[2] for s in shards)
+    note = re.search(r'<p class="note">(.*?)</p>', section.group(1), re.S)
+    assert note and re.fullmatch(r"restored: 3 shards, balance \d+(\.\d+)? \(the longest shard duration over the mean\): "
+                                 r"slowest shard [0-2] of 3, \d+s; mean \d+s\.", note.group(1)), section.group(1)
+    summary = (report / "summary.txt").read_text()
+    assert re.search(r"\n  restored: .*\n    shards: 3, balance .*\n    shard 0 of 3: .*\n    shard 1 of 3: .*\n"
+                     r"    shard 2 of 3: .*\n$", summary), summary
+    assert rendering.scripts == [] and rendering.console == []
+    assert rendering.scroll_width <= rendering.client_width == 1280

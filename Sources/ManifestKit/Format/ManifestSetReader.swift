@@ -46,14 +46,14 @@ public final class ManifestSetReader: ManifestStream {
     public let plan: String
     /// The synthesised trailer, once ``next()`` has returned nil.
     public private(set) var trailer: ManifestTrailer?
+    /// Each part read to its end so far, in shard order: its header and checked trailer
+    /// (every part once ``next()`` has returned nil) — the shards' walks of a report.
+    public private(set) var parts: [ManifestSummary] = []
 
-    private let parts: [PartSpec]
+    private let specs: [PartSpec]
     private let open: (String) throws -> ByteSource
     private let firstHeader: ManifestHeader
     private let completedAtNs: Int64?
-    /// The start the synthesised header states (the index's, or the parts' earliest).
-    private let statedStartNs: Int64?
-    private var earliestStart = Int64.max
     private var current: ManifestReader?
     private var index = 0
     private var counted = ManifestTrailer()
@@ -66,12 +66,18 @@ public final class ManifestSetReader: ManifestStream {
 
     /// Reads the set index at `name` (already decoded) through `open`, which
     /// makes a source of a part's resolved location (``ManifestSet/resolve(_:against:)``).
-    /// Opens part 0 to read its header.
+    /// Opens part 0 to read its header — and, when the index states no `startedAt`, every
+    /// part's: the set starts when its earliest part started (the backup window's start for
+    /// a baseline), which need not be part 0.
     public convenience init(set: ManifestSet, name: String, open: @escaping (String) throws -> ByteSource) throws {
         let parts = set.parts.map {
             PartSpec(location: ManifestSet.resolve($0.location, against: name), expected: ($0.entries, $0.entriesSha256))
         }
-        try self.init(parts: parts, name: name, plan: set.plan, role: set.role, startedAtNs: set.startedAtNs,
+        var started = set.startedAtNs
+        if started == nil, parts.count > 1 {
+            started = try parts.map { try ManifestReader(source: try open($0.location)).header.startedAtNs }.min()
+        }
+        try self.init(parts: parts, name: name, plan: set.plan, role: set.role, startedAtNs: started,
                       completedAtNs: set.completedAtNs, open: open)
     }
 
@@ -119,17 +125,18 @@ public final class ManifestSetReader: ManifestStream {
     }
 
     private static let unplanned = "not a shard of a plan: its header has no \"shard.plan\""
+    /// How much later than a part's start the index's `startedAt` may be (see `check`).
+    static let startSlackNs: Int64 = 1_000_000
 
     private init(parts: [PartSpec], name: String, plan: String, role: ManifestRole, startedAtNs: Int64?,
                  completedAtNs: Int64?, open: @escaping (String) throws -> ByteSource) throws {
-        self.parts = parts
+        self.specs = parts
         self.name = name
         self.plan = plan
         self.open = open
         self.completedAtNs = completedAtNs
-        statedStartNs = startedAtNs
-        guard !parts.isEmpty else { throw ManifestKitError(.invalidManifest, subject: name, reason: "no parts") }
-        let first = try ManifestReader(source: try open(parts[0].location))
+        guard !specs.isEmpty else { throw ManifestKitError(.invalidManifest, subject: name, reason: "no parts") }
+        let first = try ManifestReader(source: try open(specs[0].location))
         firstHeader = first.header
         var h = first.header
         h.role = role
@@ -140,7 +147,6 @@ public final class ManifestSetReader: ManifestStream {
         h.shardRange = .all
         header = h
         try check(first.header, of: 0, role: role)
-        earliestStart = first.header.startedAtNs
         first.alsoHashing = digest
         current = first
     }
@@ -171,7 +177,7 @@ public final class ManifestSetReader: ManifestStream {
 
     private func finishPart(_ reader: ManifestReader) throws {
         guard let partTrailer = reader.trailer else { return }
-        if let expected = parts[index].expected,
+        if let expected = specs[index].expected,
            expected.entries != partTrailer.entries || expected.entriesSha256 != partTrailer.entriesSha256 {
             throw ManifestKitError(.invalidManifest, subject: reader.name,
                 reason: "its trailer states \(partTrailer.entries) entries with digest \(partTrailer.entriesSha256), "
@@ -190,9 +196,10 @@ public final class ManifestSetReader: ManifestStream {
             counted.reuse = sum
         }
         latestCompletion = max(latestCompletion, partTrailer.completedAtNs)
+        parts.append(ManifestSummary(header: reader.header, trailer: partTrailer))
         current = nil
         index += 1
-        guard index < parts.count else {
+        guard index < specs.count else {
             try checkTimes()
             var t = counted
             t.completedAtNs = completedAtNs ?? latestCompletion
@@ -200,20 +207,22 @@ public final class ManifestSetReader: ManifestStream {
             trailer = t
             return
         }
-        let next = try ManifestReader(source: try open(parts[index].location))
+        let next = try ManifestReader(source: try open(specs[index].location))
         try check(next.header, of: index, role: header.role)
-        earliestStart = min(earliestStart, next.header.startedAtNs)
         next.alsoHashing = digest
         current = next
         partStarted = true
     }
 
-    /// The index's `startedAt` and `completedAt`, when it states them, against the parts'
-    /// earliest start and latest completion: equal, or a whole millisecond less than one
-    /// from it (indexes written before the orchestrator kept nanoseconds went through a
-    /// `Date` and were cut to the millisecond).
+    /// Once every part is read: the stream's start (the index's `startedAt`, else the
+    /// parts' earliest) and the index's `completedAt`, when it states one, against the
+    /// parts' earliest start and latest completion: equal, or a whole millisecond less than
+    /// one from it (indexes written before the orchestrator kept nanoseconds went through a
+    /// `Date` and were cut to the millisecond). `check` already refused a start later than
+    /// a part's; this also refuses an earlier one, which would widen a two-way diff's window.
     private func checkTimes() throws {
-        for (key, stated, actual, what) in [("startedAt", statedStartNs, earliestStart, "the earliest part started at"),
+        let earliest = parts.map(\.header.startedAtNs).min() ?? header.startedAtNs
+        for (key, stated, actual, what) in [("startedAt", Optional(header.startedAtNs), earliest, "the earliest part started at"),
                                             ("completedAt", completedAtNs, latestCompletion, "the latest part completed at")] {
             guard let stated, !Self.sameInstant(stated, actual) else { continue }
             throw ManifestKitError(.invalidManifest, subject: name,
@@ -248,16 +257,25 @@ public final class ManifestSetReader: ManifestStream {
     }
 
     private func check(_ h: ManifestHeader, of position: Int, role: ManifestRole) throws {
-        let location = parts[position].location
+        let location = specs[position].location
         func fail(_ reason: String) -> ManifestKitError { ManifestKitError(.invalidManifest, subject: location, reason: reason) }
         guard let p = h.shardPlan else { throw fail(Self.unplanned) }
         guard p == plan else { throw fail("belongs to plan \(p), not to the set's plan \(plan)") }
-        guard h.shardIndex == position, h.shardCount == parts.count else {
-            throw fail("is shard \(h.shardIndex) of \(h.shardCount), but the set lists it as part \(position) of \(parts.count)")
+        guard h.shardIndex == position, h.shardCount == specs.count else {
+            throw fail("is shard \(h.shardIndex) of \(h.shardCount), but the set lists it as part \(position) of \(specs.count)")
         }
         guard h.role == role else { throw fail("role \(JSONText.quoted(h.role.rawValue)) differs from the set's \(JSONText.quoted(role.rawValue))") }
         guard h.root == firstHeader.root, h.fileSystemId == firstHeader.fileSystemId else {
             throw fail("root or file system differs from part 0's")
+        }
+        // The set's start is the earliest part's: an index stating a later one would move
+        // a baseline's window start past writes this part may have missed. Up to 1 ms is
+        // allowed: earlier orchestrators wrote the index's times through a `Date`, cut to the
+        // millisecond, which could land a few hundred nanoseconds past the part's start.
+        let (earliest, overflow) = header.startedAtNs.subtractingReportingOverflow(Self.startSlackNs)
+        guard overflow || h.startedAtNs >= earliest else {
+            throw fail("started at \(Timestamp.format(ns: h.startedAtNs, fractionDigits: 9)), before the set's "
+                       + "startedAt \(Timestamp.format(ns: header.startedAtNs, fractionDigits: 9))")
         }
     }
 }

@@ -47,6 +47,14 @@ public protocol ManifestEntrySource {
 public protocol TrailerSource {
     /// The checked trailer, once the last entry has been read (nil before).
     var trailer: ManifestTrailer? { get }
+    /// A manifest set's parts read so far (header and checked trailer each, in shard
+    /// order): every part once the last entry has been read. Empty for one manifest.
+    var parts: [ManifestSummary] { get }
+}
+
+extension TrailerSource {
+    /// One manifest: no parts.
+    public var parts: [ManifestSummary] { [] }
 }
 
 /// A validated manifest read as one stream: a ``ManifestReader`` (one file) or

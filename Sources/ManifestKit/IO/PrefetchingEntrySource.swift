@@ -84,6 +84,8 @@ public final class PrefetchingEntrySource<Inner: ManifestEntrySource>: ManifestE
 extension PrefetchingEntrySource: TrailerSource where Inner: TrailerSource {
     /// The checked trailer, once ``next()`` has returned nil.
     public var trailer: ManifestTrailer? { inner?.trailer }
+    /// The inner source's parts (a set's), once the thread has stopped.
+    public var parts: [ManifestSummary] { inner?.parts ?? [] }
 }
 
 /// The decoding thread's work (not generic, so that the thread's closure

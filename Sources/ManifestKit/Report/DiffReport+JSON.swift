@@ -57,12 +57,19 @@ extension DiffReport {
 }
 
 extension WalkStats {
-    /// One line of `report.json`'s `walks`: `{"startedAtNs":…,"completedAtNs":…,"seconds":…,
-    /// "entries":…,"files":…,"bytes":…,"errors":…,"unstable":…,"filesPerSecond":…,"megabytesPerSecond":…}`.
+    /// A role of `report.json`'s `walks`: `{"startedAtNs":…,"completedAtNs":…,"seconds":…,
+    /// "entries":…,"files":…,"bytes":…,"errors":…,"unstable":…,"filesPerSecond":…,"megabytesPerSecond":…}`
+    /// on one line; a manifest set's (the aggregate) adds `"balance"` and `"shards"`, a line
+    /// per shard `{"index": i, …the same fields…}` in shard order (0-based).
     var json: String {
-        let started = startedAtNs, completed = completedAtNs
-        return "{\"startedAtNs\": \(started), \"completedAtNs\": \(completed), \"seconds\": \(seconds), "
+        guard let balance else { return "{" + fields + "}" }
+        let rows = shards.enumerated().map { "      {\"index\": \($0.offset), " + $0.element.fields + "}" }
+        return "{" + fields + ", \"balance\": \(balance), \"shards\": [\n" + rows.joined(separator: ",\n") + "\n    ]}"
+    }
+
+    private var fields: String {
+        "\"startedAtNs\": \(startedAtNs), \"completedAtNs\": \(completedAtNs), \"seconds\": \(seconds), "
             + "\"entries\": \(entries), \"files\": \(files), \"bytes\": \(bytes), \"errors\": \(errors), \"unstable\": \(unstable), "
-            + "\"filesPerSecond\": \(filesPerSecond), \"megabytesPerSecond\": \(megabytesPerSecond)}"
+            + "\"filesPerSecond\": \(filesPerSecond), \"megabytesPerSecond\": \(megabytesPerSecond)"
     }
 }

@@ -48,10 +48,16 @@ extension DiffReport {
 
     /// `summary.txt`: ``summaryText(more:)`` and, when any input was read to its trailer,
     /// `walks:` and one line per role (manifest order) — duration, counts, throughput, and
-    /// when the walk started and completed:
+    /// when the walk started and completed; under a manifest set's role, its shards'
+    /// balance and lines (0-based; every shard up to 16, else the 5 slowest:
+    /// ``WalkStats/shardLines(_:line:note:more:)``):
     /// ```
     /// walks:
     ///   baseline: 12m03s, 1200 entries, 1000 files, 52428800 bytes, 0 errors, 1.4 files/s, 0.1 MB/s, 2026-12-02T10:00:00Z → 2026-12-02T10:12:03Z
+    ///   post: 5m00s, …
+    ///     shards: 2, balance 1.2 (slowest: shard 1 of 2, 5m00s; mean 4m10s)
+    ///     shard 0 of 2: 3m20s, …
+    ///     shard 1 of 2: 5m00s, …
     /// ```
     public func summaryFileText(more: String = "in the findings file") -> String {
         summaryText(more: more) + walksText
@@ -59,11 +65,12 @@ extension DiffReport {
 
     /// The `walks:` part of ``summaryFileText(more:)`` ("" without walks).
     public var walksText: String {
-        let lines = WalkStats.roles(count: 3).compactMap { role -> String? in
-            guard let walk = walks[role] else { return nil }
-            let started = walk.startedAtNs
-            let completed = walk.completedAtNs
-            return "  \(role): \(walk.line), \(Timestamp.format(ns: started, fractionDigits: 0)) → \(Timestamp.format(ns: completed, fractionDigits: 0))"
+        func timed(_ walk: WalkStats) -> String {
+            "\(walk.line), \(Timestamp.format(ns: walk.startedAtNs, fractionDigits: 0)) → \(Timestamp.format(ns: walk.completedAtNs, fractionDigits: 0))"
+        }
+        let lines = WalkStats.roles(count: 3).flatMap { role -> [String] in
+            guard let walk = walks[role] else { return [] }
+            return ["  \(role): \(timed(walk))"] + WalkStats.shardLines(walk.shards, line: timed, more: "report.json lists every shard")
         }
         return lines.isEmpty ? "" : (["walks:"] + lines).joined(separator: "\n") + "\n"
     }

@@ -187,7 +187,9 @@ extension ReportPage {
     }
 
     /// Each input's walk (from its manifest's header and trailer): the evidence to size
-    /// tasks and shards. Nothing for a page without walks (`verify` writes no manifest).
+    /// tasks and shards. A manifest set's role row is its parts' aggregate, followed by a
+    /// row per shard (0-based, every one) and, below the table, the shards' balance and the
+    /// slowest. Nothing for a page without walks (`verify` writes no manifest).
     private static func renderWalks(_ report: DiffReport, into w: inout HTMLWriter) {
         let walked = WalkStats.roles(count: 3).compactMap { role in report.walks[role].map { (role, $0) } }
         guard !walked.isEmpty else { return }
@@ -196,16 +198,34 @@ extension ReportPage {
               + "<th class=\"num\">files</th><th class=\"num\">bytes</th><th class=\"num\">errors</th>"
               + "<th class=\"num\">files/s</th><th class=\"num\">MB/s</th></tr></thead>\n<tbody>\n")
         for (role, walk) in walked {
-            let started = walk.startedAtNs
-            let completed = walk.completedAtNs
-            w.raw("<tr><td>"); w.text(role); w.raw("</td><td>"); w.text(Timestamp.format(ns: started, fractionDigits: 0))
-            w.raw("</td><td>"); w.text(Timestamp.format(ns: completed, fractionDigits: 0))
-            w.raw("</td><td class=\"num\">"); w.text(WalkStats.duration(walk.seconds))
-            w.raw("</td><td class=\"num\">\(walk.entries)</td><td class=\"num\">\(walk.files)</td><td class=\"num\">\(walk.bytes)</td>")
-            w.raw("<td class=\"num\">\(walk.errors)</td><td class=\"num\">"); w.text("\(walk.filesPerSecond)")
-            w.raw("</td><td class=\"num\">"); w.text("\(walk.megabytesPerSecond)"); w.raw("</td></tr>\n")
+            walkRow(role, walk, shard: false, into: &w)
+            for (index, shard) in walk.shards.enumerated() {
+                walkRow("shard \(index) of \(walk.shards.count)", shard, shard: true, into: &w)
+            }
         }
-        w.raw("</tbody>\n</table>\n</section>\n")
+        w.raw("</tbody>\n</table>\n")
+        for (role, walk) in walked {
+            guard let balance = walk.balance, let slowest = walk.slowestShard else { continue }
+            let count = walk.shards.count
+            let mean = walk.shards.reduce(0) { $0 + $1.seconds } / Double(count)
+            w.raw("<p class=\"note\">"); w.text(role)
+            w.text(": \(count) shard\(count == 1 ? "" : "s"), balance \(balance) (the longest shard duration over the mean): "
+                   + "slowest shard \(slowest) of \(count), \(WalkStats.duration(walk.shards[slowest].seconds)); "
+                   + "mean \(WalkStats.duration(mean)).")
+            w.raw("</p>\n")
+        }
+        w.raw("</section>\n")
+    }
+
+    /// One row of the Walks table: a role's walk, or (indented) one of its shards'.
+    private static func walkRow(_ label: String, _ walk: WalkStats, shard: Bool, into w: inout HTMLWriter) {
+        w.raw(shard ? "<tr class=\"shard\"><td>" : "<tr><td>"); w.text(label)
+        w.raw("</td><td>"); w.text(Timestamp.format(ns: walk.startedAtNs, fractionDigits: 0))
+        w.raw("</td><td>"); w.text(Timestamp.format(ns: walk.completedAtNs, fractionDigits: 0))
+        w.raw("</td><td class=\"num\">"); w.text(WalkStats.duration(walk.seconds))
+        w.raw("</td><td class=\"num\">\(walk.entries)</td><td class=\"num\">\(walk.files)</td><td class=\"num\">\(walk.bytes)</td>")
+        w.raw("<td class=\"num\">\(walk.errors)</td><td class=\"num\">"); w.text("\(walk.filesPerSecond)")
+        w.raw("</td><td class=\"num\">"); w.text("\(walk.megabytesPerSecond)"); w.raw("</td></tr>\n")
     }
 
     private func renderInputs(into w: inout HTMLWriter) {

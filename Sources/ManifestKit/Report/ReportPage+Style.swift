@@ -25,6 +25,7 @@ extension ReportPage {
         table.inputs th:nth-child(1){width:8%}
         table.inputs th:nth-child(2){width:22%}
         table.walks{table-layout:auto}
+        tr.shard td{color:#455a64;font-size:13px}tr.shard td:first-child{padding-left:24px}
         .mono,code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;font-size:13px;overflow-wrap:anywhere;word-break:break-all}
         .sev{display:inline-block;padding:0 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
         .sev.ok{background:#2e7d32}.sev.info{background:#1565c0}.sev.warning{background:#ef6c00}.sev.error{background:#c62828}

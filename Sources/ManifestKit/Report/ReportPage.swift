@@ -90,11 +90,15 @@ public struct ReportPage: Sendable {
         public var header: ManifestHeader
         /// Nil for a tree walked by `verify` (no manifest written).
         public var trailer: ManifestTrailer?
+        /// A manifest set's parts (header and checked trailer each), in shard order; empty
+        /// for one manifest. Their walks are the role's shards (``WalkStats/init(shards:)``).
+        public var parts: [ManifestSummary]
 
-        public init(source: String, header: ManifestHeader, trailer: ManifestTrailer?) {
+        public init(source: String, header: ManifestHeader, trailer: ManifestTrailer?, parts: [ManifestSummary] = []) {
             self.source = source
             self.header = header
             self.trailer = trailer
+            self.parts = parts
         }
     }
 

@@ -3,6 +3,8 @@
 /// was read to its trailer (``DiffReport/walks``: `report.json`'s `walks`, `summary.txt`'s
 /// `walks:` lines, `report.html`'s "Walks" table); the orchestrator's run keeps them too
 /// (`ReportSummary.walks`) and the SNS summary shows them: the evidence to size tasks and shards.
+/// A manifest set's walk is its parts' aggregate and carries each part's walk in ``shards``
+/// (WalkStats+Shards.swift).
 public struct WalkStats: Sendable, Equatable {
     public var entries: UInt64
     public var files: UInt64
@@ -18,6 +20,9 @@ public struct WalkStats: Sendable, Equatable {
     /// epoch). The orchestrator adds `Date` views and the run document's coding.
     public var startedAtNs: Int64
     public var completedAtNs: Int64
+    /// A manifest set's parts' walks, in shard order (position = shard index, 0-based);
+    /// empty for one manifest. Set by ``init(shards:)``; a shard has none of its own.
+    public var shards: [WalkStats] = []
 
     public init(header: ManifestHeader, trailer: ManifestTrailer) {
         self.init(entries: trailer.entries, files: trailer.files, bytes: trailer.bytes, errors: trailer.errors,
@@ -50,10 +55,13 @@ public struct WalkStats: Sendable, Equatable {
 
     /// The walks of a diff's inputs (in order: ``roles(count:)``) that were read to their
     /// trailers, by role; a walked tree (`verify`, `check`) has no trailer and no entry.
+    /// A manifest set's walk is its parts' aggregate with each part's walk (``init(shards:)``).
     public static func byRole(_ inputs: [ReportPage.Input]) -> [String: WalkStats] {
         var walks: [String: WalkStats] = [:]
         for (role, input) in zip(roles(count: inputs.count), inputs) {
-            if let trailer = input.trailer { walks[role] = WalkStats(header: input.header, trailer: trailer) }
+            guard let trailer = input.trailer else { continue }
+            walks[role] = WalkStats(shards: input.parts.map { WalkStats(header: $0.header, trailer: $0.trailer) })
+                ?? WalkStats(header: input.header, trailer: trailer)
         }
         return walks
     }

@@ -34,11 +34,12 @@ public struct TaskSlot: Sendable, Hashable, Comparable, CustomStringConvertible 
         (lhs.role, lhs.shard ?? -1) < (rhs.role, rhs.shard ?? -1)
     }
 
-    /// `post`, or `post shard 2 of 3` given the count (human text; shards are 0-based in
-    /// documents and 1-based here).
+    /// `post`, or `post shard 2 of 3` given the count (the last of three: shards are
+    /// 0-based everywhere — documents, task groups, part names, `--shard`, the CLI's messages
+    /// and the walk lines of the summary).
     public func describe(count: Int?) -> String {
         guard let shard else { return role.rawValue }
-        return "\(role.rawValue) shard \(shard + 1) of \(count.map(String.init) ?? "?")"
+        return "\(role.rawValue) shard \(shard) of \(count.map(String.init) ?? "?")"
     }
 
     public var description: String { describe(count: nil) }

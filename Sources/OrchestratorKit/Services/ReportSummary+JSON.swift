@@ -33,7 +33,8 @@ extension ReportSummary {
             return result
         }
         guard let files = Int(exactly: try count(root["filesVerified"], "filesVerified")) else { throw bad("filesVerified: too large") }
-        // `walks` (absent from a report of an older worker): each role's counts and times.
+        // `walks` (absent from a report of an older worker): each role's counts and times; a
+        // manifest set's also its shards' (absent from an older worker's report).
         var walks: [String: WalkStats]?
         if let value = root["walks"] {
             guard let object = value as? [String: Any] else { throw bad("walks: not an object") }
@@ -42,22 +43,9 @@ extension ReportSummary {
                 guard ["baseline", "post", "restored"].contains(role), let walk = value as? [String: Any] else {
                     throw bad("walks.\(role): not a role's walk")
                 }
-                func number(_ name: String) throws -> UInt64 {
-                    guard let exact = UInt64(exactly: try count(walk[name], "walks.\(role).\(name)")) else { throw bad("walks.\(role).\(name): not a count") }
-                    return exact
-                }
-                func time(_ name: String) throws -> Int64 {
-                    // Integers past 2^53 are not exact as a Double: the integer is read, and
-                    // must agree with the number read as a Double (no fraction, no overflow).
-                    guard let number = walk[name] as? NSNumber, number.doubleValue.isFinite,
-                          case let exact = number.int64Value, Double(exact) == number.doubleValue else {
-                        throw bad("walks.\(role).\(name): not a time in nanoseconds")
-                    }
-                    return exact
-                }
-                parsed[role] = WalkStats(entries: try number("entries"), files: try number("files"), bytes: try number("bytes"),
-                                         errors: try number("errors"), unstable: try number("unstable"),
-                                         startedAtNs: try time("startedAtNs"), completedAtNs: try time("completedAtNs"))
+                var stats = try Self.walk(walk, "walks.\(role)", count: count, bad: bad)
+                stats.shards = try Self.shards(walk, "walks.\(role)", count: count, bad: bad)
+                parsed[role] = stats
             }
             walks = parsed
         }
@@ -68,5 +56,50 @@ extension ReportSummary {
             summaryText: DiffReport.withoutWalks(summaryText),
             reportKey: reportKey, findingsKey: reportPrefix + "findings.ndjson.gz", summaryKey: reportPrefix + "summary.txt",
             walks: walks)
+    }
+
+    /// One walk of `report.json` (a role's, or one of its shards') at `path`.
+    private static func walk(_ walk: [String: Any], _ path: String, count: (Any?, String) throws -> Int64,
+                             bad: (String) -> OrchestratorError) throws -> WalkStats {
+        func number(_ name: String) throws -> UInt64 {
+            guard let exact = UInt64(exactly: try count(walk[name], "\(path).\(name)")) else { throw bad("\(path).\(name): not a count") }
+            return exact
+        }
+        func time(_ name: String) throws -> Int64 {
+            // Integers past 2^53 are not exact as a Double: the integer is read, and
+            // must agree with the number read as a Double (no fraction, no overflow).
+            guard let number = walk[name] as? NSNumber, number.doubleValue.isFinite,
+                  case let exact = number.int64Value, Double(exact) == number.doubleValue else {
+                throw bad("\(path).\(name): not a time in nanoseconds")
+            }
+            return exact
+        }
+        return WalkStats(entries: try number("entries"), files: try number("files"), bytes: try number("bytes"),
+                         errors: try number("errors"), unstable: try number("unstable"),
+                         startedAtNs: try time("startedAtNs"), completedAtNs: try time("completedAtNs"))
+    }
+
+    /// A manifest set's `shards` (1 … ``ShardPlan/maxShards``, `index` 0 … K−1 in order) and
+    /// its `balance` (a number; recomputed from the shards, not kept); none for one manifest.
+    private static func shards(_ walk: [String: Any], _ path: String, count: (Any?, String) throws -> Int64,
+                               bad: (String) -> OrchestratorError) throws -> [WalkStats] {
+        guard let value = walk["shards"] else {
+            guard walk["balance"] == nil else { throw bad("\(path).balance: without shards") }
+            return []
+        }
+        guard let list = value as? [Any], !list.isEmpty, list.count <= ShardPlan.maxShards else {
+            throw bad("\(path).shards: not a list of 1 to \(ShardPlan.maxShards) shards")
+        }
+        guard let balance = walk["balance"] as? NSNumber, balance.doubleValue.isFinite, balance.doubleValue >= 0 else {
+            throw bad("\(path).balance: missing or not a number")
+        }
+        return try list.enumerated().map { position, element in
+            let at = "\(path).shards[\(position)]"
+            guard let shard = element as? [String: Any] else { throw bad("\(at): not a shard's walk") }
+            guard try count(shard["index"], "\(at).index") == Int64(position) else {
+                throw bad("\(at).index: not \(position) (shards are listed in order 0 … K-1)")
+            }
+            return try Self.walk(shard, at, count: count, bad: bad)
+        }
     }
 }

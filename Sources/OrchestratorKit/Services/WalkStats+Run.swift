@@ -4,14 +4,15 @@ import ManifestKit
 
 /// The run document's view of ``WalkStats``: `Date`s for the timeline, and its coding. A run
 /// document written before the nanosecond times were kept has only `startedAt`/`completedAt`;
-/// those are read back to the nanosecond they round to.
+/// those are read back to the nanosecond they round to. A manifest set's walk keeps its
+/// shards' (`shards`, written only when there are any).
 extension WalkStats: Codable {
     public var startedAt: Date { Date(timeIntervalSince1970: Double(startedAtNs) / 1e9) }
     public var completedAt: Date { Date(timeIntervalSince1970: Double(completedAtNs) / 1e9) }
 
     private enum CodingKeys: String, CodingKey {
         case entries, files, bytes, errors, unstable, startedAt, completedAt, seconds
-        case filesPerSecond, megabytesPerSecond, startedAtNs, completedAtNs
+        case filesPerSecond, megabytesPerSecond, startedAtNs, completedAtNs, shards
     }
 
     public init(from decoder: any Decoder) throws {
@@ -24,6 +25,7 @@ extension WalkStats: Codable {
                   bytes: try c.decode(UInt64.self, forKey: .bytes), errors: try c.decode(UInt64.self, forKey: .errors),
                   unstable: try c.decode(UInt64.self, forKey: .unstable),
                   startedAtNs: try time(.startedAtNs, .startedAt), completedAtNs: try time(.completedAtNs, .completedAt))
+        shards = try c.decodeIfPresent([WalkStats].self, forKey: .shards) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -40,5 +42,6 @@ extension WalkStats: Codable {
         try c.encode(megabytesPerSecond, forKey: .megabytesPerSecond)
         try c.encode(startedAtNs, forKey: .startedAtNs)
         try c.encode(completedAtNs, forKey: .completedAtNs)
+        if !shards.isEmpty { try c.encode(shards, forKey: .shards) }
     }
 }

@@ -54,17 +54,42 @@ public struct Notification: Sendable, Equatable {
     }
 
     /// `Walks:` then one line per role (manifest order): duration and throughput from the
-    /// manifest's header and trailer, and the task's run time when this run started it.
+    /// manifest's header and trailer, and the task's run time when this run started it. A
+    /// manifest set's role is its parts' aggregate, followed by the shards' balance and a
+    /// line per shard (0-based; all up to 16 shards, else the slowest 5:
+    /// `WalkStats.shardLines`): its walk from this run's shard task record (else from the
+    /// report, e.g. a sharded baseline of an earlier run), the task's run time and, for a
+    /// shard started more than once, which attempt it was and why.
     static func walkLines(_ run: Run, _ walks: [String: WalkStats]) -> [String] {
-        let lines = ["baseline", "post", "restored"].compactMap { role -> String? in
-            guard let walk = walks[role] else { return nil }
+        let lines = ["baseline", "post", "restored"].flatMap { role -> [String] in
+            guard let walk = walks[role] else { return [] }
+            let taskRole = TaskRole(rawValue: role)
             var line = "  \(role): \(walk.line)"
-            if let taskRole = TaskRole(rawValue: role), let task = run.tasks[taskRole], let start = task.startedAt, let stop = task.stoppedAt {
+            if let taskRole, let task = run.tasks[taskRole], let start = task.startedAt, let stop = task.stoppedAt {
                 line += " (task ran \(WalkStats.duration(stop.timeIntervalSince(start))))"
             }
-            return line
+            let records = taskRole.flatMap { run.shardTasks?[$0] } ?? []
+            guard !records.isEmpty else {
+                return [line] + WalkStats.shardLines(walk.shards, line: \.line, more: "report.json lists every shard")
+            }
+            let shards = records.indices.map { i in records[i].part?.walk ?? (i < walk.shards.count ? walk.shards[i] : nil) }
+            return [line] + WalkStats.shardLines(shards, line: \.line, note: { taskNote(records[$0]) },
+                                                 more: "report.json lists every shard")
         }
         return lines.isEmpty ? [] : ["", "Walks:"] + lines
+    }
+
+    /// ` (task ran 5m40s, attempt 2: retried after a non-zero exit)` for a shard's task, or
+    /// less (nothing for a first start that recorded no times).
+    static func taskNote(_ task: TaskRecord) -> String {
+        var notes: [String] = []
+        if let start = task.startedAt, let stop = task.stoppedAt {
+            notes.append("task ran \(WalkStats.duration(stop.timeIntervalSince(start)))")
+        }
+        if task.attempt > 1 {
+            notes.append("attempt \(task.attempt): retried after " + (task.restartedAfterExit == true ? "a non-zero exit" : "a failed start"))
+        }
+        return notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"
     }
 
     /// An alert about something other than a run's result (a safety refusal, an orphan).
