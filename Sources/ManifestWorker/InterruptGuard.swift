@@ -195,13 +195,15 @@ final class InterruptGuard: @unchecked Sendable {
 /// (a local output's temporary file exists and is watched), `walking` (`generate`
 /// has handed the first entry to the writer; progress records are on when asked for),
 /// `upload-opened` (an `s3://` output has been handed two parts' worth of bytes, so
-/// its multipart upload is open and holds a part; see ``UploadPauseSink``).
+/// its multipart upload is open and holds a part; see ``UploadPauseSink``),
+/// `manifest-complete` (`generate --shard`: the part is complete, its ends not yet written).
 enum TestPause {
     enum Point: String {
         case start
         case outputCreated = "output-created"
         case walking
         case uploadOpened = "upload-opened"
+        case manifestComplete = "manifest-complete"
     }
 
     static let variable = "EBV_TEST_PAUSE_AT"

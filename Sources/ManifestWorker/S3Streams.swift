@@ -35,7 +35,8 @@ enum S3Streams {
     static func sink(for spec: String, environment: [String: String]) throws -> any ByteSink {
         let location = try location(spec)
         let s3 = try client(for: spec, environment: environment)
-        let contentType = location.key.hasSuffix(".gz") ? "application/gzip" : "application/octet-stream"
+        let contentType = location.key.hasSuffix(".gz") ? "application/gzip"
+            : location.key.hasSuffix(".ndjson") ? "application/x-ndjson" : "application/octet-stream"
         let writer = s3.multipartWriter(bucket: location.bucket, key: location.key, contentType: contentType, partSize: partSize)
         return GuardedS3Sink(spec: spec, writer: writer)
     }

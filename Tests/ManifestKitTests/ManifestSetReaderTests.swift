@@ -172,14 +172,90 @@ final class ManifestSetReaderTests: XCTestCase {
 
         // An index stating a later start than a part's: that part could have missed writes
         // made before the stated start (a baseline's window start), so the set is refused.
-        // Up to 1 ms later is an index of an older orchestrator (its times cut to the millisecond).
+        // A whole millisecond less than 1 ms later is an index of an older orchestrator (its
+        // times cut to the millisecond); any other later start is refused, at the part or,
+        // within 1 ms, once every part is read (ManifestSetTimesTests).
         var late = set
+        late.startedAtNs = 1_000_000
+        XCTAssertEqual(try read(late, files).1.header.startedAtNs, 1_000_000)
         late.startedAtNs = 98 + 1_000_000
-        XCTAssertEqual(try read(late, files).1.header.startedAtNs, 1_000_098)
+        XCTAssertThrowsError(try read(late, files)) {
+            XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(.invalidManifest, subject: "s/x.set.json",
+                reason: "the set index states \"startedAt\" 1970-01-01T00:00:00.001000098Z, but the earliest part started at 1970-01-01T00:00:00.000000098Z"))
+        }
         late.startedAtNs = 99 + 1_000_000
         XCTAssertThrowsError(try read(late, files)) {
             XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(.invalidManifest, subject: "s/part-2",
                 reason: "started at 1970-01-01T00:00:00.000000098Z, before the set's startedAt 1970-01-01T00:00:00.001000099Z"))
         }
+    }
+}
+
+/// The set index's `startedAt` and `completedAt` are claims too: checked against the parts.
+final class ManifestSetTimesTests: XCTestCase {
+    private let planDigest = String(repeating: "0f", count: 32)
+
+    /// Two parts (starts 1000…0100 and …0200 ns, completions …0300 and …0400 ns after
+    /// 2023-11-14T22:13:20Z) and their set as the builder makes it.
+    private func parts() throws -> (files: [String: [UInt8]], set: ManifestSet) {
+        let base: Int64 = 1_700_000_000_000_000_000
+        var files: [String: [UInt8]] = [:]
+        var builder = ManifestSetBuilder(plan: planDigest, count: 2)
+        let ranges = [ShardRange(start: nil, end: Array("m".utf8)), ShardRange(start: Array("m".utf8), end: nil)]
+        for i in 0..<2 {
+            let h = ManifestHeader(role: .post, root: "/r", startedAtNs: base + 100 * Int64(i + 1), tool: "t",
+                                   shardIndex: i, shardCount: 2, shardPlan: planDigest, shardRange: ranges[i])
+            let sink = MemorySink()
+            let w = try ManifestWriter(header: h, sink: sink, compressOn: .caller)
+            try w.append(Fixtures.file(i == 0 ? "a" : "z"))
+            let t = try w.finish(completedAtNs: base + 300 + 100 * Int64(i))
+            files["s/part-\(i)"] = sink.bytes
+            try builder.add(location: "part-\(i)", header: h, trailer: t)
+        }
+        return (files, try builder.build())
+    }
+
+    private func read(_ set: ManifestSet, _ files: [String: [UInt8]]) throws -> ManifestSetReader {
+        let r = try ManifestSetReader(set: set, name: "s/x.set.json") { MemorySource(files[$0]!, name: $0) }
+        while try r.next() != nil {}
+        return r
+    }
+
+    func testTimesThatAreNotThePartsAreRejectedAtTheEnd() throws {
+        let (files, good) = try parts()
+        XCTAssertEqual(try read(good, files).trailer?.completedAtNs, 1_700_000_000_000_000_400)
+        var set = good
+        set.startedAtNs = 1_699_999_000_000_000_000
+        XCTAssertThrowsError(try read(set, files)) {
+            XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(.invalidManifest, subject: "s/x.set.json",
+                reason: "the set index states \"startedAt\" 2023-11-14T21:56:40.000000000Z, but the earliest part started at 2023-11-14T22:13:20.000000100Z"))
+        }
+        set = good
+        set.completedAtNs = 1_700_000_000_000_000_300
+        XCTAssertThrowsError(try read(set, files)) {
+            XCTAssertEqual($0 as? ManifestKitError, ManifestKitError(.invalidManifest, subject: "s/x.set.json",
+                reason: "the set index states \"completedAt\" 2023-11-14T22:13:20.000000300Z, but the latest part completed at 2023-11-14T22:13:20.000000400Z"))
+        }
+        // Absent times: nothing to check (the parts' are used).
+        set = good
+        set.startedAtNs = nil
+        set.completedAtNs = nil
+        XCTAssertEqual(try read(set, files).header.startedAtNs, 1_700_000_000_000_000_100)
+        // Cut to the millisecond, as indexes written before nanoseconds were kept: accepted.
+        set = good
+        set.startedAtNs = 1_700_000_000_000_000_000
+        set.completedAtNs = 1_700_000_000_000_000_000
+        XCTAssertNoThrow(try read(set, files))
+    }
+
+    func testSameInstantIsExactOrAWholeMillisecondWithinOne() {
+        XCTAssertTrue(ManifestSetReader.sameInstant(5, 5))
+        XCTAssertTrue(ManifestSetReader.sameInstant(2_000_000, 1_999_999))
+        XCTAssertTrue(ManifestSetReader.sameInstant(1_000_000, 1_999_999))
+        XCTAssertFalse(ManifestSetReader.sameInstant(0, 1_000_000 + 1))
+        XCTAssertFalse(ManifestSetReader.sameInstant(1_000_001, 1_000_002))
+        XCTAssertTrue(ManifestSetReader.sameInstant(-1_000_000, -1_000_001))
+        XCTAssertFalse(ManifestSetReader.sameInstant(Int64.min, Int64.max))
+        XCTAssertFalse(ManifestSetReader.sameInstant(0, Int64.min))
     }
 }

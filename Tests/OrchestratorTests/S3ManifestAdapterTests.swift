@@ -10,6 +10,8 @@ final class MiniS3: @unchecked Sendable {  // objects behind Locked; server set 
     let objects = Locked<[String: (body: [UInt8], lastModified: String)]>([:])
     /// GETs of these keys answer (status, S3 error code).
     let failing = Locked<[String: (Int, String)]>([:])
+    /// `GET key` / `HEAD key` of every object request, in order.
+    let requests = Locked<[String]>([])
     var server: TestHTTPServer!
 
     init() throws {
@@ -38,6 +40,7 @@ final class MiniS3: @unchecked Sendable {  // objects behind Locked; server set 
             }.joined()
             return .text(200, "<?xml version=\"1.0\"?><ListBucketResult><IsTruncated>false</IsTruncated>\(contents)</ListBucketResult>")
         case "GET", "HEAD":
+            requests.withLock { $0.append("\(request.method) \(key)") }
             if let (status, code) = failing.current[key] {
                 return .text(status, "<Error><Code>\(code)</Code><Message>Please reduce your request rate.</Message><RequestId>req-\(status)</RequestId></Error>")
             }

@@ -236,6 +236,23 @@ final class ShardedRunTests: XCTestCase {
         XCTAssertEqual(run.resultMessage, "post shard 0 of 3: part \(partKey("post", 0)) is not this shard: header names plan \(String(repeating: "f", count: 64)), not \(planDigest)")
     }
 
+    /// Ends (a part's header and trailer beside it) naming another shard: the run ends in
+    /// error naming the ends, as for a part itself.
+    func testEndsOfAnotherShardEndTheRunInErrorNamingThem() async throws {
+        let world = try await shardedWorld()
+        try await runToPostShards(world)
+        let ends = partKey("post", 2) + ".ends.ndjson"
+        await world.manifests.setPart(partKey("post", 2), PartRead(
+            shardIndex: 1, shardCount: 3, planDigest: planDigest,
+            summary: PartSummary(entries: 1, entriesSha256: String(repeating: "a", count: 64)), readFrom: ends))
+        _ = try await world.handle(stopped(world, TaskSlot(.post, shard: 2), exitCode: 0))
+        let run = try await world.run()
+        XCTAssertEqual(run.result, .error)
+        XCTAssertEqual(run.resultMessage, "\(TaskSlot(.post, shard: 2).describe(count: 3)): part \(partKey("post", 2)) is not this shard "
+                       + "(by its ends \(ends)): header says shard 1 of 3")
+        XCTAssertNil(run.manifestSets?[.post])
+    }
+
     func testAFailedPlanTaskFallsBackToOneTaskPerManifest() async throws {
         let world = try await shardedWorld()
         _ = try await world.handle(world.backupCompleted())

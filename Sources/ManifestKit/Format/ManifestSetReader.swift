@@ -8,8 +8,12 @@ import Primitives
 /// reader checks that each part's header carries the set's plan digest, its
 /// position as shard index and the set's shard count, role, root and file
 /// system; that every entry lies in the range its header states and sorts
-/// after the previous part's last entry; and that each part's trailer states
-/// the entries and digest the index lists. The combined stream has a
+/// after the previous part's last entry; that each part's trailer states
+/// the entries and digest the index lists; and, once the last part is read, that
+/// the index's `startedAt` and `completedAt` (when it has them) are the parts'
+/// earliest start and latest completion. The index's figures are only claims
+/// (the orchestrator may take them from each part's ends, ``ManifestEnds``):
+/// every one that the stream uses is checked against the parts. The combined stream has a
 /// synthesised header (part 0's, with the set's role and start, as one shard of
 /// one) and, at the end, a synthesised trailer: the parts' counts summed and
 /// `entriesSha256` over every entry line of every part, which is what a single
@@ -196,6 +200,7 @@ public final class ManifestSetReader: ManifestStream {
         current = nil
         index += 1
         guard index < specs.count else {
+            try checkTimes()
             var t = counted
             t.completedAtNs = completedAtNs ?? latestCompletion
             t.entriesSha256 = digest.finalizeHex()
@@ -207,6 +212,30 @@ public final class ManifestSetReader: ManifestStream {
         next.alsoHashing = digest
         current = next
         partStarted = true
+    }
+
+    /// Once every part is read: the stream's start (the index's `startedAt`, else the
+    /// parts' earliest) and the index's `completedAt`, when it states one, against the
+    /// parts' earliest start and latest completion: equal, or a whole millisecond less than
+    /// one from it (indexes written before the orchestrator kept nanoseconds went through a
+    /// `Date` and were cut to the millisecond). `check` already refused a start later than
+    /// a part's; this also refuses an earlier one, which would widen a two-way diff's window.
+    private func checkTimes() throws {
+        let earliest = parts.map(\.header.startedAtNs).min() ?? header.startedAtNs
+        for (key, stated, actual, what) in [("startedAt", Optional(header.startedAtNs), earliest, "the earliest part started at"),
+                                            ("completedAt", completedAtNs, latestCompletion, "the latest part completed at")] {
+            guard let stated, !Self.sameInstant(stated, actual) else { continue }
+            throw ManifestKitError(.invalidManifest, subject: name,
+                reason: "the set index states \(JSONText.quoted(key)) \(Timestamp.format(ns: stated)), but \(what) \(Timestamp.format(ns: actual))")
+        }
+    }
+
+    /// `stated` is `actual`, or a whole millisecond less than one millisecond from it.
+    static func sameInstant(_ stated: Int64, _ actual: Int64) -> Bool {
+        if stated == actual { return true }
+        guard stated % 1_000_000 == 0 else { return false }
+        let (difference, overflow) = stated.subtractingReportingOverflow(actual)
+        return !overflow && difference > -1_000_000 && difference < 1_000_000
     }
 
     private func add(_ value: UInt64, to key: String) -> Bool {

@@ -178,7 +178,9 @@ enum HelpText {
       --shard I                  which shard of --plan, 0 to K-1: only its range of
                                  manifest order is walked and written; the header
                                  records the shard, its range and the plan's
-                                 SHA-256 (EBV_SHARD)
+                                 SHA-256 (EBV_SHARD). Once the part is complete,
+                                 its header and trailer lines are written beside
+                                 it as FILE.ends.ndjson (not for stdout or a device)
       --reuse-from MANIFEST      an earlier manifest of the same root and file system
                                  (file or s3://): a file whose size, mtime, ctime and
                                  inode it matches takes its sha256 unread

@@ -101,10 +101,18 @@ enum GenerateCommand {
             onFirstEntry: { TestPause.at(.walking, environment: context.configuration.environment) })
         let seconds = Double(WallClock.monotonicNanoseconds() - started) / 1e9
         let trailer = generated.trailer, mounts = generated.mountPointsNotEntered
+        // A shard's part is complete: its ends beside it, for a reader who needs no more.
+        let ends = shard == nil ? nil : EndsOutput.location(for: settings.output)
+        if let ends {
+            TestPause.at(.manifestComplete, environment: context.configuration.environment)
+            try EndsOutput.write(ManifestEnds(header: header, trailer: trailer), to: ends, environment: context.configuration.environment)
+        }
         if settings.json {
-            console.out(summaryJSON(trailer, output: settings.output, seconds: seconds, mountPointsNotEntered: mounts).serialized() + "\n")
+            console.out(summaryJSON(trailer, output: settings.output, ends: ends, seconds: seconds, mountPointsNotEntered: mounts)
+                .serialized() + "\n")
         } else if !settings.quiet {
             let line = summaryLine(trailer, output: settings.output, mountPointsNotEntered: mounts) + "\n"
+                + (ends.map { "wrote \($0): the header and trailer of \(settings.output)\n" } ?? "")
             if Endpoints.isStdout(settings.output) { log.log(.info, line) } else { console.out(line) }
         }
         return .success
@@ -122,9 +130,9 @@ enum GenerateCommand {
                 : ", \(mountPointsNotEntered) mount point\(mountPointsNotEntered == 1 ? "" : "s") not entered")
     }
 
-    static func summaryJSON(_ trailer: ManifestTrailer, output: String, seconds: Double, mountPointsNotEntered: UInt64 = 0) -> JSONValue {
-        .object([
-            ("output", .string(output)),
+    static func summaryJSON(_ trailer: ManifestTrailer, output: String, ends: String? = nil, seconds: Double,
+                            mountPointsNotEntered: UInt64 = 0) -> JSONValue {
+        .object([("output", .string(output))] + (ends.map { [("ends", JSONValue.string($0))] } ?? []) + [
             ("entries", .uint(trailer.entries)), ("files", .uint(trailer.files)), ("dirs", .uint(trailer.dirs)),
             ("symlinks", .uint(trailer.symlinks)), ("others", .uint(trailer.others)), ("bytes", .uint(trailer.bytes)),
             ("errors", .uint(trailer.errors)), ("unstable", .uint(trailer.unstable)),

@@ -134,7 +134,21 @@ public struct S3ManifestCatalog: ManifestCatalog {
         return .valid(Date(timeIntervalSince1970: Double(completedNs) / 1e9), set.entries.flatMap { Int(exactly: $0) })
     }
 
+    /// A part's ends (`<key>.ends.ndjson`, one small GET) when its worker wrote them, else
+    /// the part itself, streamed through the validating reader (a worker from before the
+    /// ends). The ends are a claim: the set reader checks each part's own trailer against
+    /// the index made from them.
     public func readPart(key: String) async throws -> PartRead {
+        let endsKey = ManifestEnds.location(of: key)
+        if let bytes = try await smallObject(endsKey, limit: ManifestEnds.maxBytes) {
+            let ends: ManifestEnds
+            do {
+                ends = try ManifestEnds.decode(bytes, name: endsKey)
+            } catch {
+                throw PartUnreadable(key: key, reason: "invalid ends: \(error)")
+            }
+            return Self.partRead(header: ends.header, trailer: ends.trailer, from: endsKey)
+        }
         let client = s3
         let bucket = self.bucket
         do {
@@ -142,10 +156,7 @@ public struct S3ManifestCatalog: ManifestCatalog {
                 let reader = try ManifestReader(source: try S3ObjectSource(client: client, bucket: bucket, key: key))
                 while try reader.next() != nil {}
                 guard let trailer = reader.trailer else { throw PartUnreadable(key: key, reason: "no trailer") }
-                let header = reader.header
-                return PartRead(shardIndex: header.shardIndex, shardCount: header.shardCount, planDigest: Self.planDigest(header),
-                                summary: PartSummary(entries: trailer.entries, entriesSha256: trailer.entriesSha256,
-                                                     walk: WalkStats(header: header, trailer: trailer)))
+                return Self.partRead(header: reader.header, trailer: trailer, from: key)
             }
         } catch let error as AWSError {
             throw OrchestratorError.service("read part s3://\(bucket)/\(key)", error)
@@ -153,6 +164,29 @@ public struct S3ManifestCatalog: ManifestCatalog {
             throw error
         } catch {
             throw PartUnreadable(key: key, reason: "invalid manifest: \(error)")
+        }
+    }
+
+    static func partRead(header: ManifestHeader, trailer: ManifestTrailer, from key: String) -> PartRead {
+        PartRead(shardIndex: header.shardIndex, shardCount: header.shardCount, planDigest: planDigest(header),
+                 summary: PartSummary(entries: trailer.entries, entriesSha256: trailer.entriesSha256,
+                                      walk: WalkStats(header: header, trailer: trailer)),
+                 readFrom: key)
+    }
+
+    /// The object at `key` (one GET of at most `limit` + 1 bytes: more is what a reader
+    /// refuses), or nil when there is none.
+    func smallObject(_ key: String, limit: Int) async throws -> [UInt8]? {
+        do {
+            let stream = try await s3.getObject(bucket: bucket, key: key, range: S3ByteRange(start: 0, end: UInt64(limit)),
+                                                chunkSize: limit + 1)
+            var body: [UInt8] = []
+            while body.count <= limit, let chunk = try await stream.next() { body += chunk }
+            return body
+        } catch let error as AWSError where error.isNotFound {
+            return nil
+        } catch {
+            throw OrchestratorError.service("read s3://\(bucket)/\(key)", error)
         }
     }
 

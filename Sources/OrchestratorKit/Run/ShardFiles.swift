@@ -44,7 +44,8 @@ public enum SetIndex {
     public static func encode(planDigest: String, role: String, parts: [Part], key: String) throws -> Data {
         guard let manifestRole = ManifestRole(rawValue: role) else { throw PartUnreadable(key: key, reason: "unknown role \(role)") }
         // The parts' own nanoseconds: through a `Date` they would be cut to the millisecond,
-        // and the set's completion would fall before its last part's.
+        // and the set's completion would fall before its last part's. The set reader checks
+        // both times against the parts (they may come from the parts' ends).
         let starts = parts.compactMap { $0.summary.walk?.startedAtNs }
         let ends = parts.compactMap { $0.summary.walk?.completedAtNs }
         let set = ManifestSet(

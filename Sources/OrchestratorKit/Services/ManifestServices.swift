@@ -48,8 +48,9 @@ public protocol ManifestCatalog: Sendable {
     func searchBaseline(prefix: String, before: Date) async throws -> BaselineSearch
     /// True when an object exists at `key`.
     func exists(key: String) async throws -> Bool
-    /// Reads one part manifest of a sharded walk through the validating reader: its
-    /// header's shard fields and its trailer.
+    /// Reads one part manifest's header shard fields and trailer: from its ends
+    /// (`<key>.ends.ndjson`, ManifestKit's `ManifestEnds`) when they exist, else from the
+    /// part itself through the validating reader.
     /// - Throws: `PartUnreadable` when the object is not a valid manifest (a verdict on the
     ///   part); any other error when it could not be fetched (retried).
     func readPart(key: String) async throws -> PartRead
@@ -62,16 +63,20 @@ public struct PartRead: Sendable, Equatable {
     /// The plan digest the header names (nil when the header has none).
     public var planDigest: String?
     public var summary: PartSummary
+    /// The object these were read from: the part's ends, or the part (nil: not said).
+    public var readFrom: String?
 
-    public init(shardIndex: Int, shardCount: Int, planDigest: String?, summary: PartSummary) {
+    public init(shardIndex: Int, shardCount: Int, planDigest: String?, summary: PartSummary, readFrom: String? = nil) {
         self.shardIndex = shardIndex
         self.shardCount = shardCount
         self.planDigest = planDigest
         self.summary = summary
+        self.readFrom = readFrom
     }
 }
 
-/// A part manifest that is not a valid manifest (truncated, tampered, no trailer).
+/// A part manifest that is not a valid manifest (truncated, tampered, no trailer), or
+/// whose ends are not valid ends.
 public struct PartUnreadable: Error, Sendable, Equatable, CustomStringConvertible {
     public var key: String
     public var reason: String

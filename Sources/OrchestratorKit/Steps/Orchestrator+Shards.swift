@@ -52,7 +52,8 @@ extension Orchestrator {
     }
 
     /// A shard exited 0: its part's header (the shard it says it is, of the run's plan) and
-    /// trailer, kept in the run so the set index needs no second read.
+    /// trailer, kept in the run so the set index needs no second read. Read from the part's
+    /// ends when its worker wrote them (one small GET), else from the whole part.
     func readPart(_ slot: TaskSlot, on run: inout Run, logger log: Logger) async throws {
         guard var record = run.record(slot), let shard = slot.shard else { return }
         let what = slot.describe(count: run.shardCount)
@@ -73,12 +74,14 @@ extension Orchestrator {
             problems.append("header names plan \(digest), not \(planned)")
         }
         guard problems.isEmpty else {
-            run.finish(.error, "\(what): part \(record.manifestKey) is not this shard: \(problems.joined(separator: "; "))", at: now)
+            let source = part.readFrom.flatMap { $0 == record.manifestKey ? nil : " (by its ends \($0))" } ?? ""
+            run.finish(.error, "\(what): part \(record.manifestKey) is not this shard\(source): \(problems.joined(separator: "; "))", at: now)
             return
         }
         record.part = part.summary
         run.setRecord(record, for: slot)
-        log.info("part read", ["role": slot.role.rawValue, "shard": String(shard), "entries": String(part.summary.entries)])
+        log.info("part read", ["role": slot.role.rawValue, "shard": String(shard), "entries": String(part.summary.entries),
+                               "from": part.readFrom ?? record.manifestKey])
     }
 
     /// Every part of `role` is in: the set index, parts in shard order (whatever order they

@@ -161,6 +161,8 @@ resource "aws_iam_role" "worker" {
 }
 
 data "aws_iam_policy_document" "worker" {
+  # Manifests, shard parts and each part's ends (<part>.ends.ndjson, read by the
+  # orchestrator instead of the part) all live under these prefixes.
   statement {
     sid     = "ManifestObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
