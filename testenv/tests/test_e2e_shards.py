@@ -28,6 +28,11 @@ def part_keys(prefix: str, role: str) -> list:
     return [f"{prefix}{role}/part-{i:04d}.ndjson.gz" for i in range(K)]
 
 
+def part_objects(prefix: str, role: str) -> list:
+    """The K parts of ``role`` and each part's ends (``<part>.ends.ndjson``)."""
+    return [key + suffix for key in part_keys(prefix, role) for suffix in ("", ".ends.ndjson")]
+
+
 def assert_plan(demo, run: dict, key: str, source: str) -> str:
     """The plan the plan task wrote, as the run recorded it: its digest, K shards of the
     source's entries, none empty. Returns the digest."""
@@ -63,6 +68,8 @@ def assert_set(demo, run: dict, role: str, key: str, parts: list, digest: str, e
         assert header["role"] == header_role
         assert (header["shard"]["index"], header["shard"]["count"], header["shard"]["plan"]) == (i, K, digest)
         assert (trailer["entries"], trailer["entriesSha256"]) == (index["parts"][i]["entries"], index["parts"][i]["entriesSha256"])
+        # The ends the orchestrator read instead of the part: its first and last line, byte for byte.
+        assert demo.s3_bytes(part + ".ends.ndjson").splitlines() == [lines[0], lines[-1]]
 
 
 def assert_walks(report: dict, restored: tuple = (ENTRIES, FILES)) -> None:
@@ -84,7 +91,7 @@ def test_three_shards_per_manifest_pass_like_one_task(harness, tmp_path):
     for role in ("post", "restored"):
         assert_set(demo, run, role, f"{prefix}{role}.set.json", part_keys(prefix, role), digest)
     assert demo.keys(prefix) == sorted([prefix + "plan.json", prefix + "post.set.json", prefix + "restored.set.json",
-                                        *part_keys(prefix, "post"), *part_keys(prefix, "restored")])
+                                        *part_objects(prefix, "post"), *part_objects(prefix, "restored")])
     # No unsharded manifest task; the plan and the diff ran as tasks, each once.
     assert sorted(run["tasks"]) == ["diff", "plan"] and run["tasks"]["diff"]["exitCode"] == 0
     groups = ["plan", "diff"] + [f"{role}:{i}" for role in ("post", "restored") for i in range(K)]
@@ -207,7 +214,7 @@ def test_a_sharded_scheduled_baseline_is_a_set_the_next_run_uses(harness, tmp_pa
     key = f"manifests/{demo.fs}/baseline/{baseline_id}.set.json"
     assert document["baselineOutputKey"] == key
     assert_set(demo, document, "baseline-manifest", key, part_keys(shards, "baseline-manifest"), digest)
-    assert demo.keys(shards) == sorted([shards + "plan.json", *part_keys(shards, "baseline-manifest")])
+    assert demo.keys(shards) == sorted([shards + "plan.json", *part_objects(shards, "baseline-manifest")])
     assert demo.keys(f"manifests/{demo.fs}/baseline/") == sorted([previous, key])
     assert demo.tasks(baseline_id) == {group: [0] for group in ["plan"] + [f"baseline-manifest:{i}" for i in range(K)]}
     full = demo.s3_json(f"runs/{demo.fs}/baseline-full.json")
