@@ -20,6 +20,8 @@ final class ProductionAdapterTests: XCTestCase {
                 return .text(200, #"{"runId":"r"}"#, headers: [("ETag", "\"abc\"")])
             case ("GET", "/bucket/runs/fs-1/missing.json"):
                 return .text(404, "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>")
+            case ("GET", "/bucket/runs/fs-1/unlisted.json"):
+                return .text(403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>")
             case ("PUT", "/bucket/runs/fs-1/new.json"):
                 return request.header("If-None-Match") == "*" ? .text(412, "<Error><Code>PreconditionFailed</Code><Message>exists</Message></Error>")
                     : .text(500, "")
@@ -36,6 +38,16 @@ final class ProductionAdapterTests: XCTestCase {
         XCTAssertEqual(got, StoredObject(body: Data(#"{"runId":"r"}"#.utf8), etag: "\"abc\""))
         let missing = try await store.get("runs/fs-1/missing.json")
         XCTAssertNil(missing)
+        // A 403 is never taken for "absent" (it is what S3 answers a missing key without
+        // s3:ListBucket): an error that names the grant.
+        do {
+            _ = try await store.get("runs/fs-1/unlisted.json")
+            XCTFail("a 403 is an error")
+        } catch let error as OrchestratorError {
+            XCTAssertEqual(error.kind, .service)
+            XCTAssertEqual(error.httpStatus, 403)
+            XCTAssertTrue(error.message.hasPrefix("GetObject s3://bucket/runs/fs-1/unlisted.json (denied: the role needs s3:GetObject here and s3:ListBucket on the bucket"), error.message)
+        }
         let etag = try await store.put("runs/fs-1/r.json", body: Data("{}".utf8), condition: .mustMatch(etag: "\"abc\""))
         XCTAssertEqual(etag, "\"def\"")
         do {

@@ -19,6 +19,12 @@ public struct S3RunStore: RunStore {
             stream = try await s3.getObject(bucket: bucket, key: key)
         } catch let error as AWSError where error.isNotFound {
             return nil
+        } catch let error as AWSError where error.httpStatus == 403 {
+            // S3 answers a missing key with 403, not 404, unless the caller holds
+            // s3:ListBucket on the bucket (without a condition a GetObject cannot meet).
+            throw OrchestratorError.service(
+                "GetObject s3://\(bucket)/\(key) (denied: the role needs s3:GetObject here and s3:ListBucket "
+                    + "on the bucket, without which S3 answers 403 for an object that does not exist)", error)
         }
         var body = Data()
         while let chunk = try await stream.next() { body.append(contentsOf: chunk) }

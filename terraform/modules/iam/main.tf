@@ -266,15 +266,17 @@ data "aws_iam_policy_document" "orchestrator" {
     resources = [var.bucket_arn]
   }
 
+  # Unconditional on purpose. The orchestrator lists runs and manifests, and it reads
+  # objects that may not exist yet (a run document, the plan, a part's ends, the
+  # full-baseline marker), where it takes 404 NoSuchKey for "absent". S3 answers a GetObject
+  # of a missing key with 404 only when the caller holds s3:ListBucket on the bucket, and
+  # 403 AccessDenied otherwise (GetObject API reference, "Permissions"). A grant
+  # conditioned on s3:prefix does not count for that check, because a GetObject request
+  # carries no s3:prefix. Every absent object would then read as "denied" and fail the run.
   statement {
     sid       = "ListRunsAndManifests"
     actions   = ["s3:ListBucket"]
     resources = [var.bucket_arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.manifest_prefix}*", "${var.runs_prefix}*"]
-    }
   }
 
   statement {
