@@ -13,6 +13,9 @@ KIND:
   skew   20,000 files of 1-2 KiB (scale shrinks): half in one directory `m/`, the
          rest 10 to a directory in `aNNN/` (before it) and `zNNN/` (after it) - the
          sharding balance test
+  dirs   20,000 files of 1-8 KiB (scale shrinks), 2 to a leaf directory `aNN/bNN/`
+         (100 leaves to an `aNN/`): one directory per two files - the directory-heavy
+         tree of bench/nfs-ops
 
 A corpus is written once; a `DIR.complete` marker beside it, holding its parameters makes a
 re-run with the same parameters a no-op.
@@ -89,10 +92,19 @@ def skew_tree(root, count, rng, data):
     return huge + made
 
 
+def dirs_tree(root, count, rng, data):
+    for i in range(count):
+        leaf = i // 2
+        d = os.path.join(root, "a%02d" % (leaf // 100), "b%02d" % (leaf % 100))
+        os.makedirs(d, exist_ok=True)
+        write_file(os.path.join(d, "f%d" % (i % 2)), rng.randint(1024, 8192), data, rng)
+    return count
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
-    ap.add_argument("kind", choices=["large", "small", "mixed", "lat", "skew"])
+    ap.add_argument("kind", choices=["large", "small", "mixed", "lat", "skew", "dirs"])
     ap.add_argument("--scale", type=float, default=1.0)
     args = ap.parse_args()
 
@@ -105,7 +117,7 @@ def main():
     if os.path.exists(args.dir):
         shutil.rmtree(args.dir)
     os.makedirs(args.dir)
-    seed = {"large": 1, "small": 2, "mixed": 3, "lat": 4, "skew": 5}[args.kind]
+    seed = {"large": 1, "small": 2, "mixed": 3, "lat": 4, "skew": 5, "dirs": 6}[args.kind]
     rng = random.Random(seed)
     data = pool(seed)
     if args.kind == "large":
@@ -118,6 +130,8 @@ def main():
         small_tree(args.dir, max(100, int(20_000 * args.scale)), rng, data)
     elif args.kind == "skew":
         skew_tree(args.dir, max(100, int(20_000 * args.scale)), rng, data)
+    elif args.kind == "dirs":
+        dirs_tree(args.dir, max(100, int(20_000 * args.scale)), rng, data)
     else:
         mixed_tree(args.dir, max(20, int(20_000 * args.scale)), rng, data)
     with open(marker, "w") as f:

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """The time and cost of one verification at scale (docs/scaling.md), from constants that
-are either measured by `bench/run --only constants,shards` or cited.
+are either measured by `bench/run --only constants,shards` and `bench/nfs-ops/run`, or cited.
 
-    scaling_model.py [--constants bench/out/constants.json] [--mean-file-kib 64]
+    scaling_model.py [--constants bench/out/constants.json] [--nfs bench/out/nfs-ops/results.json]
+                     [--mean-file-kib 64]
                      [--concurrency 64] [--vcpu 4] [--target-hours 1]
 
 Prints Markdown: the walk time of one manifest by file count and shard count K at 1, 2
 and 3 ms per round trip; one whole verification (three manifests, the restore, the
 diff) with the smallest K that keeps a manifest under --target-hours; and which limit
-binds. Every constant is in CONSTANTS with where it comes from; --constants replaces
-the measured ones with a fresh measurement.
+binds. Every constant is in CONSTANTS with where it comes from; --constants and --nfs
+replace the measured ones with a fresh measurement.
 
 The model: a task walks at the slowest of three rates,
   round trips:  in_flight / (round_trips_per_entry x RTT)   entries/s
@@ -29,9 +30,13 @@ import math
 # value, source. "measured": bench/run on this repository's 2-core machine (docs/scaling.md
 # gives the run); "cited": an AWS document (URL); "assumed": neither, and why.
 CONSTANTS = {
-    # --- measured (bench/run --only constants,shards; 2026-12-02) ---
-    "round_trips_per_entry": (9.4, "measured: latfs at 2 ms, --concurrency 1, wall per entry / 2 ms "
-                                   "(9.1-10.5 in four runs; FUSE without caching, see docs/scaling.md for NFS)"),
+    # --- measured (bench/run --only constants,shards and bench/nfs-ops/run; 2026-12-02) ---
+    "round_trips_per_entry": (3.96, "measured: NFSv4.1 RPCs per entry of a cold `generate` over the small-file "
+                                    "tree (bench/nfs-ops: Linux 6.1 client, EFS mount options, no delegations; 3.96 "
+                                    "at --concurrency 1 and 16: OPEN, READ, GETATTR, CLOSE per file, READDIR and "
+                                    "ACCESS per directory)"),
+    "latfs_round_trips_per_entry": (9.4, "measured, not used by the model: latfs at 2 ms, --concurrency 1, wall per entry "
+                                         "/ 2 ms (9.1-10.5 in four runs; FUSE with every cache off)"),
     "in_flight_fraction": (0.85, "measured: round trips in flight / --concurrency at 64 (latfs, 2 ms, idle machine: "
                                  "3,176 files/s, bench/README.md session 2; 0.36 at load average 30)"),
     "cpu_us_per_entry": (21.4, "measured: CPU (user + system, all threads) per entry of a warm local walk of small files"),
@@ -41,8 +46,10 @@ CONSTANTS = {
                                       "the idle machine, bench/README.md session 2)"),
     "manifest_bytes_per_entry": (65.0, "measured: gzip'd bytes per entry of a generated manifest (small-file tree)"),
     "plan_us_per_entry": (2.3, "measured: plan-shards CPU per entry of a 200k-entry manifest (0.46 s; two passes)"),
-    "reuse_time_fraction": (0.49, "measured: post manifest with --reuse-from over a full read, 1 % changed, latfs 2 ms "
-                                  "(2.25 s / 4.72 s and 1.93 s / 3.92 s, 5,000 files)"),
+    "reuse_round_trip_fraction": (0.051, "measured: RPCs of the post manifest with --reuse-from over a full "
+                                         "walk's, 1 % changed, cold NFSv4.1 client (bench/nfs-ops; 630 / 12,386 "
+                                         "RPCs over 3,127 entries: directory listings and the 2 % read; latfs at "
+                                         "2 ms: 0.49 of the time, which keeps every lookup and stat)"),
     "reuse_read_fraction": (0.02, "by definition: 1 % of files changed + the default 1 % --rehash-sample are read"),
     "imbalance": (1.02, "measured: largest shard's wall time over the mean, K = 2 and 4, uniform and skewed trees "
                         "(1.00-1.02; entries max/mean 1.00)"),
@@ -95,7 +102,9 @@ def load_measured(path, c):
     c = dict(c)
     walk = m.get("walk", {})
     if walk.get("roundTripsPerEntry"):
-        c["round_trips_per_entry"] = (walk["roundTripsPerEntry"], "measured: " + path)
+        # The simulator's round trips (every cache off) are kept for reference; the model's
+        # come from a real NFS client (load_nfs).
+        c["latfs_round_trips_per_entry"] = (walk["roundTripsPerEntry"], "measured: " + path)
         flights = {int(k): v for k, v in walk.get("inFlightByConcurrency", {}).items()}
         if 64 in flights:
             c["in_flight_fraction"] = (flights[64] / 64, "measured: " + path)
@@ -108,6 +117,23 @@ def load_measured(path, c):
         c["diff_entries_per_s"] = (d.get("entriesPerCpuSecond") or d["entriesPerSecond"], "measured: " + path)
     if m.get("plan", {}).get("cpuSeconds") is not None and m["plan"].get("microsPerEntry"):
         c["plan_us_per_entry"] = (m["plan"]["microsPerEntry"], "measured: " + path)
+    return c
+
+
+def load_nfs(path, c, full_label="small-mw-c16-cold", reuse_label="small-reuse-c16-cold"):
+    """Replaces the round trips per entry and the reuse fraction with a bench/nfs-ops run's
+    (its results.json): RPCs per entry of the cold full walk, and the post manifest's RPCs
+    (`--reuse-from`) over the full walk's."""
+    with open(path) as f:
+        rows = {r["label"]: r for r in json.load(f)}
+    c = dict(c)
+    full = rows.get(full_label)
+    if not full or not full["rpcs"]:
+        raise SystemExit("scaling_model.py: %s has no case %s" % (path, full_label))
+    c["round_trips_per_entry"] = (full["rpcs"] / full["entries"], "measured: %s (%s)" % (path, full_label))
+    reuse = rows.get(reuse_label)
+    if reuse:
+        c["reuse_round_trip_fraction"] = (reuse["rpcs"] / full["rpcs"], "measured: %s (%s)" % (path, reuse_label))
     return c
 
 
@@ -124,9 +150,9 @@ class Model:
 
     def task_rates(self, rtt_ms, reuse=False):
         """entries/s of one task, by what limits it. With reuse (the post manifest,
-        `--reuse-from`) the round trips shrink by the measured time fraction and only the
+        `--reuse-from`) the round trips shrink by the measured fraction and only the
         changed and sampled files are read."""
-        trips = self.k("round_trips_per_entry") * (self.k("reuse_time_fraction") if reuse else 1.0)
+        trips = self.k("round_trips_per_entry") * (self.k("reuse_round_trip_fraction") if reuse else 1.0)
         in_flight = self.conc * self.k("in_flight_fraction")
         bytes_ps = min(self.k("efs_client_mibps") * 2**20, self.vcpu * self.k("hash_mbps_per_core") * 1e6)
         read = self.mean_bytes * (self.k("reuse_read_fraction") if reuse else 1.0)
@@ -137,7 +163,7 @@ class Model:
         }
 
     def fs_rates(self, reuse=False):
-        trips = self.k("round_trips_per_entry") * (self.k("reuse_time_fraction") if reuse else 1.0)
+        trips = self.k("round_trips_per_entry") * (self.k("reuse_round_trip_fraction") if reuse else 1.0)
         read = self.mean_bytes * (self.k("reuse_read_fraction") if reuse else 1.0)
         return {
             "EFS read IOPS": self.iops / trips,
@@ -287,17 +313,20 @@ def report(m, target_hours=1.0):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--constants", help="OUT/constants.json from `bench/run --only constants`")
+    ap.add_argument("--nfs", help="results.json of bench/nfs-ops/run: round trips per entry and reuse fraction")
     ap.add_argument("--mean-file-kib", type=float, default=64)
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--vcpu", type=int, default=4)
     ap.add_argument("--efs-read-iops", type=float)
-    ap.add_argument("--round-trips-per-entry", type=float, help="replace the measured (FUSE) value, e.g. 3 for NFSv4.1")
+    ap.add_argument("--round-trips-per-entry", type=float, help="replace the measured (NFSv4.1) value, e.g. 9.4 (the FUSE simulator)")
     ap.add_argument("--target-hours", type=float, default=1.0)
     ap.add_argument("--list-constants", action="store_true")
     a = ap.parse_args(argv)
     c = dict(CONSTANTS)
     if a.constants:
         c = load_measured(a.constants, c)
+    if a.nfs:
+        c = load_nfs(a.nfs, c)
     if a.round_trips_per_entry:
         c["round_trips_per_entry"] = (a.round_trips_per_entry, "--round-trips-per-entry")
     if a.list_constants:

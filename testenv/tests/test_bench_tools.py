@@ -110,12 +110,33 @@ def test_load_measured_replaces_measured_constants(tmp_path):
                                 "cpu": {"cpuMicrosPerEntry": 20.0}, "hashMBpsPerCore": 900.0,
                                 "diff": {"entriesPerSecond": 123.0}}))
     c = scaling_model.load_measured(str(path), scaling_model.CONSTANTS)
-    assert c["round_trips_per_entry"][0] == 7.5
+    # The simulator's round trips are kept beside the model's NFS ones, not in their place.
+    assert c["latfs_round_trips_per_entry"][0] == 7.5
+    assert c["round_trips_per_entry"] == scaling_model.CONSTANTS["round_trips_per_entry"]
     assert c["in_flight_fraction"][0] == 0.5
     assert c["cpu_us_per_entry"][0] == 20.0
     assert c["hash_mbps_per_core"][0] == 900.0
     assert c["diff_entries_per_s"][0] == 123.0
     assert c["efs_read_iops"] == scaling_model.CONSTANTS["efs_read_iops"]
+
+
+def test_load_nfs_takes_round_trips_and_reuse_fraction(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps([
+        {"label": "small-mw-c16-cold", "rpcs": 4000, "entries": 1000},
+        {"label": "small-reuse-c16-cold", "rpcs": 200, "entries": 1000},
+        {"label": "small-find-cold", "rpcs": 50, "entries": 1000}]))
+    c = scaling_model.load_nfs(str(path), scaling_model.CONSTANTS)
+    assert c["round_trips_per_entry"][0] == 4.0
+    assert c["reuse_round_trip_fraction"][0] == 0.05
+    assert c["cpu_us_per_entry"] == scaling_model.CONSTANTS["cpu_us_per_entry"]
+
+
+def test_load_nfs_without_the_full_walk_names_the_case(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps([{"label": "small-find-cold", "rpcs": 50, "entries": 1000}]))
+    with pytest.raises(SystemExit, match="has no case small-mw-c16-cold"):
+        scaling_model.load_nfs(str(path), scaling_model.CONSTANTS)
 
 
 def test_timed_parallel_waits_for_every_process_and_names_a_failure():
