@@ -5,13 +5,13 @@ import Foundation
 /// manifest (rounded up), at most `maxShards`. With no previous manifest there is nothing
 /// to plan from: one shard.
 ///
-/// Why 2,000,000 entries per shard by default: on EFS each entry costs a few NFS round
-/// trips (~1–3 ms each) and one worker task at its default concurrency walks on the order
-/// of 500–2,000 entries per second there, so a 2M-entry shard takes roughly 20–60 minutes
-/// — long enough that a task's start (about a minute on Fargate) is noise, short enough that
-/// a backup window's post manifest finishes within the hour. It is also the size the
-/// in-Lambda diff stops at (`EBV_DIFF_IN_LAMBDA_MAX_ENTRIES`): anything sharded is diffed
-/// by a task. `bench/run`'s `shards` section and docs/scaling.md refine it.
+/// Why 2,000,000 entries per shard by default: a real Linux NFSv4.1 client sends about
+/// 3 round trips per small file (bench/nfs-ops), so at EFS's 1–3 ms one worker task at
+/// its default concurrency walks several thousand entries per second and a 2M-entry shard
+/// takes minutes, not hours (docs/scaling.md: its model and the measured constants). It is
+/// also the size the in-Lambda diff stops at (`EBV_DIFF_IN_LAMBDA_MAX_ENTRIES`): anything
+/// sharded is diffed by a task. Each run's report shows every shard's walk and the balance,
+/// to tune it (`EBV_ENTRIES_PER_SHARD`) from one's own file system.
 public struct ShardSizing: Sendable, Equatable {
     /// The most shards a manifest may have (`EBV_SHARDS` and `EBV_MAX_SHARDS` are checked against it).
     public static let limit = 100
