@@ -76,6 +76,35 @@ final class ClaimTests: XCTestCase {
         XCTAssertEqual(subjects, ["[efs-backup-verifier] PASSED fs-0123456789abcdef0 run a827233a-d405-4a86-a440-759fa94f34dd"])
     }
 
+    /// The same for an in-Lambda diff: its verdict is saved on the re-read run, so the run
+    /// goes on at once and the diff is never run a second time after the claim expires.
+    func testAnInLambdaVerdictIsRecordedWhenItsWriteLosesARace() async throws {
+        let world = try World()
+        let event = try await prepared(world)
+        // Another invocation's write (nothing is left for it to do here: the verdict claim is live).
+        let key = world.naming.runKey(fileSystemId: productionFS, runId: backupJobId)
+        let at = world.clock.now()
+        await world.store.setInterference(prefix: key, when: { (try? Run.decoded(from: $0))?.result != nil }) { store in
+            guard var other = try? await store.run(key) else { return }
+            other.note("another invocation's write", at: at)
+            await store.rawPut(key, (try? other.encoded()) ?? Data())
+        }
+        _ = try await world.handle(event)
+
+        var run = try await world.run()
+        XCTAssertEqual(run.result, .passed)
+        XCTAssertEqual(run.phase, .done)
+        XCTAssertTrue(world.logs.messages(level: "warn").contains("conditional write lost; re-reading the run"))
+        world.clock.advance(3600)
+        _ = try await world.handle(.reconcile)
+        run = try await world.run()
+        let diffs = await world.differ.requests
+        XCTAssertEqual(diffs.count, 1)
+        XCTAssertEqual(run.history.filter { $0.contains("result passed") }.count, 1)
+        let subjects = await world.publishedSubjects()
+        XCTAssertEqual(subjects.count, 1)
+    }
+
     /// The same for the EMF line: emitted once, recorded although its write lost a race.
     func testAnEmittedMetricsLineIsRecordedWhenItsWriteLosesARace() async throws {
         let world = try World()

@@ -62,8 +62,13 @@ extension Orchestrator {
         }
         let seconds = now.timeIntervalSince(started)
         if seconds >= 1, outcome.entriesCompared > 0 { await recordDiffRate(Double(outcome.entriesCompared) / seconds) }
-        run.pendingReport = outcome.documents
-        decide(&run, outcome.summary, logger: log)
+        // Saved at once, like the other claimed actions: lost to a racing write, the verdict
+        // claim would stay live with no verdict, and the diff would run again once it expired.
+        try await settle(&run, etag: &etag, deadline: deadline, logger: log) {
+            guard $0.result == nil else { return }
+            $0.pendingReport = outcome.documents
+            decide(&$0, outcome.summary, logger: log)
+        }
     }
 
     /// Sets the run's report and verdict.
