@@ -27,6 +27,19 @@ final class ClaimTests: XCTestCase {
         ) { _ in _ = try? await other.handle(event, deadline: deadline) }
     }
 
+    /// Another invocation writes the run (a note, nothing else) right before this one writes
+    /// a run for which `when` holds: a bare concurrent write, for steps that leave the other
+    /// invocation nothing to do.
+    func bareWrite(_ world: World, runId: String = backupJobId, when: @escaping @Sendable (Run) -> Bool) async {
+        let key = world.naming.runKey(fileSystemId: productionFS, runId: runId)
+        let at = world.clock.now()
+        await world.store.setInterference(prefix: key, when: { (try? Run.decoded(from: $0)).map(when) ?? false }) { store in
+            guard var other = try? await store.run(key) else { return }
+            other.note("another invocation's write", at: at)
+            await store.rawPut(key, (try? other.encoded()) ?? Data())
+        }
+    }
+
     func testRacingInvocationsPublishTheSummaryOnce() async throws {
         let world = try World()
         let event = try await prepared(world)
@@ -81,14 +94,8 @@ final class ClaimTests: XCTestCase {
     func testAnInLambdaVerdictIsRecordedWhenItsWriteLosesARace() async throws {
         let world = try World()
         let event = try await prepared(world)
-        // Another invocation's write (nothing is left for it to do here: the verdict claim is live).
-        let key = world.naming.runKey(fileSystemId: productionFS, runId: backupJobId)
-        let at = world.clock.now()
-        await world.store.setInterference(prefix: key, when: { (try? Run.decoded(from: $0))?.result != nil }) { store in
-            guard var other = try? await store.run(key) else { return }
-            other.note("another invocation's write", at: at)
-            await store.rawPut(key, (try? other.encoded()) ?? Data())
-        }
+        // Nothing is left for another invocation to do here (the verdict claim is live).
+        await bareWrite(world) { $0.result != nil }
         _ = try await world.handle(event)
 
         var run = try await world.run()
@@ -128,13 +135,7 @@ final class ClaimTests: XCTestCase {
         _ = try await world.handle(world.decode("restore-job-completed-testing.json"))
         let event = try await world.taskStopped(role: .restored, exitCode: 0, runId: "rt-" + jobId)
         // Nothing is left for another invocation to do here: a bare concurrent write.
-        let key = world.naming.runKey(fileSystemId: productionFS, runId: "rt-" + jobId)
-        let at = world.clock.now()
-        await world.store.setInterference(prefix: key, when: { (try? Run.decoded(from: $0))?.validationReported == true }) { store in
-            guard var other = try? await store.run(key) else { return }
-            other.note("another invocation's write", at: at)
-            await store.rawPut(key, (try? other.encoded()) ?? Data())
-        }
+        await bareWrite(world, runId: "rt-" + jobId) { $0.validationReported }
         _ = try await world.handle(event)
 
         let run = try await world.run("rt-" + jobId)

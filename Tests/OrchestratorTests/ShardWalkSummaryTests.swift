@@ -156,16 +156,8 @@ final class ShardWalkSummaryTests: XCTestCase {
             (#""walks": {"post": {\#(fields), "balance": 1, "shards": [{"index": 0, \#(fields.replacingOccurrences(of: "\"startedAtNs\": 1", with: "\"startedAtNs\": 1e300"))}]}}"#,
              "p/report.json: walks.post.shards[0].startedAtNs: not a time in nanoseconds"),
         ] as [(String, String?)] {
-            let start = try XCTUnwrap(json.range(of: "\"walks\": {"))
-            let end = try XCTUnwrap(json.range(of: "},\n  \"findingsPerClass\"", range: start.upperBound..<json.endIndex))
-            let text = json.replacingCharacters(in: start.lowerBound..<json.index(after: end.lowerBound), with: bad)
-            do {
-                let parsed = try ReportSummary(reportJSON: Array(text.utf8), summaryText: "", reportPrefix: "p/")
-                XCTAssertNil(message, bad)
-                XCTAssertEqual(parsed.walks?["post"]?.entries, 1)
-            } catch {
-                XCTAssertEqual((error as? OrchestratorError)?.message, message, bad)
-            }
+            let parsed = try WalkStatsTests.parse(json, walks: bad, expecting: message)
+            if message == nil { XCTAssertEqual(parsed?.walks?["post"]?.entries, 1, bad) }
         }
         // Too many shards for any set.
         let many = "[" + Array(repeating: #"{"index": 0}"#, count: ShardPlan.maxShards + 1).joined(separator: ",") + "]"

@@ -108,16 +108,25 @@ final class WalkStatsTests: XCTestCase {
             (#""walks": {"post": {"entries": 1, "files": 1, "bytes": 1, "errors": 0, "unstable": 0, "startedAtNs": 1e30, "completedAtNs": 2}}"#,
              "p/report.json: walks.post.startedAtNs: not a time in nanoseconds"),
         ] as [(String, String?)] {
-            let start = try XCTUnwrap(json.range(of: "\"walks\": {"))
-            let end = try XCTUnwrap(json.range(of: "},\n  \"findingsPerClass\"", range: start.upperBound..<json.endIndex))
-            let text = json.replacingCharacters(in: start.lowerBound..<json.index(after: end.lowerBound), with: bad)
-            do {
-                let parsed = try ReportSummary(reportJSON: Array(text.utf8), summaryText: "", reportPrefix: "p/")
-                XCTAssertNil(message, bad)
-                XCTAssertEqual(parsed.walks, [:])
-            } catch {
-                XCTAssertEqual((error as? OrchestratorError)?.message, message, bad)
-            }
+            let parsed = try Self.parse(json, walks: bad, expecting: message)
+            if message == nil { XCTAssertEqual(parsed?.walks, [:], bad) }
+        }
+    }
+
+    /// `json` (a `report.json`) with its `walks` member replaced by `walks`, parsed: the
+    /// summary when `message` is nil, else the parser must refuse it with exactly `message`.
+    static func parse(_ json: String, walks: String, expecting message: String?,
+                      file: StaticString = #filePath, line: UInt = #line) throws -> ReportSummary? {
+        let start = try XCTUnwrap(json.range(of: "\"walks\": {"))
+        let end = try XCTUnwrap(json.range(of: "},\n  \"findingsPerClass\"", range: start.upperBound..<json.endIndex))
+        let text = json.replacingCharacters(in: start.lowerBound..<json.index(after: end.lowerBound), with: walks)
+        do {
+            let parsed = try ReportSummary(reportJSON: Array(text.utf8), summaryText: "", reportPrefix: "p/")
+            XCTAssertNil(message, walks, file: file, line: line)
+            return parsed
+        } catch {
+            XCTAssertEqual((error as? OrchestratorError)?.message, message, walks, file: file, line: line)
+            return nil
         }
     }
 
