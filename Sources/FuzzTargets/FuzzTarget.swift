@@ -10,7 +10,7 @@ struct FuzzTarget: Sendable {
 
     /// Every target, in the order `scripts/fuzz` runs them.
     static let all: [FuzzTarget] = [
-        manifestLine, manifestReader, gzipSource, shardIndex,
+        manifestLine, manifestReader, gzipSource, shardIndex, manifestEnds,
         orchestratorEvent, runtimeResponse,
         sigV4Canonical, awsError, sharedConfig,
     ]

@@ -24,5 +24,15 @@ extension FuzzTarget {
             }
         }
     }
+
+    /// A part's ends (`<part>.ends.ndjson`: its header and trailer lines), which the
+    /// orchestrator reads from S3 instead of the part: what decodes must survive
+    /// re-encoding (the decoder itself refuses counts that disagree).
+    static let manifestEnds = FuzzTarget(name: "manifest-ends", summary: "a manifest's ends (header and trailer lines)") { input in
+        guard let ends = try? ManifestEnds.decode(input, name: "ends") else { return }
+        guard (try? ManifestEnds.decode(ends.encoded(), name: "again")) == ends else {
+            fatalError("ends changed by re-encoding: \(String(decoding: ends.encoded(), as: UTF8.self))")
+        }
+    }
 }
 #endif
