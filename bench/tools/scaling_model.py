@@ -31,10 +31,10 @@ import math
 # gives the run); "cited": an AWS document (URL); "assumed": neither, and why.
 CONSTANTS = {
     # --- measured (bench/run --only constants,shards and bench/nfs-ops/run; 2026-12-02) ---
-    "round_trips_per_entry": (3.00, "measured: NFSv4.1 RPCs per entry of a cold `generate` over the small-file "
-                                    "tree (bench/nfs-ops: Linux 6.1 client, EFS mount options, no delegations; 3.00 "
-                                    "at --concurrency 1 and 16: OPEN, READ, CLOSE per file, GETATTR, READDIR and "
-                                    "ACCESS per directory; 3.96 before the walker's stat became statx without atime)"),
+    "round_trips_per_entry": (3.96, "measured: NFSv4.1 RPCs per entry of a cold `generate` over the small-file "
+                                    "tree (bench/nfs-ops: Linux 6.1 client, EFS mount options, no delegations; 3.96 "
+                                    "at --concurrency 1 and 16: OPEN, READ, GETATTR, CLOSE per file, READDIR and "
+                                    "ACCESS per directory)"),
     "latfs_round_trips_per_entry": (9.4, "measured, not used by the model: latfs at 2 ms, --concurrency 1, wall per entry "
                                          "/ 2 ms (9.1-10.5 in four runs; FUSE with every cache off)"),
     "in_flight_fraction": (0.85, "measured: round trips in flight / --concurrency at 64 (latfs, 2 ms, idle machine: "
@@ -46,8 +46,8 @@ CONSTANTS = {
                                       "the idle machine, bench/README.md session 2)"),
     "manifest_bytes_per_entry": (65.0, "measured: gzip'd bytes per entry of a generated manifest (small-file tree)"),
     "plan_us_per_entry": (2.3, "measured: plan-shards CPU per entry of a 200k-entry manifest (0.46 s; two passes)"),
-    "reuse_round_trip_fraction": (0.061, "measured: RPCs of the post manifest with --reuse-from over a full "
-                                         "walk's, 1 % changed, cold NFSv4.1 client (bench/nfs-ops; 569 / 9,386 "
+    "reuse_round_trip_fraction": (0.051, "measured: RPCs of the post manifest with --reuse-from over a full "
+                                         "walk's, 1 % changed, cold NFSv4.1 client (bench/nfs-ops; 630 / 12,386 "
                                          "RPCs over 3,127 entries: directory listings and the 2 % read; latfs at "
                                          "2 ms: 0.49 of the time, which keeps every lookup and stat)"),
     "reuse_read_fraction": (0.02, "by definition: 1 % of files changed + the default 1 % --rehash-sample are read"),

@@ -19,13 +19,6 @@ public struct DeviceNumber: Sendable, Equatable, CustomStringConvertible {
         minor = UInt32(truncatingIfNeeded: (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff)))
     }
 
-    /// The 64-bit `dev_t` of this major and minor (glibc's `makedev()`; the inverse of
-    /// ``init(rawValue:)``).
-    public var rawValue: UInt64 {
-        let major = UInt64(self.major), minor = UInt64(self.minor)
-        return (major & 0xffff_f000) << 32 | (major & 0xfff) << 8 | (minor & 0xffff_ff00) << 12 | (minor & 0xff)
-    }
-
     /// `1:3`.
     public var description: String { "\(major):\(minor)" }
 }

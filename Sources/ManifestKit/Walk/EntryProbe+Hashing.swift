@@ -78,7 +78,10 @@ extension EntryProbe {
 
     /// The entry once the bytes are hashed: the second `fstat` decides `unstable`.
     /// A mapped page that could not be read although the file did not change is
-    /// an I/O error.
+    /// an I/O error. On NFS this `fstat` costs a GETATTR (the read made the cached atime
+    /// stale), and that round trip is the point: it is how a change by another client
+    /// during the read is seen. A `statx` without atime would be answered from the
+    /// cache; measured and rejected (docs/scaling.md, "Round trips").
     private func finished(fd: Int32, path: [UInt8], before: FileStat, total: UInt64, scratch: HashScratch,
                           faulted: Bool) throws(Exhausted) -> ManifestEntry {
         var entry = before.entry(path: path)

@@ -14,20 +14,6 @@ struct FileStat: Equatable {
     var mtimeNs: Int64
     var ctimeNs: Int64
 
-    init(mode: UInt32, dev: UInt64, ino: UInt64, nlink: UInt64, rdev: UInt64, uid: UInt32, gid: UInt32,
-         size: UInt64, mtimeNs: Int64, ctimeNs: Int64) {
-        self.mode = mode
-        self.dev = dev
-        self.ino = ino
-        self.nlink = nlink
-        self.rdev = rdev
-        self.uid = uid
-        self.gid = gid
-        self.size = size
-        self.mtimeNs = mtimeNs
-        self.ctimeNs = ctimeNs
-    }
-
     init(_ st: stat) {
         mode = UInt32(st.st_mode)
         dev = UInt64(st.st_dev)
@@ -45,14 +31,11 @@ struct FileStat: Equatable {
     /// a file system that reports a time outside that range gets the nearest end, never a
     /// wrapped value (docs/manifest-format.md, "Times").
     static func nanoseconds(_ time: timespec) -> Int64 {
-        nanoseconds(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
-    }
-
-    static func nanoseconds(seconds: Int64, nanoseconds: Int64) -> Int64 {
+        let seconds = Int64(time.tv_sec)
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? .min : .max }
-        let (sum, carry) = scaled.addingReportingOverflow(nanoseconds)
-        if carry { return nanoseconds < 0 ? .min : .max }
+        let (sum, carry) = scaled.addingReportingOverflow(Int64(time.tv_nsec))
+        if carry { return time.tv_nsec < 0 ? .min : .max }
         return sum
     }
 
@@ -88,15 +71,18 @@ struct FileStat: Equatable {
             rdev: type == .char || type == .block ? DeviceNumber(rawValue: rdev) : nil)
     }
 
-    /// `fstat(fd)`, or the `errno` — asked as `statx` for the recorded fields only, so NFS
-    /// need not revalidate an atime a read made stale (``Statx``).
+    /// `fstat(fd)`, or the `errno`.
     static func of(fd: Int32) -> Result<FileStat, Errno> {
-        Statx.stat(fd, "", flags: Statx.emptyPath)
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(Errno(errno)) }
+        return .success(FileStat(st))
     }
 
-    /// `fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)`, or the `errno` (as `statx`, like ``of(fd:)``).
+    /// `fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)`, or the `errno`.
     static func at(_ dirfd: Int32, _ name: UnsafePointer<CChar>) -> Result<FileStat, Errno> {
-        Statx.stat(dirfd, name, flags: AT_SYMLINK_NOFOLLOW)
+        var st = stat()
+        guard fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .failure(Errno(errno)) }
+        return .success(FileStat(st))
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// to plan from: one shard.
 ///
 /// Why 2,000,000 entries per shard by default: a real Linux NFSv4.1 client sends about
-/// 3 round trips per small file (bench/nfs-ops), so at EFS's 1–3 ms one worker task at
+/// 4 round trips per small file (bench/nfs-ops), so at EFS's 1–3 ms one worker task at
 /// its default concurrency walks several thousand entries per second and a 2M-entry shard
 /// takes minutes, not hours (docs/scaling.md: its model and the measured constants). It is
 /// also the size the in-Lambda diff stops at (`EBV_DIFF_IN_LAMBDA_MAX_ENTRIES`): anything
