@@ -77,6 +77,23 @@ final class S3PartEndsAdapterTests: XCTestCase {
         }
     }
 
+    /// Empty ends (S3 answers a ranged GET of an empty object with 416; AWSLite then reads
+    /// it whole): ends that are not ends, never a service failure retried forever.
+    func testEmptyEndsMakeThePartUnreadable() async throws {
+        let s3 = try MiniS3()
+        let (bytes, _) = try part()
+        s3.put(key, bytes)
+        s3.put(endsKey, [])
+        let catalog = S3ManifestCatalog(s3: try s3.client, bucket: "bucket")
+        do {
+            _ = try await catalog.readPart(key: key)
+            XCTFail("empty ends accepted")
+        } catch let error as PartUnreadable {
+            XCTAssertEqual(error, PartUnreadable(key: key, reason: "invalid ends: \(endsKey):1: empty: no header"))
+        }
+        XCTAssertFalse(s3.requests.current.contains("GET \(key)"), "the part is not read")
+    }
+
     /// Ends that cannot be fetched (throttling, access denied) fail the step, to be
     /// retried: never a fall back to reading the whole part, never a verdict.
     func testEndsThatCannotBeFetchedAreAServiceError() async throws {
