@@ -46,6 +46,10 @@ class TaskRun:
     output: str
     #: The task definition the task ran (DescribeTaskDefinition at start).
     definition: dict = dataclasses.field(default_factory=dict)
+    #: When its container started and stopped (epoch seconds), which ECS's task state
+    #: change event carries as `startedAt` and `stoppedAt` (moto's DescribeTasks has none).
+    started_at: float = 0.0
+    stopped_at: float = 0.0
 
 
 class FargateError(Exception):
@@ -113,6 +117,7 @@ class Fargate:
         argv = [self.worker] + [self._map(arg, mounts) for arg in command]
         role, shard = task_slot(task)
         started = time.monotonic()
+        started_at = time.time()
         stop = {"taskArn": task["taskArn"], "container": self.container, "stop": True,
                 "stoppedReason": "Essential container in task exited"}
         if killed:
@@ -127,7 +132,7 @@ class Fargate:
             log.write("$ " + " ".join(argv) + "\n" + output + "\n")
         self.harness.control("POST", "/_harness/ecs/task-exit-code", {**stop, "exitCode": exit_code})
         record = TaskRun(task["taskArn"], task.get("group", ""), role, shard, task["taskDefinitionArn"], file_system_id,
-                         read_only, argv, exit_code, seconds, output.strip(), definition)
+                         read_only, argv, exit_code, seconds, output.strip(), definition, started_at, time.time())
         self.ran.append(record)
         self.reported.add(task["taskArn"])
         return record

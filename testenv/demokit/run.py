@@ -317,7 +317,11 @@ class Demo:
         did = "was killed" if killed else f"ran manifest-worker {' '.join(ran.argv[1:3])} ..."
         self.say(f"Fargate: task {slot_name(role, shard)} ({ran.task_definition.rsplit('/', 1)[-1]}, {ran.file_system_id} "
                  f"{mode} at {MOUNT_PATH}) {did} -> exit {ran.exit_code}: {_first_line(ran.output)}")
-        return events.task_state_change(self.fargate.describe(task["taskArn"]), self.harness.region)
+        described = self.fargate.describe(task["taskArn"])
+        # What Fargate's event says of a task that ran: when it started and stopped.
+        described.setdefault("startedAt", ran.started_at)
+        described.setdefault("stoppedAt", ran.stopped_at)
+        return events.task_state_change(described, self.harness.region)
 
     def kill_shard(self, role: str, shard: int) -> bool:
         """``--fail-shard ROLE:I[:twice]``: whether this start of that shard is killed (its

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 
 from demo_runs import (BUCKET, BYTES, ENTRIES, FILES, LEAF_BYTES, LEDGER_BYTES, assert_clean, emf,
                        run_demo)
@@ -113,6 +114,13 @@ def test_three_shards_per_manifest_pass_like_one_task(harness, tmp_path):
     assert f"PASS: no findings\nthree-way diff of {ENTRIES} paths: {FILES} files verified, {BYTES} bytes" in body
     assert f"\nWalks:\n  baseline: " in body and f"\n  post: 0s, {ENTRIES} entries, {FILES} files, {BYTES} bytes" in body
     assert f"\n  restored: 0s, {ENTRIES} entries, {FILES} files, {BYTES} bytes" in body
+    # Under each sharded role: the balance, then every shard's walk with its task's run time
+    # (from the task state change event's startedAt and stoppedAt).
+    for role in ("post", "restored"):
+        lines = body.split(f"\n  {role}: ", 1)[1].split("\n")[1:K + 2]
+        assert lines[0].startswith(f"    shards: {K}, balance "), lines
+        for i, line in enumerate(lines[1:]):
+            assert re.fullmatch(rf"    shard {i} of {K}: \d+s, \d+ entries, .* \(task ran \d+s\)", line), line
     assert (emf(demo)["Result"], emf(demo)["FilesVerified"]) == ("passed", FILES)
     status, answer = harness.control("GET", "/_harness/backup/restore-jobs")
     assert [job["RestoreJobId"] for job in answer["restoreJobs"]] == [run["restoreJobId"]]
